@@ -1,0 +1,69 @@
+# Zhengtu: two commands. `make run` sets everything up and serves; `make test` checks everything.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+SCALE ?= county
+STAMP := $(VENV)/.installed-$(shell sha1sum requirements.lock | cut -c1-12)
+PG_ENV = ZHENGTU_TEST_DB=postgresql ZHENGTU_DB_HOST=127.0.0.1 ZHENGTU_DB_PORT=$${ZHENGTU_TEST_PG_PORT:-5433} ZHENGTU_DB_USER=postgres ZHENGTU_DB_NAME=zhengtu
+
+.PHONY: run test setup venv system-packages postgres lint typecheck test-sqlite test-postgres test-e2e bench messages lock clean
+
+run: setup
+	$(BIN)/python manage.py seed_demo --scale $(SCALE)
+	$(BIN)/python manage.py serve --host $(HOST) --port $(PORT)
+
+test: venv system-packages postgres
+	$(BIN)/python manage.py compile_catalogues --settings=zhengtu.settings.test
+	$(MAKE) --no-print-directory lint typecheck test-sqlite test-postgres test-e2e
+
+venv: $(STAMP)
+
+$(STAMP): requirements.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+setup: venv
+	$(BIN)/python manage.py compile_catalogues
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_workdays
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+
+system-packages:
+	bash scripts/system-packages.sh
+
+postgres:
+	bash scripts/test-postgres.sh start
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: venv
+	$(BIN)/mypy zhengtu
+
+test-sqlite: venv
+	$(BIN)/pytest -q -n 2 zhengtu
+
+test-postgres: venv postgres
+	$(PG_ENV) $(BIN)/pytest -q -n 2 zhengtu
+
+test-e2e: venv
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -q e2e
+
+bench: setup system-packages postgres
+	$(BIN)/python -m bench
+
+messages: venv
+	for app in zhengtu/*/; do if [ -d $$app/locale ]; then (cd $$app && ../../$(BIN)/django-admin makemessages -l zh_Hans --no-obsolete >/dev/null); fi; done
+
+lock:
+	$(BIN)/python -m pip freeze --exclude-editable > requirements.lock
+
+clean:
+	rm -rf $(VENV) staticfiles

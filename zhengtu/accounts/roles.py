@@ -1,0 +1,112 @@
+"""What each role may do. The one place that answers "may this user do X?".
+
+Capabilities are coarse verbs used by views, services and templates. What a user may *see*
+is decided separately by each domain's selector (their organisation subtree plus explicit
+assignments); a capability never widens that scope.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from .models import User
+
+
+class Role(models.TextChoices):
+    BUREAU_ADMIN = "bureau_admin", _("Corrections bureau administrator")
+    OFFICE_OFFICER = "office_officer", _("Justice office officer")
+    SOCIAL_WORKER = "social_worker", _("Social worker")
+    AGENCY_MANAGER = "agency_manager", _("Agency project manager")
+    INSPECTOR = "inspector", _("Inspection expert")
+    ASSOCIATION_ADMIN = "association_admin", _("Association administrator")
+    COMMAND_CENTER = "command_center", _("Command center duty staff")
+    PROSECUTOR = "prosecutor", _("Procuratorate prosecutor")
+    SUPERVISEE = "supervisee", _("Supervisee")
+
+
+class Capability(models.TextChoices):
+    VIEW_SUPERVISEES = "view_supervisees", _("View supervisees")
+    EDIT_SUPERVISEES = "edit_supervisees", _("Register and edit supervisees")
+    IMPORT_SUPERVISEES = "import_supervisees", _("Import supervisees")
+    EXPORT_SUPERVISEES = "export_supervisees", _("Export supervisees")
+    REVEAL_IDENTITY = "reveal_identity", _("Reveal identity and phone numbers")
+    MANAGE_ORGANISATIONS = "manage_organisations", _("Manage the organisation tree")
+    MANAGE_USERS = "manage_users", _("Manage user accounts")
+    VIEW_AUDIT = "view_audit", _("Browse the audit log")
+    APPROVE_OFFICE = "approve_office", _("Approve at justice office level")
+    APPROVE_BUREAU = "approve_bureau", _("Approve at county bureau level")
+    DECIDE_SANCTIONS = "decide_sanctions", _("Decide sanctions")
+    SUPERVISE = "supervise", _("Record daily supervision")
+    ASSESS = "assess", _("Carry out assessments")
+    MONITOR = "monitor", _("Electronic monitoring")
+    RECORD_SERVICES = "record_services", _("Record social-work services")
+    MANAGE_PROJECTS = "manage_projects", _("Manage purchased-service projects")
+    INSPECT = "inspect", _("Score supervision inspections")
+    MANAGE_ASSOCIATION = "manage_association", _("Manage the association")
+    VIEW_STATISTICS = "view_statistics", _("View statistics")
+    REFER_JUVENILES = "refer_juveniles", _("Refer juvenile cases")
+    SELF_SERVICE = "self_service", _("Own check-ins and results")
+
+
+C = Capability
+ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
+    Role.BUREAU_ADMIN: frozenset(
+        {
+            C.VIEW_SUPERVISEES,
+            C.EDIT_SUPERVISEES,
+            C.IMPORT_SUPERVISEES,
+            C.EXPORT_SUPERVISEES,
+            C.REVEAL_IDENTITY,
+            C.MANAGE_ORGANISATIONS,
+            C.MANAGE_USERS,
+            C.VIEW_AUDIT,
+            C.APPROVE_OFFICE,
+            C.APPROVE_BUREAU,
+            C.DECIDE_SANCTIONS,
+            C.SUPERVISE,
+            C.MONITOR,
+            C.VIEW_STATISTICS,
+            C.MANAGE_PROJECTS,
+        }
+    ),
+    Role.OFFICE_OFFICER: frozenset(
+        {
+            C.VIEW_SUPERVISEES,
+            C.EDIT_SUPERVISEES,
+            C.IMPORT_SUPERVISEES,
+            C.EXPORT_SUPERVISEES,
+            C.REVEAL_IDENTITY,
+            C.APPROVE_OFFICE,
+            C.SUPERVISE,
+            C.ASSESS,
+            C.RECORD_SERVICES,
+            C.VIEW_STATISTICS,
+        }
+    ),
+    Role.SOCIAL_WORKER: frozenset({C.VIEW_SUPERVISEES, C.ASSESS, C.RECORD_SERVICES, C.SUPERVISE}),
+    Role.AGENCY_MANAGER: frozenset({C.VIEW_SUPERVISEES, C.ASSESS, C.RECORD_SERVICES, C.MANAGE_PROJECTS}),
+    Role.INSPECTOR: frozenset({C.INSPECT}),
+    Role.ASSOCIATION_ADMIN: frozenset({C.MANAGE_ASSOCIATION, C.INSPECT, C.VIEW_STATISTICS}),
+    Role.COMMAND_CENTER: frozenset({C.VIEW_SUPERVISEES, C.MONITOR, C.VIEW_STATISTICS}),
+    Role.PROSECUTOR: frozenset({C.REFER_JUVENILES}),
+    Role.SUPERVISEE: frozenset({C.SELF_SERVICE}),
+}
+
+# Roles whose members are staff: they must log in with a second factor.
+STAFF_ROLES = frozenset(set(Role.values) - {Role.SUPERVISEE})
+
+
+def capabilities_of(user: User) -> frozenset[str]:
+    if not user.is_authenticated or not user.is_active:
+        return frozenset()
+    if user.is_superuser:
+        return frozenset(Capability.values)
+    return ROLE_CAPABILITIES.get(user.role, frozenset())
+
+
+def can(user: User, capability: str) -> bool:
+    return capability in capabilities_of(user)

@@ -1,0 +1,1 @@
+"""Audit of authentication events (wired in AccountsConfig.ready)."""

@@ -1,0 +1,16 @@
+"""/api/v1/: each domain app contributes its own `api_urls.py`."""
+
+from django.urls import include, path
+
+from . import views
+
+urlpatterns = [
+    path("auth/token/", views.obtain_token, name="api-token"),
+    path("", include("zhengtu.supervisees.api_urls")),
+    path("", include("zhengtu.supervision.api_urls")),
+    path("", include("zhengtu.documents.api_urls")),
+    path("", include("zhengtu.assessment.api_urls")),
+    path("", include("zhengtu.monitoring.api_urls")),
+    path("", include("zhengtu.services.api_urls")),
+    path("", include("zhengtu.projects.api_urls")),
+]

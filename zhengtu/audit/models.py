@@ -1,0 +1,101 @@
+"""The append-only audit log. Each entry carries the hash of the one before it."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Action(models.TextChoices):
+    LOGIN = "login", _("Login")
+    LOGIN_FAILED = "login_failed", _("Failed login")
+    LOGIN_LOCKED = "login_locked", _("Login refused: locked out")
+    LOGOUT = "logout", _("Logout")
+    OTP_ENROLLED = "otp_enrolled", _("Two-factor enrolment")
+    API_TOKEN = "api_token", _("API token issued")
+    VIEW = "view", _("View")
+    REVEAL = "reveal", _("Reveal")
+    EXPORT = "export", _("Export")
+    IMPORT = "import", _("Import")
+    CREATE = "create", _("Create")
+    UPDATE = "update", _("Update")
+    DELETE = "delete", _("Delete")
+    APPROVE = "approve", _("Approve")
+    REJECT = "reject", _("Reject")
+    STATUS = "status", _("Status change")
+    OTHER = "other", _("Other")
+
+
+class Outcome(models.TextChoices):
+    SUCCESS = "success", _("Success")
+    FAILURE = "failure", _("Failure")
+    DENIED = "denied", _("Denied")
+
+
+class ChainHead(models.Model):
+    """A single row locked while appending, so that entries form one chain under concurrency."""
+
+    last_hash = models.CharField(max_length=64, default="")
+    last_sequence = models.BigIntegerField(default=0)
+
+
+class AuditEntry(models.Model):
+    sequence = models.BigIntegerField(_("sequence"), unique=True)
+    occurred_at = models.DateTimeField(_("time"), db_index=True)
+    user_id_snapshot = models.BigIntegerField(null=True, blank=True, db_index=True)
+    username = models.CharField(_("user"), max_length=150, blank=True)
+    role = models.CharField(_("role"), max_length=30, blank=True)
+    organisation_id_snapshot = models.BigIntegerField(null=True, blank=True)
+    organisation_path = models.CharField(max_length=255, blank=True, db_index=True)
+    organisation_name = models.CharField(_("organisation"), max_length=100, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices, db_index=True)
+    object_type = models.CharField(_("object type"), max_length=50, blank=True)
+    object_id = models.CharField(_("object id"), max_length=50, blank=True)
+    object_label = models.CharField(_("object"), max_length=200, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices, default=Outcome.SUCCESS)
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+    previous_hash = models.CharField(max_length=64)
+    entry_hash = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
+        ordering = ["-sequence"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def canonical_payload(self) -> dict[str, Any]:
+        return {
+            "sequence": self.sequence,
+            "occurred_at": self.occurred_at.isoformat(timespec="microseconds"),
+            "user_id": self.user_id_snapshot,
+            "username": self.username,
+            "role": self.role,
+            "organisation_id": self.organisation_id_snapshot,
+            "organisation_path": self.organisation_path,
+            "organisation_name": self.organisation_name,
+            "ip_address": self.ip_address,
+            "action": self.action,
+            "object_type": self.object_type,
+            "object_id": self.object_id,
+            "object_label": self.object_label,
+            "outcome": self.outcome,
+            "detail": self.detail,
+            "previous_hash": self.previous_hash,
+        }
+
+    def compute_hash(self) -> str:
+        encoded = json.dumps(self.canonical_payload(), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        return hashlib.sha256(encoded.encode()).hexdigest()
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise RuntimeError("Audit entries are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise RuntimeError("Audit entries are append-only; use the retention purge command.")
