@@ -13,4 +13,6 @@ urlpatterns = [
     path("", include("zhengtu.monitoring.api_urls")),
     path("", include("zhengtu.services.api_urls")),
     path("", include("zhengtu.projects.api_urls")),
+    path("", include("zhengtu.inspections.api_urls")),
+    path("", include("zhengtu.association.api_urls")),
 ]

@@ -35,6 +35,8 @@ ZHENGTU_DOMAIN_APPS = [
     "zhengtu.monitoring",
     "zhengtu.services",
     "zhengtu.projects",
+    "zhengtu.inspections",
+    "zhengtu.association",
 ]
 
 INSTALLED_APPS = [
@@ -81,7 +83,7 @@ WSGI_APPLICATION = "zhengtu.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "zhengtu" / "templates"],
+        "DIRS": [],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -132,7 +134,7 @@ OTP_TOTP_ISSUER = "正途 Zhengtu"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "zhengtu" / "locale"]
+LOCALE_PATHS: list[Path] = []  # each app keeps its own catalogue in <app>/locale/
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

@@ -1,0 +1,71 @@
+"""Browser journeys: Debian's Chromium driven by Playwright against pytest-django's live server.
+
+Never downloads a browser: /usr/bin/chromium is launched directly.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("ZHENGTU_CHROMIUM", "/usr/bin/chromium")
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]:
+    return {**browser_context_args, "locale": "zh-CN", "timezone_id": "Asia/Shanghai", "accept_downloads": True}
+
+
+@pytest.fixture
+def staff_with_totp(transactional_db: None) -> Iterator[Any]:
+    """Create a staff user with a confirmed TOTP device; yields (user, password, hex_key)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from zhengtu.testing.factories import TEST_PASSWORD, UserFactory
+
+    def make(**fields: Any) -> tuple[Any, str, str]:
+        user = UserFactory(**fields)
+        device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+        return user, TEST_PASSWORD, device.key
+
+    yield make
+
+
+def current_totp(hex_key: str) -> str:
+    from binascii import unhexlify
+
+    from django_otp.oath import totp
+
+    return f"{totp(unhexlify(hex_key), step=30, t0=0, digits=6, drift=0):06d}"
+
+
+def login(page: Any, base_url: str, username: str, password: str, hex_key: str) -> None:
+    """Log in through the real login page: username, password and the current TOTP code."""
+    page.goto(f"{base_url}/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.fill("input[name=otp_token]", current_totp(hex_key))
+    page.click("button[type=submit]")
+    page.wait_for_load_state("networkidle")
