@@ -69,3 +69,25 @@ def login(page: Any, base_url: str, username: str, password: str, hex_key: str) 
     page.fill("input[name=otp_token]", current_totp(hex_key))
     page.click("button[type=submit]")
     page.wait_for_load_state("networkidle")
+
+
+def sign_in_with_session(context: Any, base_url: str, user: Any) -> None:
+    """Give a browser context a verified staff session without typing (for journeys not about login)."""
+    from urllib.parse import urlparse
+
+    from django.conf import settings
+    from django.test import Client
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
+        user=user, name="authenticator", confirmed=True
+    )
+    client = Client()
+    client.force_login(user)
+    session = client.session
+    session["otp_device_id"] = device.persistent_id
+    session.save()
+    host = urlparse(base_url).hostname
+    context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": session.session_key, "domain": host, "path": "/"}]
+    )
