@@ -37,6 +37,7 @@ ZHENGTU_DOMAIN_APPS = [
     "zhengtu.projects",
     "zhengtu.inspections",
     "zhengtu.association",
+    "zhengtu.demo",
 ]
 
 INSTALLED_APPS = [

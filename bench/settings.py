@@ -1,0 +1,38 @@
+"""Settings for benchmarks: the embedded settings on a throw-away SQLite file or PostgreSQL database."""
+
+import base64
+import os
+import secrets
+
+from zhengtu.settings.base import *  # noqa: F403
+
+SECRET_KEY = base64.urlsafe_b64encode(secrets.token_bytes(48)).decode()
+ZHENGTU_FIELD_KEY = "bench-only-field-key-not-secret"
+DEBUG = False
+ALLOWED_HOSTS = ["*"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
+
+if os.environ.get("ZHENGTU_BENCH_DB") == "postgresql":
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": os.environ.get("ZHENGTU_BENCH_DB_NAME", "zt_bench"),
+            "USER": os.environ.get("ZHENGTU_DB_USER", "postgres"),
+            "PASSWORD": os.environ.get("ZHENGTU_DB_PASSWORD", ""),
+            "HOST": os.environ.get("ZHENGTU_DB_HOST", "127.0.0.1"),
+            "PORT": os.environ.get("ZHENGTU_DB_PORT", "5433"),
+        }
+    }
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": os.environ.get("ZHENGTU_BENCH_SQLITE", "/tmp/zhengtu-bench/bench.sqlite3"),
+            "OPTIONS": {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"},
+        }
+    }
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

@@ -1,0 +1,240 @@
+"""Realistic fake data for demonstrations and benchmarks (Faker zh_CN).
+
+Idempotent: when the demo organisations exist, the registry is left as users changed it and
+only missing demo accounts and each domain's own demo data are added.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import random
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.contrib.auth.hashers import make_password
+from django.core.management import call_command, get_commands
+from django.db import transaction
+from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from faker import Faker
+
+from zhengtu.accounts.models import User
+from zhengtu.orgs.models import Division, Organisation
+from zhengtu.privacy.crypto import blind_index, encrypt, mask_identity_number, mask_phone
+from zhengtu.supervisees.identity import make_identity_number
+from zhengtu.supervisees.models import (
+    Assignment,
+    AssignmentRole,
+    SentenceType,
+    Sex,
+    Status,
+    Supervisee,
+    SupervisionLevel,
+)
+from zhengtu.supervisees.services import pinyin_of
+from zhengtu.supervisees.terms import compute_term_end
+
+from .accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_totp_hex_key
+from .organisations import County, build_huaihua, build_hunan
+
+
+@dataclass(frozen=True)
+class Scale:
+    name: str
+    supervisees: int
+
+
+SCALES = {
+    "county": Scale("county", 330),
+    "city": Scale("city", 4_000),
+    "province": Scale("province", 50_000),
+}
+
+CRIMES = (
+    ("危险驾驶罪", 22), ("盗窃罪", 14), ("故意伤害罪", 9), ("诈骗罪", 8), ("交通肇事罪", 8), ("开设赌场罪", 6),
+    ("帮助信息网络犯罪活动罪", 7), ("寻衅滋事罪", 5), ("非法采矿罪", 3), ("滥伐林木罪", 4), ("非法持有毒品罪", 2),
+    ("掩饰、隐瞒犯罪所得罪", 4), ("非法狩猎罪", 2), ("失火罪", 2), ("职务侵占罪", 2), ("拒不支付劳动报酬罪", 2),
+)  # fmt: skip
+SENTENCE_TYPES = (
+    (SentenceType.PROBATION, 82), (SentenceType.PAROLE, 9), (SentenceType.OUTSIDE_PRISON, 6), (SentenceType.CONTROL, 3),
+)  # fmt: skip
+LEVELS = ((SupervisionLevel.STRICT, 15), (SupervisionLevel.STANDARD, 65), (SupervisionLevel.LENIENT, 20))
+EDUCATION = ("小学", "初中", "初中", "初中", "高中", "中专", "大专", "本科")
+EMPLOYMENT = ("务农", "务农", "个体经营", "外出务工", "企业职工", "无业", "自由职业")
+DEMO_ROOT = "怀化市社区矫正管理局"
+
+
+def _weighted(rng: random.Random, pairs: tuple[tuple[str, int], ...]) -> str:
+    return rng.choices([p[0] for p in pairs], weights=[p[1] for p in pairs])[0]
+
+
+def demo_present() -> bool:
+    return Organisation.objects.filter(name=DEMO_ROOT, parent=None).exists()
+
+
+@transaction.atomic
+def seed_registry(scale: Scale, *, rng: random.Random, today: dt.date) -> int:
+    if scale.name == "county":
+        counties = build_huaihua(all_counties=False, offices_per_other_county=0)
+    elif scale.name == "city":
+        counties = build_huaihua(all_counties=True, offices_per_other_county=12)
+    else:
+        counties = build_hunan(offices_per_county=13, counties_per_city=8)
+    _create_accounts()
+    return _create_supervisees(counties, scale.supervisees, rng=rng, today=today)
+
+
+def _create_accounts() -> None:
+    # One hash for every demo account: hashing is deliberately slow (PBKDF2), the password is shared.
+    demo_password_hash = make_password(DEMO_PASSWORD)
+    organisations = {o.name: o for o in Organisation.objects.filter(name__in={a.organisation for a in DEMO_ACCOUNTS})}
+    for account in DEMO_ACCOUNTS:
+        user, created = User.objects.get_or_create(
+            username=account.username,
+            defaults={
+                "full_name": account.full_name,
+                "role": account.role,
+                "organisation": organisations.get(account.organisation),
+            },
+        )
+        if created:
+            user.password = demo_password_hash
+            user.save(update_fields=["password"])
+        if account.role != "supervisee" and not TOTPDevice.objects.filter(user=user).exists():
+            TOTPDevice.objects.create(user=user, name="demo", key=demo_totp_hex_key(user.username), confirmed=True)
+    admin, created = User.objects.get_or_create(
+        username="sysadmin", defaults={"full_name": "系统管理员", "is_superuser": True, "is_staff": True}
+    )
+    if created:
+        admin.password = demo_password_hash
+        admin.save(update_fields=["password"])
+        TOTPDevice.objects.create(user=admin, name="demo", key=demo_totp_hex_key("sysadmin"), confirmed=True)
+
+
+def _create_supervisees(counties: list[County], total: int, *, rng: random.Random, today: dt.date) -> int:
+    fake = Faker("zh_CN")
+    fake.seed_instance(rng.randrange(1 << 30))
+    offices: list[tuple[County, Organisation]] = [(c, o) for c in counties for o in c.offices]
+    weights = [c.weight / len(c.offices) for c, _o in offices]
+    divisions = set(
+        Division.objects.filter(code__in={c.division_code for c in counties}).values_list("code", flat=True)
+    )
+    officers = {u.organisation_id: u for u in User.objects.filter(role="office_officer")}
+    batch: list[Supervisee] = []
+    used_identities: set[str] = set()
+    created = 0
+    for index in range(total):
+        county, office = rng.choices(offices, weights=weights)[0]
+        sex = Sex.MALE if rng.random() < 0.86 else Sex.FEMALE
+        birth = dt.date(rng.randint(1958, 2007), rng.randint(1, 12), rng.randint(1, 28))
+        sequence = index
+        identity = make_identity_number(county.division_code, birth, sequence, sex)
+        while identity in used_identities:  # the sequence field has 500 values per sex and day
+            sequence += 1
+            birth += dt.timedelta(days=sequence // 500)
+            identity = make_identity_number(county.division_code, birth, sequence, sex)
+        used_identities.add(identity)
+        phone = f"1{rng.choice('3578')}{rng.randint(0, 9)}{rng.randint(10_000_000, 99_999_999)}"
+        name = fake.name_male() if sex == Sex.MALE else fake.name_female()
+        term_months = rng.choice((6, 8, 10, 12, 12, 18, 24, 24, 36, 36, 48))
+        term_start = today - dt.timedelta(days=rng.randint(-10, 900))
+        term_end = compute_term_end(term_start, term_months)
+        if term_start > today:
+            status = Status.PENDING_INTAKE
+        elif term_end < today:
+            status = Status.RELEASED
+        else:
+            status = Status.UNDER_SUPERVISION
+        full_pinyin, initials = pinyin_of(name)
+        county_name = county.bureau.name.removesuffix("社区矫正管理局")
+        batch.append(
+            Supervisee(
+                name=name,
+                name_pinyin=full_pinyin,
+                name_initials=initials,
+                identity_number_encrypted=encrypt(identity),
+                identity_number_index=blind_index(identity),
+                identity_number_masked=mask_identity_number(identity),
+                sex=sex,
+                birth_date=birth,
+                education=rng.choice(EDUCATION),
+                phone_encrypted=encrypt(phone),
+                phone_index=blind_index(phone),
+                phone_masked=mask_phone(phone),
+                residence_division_id=county.division_code if county.division_code in divisions else None,
+                residence_address=f"{county_name}{office.name.removesuffix('司法所')}{fake.street_name()}{rng.randint(1, 200)}号",
+                employment_status=rng.choice(EMPLOYMENT),
+                sentence_type=_weighted(rng, SENTENCE_TYPES),
+                crime=_weighted(rng, CRIMES),
+                original_sentence=f"有期徒刑{rng.randint(6, 36)}个月",
+                deciding_organ=f"{county_name}人民法院",
+                judgment_effective_date=term_start - dt.timedelta(days=rng.randint(3, 9)),
+                term_start=term_start,
+                term_months=term_months,
+                term_end=term_end,
+                supervision_level=_weighted(rng, LEVELS),
+                status=status,
+                responsible_office=office,
+                responsible_officer=officers.get(office.pk),
+            )
+        )
+        if len(batch) >= 2000:
+            Supervisee.objects.bulk_create(batch)
+            created += len(batch)
+            batch = []
+    Supervisee.objects.bulk_create(batch)
+    created += len(batch)
+    _assign_demo_people(rng)
+    return created
+
+
+def _assign_demo_people(rng: random.Random) -> None:
+    for username, office_name, count in (("sw_xupu", "卢峰司法所", 20), ("sw_chenxi", "辰阳司法所", 10)):
+        worker = User.objects.filter(username=username).first()
+        people = list(
+            Supervisee.objects.filter(responsible_office__name=office_name, status=Status.UNDER_SUPERVISION)[:count]
+        )
+        Assignment.objects.bulk_create(
+            [Assignment(supervisee=p, user=worker, role=AssignmentRole.SOCIAL_WORKER) for p in people if worker]
+        )
+    for username, office_name in (("supervisee_lufeng", "卢峰司法所"), ("supervisee_chenyang", "辰阳司法所")):
+        account = User.objects.filter(username=username).first()
+        person = Supervisee.objects.filter(
+            responsible_office__name=office_name, status=Status.UNDER_SUPERVISION, user=None
+        ).first()
+        if account and person:
+            person.user = account
+            person.save(update_fields=["user"])
+            account.full_name = person.name
+            account.save(update_fields=["full_name"])
+
+
+def seed_domains(scale: str) -> list[str]:
+    """Each domain app may ship `demo.py` with an idempotent `seed(*, scale)`; run them in app order."""
+    seeded = []
+    for config in apps.get_app_configs():
+        if not config.name.startswith("zhengtu.") or config.name == "zhengtu.demo":
+            continue
+        try:
+            module = importlib.import_module(f"{config.name}.demo")
+        except ModuleNotFoundError as error:
+            if error.name != f"{config.name}.demo":
+                raise
+            continue
+        module.seed(scale=scale)
+        seeded.append(config.label)
+    return seeded
+
+
+def seed(scale_name: str, *, seed_value: int = 20201) -> dict[str, object]:
+    scale = SCALES[scale_name]
+    if "load_divisions" in get_commands() and not Division.objects.exists():
+        call_command("load_divisions", verbosity=0)
+    created = 0
+    if not demo_present():
+        created = seed_registry(scale, rng=random.Random(seed_value), today=timezone.localdate())
+    else:
+        _create_accounts()
+    domains = seed_domains(scale_name)
+    return {"supervisees_created": created, "domains": domains}
