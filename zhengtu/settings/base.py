@@ -10,7 +10,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import django_stubs_ext
 from django.utils.translation import gettext_lazy as _
+
+# Lets generic Django classes be subscripted at run time (ModelForm[Supervisee], QuerySet[...]).
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("ZHENGTU_VAR_DIR", BASE_DIR / "var"))
