@@ -2,7 +2,7 @@
 # Debian packages the test suite needs: PostgreSQL, Chromium for browser tests, CJK fonts for
 # PDFs, poppler-utils (pdftotext) to read PDFs back, gettext for translation catalogues.
 set -euo pipefail
-packages=(postgresql chromium fonts-noto-cjk poppler-utils gettext)
+packages=(postgresql postgresql-15-postgis-3 redis-server chromium fonts-noto-cjk poppler-utils gettext)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

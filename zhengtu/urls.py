@@ -14,6 +14,7 @@ urlpatterns = [
     path("supervisees/", include("zhengtu.supervisees.urls")),
     path("supervision/", include("zhengtu.supervision.urls")),
     path("documents/", include("zhengtu.documents.urls")),
+    path("workdays/", include("zhengtu.workdays.urls")),
     path("assessment/", include("zhengtu.assessment.urls")),
     path("monitoring/", include("zhengtu.monitoring.urls")),
     path("services/", include("zhengtu.services.urls")),

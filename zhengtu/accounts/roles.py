@@ -99,6 +99,22 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
 # Roles whose members are staff: they must log in with a second factor.
 STAFF_ROLES = frozenset(set(Role.values) - {Role.SUPERVISEE})
 
+# Which kinds of organisation (orgs.models.OrganisationKind values) a member of each role works
+# in: one place for "who sits where". Plain strings, because this module is imported by the
+# apps' AppConfig classes before any model may be loaded. Supervisee accounts are opened from the
+# registry, never on the user-management pages.
+ROLE_ORGANISATION_KINDS: dict[str, frozenset[str]] = {
+    Role.BUREAU_ADMIN: frozenset({"city_bureau", "county_bureau"}),
+    Role.OFFICE_OFFICER: frozenset({"justice_office"}),
+    Role.SOCIAL_WORKER: frozenset({"agency"}),
+    Role.AGENCY_MANAGER: frozenset({"agency"}),
+    Role.INSPECTOR: frozenset({"association"}),
+    Role.ASSOCIATION_ADMIN: frozenset({"association"}),
+    Role.COMMAND_CENTER: frozenset({"command_center", "city_bureau", "county_bureau"}),
+    Role.PROSECUTOR: frozenset({"procuratorate"}),
+}
+ASSIGNABLE_ROLES = tuple(role for role in Role if role in ROLE_ORGANISATION_KINDS)
+
 
 def capabilities_of(user: User) -> frozenset[str]:
     if not user.is_authenticated or not user.is_active:

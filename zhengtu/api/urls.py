@@ -6,6 +6,9 @@ from . import views
 
 urlpatterns = [
     path("auth/token/", views.obtain_token, name="api-token"),
+    path("auth/token/revoke/", views.revoke_current_token, name="api-token-revoke"),
+    path("auth/tokens/", views.token_list, name="api-token-list"),
+    path("auth/tokens/<int:pk>/", views.token_revoke, name="api-token-detail"),
     path("", include("zhengtu.supervisees.api_urls")),
     path("", include("zhengtu.supervision.api_urls")),
     path("", include("zhengtu.documents.api_urls")),

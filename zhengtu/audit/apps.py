@@ -1,7 +1,11 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from zhengtu.accounts.roles import Capability
+from zhengtu.workspace.registry import NavItem
+
 
 class AuditConfig(AppConfig):
     name = "zhengtu.audit"
     verbose_name = _("Audit log")
+    nav_items = [NavItem(_("Audit log"), "audit:list", Capability.VIEW_AUDIT, order=90)]

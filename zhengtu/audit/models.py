@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import json
 from typing import Any
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from zhengtu.accounts.roles import Role
 
 
 class Action(models.TextChoices):
@@ -27,6 +30,7 @@ class Action(models.TextChoices):
     APPROVE = "approve", _("Approve")
     REJECT = "reject", _("Reject")
     STATUS = "status", _("Status change")
+    PURGE = "purge", _("Retention purge")
     OTHER = "other", _("Other")
 
 
@@ -34,6 +38,16 @@ class Outcome(models.TextChoices):
     SUCCESS = "success", _("Success")
     FAILURE = "failure", _("Failure")
     DENIED = "denied", _("Denied")
+
+
+def _canonical_ip(value: str | None) -> str | None:
+    """The address as Python spells it: PostgreSQL's inet may print the same address differently."""
+    if not value:
+        return None
+    try:
+        return str(ipaddress.ip_address(value))
+    except ValueError:
+        return value
 
 
 class ChainHead(models.Model):
@@ -68,6 +82,14 @@ class AuditEntry(models.Model):
         ordering = ["-sequence"]
         indexes = [models.Index(fields=["object_type", "object_id"])]
 
+    @property
+    def role_label(self) -> str:
+        """The role at the time, in the reader's language (the snapshot keeps the code)."""
+        try:
+            return str(Role(self.role).label)
+        except ValueError:
+            return self.role
+
     def canonical_payload(self) -> dict[str, Any]:
         return {
             "sequence": self.sequence,
@@ -78,7 +100,7 @@ class AuditEntry(models.Model):
             "organisation_id": self.organisation_id_snapshot,
             "organisation_path": self.organisation_path,
             "organisation_name": self.organisation_name,
-            "ip_address": self.ip_address,
+            "ip_address": _canonical_ip(self.ip_address),
             "action": self.action,
             "object_type": self.object_type,
             "object_id": self.object_id,
@@ -99,3 +121,26 @@ class AuditEntry(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise RuntimeError("Audit entries are append-only; use the retention purge command.")
+
+
+class AuditPurge(models.Model):
+    """Where the chain now starts after a retention purge.
+
+    The verifier accepts a first remaining entry other than sequence 1 only if a purge record
+    says that everything up to the sequence before it was purged, and with which last hash;
+    deleting the oldest entries by hand therefore still shows as a gap.
+    """
+
+    purged_at = models.DateTimeField(_("purged at"))
+    through_sequence = models.BigIntegerField(_("purged through sequence"), unique=True)
+    last_hash = models.CharField(max_length=64)
+    entry_count = models.PositiveIntegerField(_("entries purged"))
+    cutoff = models.DateTimeField(_("entries older than"))
+
+    class Meta:
+        verbose_name = _("audit purge")
+        verbose_name_plural = _("audit purges")
+        ordering = ["-through_sequence"]
+
+    def __str__(self) -> str:
+        return f"≤{self.through_sequence}"

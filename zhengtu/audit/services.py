@@ -2,20 +2,30 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import ipaddress
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db import models, transaction
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import connection, models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from .models import AuditEntry, ChainHead, Outcome
+from .models import Action, AuditEntry, AuditPurge, ChainHead, Outcome
+from .rules import minimum_retention_days, retention_days
 
 if TYPE_CHECKING:
     from zhengtu.accounts.models import User
 
 
 GENESIS_HASH = "0" * 64
+
+# Name of the PostgreSQL transaction-local setting the audit trigger checks before it lets a
+# DELETE through (migration 0003); only purge_expired_entries sets it.
+PURGE_SETTING = "zhengtu.audit_purge"
 
 
 @dataclass(frozen=True)
@@ -27,7 +37,8 @@ class Actor:
     username: str = ""
 
     @classmethod
-    def from_request(cls, request: HttpRequest) -> Actor:
+    def from_request(cls, request: Any) -> Actor:
+        """Accepts a Django HttpRequest or a DRF Request (whose `user` is the API-authenticated one)."""
         user = getattr(request, "user", None)
         return cls(
             user=user if user is not None and user.is_authenticated else None,
@@ -35,14 +46,39 @@ class Actor:
         )
 
 
-def client_ip(request: HttpRequest) -> str | None:
-    # Behind the reverse proxy of the scaled shape, REMOTE_ADDR is the proxy; the proxy is
-    # configured to overwrite X-Real-IP (docs/operations.md), which we then trust.
-    return request.META.get("HTTP_X_REAL_IP") or request.META.get("REMOTE_ADDR") or None
+def client_ip(request: Any) -> str | None:
+    """The client address, normalised; None when nothing usable was sent.
+
+    Behind the reverse proxy of the scaled shape REMOTE_ADDR is the proxy, which overwrites
+    X-Real-IP (docs/operations.md); that header is trusted only when
+    settings.ZHENGTU_TRUST_X_REAL_IP says so, otherwise any client could write its own address
+    into the audit log.
+    """
+    meta = request.META
+    candidates = [meta.get("REMOTE_ADDR")]
+    if getattr(settings, "ZHENGTU_TRUST_X_REAL_IP", False):
+        candidates.insert(0, meta.get("HTTP_X_REAL_IP"))
+    for candidate in candidates:
+        if not candidate:
+            continue
+        if address := normalised_ip(str(candidate)):
+            return address
+    return None
+
+
+def normalised_ip(value: str) -> str | None:
+    """One spelling per address (IPv4-mapped IPv6 as plain IPv4), so that hashes survive the database."""
+    try:
+        address = ipaddress.ip_address(value.strip())
+    except ValueError:
+        return None
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        return str(address.ipv4_mapped)
+    return str(address)
 
 
 def record_event(
-    actor: Actor | HttpRequest,
+    actor: Actor | HttpRequest | Any,
     *,
     action: str,
     target: models.Model | None = None,
@@ -52,7 +88,10 @@ def record_event(
     outcome: str = Outcome.SUCCESS,
     detail: dict[str, Any] | None = None,
 ) -> AuditEntry:
-    if isinstance(actor, HttpRequest):
+    """Append one entry to the chain. `actor` is an Actor, an HttpRequest or a DRF Request."""
+    if actor is None:
+        actor = Actor()
+    elif not isinstance(actor, Actor):
         actor = Actor.from_request(actor)
     if target is not None:
         object_type = object_type or target._meta.label_lower
@@ -86,3 +125,64 @@ def record_event(
         head.last_sequence = entry.sequence
         head.save(update_fields=["last_hash", "last_sequence"])
     return entry
+
+
+@dataclass(frozen=True)
+class PurgeResult:
+    cutoff: dt.datetime
+    entry_count: int
+    through_sequence: int | None
+
+
+@transaction.atomic
+def purge_expired_entries(*, actor: Actor, days: int | None = None, dry_run: bool = False) -> PurgeResult:
+    """Delete the oldest entries, older than the retention period, as one prefix of the chain.
+
+    Refuses a retention shorter than the legal minimum. The last purged hash is kept in an
+    AuditPurge record so the verifier can still check where the remaining chain starts, and
+    the purge itself is recorded as the next entry.
+    """
+    days = retention_days() if days is None else days
+    minimum = minimum_retention_days()
+    if days < minimum:
+        raise ValidationError(
+            _("Audit entries must be kept at least %(minimum)d days; %(days)d days is too short.")
+            % {"minimum": minimum, "days": days}
+        )
+    cutoff = timezone.now() - dt.timedelta(days=days)
+    # Only a prefix of the chain may go: stop before the first entry that is still young, so
+    # an entry written with a skewed clock cannot punch a hole in the middle.
+    first_young = (
+        AuditEntry.objects.filter(occurred_at__gte=cutoff).order_by("sequence").values_list("sequence", flat=True)
+    ).first()
+    expired = AuditEntry.objects.filter(occurred_at__lt=cutoff)
+    if first_young is not None:
+        expired = expired.filter(sequence__lt=first_young)
+    last = expired.order_by("-sequence").first()
+    if last is None:
+        return PurgeResult(cutoff=cutoff, entry_count=0, through_sequence=None)
+    doomed = AuditEntry.objects.filter(sequence__lte=last.sequence)
+    count = doomed.count()
+    if dry_run:
+        return PurgeResult(cutoff=cutoff, entry_count=count, through_sequence=last.sequence)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config(%s, 'on', true)", [PURGE_SETTING])
+    doomed.delete()
+    AuditPurge.objects.create(
+        purged_at=timezone.now(),
+        through_sequence=last.sequence,
+        last_hash=last.entry_hash,
+        entry_count=count,
+        cutoff=cutoff,
+    )
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config(%s, 'off', true)", [PURGE_SETTING])
+    record_event(
+        actor,
+        action=Action.PURGE,
+        object_type="audit.auditentry",
+        detail={"through_sequence": last.sequence, "entries": count, "retention_days": days},
+    )
+    return PurgeResult(cutoff=cutoff, entry_count=count, through_sequence=last.sequence)

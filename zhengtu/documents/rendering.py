@@ -88,3 +88,22 @@ def next_document_number(*, bureau: Organisation, kind: str, prefix: str, year: 
     DocumentSequence.objects.filter(pk=sequence.pk).update(last_number=F("last_number") + 1)
     sequence.refresh_from_db()
     return f"{prefix}〔{year}〕{sequence.last_number}号"
+
+
+def render_html_file(
+    code: str, default_path: Path, context: dict[str, Any], *, organisation: Organisation | None = None
+) -> str:
+    """Like render_html, for a shipped default kept as a file beside the domain (document_templates/)."""
+    replacement = active_template(code, TemplateFormat.HTML, organisation)
+    if replacement:
+        with replacement.file.open("rb") as handle:
+            source = handle.read().decode("utf-8")
+    else:
+        source = default_path.read_text(encoding="utf-8")
+    return Template(source).render(Context(context))
+
+
+def render_pdf_file(
+    code: str, default_path: Path, context: dict[str, Any], *, organisation: Organisation | None = None
+) -> bytes:
+    return html_to_pdf(render_html_file(code, default_path, context, organisation=organisation))

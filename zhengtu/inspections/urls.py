@@ -1,2 +1,45 @@
+from django.urls import path
+
+from .views import experts, inspections, rounds, rubrics
+
 app_name = "inspections"
-urlpatterns: list = []
+urlpatterns = [
+    path("", rounds.round_list, name="round-list"),
+    path("rounds/new/", rounds.round_create, name="round-create"),
+    path("rounds/<int:pk>/", rounds.round_detail, name="round-detail"),
+    path("rounds/<int:pk>/edit/", rounds.round_edit, name="round-edit"),
+    path("rounds/<int:pk>/projects/", rounds.round_add_projects, name="round-add-projects"),
+    path("rounds/<int:pk>/status/", rounds.round_status, name="round-status"),
+    path("rounds/<int:pk>/report.docx", rounds.round_report, name="round-report"),
+    path("rounds/<int:pk>/panels/", rounds.panel_create, name="panel-create"),
+    path("panels/<int:pk>/draw/", rounds.panel_draw, name="panel-draw"),
+    path("panels/<int:pk>/members/", rounds.panel_member_add, name="panel-member-add"),
+    path("panels/<int:pk>/members/<int:member_pk>/", rounds.panel_member_change, name="panel-member-change"),
+    path("projects/<int:pk>/", inspections.inspection_detail, name="inspection-detail"),
+    path("projects/<int:pk>/plan/", inspections.inspection_plan, name="inspection-plan"),
+    path("projects/<int:pk>/remove/", inspections.inspection_remove, name="inspection-remove"),
+    path("projects/<int:pk>/score/", inspections.inspection_score, name="inspection-score"),
+    path("projects/<int:pk>/status/", inspections.inspection_status, name="inspection-status"),
+    path(
+        "projects/<int:pk>/scoresheets/<int:sheet_pk>/reopen/",
+        inspections.scoresheet_reopen,
+        name="scoresheet-reopen",
+    ),
+    path("projects/<int:pk>/activities/", inspections.activity_add, name="activity-add"),
+    path("projects/<int:pk>/findings/", inspections.finding_add, name="finding-add"),
+    path("projects/<int:pk>/rectifications/", inspections.rectification_add, name="rectification-add"),
+    path("projects/<int:pk>/report.docx", inspections.project_report, name="project-report"),
+    path("rectifications/", inspections.rectification_list, name="rectification-list"),
+    path("rectifications/<int:pk>/close/", inspections.rectification_close, name="rectification-close"),
+    path("rectifications/<int:pk>/reopen/", inspections.rectification_reopen, name="rectification-reopen"),
+    path("evidence/<int:pk>/", inspections.evidence_download, name="evidence-download"),
+    path("experts/", experts.expert_list, name="expert-list"),
+    path("experts/new/", experts.expert_create, name="expert-create"),
+    path("experts/<int:pk>/", experts.expert_detail, name="expert-detail"),
+    path("experts/<int:pk>/conflicts/", experts.conflict_add, name="conflict-add"),
+    path("experts/<int:pk>/conflicts/<int:conflict_pk>/remove/", experts.conflict_remove, name="conflict-remove"),
+    path("experts/<int:pk>/absences/", experts.absence_add, name="absence-add"),
+    path("rubrics/", rubrics.rubric_list, name="rubric-list"),
+    path("rubrics/<int:pk>/", rubrics.rubric_detail, name="rubric-detail"),
+    path("rubrics/<int:pk>/indicators/<int:indicator_pk>/remove/", rubrics.indicator_remove, name="indicator-remove"),
+]

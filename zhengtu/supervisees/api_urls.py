@@ -1,1 +1,7 @@
-urlpatterns: list = []
+from rest_framework.routers import SimpleRouter
+
+from .api import SuperviseeViewSet
+
+router = SimpleRouter()
+router.register("supervisees", SuperviseeViewSet, basename="supervisee")
+urlpatterns = router.urls

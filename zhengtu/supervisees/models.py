@@ -142,6 +142,13 @@ class Supervisee(models.Model):
             models.Index(fields=["status", "term_end"]),
             models.Index(fields=["supervision_level", "status"]),
             models.Index(fields=["sentence_type", "status"]),
+            # The registry list is ordered by intake (newest first): pages come straight from this index.
+            models.Index(fields=["-term_start", "id"], name="supervisee_list_order_idx"),
+            models.Index(fields=["term_end", "id"], name="supervisee_term_end_idx"),
+            # A filtered list (level, status or type) pages through these in order without sorting.
+            models.Index(fields=["supervision_level", "-term_start", "id"], name="supervisee_level_order_idx"),
+            models.Index(fields=["status", "-term_start", "id"], name="supervisee_status_order_idx"),
+            models.Index(fields=["sentence_type", "-term_start", "id"], name="supervisee_type_order_idx"),
         ]
 
     def __str__(self) -> str:
@@ -163,6 +170,21 @@ class Supervisee(models.Model):
     @staticmethod
     def mask_phone(value: str) -> str:
         return mask_phone(value)
+
+
+class NameReading(models.Model):
+    """Another pinyin reading of a supervisee's name (单 read dān as well as shàn): either finds them.
+
+    The main reading is on the supervisee (name_pinyin, name_initials); only names with a
+    polyphonic character get a row here. Written by services, read by the search.
+    """
+
+    supervisee = models.ForeignKey(Supervisee, on_delete=models.CASCADE, related_name="name_readings")
+    pinyin = models.CharField(max_length=200, db_index=True)
+    initials = models.CharField(max_length=50, db_index=True)
+
+    def __str__(self) -> str:
+        return self.pinyin
 
 
 class FamilyMember(models.Model):

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import datetime as dt
+import re
+from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db import connection
+from django.db.models import Prefetch, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.utils import timezone
 
+from zhengtu.accounts.models import User
 from zhengtu.accounts.roles import Capability, Role, can
-from zhengtu.orgs.models import Organisation
+from zhengtu.orgs.models import Organisation, OrganisationKind
+from zhengtu.privacy.crypto import blind_index
 
-from .models import Assignment, Supervisee
-
-if TYPE_CHECKING:
-    from zhengtu.accounts.models import User
+from .models import Assignment, NameReading, Status, StatusChange, Supervisee
+from .rules import responsible_office_kinds
 
 
 def organisations_visible_to(user: User) -> QuerySet[Organisation]:
@@ -41,12 +46,16 @@ def supervisees_visible_to(user: User) -> QuerySet[Supervisee]:
         return Supervisee.objects.filter(user=user)
     if not can(user, Capability.VIEW_SUPERVISEES):
         return Supervisee.objects.none()
-    assigned = Assignment.objects.filter(user=user, ended_at__isnull=True).values("supervisee_id")
-    scope = Q(pk__in=assigned)
+    # Both parts are read as lists of ids first: "office IN (…) OR id IN (…)" with literal lists
+    # is answered from two indexes, where the same with subqueries scans every supervisee.
+    scope = Q(pk__in=[])
+    assigned = list(Assignment.objects.filter(user=user, ended_at__isnull=True).values_list("supervisee_id", flat=True))
+    if assigned:
+        scope |= Q(pk__in=assigned)
     if user.organisation_id is not None:
         assert user.organisation is not None
-        office_ids = Organisation.objects.filter(path__startswith=user.organisation.path).values("pk")
-        scope |= Q(responsible_office_id__in=office_ids)
+        offices = Organisation.objects.filter(path__startswith=user.organisation.path)
+        scope |= Q(responsible_office_id__in=list(offices.values_list("pk", flat=True)))
     return Supervisee.objects.filter(scope)
 
 
@@ -56,3 +65,192 @@ def get_supervisee_for_user(user: User, pk: object) -> Supervisee:
         return supervisees_visible_to(user).get(pk=int(str(pk)))
     except (Supervisee.DoesNotExist, ValueError) as error:
         raise Http404 from error
+
+
+# ---------------------------------------------------------------------------------------------
+# The registry list: filters and search, always applied to the scoped queryset.
+
+
+@dataclass(frozen=True)
+class SuperviseeFilters:
+    """What a clerk can filter the list by; the page, the export and the API share it."""
+
+    q: str = ""
+    office: Organisation | None = None
+    supervision_level: str = ""
+    status: str = ""
+    sentence_type: str = ""
+    term_ending_within_days: int | None = None
+
+    def describe(self) -> dict[str, object]:
+        """The filter as plain data, for the audit log of an export."""
+        described: dict[str, object] = {}
+        if self.q:
+            # An identity or phone number typed in the search box is not copied to the log.
+            described["q"] = "(identity or phone number)" if _looks_like_number(self.q) else self.q
+        if self.office is not None:
+            described["office"] = {"id": self.office.pk, "name": self.office.name}
+        for name in ("supervision_level", "status", "sentence_type", "term_ending_within_days"):
+            value = getattr(self, name)
+            if value not in ("", None):
+                described[name] = value
+        return described
+
+
+IDENTITY_QUERY = re.compile(r"^(\d{17}[\dX]|\d{15})$")
+TAIL_QUERY = re.compile(r"^\d{3}[\dX]$")
+PINYIN_QUERY = re.compile(r"^[a-z]+$")
+
+
+def _looks_like_number(q: str) -> bool:
+    compact = _compact(q)
+    return bool(IDENTITY_QUERY.match(compact)) or (compact.isdigit() and len(compact) >= 7)
+
+
+def _compact(q: str) -> str:
+    return q.strip().replace(" ", "").replace("-", "").upper()
+
+
+def _prefix(field: str, letters: str) -> Q:
+    """`field` starts with `letters` (lower-case a–z), in a form the database answers from an index.
+
+    SQLite only uses an index for LIKE on case-insensitive columns, so there the prefix is asked
+    as a range, which for lower-case ASCII letters is exactly the same set of names. PostgreSQL
+    uses the pattern index Django creates for indexed text columns.
+    """
+    if connection.vendor == "sqlite":
+        upper = letters[:-1] + chr(ord(letters[-1]) + 1)
+        return Q(**{f"{field}__gte": letters, f"{field}__lt": upper})
+    return Q(**{f"{field}__startswith": letters})
+
+
+def search_supervisees(queryset: QuerySet[Supervisee], q: str) -> QuerySet[Supervisee]:
+    """One search box: name, pinyin initials or prefix, identity number, phone, or last four digits.
+
+    Identity and phone numbers are found through their keyed hashes (exact match only); the
+    last four characters are matched on the masked value, which keeps them in clear.
+    """
+    q = q.strip()
+    if not q:
+        return queryset
+    compact = _compact(q)
+    if IDENTITY_QUERY.match(compact):
+        return queryset.filter(identity_number_index=blind_index(compact))
+    if compact.isdigit() and len(compact) >= 7:
+        return queryset.filter(phone_index=blind_index(compact))
+    if TAIL_QUERY.match(compact):
+        return queryset.filter(Q(identity_number_masked__endswith=compact) | Q(phone_masked__endswith=compact))
+    letters = q.lower().replace(" ", "")
+    if PINYIN_QUERY.match(letters):
+        # Other readings are few: read as a list, so the whole condition stays index-friendly.
+        others = NameReading.objects.filter(_prefix("initials", letters) | _prefix("pinyin", letters))
+        other_ids = list(others.values_list("supervisee_id", flat=True)[:1000])
+        condition = _prefix("name_initials", letters) | _prefix("name_pinyin", letters)
+        return queryset.filter(condition | Q(pk__in=other_ids) if other_ids else condition)
+    return queryset.filter(Q(name__contains=q) | Q(former_names__contains=q))
+
+
+def filter_supervisees(queryset: QuerySet[Supervisee], filters: SuperviseeFilters) -> QuerySet[Supervisee]:
+    if filters.office is not None:
+        offices = Organisation.objects.filter(path__startswith=filters.office.path).values("pk")
+        queryset = queryset.filter(responsible_office_id__in=offices)
+    if filters.supervision_level:
+        queryset = queryset.filter(supervision_level=filters.supervision_level)
+    if filters.status:
+        queryset = queryset.filter(status=filters.status)
+    if filters.sentence_type:
+        queryset = queryset.filter(sentence_type=filters.sentence_type)
+    if filters.term_ending_within_days is not None:
+        today = timezone.localdate()
+        until = today + dt.timedelta(days=filters.term_ending_within_days)
+        queryset = queryset.filter(term_end__gte=today, term_end__lte=until).order_by("term_end", "id")
+    elif filters.q.strip():
+        # Same order, written so that it cannot be read from the list index: a search matches
+        # few people, and walking the whole index in order looking for them (which PostgreSQL
+        # otherwise prefers for the first page) is far slower than sorting the matches.
+        queryset = queryset.order_by(Coalesce("term_start", "term_start").desc(), "id")
+    return search_supervisees(queryset, filters.q)
+
+
+def list_supervisees(user: User, filters: SuperviseeFilters) -> QuerySet[Supervisee]:
+    """The registry list for a user: their scope, filtered, with what a row shows in one query."""
+    queryset = filter_supervisees(supervisees_visible_to(user), filters)
+    return queryset.select_related("responsible_office", "responsible_officer")
+
+
+def get_supervisee_detail_for_user(user: User, pk: object) -> Supervisee:
+    """A supervisee with everything the detail page shows; 404 outside the user's scope."""
+    queryset = (
+        supervisees_visible_to(user)
+        .select_related("responsible_office", "responsible_officer", "residence_division", "household_division", "user")
+        .prefetch_related(
+            "family_members",
+            Prefetch("assignments", queryset=Assignment.objects.select_related("user").order_by("-assigned_at")),
+            Prefetch(
+                "status_changes", queryset=StatusChange.objects.select_related("changed_by").order_by("changed_at")
+            ),
+        )
+    )
+    try:
+        return queryset.get(pk=int(str(pk)))
+    except (Supervisee.DoesNotExist, ValueError) as error:
+        raise Http404 from error
+
+
+def filter_offices_for(user: User) -> QuerySet[Organisation]:
+    """Organisations a user can filter the list by: bureaus and offices in their subtree."""
+    kinds = responsible_office_kinds()
+    return organisations_visible_to(user).filter(kind__in=kinds).order_by("path")
+
+
+def responsible_offices_for(user: User, *, current: Organisation | None = None) -> QuerySet[Organisation]:
+    """Where a user may register a supervisee: offices in their subtree (plus the current one on edit)."""
+    offices = organisations_visible_to(user).filter(kind__in=responsible_office_kinds(), is_active=True)
+    if current is not None:
+        offices = offices | Organisation.objects.filter(pk=current.pk)
+    return offices.order_by("path")
+
+
+OFFICER_ROLES = (Role.OFFICE_OFFICER, Role.BUREAU_ADMIN)
+
+
+def responsible_officer_choices(user: User, office: Organisation | None) -> QuerySet[User]:
+    """Staff who may be responsible: officers of the office or of a bureau above it."""
+    staff = User.objects.filter(is_active=True, role__in=OFFICER_ROLES).order_by("full_name", "username")
+    if office is None:
+        return staff.filter(organisation__in=organisations_visible_to(user))
+    ancestor_ids = [int(part) for part in office.path.strip("/").split("/") if part]
+    return staff.filter(organisation_id__in=ancestor_ids)
+
+
+ASSIGNABLE_ROLES = (Role.OFFICE_OFFICER, Role.BUREAU_ADMIN, Role.SOCIAL_WORKER, Role.AGENCY_MANAGER)
+
+
+def assignable_staff(supervisee: Supervisee) -> QuerySet[User]:
+    """Who can be assigned to a supervisee: staff under the bureau that serves the responsible office.
+
+    That includes the social workers of agencies attached to the county bureau.
+    """
+    office = supervisee.responsible_office
+    bureau = office.nearest({OrganisationKind.COUNTY_BUREAU, OrganisationKind.CITY_BUREAU}) or office
+    return (
+        User.objects.filter(is_active=True, role__in=ASSIGNABLE_ROLES, organisation__path__startswith=bureau.path)
+        .select_related("organisation")
+        .order_by("organisation__path", "full_name", "username")
+    )
+
+
+def supervisees_with_term_ending(user: User, *, within_days: int) -> QuerySet[Supervisee]:
+    """People the user is responsible for or assigned to whose term ends soon (my tasks)."""
+    today = timezone.localdate()
+    assigned = Assignment.objects.filter(user=user, ended_at__isnull=True).values("supervisee_id")
+    return (
+        supervisees_visible_to(user)
+        .filter(Q(responsible_officer=user) | Q(pk__in=assigned))
+        .filter(
+            status__in=[Status.PENDING_INTAKE, Status.UNDER_SUPERVISION],
+            term_end__gte=today,
+            term_end__lte=today + dt.timedelta(days=within_days),
+        )
+        .order_by("term_end")
+    )

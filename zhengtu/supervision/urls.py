@@ -1,2 +1,31 @@
+from django.urls import path
+
+from . import views
+
 app_name = "supervision"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("supervisees/<int:pk>/", views.supervision_file, name="file"),
+    path("supervisees/<int:pk>/documents-received/", views.documents_received, name="documents_received"),
+    path("supervisees/<int:pk>/intake/", views.intake, name="intake"),
+    path("supervisees/<int:pk>/team/", views.team, name="team"),
+    path("team-members/<int:pk>/remove/", views.team_remove, name="team_remove"),
+    path("supervisees/<int:pk>/plan/", views.plan, name="plan"),
+    path("supervisees/<int:pk>/level/", views.level, name="level"),
+    path("supervisees/<int:pk>/check-ins/new/", views.check_in, name="check_in"),
+    path("supervisees/<int:pk>/visits/new/", views.visit, name="visit"),
+    path("supervisees/<int:pk>/leave/new/", views.leave, name="leave"),
+    path("leave/<int:pk>/return/", views.leave_return, name="leave_return"),
+    path("supervisees/<int:pk>/transfer/new/", views.transfer, name="transfer"),
+    path("supervisees/<int:pk>/monitoring/new/", views.monitoring, name="monitoring"),
+    path("monitoring/<int:pk>/extend/", views.monitoring_extend, name="monitoring_extend"),
+    path("supervisees/<int:pk>/sanctions/new/", views.sanction, name="sanction"),
+    path("supervisees/<int:pk>/release/", views.release, name="release"),
+    path("supervisees/<int:pk>/terminate/", views.terminate, name="terminate"),
+    path("supervisees/<int:pk>/archive/", views.archive, name="archive"),
+    path("supervisees/<int:pk>/archive/<str:kind>.pdf", views.archive_export, name="archive_export"),
+    path("attachments/<int:pk>/", views.attachment, name="attachment"),
+    path("approvals/", views.approvals, name="approvals"),
+    path("approvals/<int:pk>/", views.approval, name="approval"),
+    path("approvals/<int:pk>/withdraw/", views.approval_withdraw, name="approval_withdraw"),
+]

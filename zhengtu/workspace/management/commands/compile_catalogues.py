@@ -3,6 +3,7 @@
 from pathlib import Path
 from typing import Any
 
+from babel import Locale
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from django.conf import settings
@@ -21,6 +22,8 @@ class Command(BaseCommand):
                 continue
             with po_path.open("rb") as handle:
                 catalogue = read_po(handle)
+            if catalogue.locale is None:  # makemessages leaves "Language:" empty; plural forms need it
+                catalogue.locale = Locale.parse(po_path.parent.parent.name)
             with mo_path.open("wb") as handle:
                 write_mo(handle, catalogue, use_fuzzy=False)
             compiled += 1

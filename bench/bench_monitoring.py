@@ -1,0 +1,437 @@
+"""Electronic monitoring gateway under load, on SQLite and on PostgreSQL.
+
+For each database, in a child process with the bench settings: 5,200 simulated devices (JT/T 808,
+GT06, watch protocol and OsmAnd HTTP) open real TCP connections to the real gateway on
+127.0.0.1 (embedded shape: in-process ingest, one writer thread). A separate load process
+sends fixes; the figures are measured on the server side:
+
+- connections open at once, and how long opening them took;
+- sustained fixes per second stored and evaluated against fences, at saturation;
+- p50/p99 receipt-to-alert latency (gateway read → alert committed and pushed live) at a
+  province's load (1,300 fixes/s) and at half the saturation rate, while 5 % of the devices keep
+  crossing the county border;
+- the fence evaluator against PostGIS ST_Contains on the same points and fences (PostgreSQL
+  with the postgis extension only).
+
+Figures only; nothing passes or fails on timings. One run takes about two to three minutes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import multiprocessing as mp
+import os
+import random
+import resource
+import statistics
+import sys
+import time
+from typing import Any
+
+from bench.support import run_child
+
+DEVICES = int(os.environ.get("ZHENGTU_BENCH_DEVICES", "5200"))
+SATURATION_SECONDS = 10
+SATURATION_OFFERED = 20_000
+FIXES_PER_DEVICE = 90
+NOMINAL_SECONDS = 10
+PROVINCE_RATE = 1_300  # PRODUCT.md: a province's 40,000 devices reporting every 30 s
+CROSSING_SHARE = 0.05
+# County border (the bench county is a box) and points either side of its northern edge.
+BOX = (27.70, 110.30, 28.10, 110.90)  # min lat, min lon, max lat, max lon
+PROTOCOL_MIX = [("jt808", 0.4), ("gt06", 0.3), ("watch", 0.2), ("osmand", 0.1)]
+
+
+def run() -> None:
+    for backend in ("sqlite", "postgresql"):
+        print(f"\n[{backend}]", flush=True)
+        run_child("bench.bench_monitoring", backend, "zt_bench_monitoring")
+
+
+# -- the load process (no Django) -------------------------------------------------------------
+
+
+def _frames_for(protocol: str, identifier: str, points: list[tuple[float, float]], start: dt.datetime) -> list[bytes]:
+    from zhengtu.monitoring.protocols import simulate
+
+    frames = []
+    for index, (lat, lon) in enumerate(points):
+        when = start + dt.timedelta(seconds=30 * index)
+        if protocol == "jt808":
+            frames.append(simulate.jt808_location(identifier, when, lat, lon, serial=index + 10))
+        elif protocol == "gt06":
+            frames.append(simulate.gt06_location(when, lat, lon, serial=index + 10))
+        elif protocol == "watch":
+            frames.append(simulate.watch_position(identifier, when, lat, lon))
+        else:
+            target = simulate.osmand_query(identifier, when, lat, lon)
+            frames.append(f"GET {target} HTTP/1.1\r\nHost: bench\r\n\r\n".encode())
+    return frames
+
+
+def _load_process(devices: list[dict[str, Any]], ports_pipe: Any, control: Any, results: Any) -> None:
+    resource.setrlimit(resource.RLIMIT_NOFILE, (19_000, 19_000))
+    from zhengtu.monitoring.protocols import simulate
+
+    start = dt.datetime.now(tz=dt.UTC) - dt.timedelta(days=5)
+    plans = []
+    for device in devices:
+        plans.append((device, _frames_for(device["protocol"], device["identifier"], device["points"], start)))
+    ports = ports_pipe.recv()
+
+    async def main() -> None:
+        connections: list[tuple[dict[str, Any], list[bytes], asyncio.StreamReader, asyncio.StreamWriter]] = []
+        opened = time.monotonic()
+        semaphore = asyncio.Semaphore(400)
+
+        async def open_one(device: dict[str, Any], frames: list[bytes]) -> None:
+            async with semaphore:
+                reader, writer = await asyncio.open_connection("127.0.0.1", ports[device["protocol"]])
+                if device["protocol"] == "gt06":
+                    writer.write(simulate.gt06_login(device["identifier"], serial=1))
+                    await reader.readexactly(10)
+                connections.append((device, frames, reader, writer))
+
+        await asyncio.gather(*(open_one(device, frames) for device, frames in plans))
+        results.put(("opened", len(connections), time.monotonic() - opened))
+
+        async def drain(reader: asyncio.StreamReader) -> None:
+            try:
+                while await reader.read(65536):
+                    pass
+            except (ConnectionError, asyncio.CancelledError):
+                pass
+
+        drains = [asyncio.create_task(drain(reader)) for _d, _f, reader, _w in connections]
+        cursor = {id(writer): 0 for _d, _f, _r, writer in connections}
+
+        async def phase(rate: float, seconds: float) -> int:
+            """Every connection sends its next frame once per period; returns frames sent."""
+            period = len(connections) / rate
+            sent = 0
+            deadline = time.monotonic() + seconds
+
+            async def device_loop(frames: list[bytes], writer: asyncio.StreamWriter) -> None:
+                nonlocal sent
+                await asyncio.sleep(random.random() * period)  # noqa: S311
+                while time.monotonic() < deadline:
+                    index = cursor[id(writer)]
+                    if index >= len(frames):
+                        return
+                    writer.write(frames[index])
+                    cursor[id(writer)] = index + 1
+                    sent += 1
+                    await asyncio.sleep(period)
+
+            await asyncio.gather(*(device_loop(frames, writer) for _d, frames, _r, writer in connections))
+            # Everything written must have left this process before the phase counts as over.
+            await asyncio.gather(*(writer.drain() for _d, _f, _r, writer in connections), return_exceptions=True)
+            return sent
+
+        while True:
+            command = await asyncio.to_thread(control.get)
+            if command is None:
+                break
+            rate, seconds = command
+            sent = await phase(rate, seconds)
+            results.put(("sent", sent))
+        for _d, _f, _r, writer in connections:
+            writer.close()
+        for task in drains:
+            task.cancel()
+
+    asyncio.run(main())
+
+
+# -- the server side (Django) ---------------------------------------------------------------------
+
+
+def _prepare_database(backend: str) -> None:
+    if backend == "postgresql":
+        import psycopg
+
+        name = os.environ["ZHENGTU_BENCH_DB_NAME"]
+        with psycopg.connect(
+            host="127.0.0.1",
+            port=int(os.environ["ZHENGTU_DB_PORT"]),
+            user="postgres",
+            dbname="postgres",
+            autocommit=True,
+        ) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            connection.execute(f'CREATE DATABASE "{name}"')
+    else:
+        path = os.environ["ZHENGTU_BENCH_SQLITE"]
+        for suffix in ("", "-wal", "-shm"):
+            if os.path.exists(path + suffix):
+                os.remove(path + suffix)
+
+
+def _build_data(rng: random.Random) -> list[dict[str, Any]]:
+    """Organisations, supervisees, devices, bindings and fences, written in bulk (bench data only)."""
+    from django.utils import timezone
+
+    from zhengtu.monitoring.models import Device, DeviceBinding, Fence, FenceKind, FenceShape
+    from zhengtu.orgs.models import OrganisationKind
+    from zhengtu.orgs.services import create_organisation
+    from zhengtu.supervisees.models import SentenceType, Status, Supervisee
+
+    county = create_organisation(name="基准县社区矫正管理局", kind=OrganisationKind.COUNTY_BUREAU)
+    offices = [
+        create_organisation(name=f"基准第{i + 1}司法所", kind=OrganisationKind.JUSTICE_OFFICE, parent=county)
+        for i in range(20)
+    ]
+    today = timezone.localdate()
+    people = Supervisee.objects.bulk_create(
+        [
+            Supervisee(
+                name=f"对象{i:05d}",
+                identity_number_index=f"bench-{i:08d}",
+                sex="male",
+                birth_date=dt.date(1980, 1, 1),
+                sentence_type=SentenceType.PROBATION,
+                crime="盗窃罪",
+                deciding_organ="基准县人民法院",
+                term_start=today - dt.timedelta(days=60),
+                term_months=12,
+                term_end=today + dt.timedelta(days=300),
+                status=Status.UNDER_SUPERVISION,
+                responsible_office=offices[i % len(offices)],
+            )
+            for i in range(DEVICES)
+        ],
+        batch_size=1000,
+    )
+    protocols = [p for p, share in PROTOCOL_MIX for _ in range(int(share * 100))]
+    device_rows = []
+    for i in range(DEVICES):
+        protocol = protocols[i % len(protocols)]
+        identifier = f"{13_800_000_000 + i}" if protocol in ("jt808", "watch") else f"{868_120_000_000_000 + i}"
+        kind = "phone" if protocol == "osmand" else "wristband"
+        device_rows.append(Device(identifier=identifier, kind=kind, protocol=protocol, organisation=county))
+    devices = Device.objects.bulk_create(device_rows, batch_size=1000)
+    now = timezone.now()
+    DeviceBinding.objects.bulk_create(
+        [
+            DeviceBinding(
+                device=d, supervisee=p, starts_at=now - dt.timedelta(days=30), ends_at=now + dt.timedelta(days=60)
+            )
+            for d, p in zip(devices, people, strict=True)
+        ],
+        batch_size=1000,
+    )
+    min_lat, min_lon, max_lat, max_lon = BOX
+    ring = [[min_lon, min_lat], [max_lon, min_lat], [max_lon, max_lat], [min_lon, max_lat], [min_lon, min_lat]]
+    Fence.objects.create(
+        name="基准县", kind=FenceKind.INCLUSION, shape=FenceShape.POLYGON, organisation=county,
+        geometry={"type": "Polygon", "coordinates": [ring]},
+    )  # fmt: skip
+    # A school (exclusion circle) and, for one person in ten, a home curfew circle.
+    Fence.objects.create(
+        name="学校", kind=FenceKind.EXCLUSION, shape=FenceShape.CIRCLE, organisation=county,
+        center_latitude=27.95, center_longitude=110.55, radius_m=300,
+    )  # fmt: skip
+    plans = []
+    personal = []
+    for i, (device, person) in enumerate(zip(devices, people, strict=True)):
+        home = (rng.uniform(min_lat + 0.05, max_lat - 0.05), rng.uniform(min_lon + 0.05, max_lon - 0.05))
+        crossing = i % int(1 / CROSSING_SHARE) == 0
+        if crossing:  # walks to and fro across the northern border: 4 fixes in, 4 out, …
+            points = [
+                (max_lat - 0.001, 110.6) if step % 8 < 4 else (max_lat + 0.001, 110.6)
+                for step in range(FIXES_PER_DEVICE)
+            ]
+        else:
+            points = [
+                (home[0] + rng.uniform(-0.0005, 0.0005), home[1] + rng.uniform(-0.0005, 0.0005))
+                for _ in range(FIXES_PER_DEVICE)
+            ]
+        if i % 10 == 1:
+            personal.append(
+                Fence(
+                    name=f"居所{i}",
+                    kind=FenceKind.INCLUSION,
+                    shape=FenceShape.CIRCLE,
+                    organisation=county,
+                    supervisee=person,
+                    center_latitude=home[0],
+                    center_longitude=home[1],
+                    radius_m=500,
+                    active_from=dt.time(22),
+                    active_until=dt.time(6),
+                )  # fmt: skip
+            )
+        plans.append({"protocol": device.protocol, "identifier": device.identifier, "points": points})
+    Fence.objects.bulk_create(personal, batch_size=1000)
+    return plans
+
+
+def _percentile(samples: list[float], share: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+
+
+def _child(backend: str) -> None:
+    resource.setrlimit(resource.RLIMIT_NOFILE, (19_000, 19_000))
+    _prepare_database(backend)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    started = time.monotonic()
+    call_command("migrate", verbosity=0)
+    rng = random.Random(808)  # noqa: S311
+    plans = _build_data(rng)
+    print(
+        f"  setup: migrations and {DEVICES} devices, supervisees, bindings, fences in {time.monotonic() - started:.0f} s",
+        flush=True,
+    )
+
+    ctx = mp.get_context("fork")
+    parent_pipe, child_pipe = ctx.Pipe()
+    control, results = ctx.Queue(), ctx.Queue()
+    load = ctx.Process(target=_load_process, args=(plans, child_pipe, control, results), daemon=True)
+    load.start()
+    asyncio.run(_serve(backend, parent_pipe, control, results))
+    load.join(30)
+    if backend == "postgresql":
+        _compare_with_postgis(rng)
+
+
+async def _serve(backend: str, ports_pipe: Any, control: Any, results: Any) -> None:
+    import logging
+
+    from zhengtu.monitoring.gateway.servers import Gateway
+    from zhengtu.monitoring.ingest import InProcessIngestor
+    from zhengtu.monitoring.live import bus
+    from zhengtu.monitoring.processing import BatchProcessor
+
+    logging.getLogger("zhengtu.monitoring").setLevel(logging.ERROR)
+    from zhengtu.monitoring.gateway.embedded import tune_interpreter
+
+    tune_interpreter()
+    processor = BatchProcessor()
+    ingestor = InProcessIngestor(processor)
+    await ingestor.start()
+    gateway = Gateway(ingestor, host="127.0.0.1", ports={"jt808": 0, "gt06": 0, "watch": 0, "osmand": 0})
+    await gateway.start()
+    ports_pipe.send(gateway.bound)
+    kind, opened, seconds = await asyncio.to_thread(results.get)
+    print(
+        f"  connections open at once: {gateway.counters.open_connections} (load side: {opened}, opened in {seconds:.1f} s)",
+        flush=True,
+    )
+
+    latencies: list[float] = []
+    queue = bus.open()
+
+    async def collect() -> None:
+        while True:
+            event = await queue.get()
+            if event.get("type") == "alert" and "latency_ms" in event:
+                latencies.append(event["latency_ms"])
+
+    collector = asyncio.create_task(collect())
+
+    async def run_phase(rate: float, seconds: float) -> tuple[float, float, int]:
+        """Offer `rate` fixes/s for `seconds`; the rate reported is what was stored until the backlog was gone."""
+        stored0, evaluated0 = processor.fixes_stored, processor.fixes_evaluated
+        control.put((rate, seconds))
+        t0 = time.monotonic()
+        sent_future = asyncio.ensure_future(asyncio.to_thread(results.get))
+        last_count, last_change = processor.fixes_stored, time.monotonic()
+        while not sent_future.done() or time.monotonic() - last_change < 2.0:
+            await asyncio.sleep(0.1)
+            if processor.fixes_stored != last_count:
+                last_count, last_change = processor.fixes_stored, time.monotonic()
+        _kind, sent = sent_future.result()
+        elapsed = max(last_change - t0, 0.001)
+        return (processor.fixes_stored - stored0) / elapsed, (processor.fixes_evaluated - evaluated0) / elapsed, sent
+
+    stored, evaluated, sent = await run_phase(SATURATION_OFFERED, SATURATION_SECONDS)
+    print(
+        f"  saturation: offered up to {SATURATION_OFFERED:,} fixes/s for {SATURATION_SECONDS} s ({sent} sent): "
+        f"{stored:,.0f} fixes/s stored, {evaluated:,.0f} fixes/s evaluated against fences",
+        flush=True,
+    )
+    for nominal in (PROVINCE_RATE, max(PROVINCE_RATE, round(stored * 0.5, -2))):
+        latencies.clear()
+        stored_now, _evaluated, sent = await run_phase(nominal, NOMINAL_SECONDS)
+        await asyncio.sleep(0.5)
+        summary = f"{stored_now:,.0f} fixes/s stored and evaluated ({sent} sent)"
+        if latencies:
+            print(
+                f"  at {nominal:,.0f} fixes/s offered: {summary}; receipt-to-alert latency "
+                f"p50 {statistics.median(latencies):.0f} ms, p99 {_percentile(latencies, 0.99):.0f} ms "
+                f"({len(latencies)} alerts)",
+                flush=True,
+            )
+        else:
+            print(f"  at {nominal:,.0f} fixes/s offered: {summary}; no alerts raised", flush=True)
+    print(f"  writer batches: {ingestor.batches}, bad frames: {gateway.counters.bad_frames}", flush=True)
+    control.put(None)
+    collector.cancel()
+    bus.close(queue)
+    await gateway.stop()
+    await ingestor.stop()
+
+
+def _compare_with_postgis(rng: random.Random) -> None:
+    from django.db import connection
+
+    from zhengtu.monitoring.directory import compile_model_fence
+    from zhengtu.monitoring.models import Fence
+
+    with connection.cursor() as cursor:
+        try:
+            cursor.execute("CREATE EXTENSION IF NOT EXISTS postgis")
+        except Exception as error:  # noqa: BLE001
+            print(f"  PostGIS comparison skipped: {str(error).splitlines()[0]}")
+            return
+    fences = list(Fence.objects.filter(supervisee__isnull=True).select_related("organisation"))
+    personal = list(Fence.objects.filter(supervisee__isnull=False).select_related("organisation")[:200])
+    fences += personal
+    compiled = [compile_model_fence(f) for f in fences]
+    min_lat, min_lon, max_lat, max_lon = BOX
+    points = [
+        (rng.uniform(min_lat - 0.1, max_lat + 0.1), rng.uniform(min_lon - 0.1, max_lon + 0.1)) for _ in range(50_000)
+    ]
+    started = time.perf_counter()
+    ours = sum(1 for lat, lon in points for fence in compiled if fence.contains(lat, lon))
+    ours_seconds = time.perf_counter() - started
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TEMP TABLE bench_points (id serial, geom geometry(Point, 4326))")
+        cursor.execute("CREATE TEMP TABLE bench_fences (id int, geom geometry(Geometry, 4326))")
+        with cursor.copy("COPY bench_points (geom) FROM STDIN") as copy:  # type: ignore[attr-defined]
+            for lat, lon in points:
+                copy.write_row([f"SRID=4326;POINT({lon} {lat})"])
+        for fence in fences:
+            if fence.geometry:
+                cursor.execute(
+                    "INSERT INTO bench_fences VALUES (%s, ST_SetSRID(ST_GeomFromGeoJSON(%s), 4326))",
+                    [fence.pk, __import__("json").dumps(fence.geometry)],
+                )
+            else:
+                # A geodesic circle as a polygon (ST_Buffer on geography), as PostGIS users would store it.
+                cursor.execute(
+                    "INSERT INTO bench_fences VALUES (%s, ST_Buffer(ST_MakePoint(%s, %s)::geography, %s, 32)::geometry)",
+                    [fence.pk, fence.center_longitude, fence.center_latitude, fence.radius_m],
+                )
+        cursor.execute("CREATE INDEX ON bench_fences USING gist (geom)")
+        cursor.execute("ANALYZE bench_points; ANALYZE bench_fences")
+        started = time.perf_counter()
+        cursor.execute("SELECT count(*) FROM bench_points p JOIN bench_fences f ON ST_Contains(f.geom, p.geom)")
+        theirs = cursor.fetchone()[0]
+        postgis_seconds = time.perf_counter() - started
+    print(
+        f"  fence evaluator vs PostGIS ST_Contains: {len(points):,} points × {len(fences)} fences — "
+        f"ours {ours_seconds * 1000:.0f} ms ({ours} inside), PostGIS {postgis_seconds * 1000:.0f} ms ({theirs} inside); "
+        f"ratio PostGIS/ours {postgis_seconds / ours_seconds:.2f}",
+        flush=True,
+    )
+
+
+if __name__ == "__main__":
+    _child(sys.argv[1])

@@ -1,0 +1,1 @@
+"""Writes of the assessment app, split by topic; import from the submodules."""

@@ -1,0 +1,84 @@
+"""Written reports: rendered from replaceable templates (Word via docxtpl, PDF via WeasyPrint), numbered."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from zhengtu.audit.models import Action
+from zhengtu.audit.services import Actor, record_event
+from zhengtu.documents.rendering import next_document_number, render_docx, render_pdf_file
+from zhengtu.orgs.models import Organisation, OrganisationKind
+
+from ..models import Assessment, AssessmentReport, AssessmentStatus, OverrideStatus
+from ..permissions import can_assess
+from ..report_content import DOCX_TEMPLATE_CODE, PDF_TEMPLATE_CODE, report_context
+from ..rules import report_number_prefix
+
+TEMPLATE_FOLDER = Path(__file__).resolve().parent.parent / "document_templates"
+DOCX_TEMPLATE = TEMPLATE_FOLDER / "report.docx"
+PDF_TEMPLATE = TEMPLATE_FOLDER / "report.html"
+NUMBER_KIND = "assessment_report"
+
+
+# Reports are official documents in Chinese, whatever language the person issuing them reads.
+REPORT_LANGUAGE = "zh-hans"
+
+
+def render_report_docx(assessment: Assessment, **context_options: object) -> bytes:
+    with translation.override(REPORT_LANGUAGE):
+        context = report_context(assessment, with_font=False, **context_options)  # type: ignore[arg-type]
+        return render_docx(DOCX_TEMPLATE_CODE, DOCX_TEMPLATE, context, organisation=assessment.office)
+
+
+def render_report_pdf(assessment: Assessment, **context_options: object) -> bytes:
+    with translation.override(REPORT_LANGUAGE):
+        context = report_context(assessment, **context_options)  # type: ignore[arg-type]
+        return render_pdf_file(PDF_TEMPLATE_CODE, PDF_TEMPLATE, context, organisation=assessment.office)
+
+
+def _bureau_of(assessment: Assessment) -> Organisation:
+    office = assessment.office
+    return office.nearest({OrganisationKind.COUNTY_BUREAU, OrganisationKind.CITY_BUREAU}) or office
+
+
+@transaction.atomic
+def issue_report(*, actor: Actor, assessment: Assessment, issued_at: dt.datetime | None = None) -> AssessmentReport:
+    """Number the report, render Word and PDF, keep both. Refused while a change of level waits."""
+    if actor.user is None or not can_assess(actor.user):
+        raise PermissionDenied(_("You may not carry out assessments."))
+    locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    if locked.status != AssessmentStatus.SUBMITTED:
+        raise ValidationError(_("The questionnaire must be scored before the report is issued."))
+    if AssessmentReport.objects.filter(assessment=locked).exists():
+        raise ValidationError(_("The report has already been issued."))
+    if locked.overrides.filter(status=OverrideStatus.PENDING).exists():
+        raise ValidationError(_("A change of level is waiting for approval; issue the report after the decision."))
+    issued_at = issued_at or timezone.now()
+    issued_on = timezone.localdate(issued_at)
+    number = next_document_number(
+        bureau=_bureau_of(locked), kind=NUMBER_KIND, prefix=report_number_prefix(), year=issued_on.year
+    )
+    options = {"number": number, "issued_on": issued_on, "issued_by": actor.user.display_name}
+    docx = render_report_docx(assessment, **options)
+    pdf = render_report_pdf(assessment, **options)
+    report = AssessmentReport(
+        assessment=locked, number=number, issued_at=issued_at, issued_on=issued_on, issued_by=actor.user
+    )
+    stem = f"assessment-{locked.pk}-{issued_on:%Y%m%d}"
+    report.docx.save(f"{stem}.docx", ContentFile(docx), save=False)
+    report.pdf.save(f"{stem}.pdf", ContentFile(pdf), save=False)
+    report.save()
+    record_event(
+        actor,
+        action=Action.CREATE,
+        target=report,
+        detail={"assessment": locked.pk, "number": number, "on_time": report.on_time},
+    )
+    return report

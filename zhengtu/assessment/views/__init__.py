@@ -1,0 +1,1 @@
+"""Pages of the assessment app, split by topic."""

@@ -1,0 +1,1 @@
+"""Writes of the association app, one module per topic: trainings, members, filings."""

@@ -1,0 +1,1 @@
+"""Pages of the association: dashboard, trainings (with public sign-in), members and filings."""

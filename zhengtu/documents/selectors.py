@@ -1,0 +1,55 @@
+"""Reads of the documents app. Default deny; 404 outside the user's scope."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from zhengtu.supervisees.selectors import organisations_visible_to, supervisees_visible_to
+
+from .models import DocumentTemplate, GeneratedDocument
+
+if TYPE_CHECKING:
+    from zhengtu.accounts.models import User
+
+
+def documents_visible_to(user: User) -> QuerySet[GeneratedDocument]:
+    """Documents about supervisees the user sees; documents about nobody, by issuing organisation's subtree."""
+    if not user.is_authenticated or not user.is_active:
+        return GeneratedDocument.objects.none()
+    if user.is_superuser:
+        return GeneratedDocument.objects.all()
+    about_people = Q(supervisee__in=supervisees_visible_to(user).values("pk"))
+    about_nobody = Q(supervisee__isnull=True, organisation__in=organisations_visible_to(user).values("pk"))
+    return GeneratedDocument.objects.filter(about_people | about_nobody)
+
+
+def get_document_for_user(user: User, pk: object) -> GeneratedDocument:
+    try:
+        return documents_visible_to(user).get(pk=int(str(pk)))
+    except (GeneratedDocument.DoesNotExist, ValueError) as error:
+        raise Http404 from error
+
+
+def templates_visible_to(user: User) -> QuerySet[DocumentTemplate]:
+    """Replacements an administrator manages: global ones (read only unless superuser) and their subtree's."""
+    if not user.is_authenticated or not user.is_active:
+        return DocumentTemplate.objects.none()
+    if user.is_superuser:
+        return DocumentTemplate.objects.all()
+    return DocumentTemplate.objects.filter(
+        Q(organisation__isnull=True) | Q(organisation__in=organisations_visible_to(user).values("pk"))
+    )
+
+
+def get_template_for_user(user: User, pk: object) -> DocumentTemplate:
+    """A replacement the user may change: within their subtree (global ones only for superusers)."""
+    queryset = templates_visible_to(user)
+    if not user.is_superuser:
+        queryset = queryset.filter(organisation__isnull=False)
+    try:
+        return queryset.get(pk=int(str(pk)))
+    except (DocumentTemplate.DoesNotExist, ValueError) as error:
+        raise Http404 from error

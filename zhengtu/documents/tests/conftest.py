@@ -1,0 +1,3 @@
+from zhengtu.supervision.tests.conftest import people
+
+__all__ = ["people"]

@@ -1,0 +1,1 @@
+"""Writes of the inspections app, one module per topic. Every write is atomic and audited."""

@@ -1,0 +1,249 @@
+"""Alerts: raising (from the ingest writer and the periodic jobs), lifecycle, escalation, offline detection.
+
+Lifecycle: new → acknowledged → handled (notes, actions taken) → closed. Independently, an
+alert's *condition* clears (the person is back inside, the device reports again…); until then
+the same condition raises no second alert.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from zhengtu.accounts.models import User
+from zhengtu.accounts.roles import Role
+from zhengtu.audit.models import Action
+from zhengtu.audit.services import Actor, record_event
+from zhengtu.orgs.models import OrganisationKind
+from zhengtu.supervisees.models import Supervisee
+from zhengtu.workspace.services import notify
+
+from .live import bus
+from .models import ALLOWED_ALERT_TRANSITIONS, Alert, AlertEvent, AlertKind, AlertStatus, DeviceBinding, DeviceState
+from .rules import offline_minutes, rule
+
+if TYPE_CHECKING:
+    pass
+
+
+def alert_event_payload(
+    alert: Alert, supervisee_name: str, *, received_monotonic: float | None = None
+) -> dict[str, Any]:
+    payload: dict[str, Any] = {
+        "type": "alert",
+        "id": alert.pk,
+        "kind": alert.kind,
+        "kind_label": str(AlertKind(alert.kind).label),
+        "status": alert.status,
+        "supervisee_id": alert.supervisee_id,
+        "supervisee_name": supervisee_name,
+        "latitude": alert.latitude,
+        "longitude": alert.longitude,
+        "raised_at": alert.raised_at.isoformat(),
+        "detail": alert.detail,
+    }
+    if received_monotonic is not None:
+        payload["received_monotonic"] = received_monotonic
+    return payload
+
+
+def _recipients(supervisee_id: int, officer_id: int | None) -> list[User]:
+    if officer_id is not None:
+        return list(User.objects.filter(pk=officer_id, is_active=True))
+    office_id = Supervisee.objects.filter(pk=supervisee_id).values_list("responsible_office_id", flat=True).first()
+    if office_id is None:
+        return []
+    return list(User.objects.filter(organisation_id=office_id, role=Role.OFFICE_OFFICER, is_active=True))
+
+
+def raise_alert(
+    *,
+    kind: str,
+    supervisee_id: int,
+    supervisee_name: str,
+    officer_id: int | None,
+    device_id: int | None = None,
+    fence_id: int | None = None,
+    latitude: float | None = None,
+    longitude: float | None = None,
+    detail: str = "",
+    received_at: dt.datetime | None = None,
+    received_monotonic: float | None = None,
+    now: dt.datetime | None = None,
+) -> Alert:
+    """Store a new alert, tell the responsible officer in-app, and (after commit) push it live and to channels."""
+    now = now or timezone.now()
+    alert = Alert.objects.create(
+        kind=kind,
+        supervisee_id=supervisee_id,
+        device_id=device_id,
+        fence_id=fence_id,
+        latitude=latitude,
+        longitude=longitude,
+        detail=detail[:200],
+        raised_at=now,
+        received_at=received_at,
+    )
+    AlertEvent.objects.create(alert=alert, at=now, action="raised", note=detail[:500])
+    title = _("Monitoring alert: %(kind)s — %(name)s") % {"kind": AlertKind(kind).label, "name": supervisee_name}
+    url = reverse("monitoring:alert_detail", args=[alert.pk])
+    notify(_recipients(supervisee_id, officer_id), title=title, body=detail, url=url, kind="monitoring_alert")
+    payload = alert_event_payload(alert, supervisee_name, received_monotonic=received_monotonic)
+    transaction.on_commit(lambda: _after_commit(payload, alert.pk))
+    return alert
+
+
+def _after_commit(payload: dict[str, Any], alert_id: int) -> None:
+    monotonic = payload.pop("received_monotonic", None)
+    if monotonic is not None:
+        payload["latency_ms"] = round((time.monotonic() - monotonic) * 1000, 1)
+    bus.publish([payload])
+    if rule("ALERT_CHANNELS"):
+        from .tasks import deliver_alert
+
+        deliver_alert(alert_id, "raised")
+
+
+def _transition(alert: Alert, to_status: str) -> Alert:
+    locked = Alert.objects.select_for_update().get(pk=alert.pk)
+    if to_status not in ALLOWED_ALERT_TRANSITIONS[locked.status]:
+        raise ValidationError(
+            _("An alert that is “%(from)s” cannot become “%(to)s”.")
+            % {"from": locked.get_status_display(), "to": AlertStatus(to_status).label}
+        )
+    return locked
+
+
+@transaction.atomic
+def acknowledge_alert(*, actor: Actor, alert: Alert, note: str = "") -> Alert:
+    locked = _transition(alert, AlertStatus.ACKNOWLEDGED)
+    now = timezone.now()
+    locked.status, locked.acknowledged_at, locked.acknowledged_by = AlertStatus.ACKNOWLEDGED, now, actor.user
+    if locked.kind == AlertKind.SOS and locked.cleared_at is None:
+        locked.cleared_at = now  # an SOS is over once someone has taken it on
+    locked.save(update_fields=["status", "acknowledged_at", "acknowledged_by", "cleared_at"])
+    AlertEvent.objects.create(alert=locked, at=now, actor=actor.user, action="acknowledged", note=note)
+    record_event(actor, action=Action.STATUS, target=locked, detail={"to": AlertStatus.ACKNOWLEDGED})
+    _publish_status(locked)
+    return locked
+
+
+@transaction.atomic
+def handle_alert(*, actor: Actor, alert: Alert, notes: str, actions_taken: str) -> Alert:
+    if not notes.strip():
+        raise ValidationError({"handling_notes": _("Write down what was found and done.")})
+    locked = _transition(alert, AlertStatus.HANDLED)
+    now = timezone.now()
+    locked.status, locked.handled_at, locked.handled_by = AlertStatus.HANDLED, now, actor.user
+    locked.handling_notes, locked.actions_taken = notes.strip(), actions_taken.strip()
+    locked.save(update_fields=["status", "handled_at", "handled_by", "handling_notes", "actions_taken"])
+    AlertEvent.objects.create(alert=locked, at=now, actor=actor.user, action="handled", note=notes.strip())
+    record_event(actor, action=Action.STATUS, target=locked, detail={"to": AlertStatus.HANDLED})
+    _publish_status(locked)
+    return locked
+
+
+@transaction.atomic
+def close_alert(*, actor: Actor, alert: Alert, note: str = "") -> Alert:
+    locked = _transition(alert, AlertStatus.CLOSED)
+    now = timezone.now()
+    locked.status, locked.closed_at, locked.closed_by = AlertStatus.CLOSED, now, actor.user
+    locked.save(update_fields=["status", "closed_at", "closed_by"])
+    AlertEvent.objects.create(alert=locked, at=now, actor=actor.user, action="closed", note=note)
+    record_event(actor, action=Action.STATUS, target=locked, detail={"to": AlertStatus.CLOSED})
+    _publish_status(locked)
+    return locked
+
+
+def _publish_status(alert: Alert) -> None:
+    payload = {"type": "alert_status", "id": alert.pk, "status": alert.status, "supervisee_id": alert.supervisee_id}
+    transaction.on_commit(lambda: bus.publish([payload]))
+
+
+def county_bureau_admins(supervisee: Supervisee) -> list[User]:
+    bureau = supervisee.responsible_office.nearest({OrganisationKind.COUNTY_BUREAU, OrganisationKind.CITY_BUREAU})
+    if bureau is None:
+        return []
+    return list(User.objects.filter(organisation=bureau, role=Role.BUREAU_ADMIN, is_active=True))
+
+
+def escalate_overdue_alerts(*, now: dt.datetime | None = None) -> int:
+    """Alerts nobody acknowledged within ESCALATION_MINUTES go to the county bureau's administrators."""
+    now = now or timezone.now()
+    limit = now - dt.timedelta(minutes=int(rule("ESCALATION_MINUTES")))
+    overdue = Alert.objects.filter(status=AlertStatus.NEW, escalated_at__isnull=True, raised_at__lte=limit)
+    count = 0
+    for alert in overdue.select_related("supervisee__responsible_office")[:500]:
+        with transaction.atomic():
+            updated = Alert.objects.filter(pk=alert.pk, escalated_at__isnull=True).update(escalated_at=now)
+            if not updated:
+                continue
+            minutes = int((now - alert.raised_at).total_seconds() // 60)
+            note = _("Not acknowledged within %(m)s minutes.") % {"m": minutes}
+            AlertEvent.objects.create(alert=alert, at=now, action="escalated", note=note)
+            title = _("Escalated monitoring alert: %(kind)s — %(name)s") % {
+                "kind": alert.get_kind_display(),
+                "name": alert.supervisee.name,
+            }
+            notify(
+                county_bureau_admins(alert.supervisee),
+                title=title,
+                body=note,
+                url=reverse("monitoring:alert_detail", args=[alert.pk]),
+                kind="monitoring_escalation",
+            )
+            payload = {"type": "alert_status", "id": alert.pk, "status": alert.status, "escalated": True}
+            payload["supervisee_id"] = alert.supervisee_id
+            transaction.on_commit(lambda payload=payload: bus.publish([payload]))  # type: ignore[misc]
+            if rule("ALERT_CHANNELS"):
+                from .tasks import deliver_alert
+
+                transaction.on_commit(lambda alert_id=alert.pk: deliver_alert(alert_id, "escalated"))  # type: ignore[misc]
+        count += 1
+    return count
+
+
+def detect_offline(*, now: dt.datetime | None = None) -> int:
+    """Raise an offline alert for every bound device silent longer than its kind allows (phone apps too)."""
+    now = now or timezone.now()
+    raised = 0
+    bindings = (
+        DeviceBinding.objects.filter(
+            unbound_at__isnull=True, starts_at__lte=now, ends_at__gt=now, device__is_active=True
+        )
+        .select_related("device", "supervisee")
+        .order_by("pk")
+    )
+    open_offline = set(
+        Alert.objects.filter(kind=AlertKind.OFFLINE, cleared_at__isnull=True).values_list("device_id", flat=True)
+    )
+    last_seen = dict(DeviceState.objects.values_list("device_id", "last_seen_at"))
+    for binding in bindings:
+        device = binding.device
+        if device.pk in open_offline:
+            continue
+        silent_since = last_seen.get(device.pk) or binding.starts_at
+        silent_since = max(silent_since, binding.starts_at)
+        minutes = offline_minutes(device.kind)
+        if now - silent_since < dt.timedelta(minutes=minutes):
+            continue
+        with transaction.atomic():
+            raise_alert(
+                kind=AlertKind.OFFLINE,
+                supervisee_id=binding.supervisee_id,
+                supervisee_name=binding.supervisee.name,
+                officer_id=binding.supervisee.responsible_officer_id,
+                device_id=device.pk,
+                detail=_("%(device)s has not reported for %(m)s minutes.") % {"device": device, "m": minutes},
+                now=now,
+            )
+        open_offline.add(device.pk)
+        raised += 1
+    return raised

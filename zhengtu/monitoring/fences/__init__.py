@@ -1,0 +1,1 @@
+"""Geofences: geometry (shapely), schedules (curfews) and GeoJSON import."""

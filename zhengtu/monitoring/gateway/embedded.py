@@ -1,0 +1,51 @@
+"""The gateway as a companion of `manage.py serve` (embedded shape) and as `manage.py run_gateway`."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+
+from ..ingest import Ingestor, InProcessIngestor, RedisStreamIngestor
+from ..rules import rule
+from .servers import Gateway
+
+logger = logging.getLogger("zhengtu.monitoring.gateway")
+
+
+# The ingest writer thread shares the GIL with the gateway's event loop. Each time it returns
+# from the database it must take the GIL back, and with the default 5 ms switch interval a busy
+# event loop makes it wait that long every time (a convoy), and the event loop waits as long
+# behind the writer after every send and receive. 0.2 ms keeps both moving.
+SWITCH_INTERVAL_SECONDS = 0.0002
+
+
+def tune_interpreter() -> None:
+    sys.setswitchinterval(SWITCH_INTERVAL_SECONDS)
+
+
+def make_ingestor() -> Ingestor:
+    if rule("INGEST_TRANSPORT") == "redis":
+        return RedisStreamIngestor()
+    return InProcessIngestor()
+
+
+async def serve_until(stop: asyncio.Event, *, host: str | None = None, ports: dict[str, int] | None = None) -> None:
+    tune_interpreter()
+    ingestor = make_ingestor()
+    await ingestor.start()
+    gateway = Gateway(ingestor, host=host, ports=ports)
+    try:
+        await gateway.start()
+        await stop.wait()
+    finally:
+        await gateway.stop()
+        await ingestor.stop()
+
+
+async def run(stop: asyncio.Event) -> None:
+    """Embedded companion: a failing gateway (e.g. a port in use) is logged, never fatal to the web server."""
+    try:
+        await serve_until(stop)
+    except OSError:
+        logger.exception("The monitoring gateway could not start; the web application keeps running.")

@@ -1,0 +1,144 @@
+"""Per-connection protocol sessions: framing, decoding, and the answer once the data is stored.
+
+A session turns received bytes into frames and each frame into reports, plus a function that
+builds the reply from the storage outcome (e.g. JT/T 808 registration succeeds only for a
+registered terminal; nothing is acknowledged for an unknown device).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ..processing import Outcome, Report
+from ..protocols import gt06, jt808, watch
+from ..protocols.base import DeviceMessage, FrameError, MessageKind
+
+logger = logging.getLogger("zhengtu.monitoring.gateway")
+
+ReplyBuilder = Callable[[list[Outcome]], bytes | None]
+
+
+@dataclass
+class DecodedFrame:
+    messages: list[DeviceMessage]
+    reply: ReplyBuilder
+
+
+def log_bad_frame(protocol: str, peer: str, error: FrameError) -> None:
+    logger.warning("Dropped %s frame from %s: %s; raw=%s", protocol, peer, error.reason, error.raw.hex())
+
+
+class Session:
+    protocol = ""
+
+    def __init__(self, peer: str, max_bytes: int) -> None:
+        self.peer = peer
+        self.max_bytes = max_bytes
+        self.buffer = bytearray()
+
+    def frames(self, data: bytes) -> list[bytes | FrameError]:
+        self.buffer += data
+        return self.extract(self.buffer)
+
+    def extract(self, buffer: bytearray) -> list[bytes | FrameError]:
+        raise NotImplementedError
+
+    def decode(self, frame: bytes) -> DecodedFrame:
+        raise NotImplementedError
+
+    def reports(
+        self, messages: list[DeviceMessage], received_at: dt.datetime, received_monotonic: float
+    ) -> list[Report]:
+        return [Report(self.protocol, m, received_at, received_monotonic, self.peer) for m in messages]
+
+
+def _all_known(outcomes: list[Outcome]) -> bool:
+    return bool(outcomes) and all(o.known for o in outcomes)
+
+
+class Jt808Session(Session):
+    protocol = "jt808"
+
+    def __init__(self, peer: str, max_bytes: int) -> None:
+        super().__init__(peer, max_bytes)
+        self.serial = 0
+
+    def extract(self, buffer: bytearray) -> list[bytes | FrameError]:
+        return jt808.extract_frames(buffer, self.max_bytes)
+
+    def _next_serial(self) -> int:
+        self.serial = (self.serial + 1) & 0xFFFF
+        return self.serial
+
+    def decode(self, frame: bytes) -> DecodedFrame:
+        header, decoded = jt808.decode(frame)
+        messages = decoded.messages
+
+        def reply(outcomes: list[Outcome]) -> bytes | None:
+            if header.message_id == jt808.MSG_TERMINAL_REPLY:
+                return None
+            known = _all_known(outcomes)
+            if header.message_id == jt808.MSG_REGISTER:
+                if not known:
+                    return jt808.register_reply(header, self._next_serial(), jt808.REGISTER_UNKNOWN_TERMINAL)
+                return jt808.register_reply(header, self._next_serial(), jt808.REGISTER_OK, outcomes[0].auth_code)
+            if not known:
+                return None
+            if header.message_id == jt808.MSG_AUTH:
+                expected = outcomes[0].auth_code
+                given = str(messages[0].extra.get("auth_code", ""))
+                result = jt808.RESULT_OK if not expected or given == expected else jt808.RESULT_FAILED
+                return jt808.platform_reply(header, self._next_serial(), result)
+            if any(m.extra.get("unsupported") for m in messages):
+                return jt808.platform_reply(header, self._next_serial(), jt808.RESULT_UNSUPPORTED)
+            return jt808.platform_reply(header, self._next_serial(), jt808.RESULT_OK)
+
+        return DecodedFrame(messages, reply)
+
+
+class Gt06Session(Session):
+    protocol = "gt06"
+
+    def __init__(self, peer: str, max_bytes: int) -> None:
+        super().__init__(peer, max_bytes)
+        self.identifier: str | None = None
+        self.offset_minutes = 0
+
+    def extract(self, buffer: bytearray) -> list[bytes | FrameError]:
+        return gt06.extract_frames(buffer, self.max_bytes)
+
+    def decode(self, frame: bytes) -> DecodedFrame:
+        _protocol, _serial, decoded = gt06.decode(frame, identifier=self.identifier, offset_minutes=self.offset_minutes)
+        for message in decoded.messages:
+            if message.kind == MessageKind.LOGIN:
+                self.identifier = message.identifier
+                offset = message.extra.get("offset_minutes")
+                self.offset_minutes = int(offset) if isinstance(offset, int) else 0
+        answer = decoded.reply
+
+        def reply(outcomes: list[Outcome]) -> bytes | None:
+            return answer if _all_known(outcomes) else None
+
+        return DecodedFrame(decoded.messages, reply)
+
+
+class WatchSession(Session):
+    protocol = "watch"
+
+    def extract(self, buffer: bytearray) -> list[bytes | FrameError]:
+        return watch.extract_frames(buffer, self.max_bytes)
+
+    def decode(self, frame: bytes) -> DecodedFrame:
+        decoded = watch.decode(frame)
+        answer = decoded.reply
+
+        def reply(outcomes: list[Outcome]) -> bytes | None:
+            return answer if _all_known(outcomes) else None
+
+        return DecodedFrame(decoded.messages, reply)
+
+
+SESSIONS: dict[str, type[Session]] = {"jt808": Jt808Session, "gt06": Gt06Session, "watch": WatchSession}

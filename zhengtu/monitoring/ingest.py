@@ -1,0 +1,294 @@
+"""How the gateway hands decoded reports to storage, in both shapes of deployment.
+
+- Embedded (`InProcessIngestor`): an in-process queue drained by ONE writer thread that stores
+  each batch in one transaction (SQLite has one writer). `submit` returns only after the
+  batch is committed, so the gateway never acknowledges a device before its data is stored.
+- Scaled (`RedisStreamIngestor`): the gateway appends reports to a Redis stream (append-only
+  file on, so an acknowledged report survives a restart) and answers from its own copy of the
+  device directory; `manage.py run_ingest` consumes the stream with the same BatchProcessor.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+import logging
+import queue
+import threading
+import time
+from typing import Any, Protocol
+
+from django.db import close_old_connections, connection
+
+from .processing import BatchProcessor, Outcome, Report
+from .protocols.base import Alarm, DeviceMessage, Fix, MessageKind
+from .rules import rule
+
+logger = logging.getLogger(__name__)
+
+
+class Ingestor(Protocol):
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+    async def submit(self, reports: list[Report]) -> list[Outcome]: ...
+
+
+_Item = tuple[list[Report], "asyncio.Future[list[Outcome]]", asyncio.AbstractEventLoop]
+
+
+class InProcessIngestor:
+    """One writer thread; callers on any event loop await their batch's commit."""
+
+    def __init__(self, processor: BatchProcessor | None = None) -> None:
+        self._queue: queue.SimpleQueue[_Item | None] = queue.SimpleQueue()
+        self._processor = processor
+        self._thread: threading.Thread | None = None
+        self.batches = 0
+        self.reports = 0
+
+    async def start(self) -> None:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="monitoring-ingest-writer", daemon=True)
+            self._thread.start()
+
+    async def stop(self) -> None:
+        if self._thread is not None:
+            self._queue.put(None)
+            await asyncio.to_thread(self._thread.join, 30)
+            self._thread = None
+
+    async def submit(self, reports: list[Report]) -> list[Outcome]:
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[list[Outcome]] = loop.create_future()
+        self._queue.put((reports, future, loop))
+        return await future
+
+    def _run(self) -> None:
+        processor = self._processor or BatchProcessor()
+        limit = int(rule("BATCH_MAX"))
+        wait = float(rule("BATCH_WAIT_MS")) / 1000
+        checkpointer = _start_wal_checkpointer()
+        try:
+            while True:
+                first = self._queue.get()
+                if first is None:
+                    return
+                items = [first]
+                count = len(first[0])
+                deadline = time.monotonic() + wait
+                stopping = False
+                while count < limit:
+                    try:
+                        remaining = deadline - time.monotonic()
+                        item = self._queue.get(timeout=remaining) if remaining > 0 else self._queue.get_nowait()
+                    except queue.Empty:
+                        break
+                    if item is None:
+                        stopping = True
+                        break
+                    items.append(item)
+                    count += len(item[0])
+                self._handle(processor, items)
+                if stopping:
+                    return
+        finally:
+            if checkpointer is not None:
+                checkpointer.set()
+            connection.close()
+
+    def _handle(self, processor: BatchProcessor, items: list[_Item]) -> None:
+        reports = [report for batch, _future, _loop in items for report in batch]
+        close_old_connections()
+        try:
+            outcomes = processor.process(reports)
+        except Exception as error:  # noqa: BLE001 - reported to every waiting connection
+            logger.exception("Ingest batch failed")
+            for _batch, future, loop in items:
+                loop.call_soon_threadsafe(_fail, future, error)
+            return
+        self.batches += 1
+        self.reports += len(reports)
+        index = 0
+        by_loop: dict[asyncio.AbstractEventLoop, list[tuple[asyncio.Future[list[Outcome]], list[Outcome]]]] = {}
+        for batch, future, loop in items:
+            by_loop.setdefault(loop, []).append((future, outcomes[index : index + len(batch)]))
+            index += len(batch)
+        for loop, results in by_loop.items():
+            loop.call_soon_threadsafe(_resolve_all, results)
+
+
+WAL_CHECKPOINT_SECONDS = 2.0
+
+
+def _start_wal_checkpointer() -> threading.Event | None:
+    """SQLite in WAL mode: move checkpoints (and their fsync) off the writer's commits.
+
+    By default the connection that commits runs the checkpoint whenever the WAL passes 1,000
+    pages, stalling ingest for a few hundred milliseconds; here the writer's connection never
+    checkpoints and a helper thread runs a passive checkpoint every two seconds instead.
+    """
+    if connection.vendor != "sqlite":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA journal_mode")
+        row = cursor.fetchone()
+        if not row or str(row[0]).lower() != "wal":
+            return None
+        cursor.execute("PRAGMA wal_autocheckpoint=0")
+    stop = threading.Event()
+
+    def checkpoint() -> None:
+        from django.db import connection as own_connection
+
+        try:
+            while not stop.wait(WAL_CHECKPOINT_SECONDS):
+                with own_connection.cursor() as cursor:
+                    cursor.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        except Exception:  # noqa: BLE001 - the writer goes on; SQLite checkpoints again at the next start
+            logger.exception("WAL checkpoint failed")
+        finally:
+            own_connection.close()
+
+    threading.Thread(target=checkpoint, name="monitoring-wal-checkpoint", daemon=True).start()
+    return stop
+
+
+def _resolve_all(results: list[tuple[asyncio.Future[list[Outcome]], list[Outcome]]]) -> None:
+    for future, outcomes in results:
+        if not future.done():
+            future.set_result(outcomes)
+
+
+def _fail(future: asyncio.Future[list[Outcome]], error: BaseException) -> None:
+    if not future.done():
+        future.set_exception(error)
+
+
+# -- the scaled shape: Redis streams -----------------------------------------------------------
+
+
+def report_to_fields(report: Report) -> dict[str, str]:
+    message = report.message
+    payload = {
+        "p": report.protocol,
+        "i": message.identifier,
+        "k": message.kind.value,
+        "a": sorted(message.alarms),
+        "b": message.battery_percent,
+        "s": message.carries_status,
+        "r": report.received_at.timestamp(),
+        "ra": report.remote_address,
+        "f": [
+            [
+                f.time.timestamp(),
+                f.latitude,
+                f.longitude,
+                f.valid,
+                f.speed_kmh,
+                f.course,
+                f.altitude,
+                f.satellites,
+                f.accuracy,
+            ]
+            for f in message.fixes
+        ],
+    }
+    return {"report": json.dumps(payload, separators=(",", ":"))}
+
+
+def report_from_fields(fields: dict[bytes, bytes]) -> Report:
+    data: dict[str, Any] = json.loads(fields[b"report"])
+    fixes = [
+        Fix(dt.datetime.fromtimestamp(f[0], tz=dt.UTC), f[1], f[2], f[3], f[4], f[5], f[6], f[7], f[8])
+        for f in data["f"]
+    ]
+    message = DeviceMessage(
+        data["i"], MessageKind(data["k"]), fixes, {Alarm(a) for a in data["a"]}, data["b"], bool(data["s"])
+    )
+    return Report(data["p"], message, dt.datetime.fromtimestamp(data["r"], tz=dt.UTC), remote_address=data["ra"])
+
+
+class RedisStreamIngestor:
+    """Gateway side of the scaled shape: a report is acknowledged once Redis has it."""
+
+    def __init__(self, url: str | None = None) -> None:
+        self.url = url or rule("REDIS_URL")
+        self.stream = rule("REDIS_STREAM")
+        self._client: Any = None
+        self._directory_lock = asyncio.Lock()
+        self._known: dict[str, tuple[str, str]] = {}
+        self._known_at = 0.0
+
+    async def start(self) -> None:
+        import redis.asyncio as aioredis
+
+        self._client = aioredis.Redis.from_url(self.url)
+        await self._client.ping()
+
+    async def stop(self) -> None:
+        if self._client is not None:
+            await self._client.aclose()
+
+    async def _directory(self) -> dict[str, tuple[str, str]]:
+        async with self._directory_lock:
+            if time.monotonic() - self._known_at > float(rule("CACHE_SECONDS")):
+                from asgiref.sync import sync_to_async
+
+                from .models import Device
+
+                rows = await sync_to_async(
+                    lambda: list(
+                        Device.objects.filter(is_active=True).values_list("identifier", "protocol", "auth_code")
+                    )
+                )()
+                self._known = {identifier: (protocol, code) for identifier, protocol, code in rows}
+                self._known_at = time.monotonic()
+        return self._known
+
+    async def submit(self, reports: list[Report]) -> list[Outcome]:
+        pipe = self._client.pipeline(transaction=False)
+        for report in reports:
+            pipe.xadd(self.stream, report_to_fields(report))
+        await pipe.execute()
+        known = await self._directory()
+        outcomes = []
+        for report in reports:
+            entry = known.get(report.message.identifier)
+            if entry is not None and entry[0] == report.protocol:
+                outcomes.append(Outcome(known=True, auth_code=entry[1], stored=len(report.message.fixes)))
+            else:
+                outcomes.append(Outcome(known=False))
+        return outcomes
+
+
+def consume_stream(
+    *, url: str | None = None, group: str = "ingest", consumer: str = "ingest-1", stop: threading.Event
+) -> None:
+    """`manage.py run_ingest`: the single writer of the scaled shape, reading the Redis stream."""
+    import redis
+
+    client = redis.Redis.from_url(url or rule("REDIS_URL"))
+    stream = rule("REDIS_STREAM")
+    try:
+        client.xgroup_create(stream, group, id="0", mkstream=True)
+    except redis.ResponseError as error:
+        if "BUSYGROUP" not in str(error):
+            raise
+    processor = BatchProcessor()
+    pending = "0"  # first re-read what this consumer took but never acknowledged
+    while not stop.is_set():
+        response: Any = client.xreadgroup(group, consumer, {stream: pending}, count=int(rule("BATCH_MAX")), block=1000)
+        entries: list[tuple[bytes, dict[bytes, bytes]]] = response[0][1] if response else []
+        if pending == "0" and not entries:
+            pending = ">"
+            continue
+        if not entries:
+            continue
+        reports = [report_from_fields(fields) for _id, fields in entries]
+        close_old_connections()
+        processor.process(reports)
+        client.xack(stream, group, *[entry_id for entry_id, _fields in entries])
+    connection.close()

@@ -1,0 +1,574 @@
+"""The ingest writer's work on one batch of device reports, in one transaction.
+
+For each report: find the device (or record an unknown one), filter the fixes, store them,
+keep the device's latest state, evaluate fences, device alarms and person-device separation,
+and raise alerts. Everything here runs on the single writer (thread or worker process); the
+state it keeps in memory (last fix, drift counters, open conditions) is therefore consistent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .alerts import raise_alert
+from .bulk import POSITION_TYPES, STATE_TYPES, execute_rows, sqlite_datetime
+from .coords import distance_metres
+from .directory import DeviceEntry, Directory, SuperviseeEntry
+from .filters import FilterSettings, LastFix, rejection
+from .live import bus
+from .models import Alert, AlertKind, DeviceState, FenceState, Position, UnknownDevice
+from .protocols.base import Alarm, DeviceMessage, Fix
+from .rules import rule
+
+logger = logging.getLogger(__name__)
+
+BATTERY_HYSTERESIS = 5
+SOS_REPEAT_MINUTES = 10
+SEPARATION_CLEAR_SHARE = 0.8  # together again only below 80 % of the separation distance
+
+
+@dataclass(slots=True)
+class Report:
+    """One decoded device message as the gateway received it."""
+
+    protocol: str
+    message: DeviceMessage
+    received_at: dt.datetime
+    received_monotonic: float = field(default_factory=time.monotonic)
+    remote_address: str = ""
+
+
+@dataclass(slots=True)
+class Outcome:
+    known: bool
+    auth_code: str = ""
+    stored: int = 0
+    rejected: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class BatchRules:
+    """The settings one batch is evaluated with, read once per batch."""
+
+    confirm_fixes: int
+    confirm_seconds: int
+    separation_max_age: float
+    separation_metres: float
+    separation_confirm: int
+    low_battery: int
+    redis_url: str
+
+    @classmethod
+    def from_settings(cls) -> BatchRules:
+        return cls(
+            confirm_fixes=int(rule("BREACH_CONFIRM_FIXES")),
+            confirm_seconds=int(rule("BREACH_CONFIRM_SECONDS")),
+            separation_max_age=float(rule("SEPARATION_MAX_AGE_SECONDS")),
+            separation_metres=float(rule("SEPARATION_METRES")),
+            separation_confirm=int(rule("SEPARATION_CONFIRM_FIXES")),
+            low_battery=int(rule("LOW_BATTERY_PERCENT")),
+            redis_url=str(rule("REDIS_URL") or ""),
+        )
+
+
+@dataclass(slots=True)
+class DriftCounter:
+    violating_since: dt.datetime | None = None
+    violating_fixes: int = 0
+    breach_alert_id: int | None = None
+    last_evaluated: dt.datetime | None = None
+
+
+@dataclass(slots=True)
+class StateRow:
+    last_seen_at: dt.datetime | None = None
+    fix_time: dt.datetime | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    speed_kmh: float | None = None
+    course: float | None = None
+    battery_percent: int | None = None
+    remote_address: str = ""
+
+
+class BatchProcessor:
+    def __init__(self, directory: Directory | None = None) -> None:
+        self.directory = directory or Directory()
+        self.filters = FilterSettings.from_settings()
+        self.rules = BatchRules.from_settings()
+        self.states: dict[int, StateRow] = {}
+        self.last_fix: dict[int, LastFix] = {}
+        self.drift: dict[tuple[int, int], DriftCounter] = {}
+        self.drift_loaded: set[int] = set()
+        self.open_conditions: dict[tuple[str, int], int] = {}  # (kind, device or supervisee id) → alert id
+        self.separation_counts: dict[int, int] = {}
+        self.last_sos: dict[int, dt.datetime] = {}
+        self._conditions_loaded = False
+        self._dirty_drift: set[tuple[int, int]] = set()
+        self._cleared: set[int] = set()  # alerts whose condition ended in this batch
+        self._adapt: Any = connection.ops.adapt_datetimefield_value
+        self.fixes_stored = 0
+        self.fixes_rejected = 0
+        self.fixes_evaluated = 0
+
+    # -- entry point -------------------------------------------------------------------------
+
+    def process(self, reports: list[Report]) -> list[Outcome]:
+        """Store and evaluate a batch; if it fails as a whole, each report is retried alone."""
+        try:
+            return self._process_atomic(reports)
+        except Exception:
+            if len(reports) == 1:
+                raise
+            logger.exception("Batch of %d reports failed; retrying one by one", len(reports))
+        outcomes = []
+        for report in reports:
+            try:
+                outcomes.extend(self._process_atomic([report]))
+            except Exception:
+                logger.exception("Report from %s could not be stored", report.message.identifier)
+                outcomes.append(Outcome(known=False))
+        return outcomes
+
+    def _process_atomic(self, reports: list[Report]) -> list[Outcome]:
+        self.directory.refresh_if_stale()
+        self.filters = FilterSettings.from_settings()
+        self.rules = BatchRules.from_settings()
+        try:
+            with transaction.atomic():
+                return self._process(reports)
+        except Exception:
+            self._forget()
+            raise
+
+    def _forget(self) -> None:
+        """After a rolled-back batch, drop what memory holds; it is reloaded from the database."""
+        self.states.clear()
+        self.last_fix.clear()
+        self.drift.clear()
+        self.drift_loaded.clear()
+        self._dirty_drift.clear()
+        self._cleared.clear()
+        self.open_conditions.clear()
+        self._conditions_loaded = False
+        self.separation_counts.clear()
+
+    # -- the batch ---------------------------------------------------------------------------
+
+    def _process(self, reports: list[Report]) -> list[Outcome]:
+        now = timezone.now()
+        self._load_conditions()
+        known: list[tuple[Report, DeviceEntry]] = []
+        unknown: dict[tuple[str, str], list[Report]] = {}
+        outcomes: list[Outcome] = []
+        for report in reports:
+            device = self.directory.device(report.message.identifier)
+            if device is None or device.protocol != report.protocol:
+                unknown.setdefault((report.protocol, report.message.identifier), []).append(report)
+                outcomes.append(Outcome(known=False))
+            else:
+                known.append((report, device))
+                outcomes.append(Outcome(known=True, auth_code=device.auth_code))
+        if unknown:
+            self._record_unknown(unknown, now)
+        if not known:
+            return outcomes
+        device_ids = {device.id for _report, device in known}
+        self._load_states(device_ids)
+        self._load_drift({s for _r, d in known if (s := d.supervisee_at(now)) is not None})
+        rows: list[tuple[Any, ...]] = []
+        self._adapt = sqlite_datetime if connection.vendor == "sqlite" else connection.ops.adapt_datetimefield_value
+        server_time = self._adapt(now)
+        changed_states: set[int] = set()
+        live_positions: dict[int, tuple[SuperviseeEntry, DeviceEntry, Fix]] = {}
+        known_outcomes = iter(o for o in outcomes if o.known)
+        for report, device in known:
+            outcome = next(known_outcomes)
+            state = self.states[device.id]
+            state.last_seen_at = now
+            state.remote_address = report.remote_address[:64]
+            message = report.message
+            if message.battery_percent is not None:
+                state.battery_percent = message.battery_percent
+            changed_states.add(device.id)
+            person_id = device.supervisee_at(now)
+            person = self.directory.supervisees.get(person_id) if person_id is not None else None
+            for fix in sorted(message.fixes, key=lambda f: f.time):
+                reason = rejection(fix, self.last_fix.get(device.id), now, self.filters)
+                if reason is not None:
+                    outcome.rejected += 1
+                    self.fixes_rejected += 1
+                    continue
+                outcome.stored += 1
+                self.fixes_stored += 1
+                fix_person_id = device.supervisee_at(fix.time)
+                rows.append(self._row(device.id, fix_person_id, fix, server_time, message))
+                last = self.last_fix.get(device.id)
+                if last is None or fix.time >= last.time:
+                    self.last_fix[device.id] = LastFix(fix.time, fix.latitude, fix.longitude)
+                    state.fix_time, state.latitude, state.longitude = fix.time, fix.latitude, fix.longitude
+                    state.speed_kmh, state.course = fix.speed_kmh, fix.course
+                    if person is not None and fix_person_id == person.id:
+                        self.fixes_evaluated += 1
+                        self._evaluate_fences(person, device, fix, report, now)
+                        self._evaluate_separation(person, device, fix, report, now)
+                        live_positions[device.id] = (person, device, fix)
+            if person is not None:
+                self._evaluate_device_alarms(person, device, message, report, now)
+        if rows:
+            self._insert_positions(rows)
+        self._flush_drift()
+        if self._cleared:
+            Alert.objects.filter(pk__in=self._cleared, cleared_at__isnull=True).update(cleared_at=now)
+            self._cleared.clear()
+        self._save_states(changed_states)
+        self._clear_offline(device_ids, now)
+        if live_positions and (bus.has_local_subscribers or self.rules.redis_url):
+            events = [self._live_position(*entry) for entry in live_positions.values()]
+            transaction.on_commit(lambda: bus.publish(events))
+        return outcomes
+
+    # -- storage -----------------------------------------------------------------------------
+
+    def _row(
+        self, device_id: int, person_id: int | None, fix: Fix, server_time: Any, message: DeviceMessage
+    ) -> tuple[Any, ...]:
+        return (
+            device_id,
+            person_id,
+            self._adapt(fix.time),
+            server_time,
+            fix.latitude,
+            fix.longitude,
+            fix.altitude,
+            fix.speed_kmh,
+            fix.course,
+            fix.accuracy,
+            fix.satellites,
+            message.battery_percent,
+            ",".join(sorted(message.alarms)),
+        )
+
+    def _insert_positions(self, rows: list[tuple[Any, ...]]) -> None:
+        table = connection.ops.quote_name(Position._meta.db_table)
+        columns = (
+            "device_id, supervisee_id, fix_time, server_time, latitude, longitude, altitude, speed_kmh, "
+            "course, accuracy, satellites, battery_percent, alarms"
+        )
+        execute_rows(f"INSERT INTO {table} ({columns}) {{source}}", rows, POSITION_TYPES)  # noqa: S608
+
+    def _load_states(self, device_ids: set[int]) -> None:
+        missing = device_ids - self.states.keys()
+        if not missing:
+            return
+        for row in DeviceState.objects.filter(device_id__in=missing):
+            self.states[row.device_id] = StateRow(
+                row.last_seen_at,
+                row.fix_time,
+                row.latitude,
+                row.longitude,
+                row.speed_kmh,
+                row.course,
+                row.battery_percent,
+                row.remote_address,
+            )
+            if row.fix_time is not None and row.latitude is not None and row.longitude is not None:
+                self.last_fix[row.device_id] = LastFix(row.fix_time, row.latitude, row.longitude)
+        for device_id in missing - self.states.keys():
+            self.states[device_id] = StateRow()
+
+    STATE_COLUMNS = (
+        "last_seen_at",
+        "fix_time",
+        "latitude",
+        "longitude",
+        "speed_kmh",
+        "course",
+        "battery_percent",
+        "remote_address",
+    )
+
+    def _save_states(self, device_ids: Iterable[int]) -> None:
+        """One upsert for every device of the batch (INSERT … ON CONFLICT works on SQLite and PostgreSQL)."""
+        rows = []
+        for device_id in device_ids:
+            state = self.states[device_id]
+            rows.append(
+                (
+                    device_id,
+                    self._adapt(state.last_seen_at) if state.last_seen_at else None,
+                    self._adapt(state.fix_time) if state.fix_time else None,
+                    state.latitude,
+                    state.longitude,
+                    state.speed_kmh,
+                    state.course,
+                    state.battery_percent,
+                    state.remote_address,
+                )
+            )
+        if not rows:
+            return
+        table = connection.ops.quote_name(DeviceState._meta.db_table)
+        columns = ", ".join(self.STATE_COLUMNS)
+        updates = ", ".join(f"{c} = excluded.{c}" for c in self.STATE_COLUMNS)
+        sql = f"INSERT INTO {table} (device_id, {columns}) {{source}} ON CONFLICT (device_id) DO UPDATE SET {updates}"  # noqa: S608
+        execute_rows(sql, rows, STATE_TYPES)
+
+    def _record_unknown(self, unknown: dict[tuple[str, str], list[Report]], now: dt.datetime) -> None:
+        for (protocol, identifier), reports in unknown.items():
+            address = reports[-1].remote_address[:64]
+            updated = UnknownDevice.objects.filter(protocol=protocol, identifier=identifier).update(
+                last_seen_at=now, frames=F("frames") + len(reports), remote_address=address
+            )
+            if not updated:
+                UnknownDevice.objects.create(
+                    protocol=protocol,
+                    identifier=identifier[:64],
+                    first_seen_at=now,
+                    last_seen_at=now,
+                    frames=len(reports),
+                    remote_address=address,
+                )
+            logger.info("Frames from unknown %s device %s (%d)", protocol, identifier, len(reports))
+
+    def _clear_offline(self, device_ids: set[int], now: dt.datetime) -> None:
+        """Offline alerts are raised by the periodic job (any process): look them up, few as they are."""
+        offline = set(
+            Alert.objects.filter(kind=AlertKind.OFFLINE, cleared_at__isnull=True).values_list("device_id", flat=True)
+        )
+        back = offline & device_ids
+        if back:
+            Alert.objects.filter(kind=AlertKind.OFFLINE, cleared_at__isnull=True, device_id__in=back).update(
+                cleared_at=now
+            )
+
+    # -- conditions kept across batches --------------------------------------------------------
+
+    def _load_conditions(self) -> None:
+        if self._conditions_loaded:
+            return
+        open_alerts = Alert.objects.filter(
+            cleared_at__isnull=True, kind__in=[AlertKind.TAMPER, AlertKind.LOW_BATTERY, AlertKind.SEPARATION]
+        ).values_list("pk", "kind", "device_id", "supervisee_id")
+        for pk, kind, device_id, supervisee_id in open_alerts:
+            key = supervisee_id if kind == AlertKind.SEPARATION else device_id
+            self.open_conditions[(kind, key)] = pk
+        self._conditions_loaded = True
+
+    def _load_drift(self, supervisee_ids: set[int]) -> None:
+        missing = supervisee_ids - self.drift_loaded
+        if not missing:
+            return
+        for row in FenceState.objects.filter(supervisee_id__in=missing):
+            self.drift[(row.supervisee_id, row.fence_id)] = DriftCounter(
+                row.violating_since, row.violating_fixes, row.breach_id, None
+            )
+        self.drift_loaded |= missing
+
+    def _save_drift(self, person_id: int, fence_id: int, counter: DriftCounter) -> None:
+        self._dirty_drift.add((person_id, fence_id))
+
+    def _flush_drift(self) -> None:
+        if not self._dirty_drift:
+            return
+        rows = [
+            FenceState(
+                supervisee_id=person_id,
+                fence_id=fence_id,
+                violating_since=self.drift[(person_id, fence_id)].violating_since,
+                violating_fixes=self.drift[(person_id, fence_id)].violating_fixes,
+                breach_id=self.drift[(person_id, fence_id)].breach_alert_id,
+            )
+            for person_id, fence_id in self._dirty_drift
+        ]
+        FenceState.objects.bulk_create(
+            rows,
+            update_conflicts=True,
+            unique_fields=["supervisee", "fence"],
+            update_fields=["violating_since", "violating_fixes", "breach"],
+        )
+        self._dirty_drift.clear()
+
+    # -- evaluation --------------------------------------------------------------------------
+
+    def _evaluate_fences(
+        self, person: SuperviseeEntry, device: DeviceEntry, fix: Fix, report: Report, now: dt.datetime
+    ) -> None:
+        confirm_fixes = self.rules.confirm_fixes
+        confirm_seconds = self.rules.confirm_seconds
+        for fence in person.fences:
+            key = (person.id, fence.id)
+            counter = self.drift.get(key)
+            if counter is not None and counter.last_evaluated is not None and fix.time < counter.last_evaluated:
+                continue  # an older fix (blind-area data) must not undo newer evidence
+            violating = fence.active_at(fix.time) and fence.violated_by(fix.latitude, fix.longitude)
+            if not violating:
+                if counter is not None and (counter.violating_fixes or counter.breach_alert_id):
+                    if counter.breach_alert_id is not None:
+                        self._cleared.add(counter.breach_alert_id)
+                    counter.violating_since, counter.violating_fixes, counter.breach_alert_id = None, 0, None
+                    self._save_drift(person.id, fence.id, counter)
+                if counter is not None:
+                    counter.last_evaluated = fix.time
+                continue
+            if counter is None:
+                counter = self.drift[key] = DriftCounter()
+            counter.last_evaluated = fix.time
+            if counter.violating_since is None:
+                counter.violating_since = fix.time
+            counter.violating_fixes += 1
+            confirmed = counter.violating_fixes >= confirm_fixes or (
+                (fix.time - counter.violating_since).total_seconds() >= confirm_seconds
+            )
+            if confirmed and counter.breach_alert_id is None:
+                detail = (
+                    _("Left the fence “%(fence)s”.")
+                    if fence.kind == "inclusion"
+                    else _("Entered the fence “%(fence)s”.")
+                ) % {"fence": fence.name}
+                alert = raise_alert(
+                    kind=AlertKind.FENCE_BREACH,
+                    supervisee_id=person.id,
+                    supervisee_name=person.name,
+                    officer_id=person.officer_id,
+                    device_id=device.id,
+                    fence_id=fence.id,
+                    latitude=fix.latitude,
+                    longitude=fix.longitude,
+                    detail=detail,
+                    received_at=report.received_at,
+                    received_monotonic=report.received_monotonic,
+                    now=now,
+                )
+                counter.breach_alert_id = alert.pk
+            self._save_drift(person.id, fence.id, counter)
+
+    def _evaluate_separation(
+        self, person: SuperviseeEntry, device: DeviceEntry, fix: Fix, report: Report, now: dt.datetime
+    ) -> None:
+        kinds = set(person.devices.values())
+        if len(kinds) < 2 or device.id not in person.devices:
+            return
+        max_age = self.rules.separation_max_age
+        others = [
+            self.last_fix.get(other_id)
+            for other_id, kind in person.devices.items()
+            if other_id != device.id and kind != device.kind
+        ]
+        recent = [o for o in others if o is not None and abs((fix.time - o.time).total_seconds()) <= max_age]
+        if not recent:
+            return
+        distance = min(distance_metres(fix.latitude, fix.longitude, o.latitude, o.longitude) for o in recent)
+        key = (AlertKind.SEPARATION.value, person.id)
+        if distance <= self.rules.separation_metres * SEPARATION_CLEAR_SHARE:
+            self.separation_counts[person.id] = 0
+            alert_id = self.open_conditions.pop(key, None)
+            if alert_id is not None:
+                self._cleared.add(alert_id)
+            return
+        if distance <= self.rules.separation_metres:
+            return  # between the clearing and the alert distance: no change (hysteresis)
+        self.separation_counts[person.id] = self.separation_counts.get(person.id, 0) + 1
+        if key in self.open_conditions or self.separation_counts[person.id] < self.rules.separation_confirm:
+            return
+        alert = raise_alert(
+            kind=AlertKind.SEPARATION,
+            supervisee_id=person.id,
+            supervisee_name=person.name,
+            officer_id=person.officer_id,
+            device_id=device.id,
+            latitude=fix.latitude,
+            longitude=fix.longitude,
+            detail=_("Phone and wristband are %(m)d metres apart.") % {"m": distance},
+            received_at=report.received_at,
+            received_monotonic=report.received_monotonic,
+            now=now,
+        )
+        self.open_conditions[key] = alert.pk
+
+    def _evaluate_device_alarms(
+        self, person: SuperviseeEntry, device: DeviceEntry, message: DeviceMessage, report: Report, now: dt.datetime
+    ) -> None:
+        battery = message.battery_percent
+        low = self.rules.low_battery
+        tamper_open = (AlertKind.TAMPER.value, device.id) in self.open_conditions
+        low_open = (AlertKind.LOW_BATTERY.value, device.id) in self.open_conditions
+        if not message.alarms and not tamper_open and (battery is None or (battery >= low and not low_open)):
+            return  # the common case: nothing reported, nothing open
+        fix = message.fixes[-1] if message.fixes else None
+        common: dict[str, Any] = {
+            "supervisee_id": person.id,
+            "supervisee_name": person.name,
+            "officer_id": person.officer_id,
+            "device_id": device.id,
+            "latitude": fix.latitude if fix else None,
+            "longitude": fix.longitude if fix else None,
+            "received_at": report.received_at,
+            "received_monotonic": report.received_monotonic,
+            "now": now,
+        }
+        if Alarm.SOS in message.alarms:
+            last = self.last_sos.get(device.id)
+            if last is None or now - last >= dt.timedelta(minutes=SOS_REPEAT_MINUTES):
+                raise_alert(
+                    kind=AlertKind.SOS, detail=_("SOS pressed on %(device)s.") % {"device": device.identifier}, **common
+                )  # type: ignore[arg-type]
+                self.last_sos[device.id] = now
+        # Tamper: raised while the device reports it, cleared by a later report without it.
+        if message.carries_status or Alarm.TAMPER in message.alarms:
+            self._condition(
+                AlertKind.TAMPER,
+                device.id,
+                Alarm.TAMPER in message.alarms,
+                lambda: _("%(device)s reports tampering or removal.") % {"device": device.identifier},
+                common,
+            )
+        threshold = low
+        if Alarm.LOW_BATTERY in message.alarms or (battery is not None and battery < threshold):
+            label = f"{battery}%" if battery is not None else ""
+            self._condition(
+                AlertKind.LOW_BATTERY,
+                device.id,
+                True,
+                lambda: _("Battery low on %(device)s %(level)s.") % {"device": device.identifier, "level": label},
+                common,
+            )
+        elif battery is not None and battery >= threshold + BATTERY_HYSTERESIS:
+            self._condition(AlertKind.LOW_BATTERY, device.id, False, str, common)
+
+    def _condition(
+        self, kind: str, key_id: int, active: bool, detail: Callable[[], str], common: dict[str, Any]
+    ) -> None:
+        key = (kind, key_id)
+        if active and key not in self.open_conditions:
+            alert = raise_alert(kind=kind, detail=detail(), **common)
+            self.open_conditions[key] = alert.pk
+        elif not active and key in self.open_conditions:
+            alert_id = self.open_conditions.pop(key)
+            self._cleared.add(alert_id)
+
+    def _live_position(self, person: SuperviseeEntry, device: DeviceEntry, fix: Fix) -> dict[str, object]:
+        return {
+            "type": "position",
+            "supervisee_id": person.id,
+            "supervisee_name": person.name,
+            "device_id": device.id,
+            "device_kind": device.kind,
+            "latitude": fix.latitude,
+            "longitude": fix.longitude,
+            "time": fix.time.isoformat(),
+        }
+
+
+def _as_dict(value: object) -> dict[str, object]:
+    return {name: getattr(value, name) for name in value.__slots__}  # type: ignore[attr-defined]

@@ -1,0 +1,1 @@
+"""Device protocols: pure decoders and encoders (no Django, no I/O), one module per protocol."""

@@ -1,0 +1,317 @@
+"""JT/T 808 (2011/2013 and 2019 headers): framing, escaping, checksum, decoding and replies.
+
+Frame: 0x7E | header | body | XOR checksum | 0x7E, with 0x7E → 0x7D 0x02 and 0x7D → 0x7D 0x01
+inside. Header: message id (2), properties (2: body length in bits 0–9, encryption 10–12,
+sub-package 13, 2019 version flag 14), [2019: protocol version (1)], terminal phone number in
+BCD (6 bytes, 2019: 10 bytes), serial number (2), [sub-package total (2), index (2)].
+Times in location reports are BCD YYMMDDhhmmss in Beijing time (GMT+8).
+"""
+
+from __future__ import annotations
+
+import struct
+from dataclasses import dataclass
+
+from .base import (
+    Alarm,
+    Decoded,
+    DeviceMessage,
+    Fix,
+    FrameError,
+    MessageKind,
+    bcd_digits,
+    check_coordinates,
+    make_utc,
+)
+
+FLAG = 0x7E
+ESCAPE = 0x7D
+
+MSG_TERMINAL_REPLY = 0x0001
+MSG_HEARTBEAT = 0x0002
+MSG_REGISTER = 0x0100
+MSG_AUTH = 0x0102
+MSG_LOCATION = 0x0200
+MSG_BATCH = 0x0704
+MSG_PLATFORM_REPLY = 0x8001
+MSG_REGISTER_REPLY = 0x8100
+
+RESULT_OK = 0
+RESULT_FAILED = 1
+RESULT_UNSUPPORTED = 3
+REGISTER_OK = 0
+REGISTER_UNKNOWN_TERMINAL = 4  # 数据库中无该终端
+
+BEIJING_OFFSET_MINUTES = 8 * 60
+
+# Alarm bits (table 24) the platform acts on. Wristband makers report strap removal through the
+# power-cut bit (8) or the tamper bits (16, 17) that Traccar also reads as tampering.
+ALARM_BITS: dict[int, Alarm] = {0: Alarm.SOS, 7: Alarm.LOW_BATTERY, 8: Alarm.TAMPER, 16: Alarm.TAMPER, 17: Alarm.TAMPER}
+STATUS_FIXED = 1 << 1
+STATUS_SOUTH = 1 << 2
+STATUS_WEST = 1 << 3
+
+ADDITIONAL_SATELLITES = 0x31
+
+
+@dataclass(frozen=True, slots=True)
+class Header:
+    message_id: int
+    properties: int
+    version: int | None  # 2019 protocol version byte, None for 2011/2013 headers
+    phone_bcd: bytes
+    serial: int
+    body_length: int
+
+    @property
+    def identifier(self) -> str:
+        return bcd_digits(self.phone_bcd).lstrip("0") or "0"
+
+
+def extract_frames(buffer: bytearray, max_bytes: int) -> list[bytes | FrameError]:
+    """Take every complete 0x7E…0x7E frame out of `buffer`; junk between frames is reported."""
+    out: list[bytes | FrameError] = []
+    while buffer:
+        start = buffer.find(FLAG)
+        if start < 0:
+            out.append(FrameError("bytes outside a frame", bytes(buffer)))
+            buffer.clear()
+            break
+        if start > 0:
+            out.append(FrameError("bytes outside a frame", bytes(buffer[:start])))
+            del buffer[:start]
+        end = buffer.find(FLAG, 1)
+        if end < 0:
+            if len(buffer) > max_bytes:
+                out.append(FrameError("oversized frame", bytes(buffer)))
+                buffer.clear()
+            break
+        if end == 1:  # 7E 7E: the first flag closed an earlier frame; resynchronise on the second
+            del buffer[:1]
+            continue
+        frame = bytes(buffer[: end + 1])
+        del buffer[: end + 1]
+        if len(frame) > max_bytes:
+            out.append(FrameError("oversized frame", frame))
+        else:
+            out.append(frame)
+    return out
+
+
+def unescape(data: bytes) -> bytes:
+    if b"\x7d" not in data:
+        return data
+    if data.count(b"\x7d") != data.count(b"\x7d\x01") + data.count(b"\x7d\x02"):
+        raise FrameError("invalid escape sequence", data)
+    return data.replace(b"\x7d\x02", b"\x7e").replace(b"\x7d\x01", b"\x7d")
+
+
+def _unescape_bytewise(data: bytes) -> bytes:
+    """The same, byte by byte (kept to cross-check the fast path in tests)."""
+    out = bytearray()
+    iterator = iter(range(len(data)))
+    for i in iterator:
+        byte = data[i]
+        if byte == ESCAPE:
+            if i + 1 >= len(data):
+                raise FrameError("dangling escape byte", data)
+            following = data[i + 1]
+            if following == 0x01:
+                out.append(ESCAPE)
+            elif following == 0x02:
+                out.append(FLAG)
+            else:
+                raise FrameError("invalid escape sequence", data)
+            next(iterator, None)
+        else:
+            out.append(byte)
+    return bytes(out)
+
+
+def escape(data: bytes) -> bytes:
+    return data.replace(b"\x7d", b"\x7d\x01").replace(b"\x7e", b"\x7d\x02")
+
+
+def xor_checksum(data: bytes) -> int:
+    value = 0
+    for byte in data:
+        value ^= byte
+    return value
+
+
+def parse_header(content: bytes) -> tuple[Header, bytes]:
+    if len(content) < 12:
+        raise FrameError("truncated header", content)
+    message_id = int.from_bytes(content[0:2], "big")
+    properties = int.from_bytes(content[2:4], "big")
+    body_length = properties & 0x03FF
+    if properties & 0x4000:  # 2019
+        if len(content) < 17:
+            raise FrameError("truncated 2019 header", content)
+        version: int | None = content[4]
+        phone = content[5:15]
+        serial = int.from_bytes(content[15:17], "big")
+        offset = 17
+    else:
+        version = None
+        phone = content[4:10]
+        serial = int.from_bytes(content[10:12], "big")
+        offset = 12
+    if properties & 0x2000:
+        offset += 4  # sub-package total and index
+    if (properties >> 10) & 0x07:
+        raise FrameError("encrypted body not supported", content)
+    body = content[offset:]
+    if len(body) != body_length:
+        raise FrameError(f"body length {len(body)} does not match header {body_length}", content)
+    bcd_digits(phone)  # validates the terminal number
+    header = Header(message_id, properties, version, bytes(phone), serial, body_length)
+    return header, body
+
+
+_LOCATION = struct.Struct(">IIIIhHH6s")
+
+
+def decode_location(body: bytes) -> tuple[Fix, set[Alarm]]:
+    if len(body) < 28:
+        raise FrameError("truncated location", body)
+    alarm_flags, status, raw_lat, raw_lon, altitude, raw_speed, course, stamp_bcd = _LOCATION.unpack_from(body)
+    latitude = raw_lat / 1e6
+    longitude = raw_lon / 1e6
+    if status & STATUS_SOUTH:
+        latitude = -latitude
+    if status & STATUS_WEST:
+        longitude = -longitude
+    check_coordinates(latitude, longitude)
+    speed = raw_speed / 10.0
+    stamp = bcd_digits(stamp_bcd)
+    time = make_utc(
+        2000 + int(stamp[0:2]),
+        int(stamp[2:4]),
+        int(stamp[4:6]),
+        int(stamp[6:8]),
+        int(stamp[8:10]),
+        int(stamp[10:12]),
+        offset_minutes=BEIJING_OFFSET_MINUTES,
+    )
+    satellites = None
+    index = 28
+    while index + 2 <= len(body):
+        item_id, item_length = body[index], body[index + 1]
+        value = body[index + 2 : index + 2 + item_length]
+        if len(value) != item_length:
+            raise FrameError("truncated additional information", body)
+        if item_id == ADDITIONAL_SATELLITES and item_length == 1:
+            satellites = value[0]
+        index += 2 + item_length
+    alarms = {alarm for bit, alarm in ALARM_BITS.items() if alarm_flags & (1 << bit)} if alarm_flags else set()
+    fix = Fix(
+        time=time,
+        latitude=latitude,
+        longitude=longitude,
+        valid=bool(status & STATUS_FIXED),
+        speed_kmh=speed,
+        course=float(course % 360),
+        altitude=float(altitude),
+        satellites=satellites,
+    )
+    return fix, alarms
+
+
+def decode(frame: bytes) -> tuple[Header, Decoded]:
+    """One escaped frame (with both flags) → header and decoded messages; reply left to the gateway."""
+    if len(frame) < 3 or frame[0] != FLAG or frame[-1] != FLAG:
+        raise FrameError("frame must start and end with 0x7E", frame)
+    content = unescape(frame[1:-1])
+    if len(content) < 2:
+        raise FrameError("empty frame", frame)
+    payload, checksum = content[:-1], content[-1]
+    if xor_checksum(payload) != checksum:
+        raise FrameError("checksum mismatch", frame)
+    try:
+        header, body = parse_header(payload)
+    except FrameError as error:
+        raise FrameError(error.reason, frame) from None
+    identifier = header.identifier
+    decoded = Decoded()
+    try:
+        if header.message_id == MSG_LOCATION:
+            fix, alarms = decode_location(body)
+            decoded.messages.append(DeviceMessage(identifier, MessageKind.LOCATION, [fix], alarms, carries_status=True))
+        elif header.message_id == MSG_BATCH:
+            decoded.messages.append(_decode_batch(identifier, body))
+        elif header.message_id == MSG_HEARTBEAT:
+            battery = body[0] if len(body) >= 1 and body[0] <= 100 else None
+            decoded.messages.append(DeviceMessage(identifier, MessageKind.HEARTBEAT, battery_percent=battery))
+        elif header.message_id == MSG_REGISTER:
+            decoded.messages.append(DeviceMessage(identifier, MessageKind.REGISTER))
+        elif header.message_id == MSG_AUTH:
+            decoded.messages.append(
+                DeviceMessage(identifier, MessageKind.LOGIN, extra={"auth_code": _auth_code(body, header)})
+            )
+        elif header.message_id == MSG_TERMINAL_REPLY:
+            pass  # the terminal acknowledging one of our messages: nothing to store
+        else:
+            decoded.messages.append(DeviceMessage(identifier, MessageKind.HEARTBEAT, extra={"unsupported": True}))
+    except FrameError as error:
+        raise FrameError(error.reason, frame) from None
+    return header, decoded
+
+
+def _decode_batch(identifier: str, body: bytes) -> DeviceMessage:
+    if len(body) < 3:
+        raise FrameError("truncated batch", body)
+    count = int.from_bytes(body[0:2], "big")
+    index = 3
+    message = DeviceMessage(identifier, MessageKind.LOCATION, carries_status=True)
+    for _ in range(count):
+        if index + 2 > len(body):
+            raise FrameError("truncated batch item", body)
+        length = int.from_bytes(body[index : index + 2], "big")
+        item = body[index + 2 : index + 2 + length]
+        if len(item) != length:
+            raise FrameError("truncated batch item", body)
+        fix, alarms = decode_location(item)
+        message.fixes.append(fix)
+        message.alarms |= alarms
+        index += 2 + length
+    if index != len(body):
+        raise FrameError("trailing bytes after batch", body)
+    return message
+
+
+def _auth_code(body: bytes, header: Header) -> str:
+    if header.version is not None and body:
+        length = body[0]
+        return body[1 : 1 + length].decode("ascii", errors="replace")
+    return body.decode("ascii", errors="replace").rstrip("\x00")
+
+
+def encode(header: Header, message_id: int, body: bytes, serial: int) -> bytes:
+    """A platform message to the terminal, mirroring the terminal's header version and number."""
+    properties = len(body) & 0x03FF
+    head = bytearray(message_id.to_bytes(2, "big"))
+    if header.version is not None:
+        properties |= 0x4000
+        head += properties.to_bytes(2, "big")
+        head.append(header.version)
+    else:
+        head += properties.to_bytes(2, "big")
+    head += header.phone_bcd
+    head += (serial & 0xFFFF).to_bytes(2, "big")
+    payload = bytes(head) + body
+    return bytes([FLAG]) + escape(payload + bytes([xor_checksum(payload)])) + bytes([FLAG])
+
+
+def platform_reply(header: Header, serial: int, result: int = RESULT_OK) -> bytes:
+    """0x8001: reply serial, reply message id, result."""
+    body = header.serial.to_bytes(2, "big") + header.message_id.to_bytes(2, "big") + bytes([result])
+    return encode(header, MSG_PLATFORM_REPLY, body, serial)
+
+
+def register_reply(header: Header, serial: int, result: int, auth_code: str = "") -> bytes:
+    """0x8100: reply serial, result, and the authentication code when registration succeeded."""
+    body = header.serial.to_bytes(2, "big") + bytes([result])
+    if result == REGISTER_OK:
+        body += auth_code.encode("ascii")
+    return encode(header, MSG_REGISTER_REPLY, body, serial)

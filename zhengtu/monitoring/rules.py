@@ -1,0 +1,105 @@
+"""Electronic-monitoring defaults. Each is a setting `ZHENGTU_MONITORING_<NAME>` a site may override.
+
+Legal and operational numbers (how long before a device counts as offline, how many fixes
+confirm a fence breach, how far apart phone and wristband may be) live here and nowhere else.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+
+DEFAULTS: dict[str, Any] = {
+    # Gateway: the same default ports as Traccar, so devices configured for it work unchanged.
+    "LISTEN_HOST": "127.0.0.1",
+    "PORTS": {"jt808": 5015, "gt06": 5023, "watch": 5093, "osmand": 5055},
+    "MAX_FRAME_BYTES": 4096,  # a longer frame is dropped as oversized
+    "IDLE_SECONDS": 900,  # a connection silent this long is closed
+    # Ingest: batch writes on one writer.
+    "BATCH_MAX": 2000,
+    "BATCH_WAIT_MS": 20,
+    "CACHE_SECONDS": 30,  # device, binding and fence caches of the writer
+    # "memory" (embedded: in-process) or "redis" (scaled: gateway → Redis stream → ingest worker).
+    "INGEST_TRANSPORT": "memory",
+    "REDIS_URL": "",
+    "REDIS_STREAM": "zhengtu:monitoring:fixes",
+    # Position filters.
+    "FILTER_INVALID": True,
+    "FILTER_ZERO": True,
+    "FILTER_FUTURE_SECONDS": 300,
+    "FILTER_PAST_DAYS": 7,
+    "FILTER_DUPLICATES": True,
+    "FILTER_MAX_SPEED_KMH": 300,
+    # Fences: drift must not flood. A breach is confirmed by N consecutive fixes outside, or by
+    # being outside for M seconds, whichever comes first.
+    "BREACH_CONFIRM_FIXES": 3,
+    "BREACH_CONFIRM_SECONDS": 120,
+    # Alerts.
+    "OFFLINE_MINUTES": {"wristband": 10, "phone": 30},
+    "LOW_BATTERY_PERCENT": 20,
+    "SEPARATION_METRES": 200,
+    "SEPARATION_MAX_AGE_SECONDS": 300,  # both fixes must be this recent to compare them
+    "SEPARATION_CONFIRM_FIXES": 2,
+    "ESCALATION_MINUTES": 15,  # not acknowledged within this → escalated to the county bureau
+    # Pluggable channels beyond in-app notifications: dotted paths of classes in alert_channels.py.
+    "ALERT_CHANNELS": [],
+    "SMS_GATEWAY_URL": "",
+    "SMS_GATEWAY_TOKEN": "",
+    "WECOM_WEBHOOK_URL": "",
+    # Retention of positions (months). PostgreSQL drops whole monthly partitions.
+    "RETENTION_MONTHS": 24,
+    "PARTITION_MONTHS_AHEAD": 3,
+    # Who may see location data at all (law art. 29: confidential, only for corrections work):
+    # staff of corrections institutions, not contracted social workers. Scope still applies.
+    "LOCATION_ROLES": ["bureau_admin", "office_officer", "command_center"],
+    # One binding period may not exceed the approved monitoring period (law art. 29: ≤3 months).
+    "MAX_BINDING_MONTHS": 3,
+    # Map.
+    "TILES": "osm",
+    "TRACK_SIMPLIFY_ABOVE": 2000,  # tracks with more fixes are simplified on the server
+    "TRACK_SIMPLIFY_METRES": 5.0,
+    "TRACK_MAX_DAYS": 31,
+}
+
+# Tile sources: URL template, attribution, and the coordinate system their maps are drawn in.
+TILE_SOURCES: dict[str, dict[str, Any]] = {
+    "osm": {
+        "url": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+        "attribution": "© OpenStreetMap contributors",
+        "crs": "wgs84",
+        "subdomains": "",
+    },
+    "tianditu": {
+        # 天地图 needs a key (tk) issued to the site: set ZHENGTU_MONITORING_TIANDITU_KEY.
+        "url": "https://t{s}.tianditu.gov.cn/vec_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0&LAYER=vec"
+        "&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILECOL={x}&TILEROW={y}&TILEMATRIX={z}&tk={key}",
+        "attribution": "© 天地图",
+        "crs": "wgs84",
+        "subdomains": "01234567",
+    },
+    "amap": {
+        "url": "https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1&style=8&x={x}&y={y}&z={z}",
+        "attribution": "© 高德地图",
+        "crs": "gcj02",
+        "subdomains": "1234",
+    },
+    "none": {"url": "", "attribution": "", "crs": "wgs84", "subdomains": ""},
+}
+
+
+def rule(name: str) -> Any:
+    return getattr(settings, f"ZHENGTU_MONITORING_{name}", DEFAULTS[name])
+
+
+def offline_minutes(kind: str) -> int:
+    table = rule("OFFLINE_MINUTES")
+    return int(table.get(kind, max(table.values())))
+
+
+def tile_source() -> dict[str, Any]:
+    name = rule("TILES")
+    source = dict(TILE_SOURCES.get(name, TILE_SOURCES["none"]))
+    source["name"] = name
+    source["url"] = source["url"].replace("{key}", getattr(settings, "ZHENGTU_MONITORING_TIANDITU_KEY", ""))
+    return source

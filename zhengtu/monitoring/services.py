@@ -1,0 +1,310 @@
+"""Writes of the monitoring module: devices, bindings, fences, and the audited track view.
+
+Forms, the API, the demo and the tests all come through here. Each change invalidates the
+ingest writer's directory in this process (other processes reload within CACHE_SECONDS).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from zhengtu.audit.models import Action
+from zhengtu.audit.services import Actor, record_event
+from zhengtu.orgs.models import Organisation
+from zhengtu.supervisees.models import Status, Supervisee
+
+from . import directory
+from .fences.geojson import ImportedShape, normalise_polygon
+from .fences.geojson import parse as parse_geojson
+from .models import Device, DeviceBinding, DeviceKind, Fence, FenceKind, FenceShape, Protocol, UnknownDevice
+from .rules import rule, tile_source
+from .selectors import track_of
+from .tracks import TrackPoint, track_payload
+
+
+def _after_change() -> None:
+    transaction.on_commit(directory.invalidate)
+
+
+# -- devices ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def register_device(
+    *,
+    actor: Actor | None,
+    identifier: str,
+    kind: str,
+    protocol: str,
+    organisation: Organisation,
+    sim_number: str = "",
+    model_name: str = "",
+    notes: str = "",
+) -> Device:
+    identifier = identifier.strip()
+    if Device.objects.filter(identifier=identifier).exists():
+        raise ValidationError({"identifier": _("A device with this terminal id / IMEI is already registered.")})
+    device = Device(
+        identifier=identifier,
+        kind=kind,
+        protocol=protocol,
+        organisation=organisation,
+        sim_number=sim_number.strip(),
+        model_name=model_name.strip(),
+        notes=notes.strip(),
+        auth_code=secrets.token_hex(8) if protocol == Protocol.JT808 else "",
+    )
+    device.full_clean()
+    if protocol == Protocol.OSMAND and kind != DeviceKind.PHONE:
+        raise ValidationError({"protocol": _("The OsmAnd protocol is used by phone apps; choose “Phone app”.")})
+    device.save()
+    UnknownDevice.objects.filter(identifier=identifier, registered_device__isnull=True).update(registered_device=device)
+    if actor is not None:
+        record_event(actor, action=Action.CREATE, target=device)
+    _after_change()
+    return device
+
+
+@transaction.atomic
+def update_device(*, actor: Actor, device: Device, **fields: Any) -> Device:
+    for name in ("kind", "sim_number", "model_name", "notes", "is_active"):
+        if name in fields:
+            setattr(device, name, fields[name])
+    device.full_clean()
+    device.save()
+    record_event(actor, action=Action.UPDATE, target=device, detail={"fields": sorted(fields)})
+    _after_change()
+    return device
+
+
+# -- bindings --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def bind_device(
+    *,
+    actor: Actor | None,
+    device: Device,
+    supervisee: Supervisee,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    approval_reference: str = "",
+) -> DeviceBinding:
+    """Bind a device to a supervisee for an approved period (later fed by the supervision approval)."""
+    errors: dict[str, str] = {}
+    if ends_at <= starts_at:
+        errors["ends_at"] = _("The end must be after the start.")
+    elif ends_at > starts_at + relativedelta(months=int(rule("MAX_BINDING_MONTHS"))) + dt.timedelta(days=1):
+        errors["ends_at"] = _("One monitoring period may not exceed %(n)s months; extend it with a new binding.") % {
+            "n": rule("MAX_BINDING_MONTHS")
+        }
+    if supervisee.status in (Status.RELEASED, Status.TERMINATED):
+        errors["supervisee"] = _("This person is no longer under community correction.")
+    if not device.is_active:
+        errors["device"] = _("This device is out of service.")
+    if errors:
+        raise ValidationError(errors)
+    Device.objects.select_for_update().filter(pk=device.pk).first()  # serialise bindings of one device
+    overlapping = DeviceBinding.objects.filter(unbound_at__isnull=True, starts_at__lt=ends_at, ends_at__gt=starts_at)
+    if overlapping.filter(device=device).exists():
+        raise ValidationError({"device": _("This device is already bound to someone in that period.")})
+    if overlapping.filter(supervisee=supervisee, device__kind=device.kind).exclude(device=device).exists():
+        raise ValidationError(
+            {"supervisee": _("This person already has a device of this kind in that period; unbind it first.")}
+        )
+    binding = DeviceBinding.objects.create(
+        device=device,
+        supervisee=supervisee,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        approval_reference=approval_reference.strip(),
+        created_by=actor.user if actor else None,
+    )
+    if actor is not None:
+        record_event(
+            actor,
+            action=Action.CREATE,
+            target=binding,
+            detail={
+                "device": device.identifier,
+                "supervisee": supervisee.pk,
+                "from": starts_at.isoformat(),
+                "until": ends_at.isoformat(),
+            },
+        )
+    _after_change()
+    return binding
+
+
+@transaction.atomic
+def unbind_device(*, actor: Actor, binding: DeviceBinding, reason: str) -> DeviceBinding:
+    if binding.unbound_at is not None:
+        raise ValidationError(_("This binding has already ended."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for unbinding.")})
+    now = timezone.now()
+    binding.unbound_at = now
+    binding.unbound_by = actor.user
+    binding.unbind_reason = reason.strip()[:200]
+    binding.save(update_fields=["unbound_at", "unbound_by", "unbind_reason"])
+    record_event(
+        actor,
+        action=Action.UPDATE,
+        target=binding,
+        detail={"unbound": now.isoformat(), "reason": binding.unbind_reason},
+    )
+    _after_change()
+    return binding
+
+
+# -- fences ----------------------------------------------------------------------------------
+
+
+def _validate_fence(fence: Fence) -> None:
+    errors: dict[str, Any] = {}
+    if fence.shape == FenceShape.POLYGON:
+        if not fence.geometry:
+            errors["geometry"] = _("Draw the polygon on the map or import it as GeoJSON.")
+        else:
+            try:
+                fence.geometry = normalise_polygon(fence.geometry)
+            except ValidationError as error:
+                errors["geometry"] = error.messages
+        fence.center_latitude = fence.center_longitude = fence.radius_m = None
+    else:
+        lat, lon, radius = fence.center_latitude, fence.center_longitude, fence.radius_m
+        if lat is None or lon is None or not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            errors["center_latitude"] = _("Give the centre of the circle.")
+        if radius is None or not (10 <= radius <= 200_000):
+            errors["radius_m"] = _("The radius must be between 10 m and 200 km.")
+        fence.geometry = None
+    if (fence.active_from is None) != (fence.active_until is None):
+        errors["active_until"] = _("A schedule needs both a start and an end time.")
+    if fence.active_from is not None and fence.active_from == fence.active_until:
+        errors["active_until"] = _("The schedule's start and end cannot be the same time.")
+    fence.weekdays = "".join(sorted({c for c in (fence.weekdays or "") if c in "1234567"}))
+    if not fence.weekdays:
+        errors["weekdays"] = _("Choose at least one weekday.")
+    if fence.supervisee is not None and not fence.supervisee.responsible_office.path.startswith(
+        fence.organisation.path
+    ):
+        errors["supervisee"] = _("This person is not supervised within the fence's organisation.")
+    if errors:
+        raise ValidationError(errors)
+    fence.full_clean()
+
+
+@transaction.atomic
+def create_fence(*, actor: Actor | None, organisation: Organisation, **fields: Any) -> Fence:
+    fence = Fence(organisation=organisation, created_by=actor.user if actor else None, **fields)
+    _validate_fence(fence)
+    fence.save()
+    if actor is not None:
+        record_event(actor, action=Action.CREATE, target=fence, detail={"kind": fence.kind, "shape": fence.shape})
+    _after_change()
+    return fence
+
+
+@transaction.atomic
+def update_fence(*, actor: Actor, fence: Fence, **fields: Any) -> Fence:
+    for name, value in fields.items():
+        setattr(fence, name, value)
+    _validate_fence(fence)
+    fence.save()
+    record_event(actor, action=Action.UPDATE, target=fence, detail={"fields": sorted(fields)})
+    _after_change()
+    return fence
+
+
+@transaction.atomic
+def import_fences(
+    *, actor: Actor, organisation: Organisation, text: str, kind: str, name: str = "", **fields: Any
+) -> list[Fence]:
+    """Every shape of a GeoJSON file becomes a fence; nothing is saved if one shape is wrong."""
+    shapes: list[ImportedShape] = parse_geojson(text)
+    created = []
+    for number, item in enumerate(shapes, start=1):
+        label = item.name or (name if len(shapes) == 1 else f"{name or _('Imported fence')} {number}")
+        common = {"name": label[:100] or _("Imported fence"), "kind": kind, **fields}
+        if item.geometry is not None:
+            created.append(
+                create_fence(
+                    actor=actor, organisation=organisation, shape=FenceShape.POLYGON, geometry=item.geometry, **common
+                )
+            )
+        else:
+            assert item.center is not None
+            created.append(
+                create_fence(
+                    actor=actor,
+                    organisation=organisation,
+                    shape=FenceShape.CIRCLE,
+                    center_latitude=item.center[0],
+                    center_longitude=item.center[1],
+                    radius_m=item.radius_m,
+                    **common,
+                )
+            )
+    return created
+
+
+# -- reads that must be audited ----------------------------------------------------------------
+
+
+def parse_period(start_text: str, end_text: str, *, now: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
+    """A period from two local date-times (or dates); defaults to the last 24 hours."""
+
+    def parse(text: str, default: dt.datetime, *, end: bool) -> dt.datetime:
+        text = (text or "").strip().replace(" ", "T")
+        if not text:
+            return default
+        try:
+            value = dt.datetime.fromisoformat(text)
+        except ValueError:
+            raise ValidationError(_("“%(value)s” is not a date and time.") % {"value": text}) from None
+        if len(text) == 10 and end:
+            value += dt.timedelta(days=1)
+        if timezone.is_naive(value):
+            value = timezone.make_aware(value, timezone.get_current_timezone())
+        return value
+
+    end = parse(end_text, now, end=True)
+    start = parse(start_text, end - dt.timedelta(hours=24), end=False)
+    if end <= start:
+        raise ValidationError(_("The end of the period must be after its start."))
+    if end - start > dt.timedelta(days=int(rule("TRACK_MAX_DAYS"))):
+        raise ValidationError(_("A track may cover at most %(n)s days.") % {"n": rule("TRACK_MAX_DAYS")})
+    return start, end
+
+
+def view_track(
+    *, actor: Actor, supervisee: Supervisee, start: dt.datetime, end: dt.datetime, crs: str | None = None
+) -> dict[str, object]:
+    """The supervisee's track for the period, written to the audit log before it is returned."""
+    rows = track_of(supervisee, start=start, end=end).values_list("fix_time", "latitude", "longitude", "speed_kmh")
+    points = [TrackPoint(*row) for row in rows]
+    payload = track_payload(points, crs=crs or tile_source()["crs"])
+    record_event(
+        actor,
+        action=Action.VIEW,
+        target=supervisee,
+        detail={"what": "location_track", "from": start.isoformat(), "until": end.isoformat(), "fixes": len(points)},
+    )
+    return payload
+
+
+def fence_kind_label(kind: str) -> str:
+    return str(FenceKind(kind).label)
+
+
+def active_bindings_q(at: dt.datetime) -> Q:
+    return Q(unbound_at__isnull=True, starts_at__lte=at, ends_at__gt=at)

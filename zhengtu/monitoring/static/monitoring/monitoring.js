@@ -1,0 +1,166 @@
+/* Zhengtu monitoring maps: command center (live), track playback, fence drawing. No framework. */
+(function () {
+  "use strict";
+  var KIND_COLORS = { inclusion: "#1d4e89", exclusion: "#b42318" };
+
+  function tiles() { return JSON.parse(document.getElementById("monitoring-tiles").textContent); }
+
+  function baseMap(element) {
+    var source = tiles();
+    var map = L.map(element, { preferCanvas: true }).setView([27.9, 110.6], 11);
+    if (source.url) {
+      var options = { attribution: source.attribution, maxZoom: 18 };
+      if (source.subdomains) options.subdomains = source.subdomains;
+      L.tileLayer(source.url, options).addTo(map);
+    }
+    L.control.scale({ imperial: false }).addTo(map);
+    return map;
+  }
+
+  function text(value) { var span = document.createElement("span"); span.textContent = value == null ? "" : String(value); return span.innerHTML; }
+  function when(iso) { if (!iso) return ""; var d = new Date(iso); return d.toLocaleString("zh-CN", { hour12: false }); }
+
+  function drawFence(fence, layer) {
+    var style = { color: KIND_COLORS[fence.kind] || "#1d4e89", weight: 2, fillOpacity: fence.kind === "exclusion" ? 0.2 : 0.05, dashArray: fence.scheduled ? "6 4" : null };
+    var shape = fence.shape === "circle" && fence.center ? L.circle(fence.center, Object.assign({ radius: fence.radius_m }, style)) : L.polygon(fence.polygons || [], style);
+    shape.bindTooltip(text(fence.name) + " · " + text(fence.kind_label) + (fence.schedule ? " · " + text(fence.schedule) : ""));
+    shape.addTo(layer);
+    return shape;
+  }
+
+  function commandMap(element) {
+    var map = baseMap(element);
+    var fences = L.layerGroup().addTo(map), people = L.layerGroup().addTo(map), alertLayer = L.layerGroup().addTo(map);
+    var markers = {}, alertList = document.getElementById("alert-list"), peopleList = document.getElementById("people-list");
+    var status = document.getElementById("live-status");
+
+    function markerFor(item) {
+      var key = item.device_id;
+      var color = item.device_kind === "phone" ? "#1f7a4d" : "#1d4e89";
+      if (!item.point) return;
+      if (!markers[key]) {
+        markers[key] = L.circleMarker(item.point, { radius: 7, color: "#fff", weight: 2, fillColor: color, fillOpacity: 0.95 }).addTo(people);
+      } else {
+        markers[key].setLatLng(item.point);
+      }
+      markers[key].bindTooltip(text(item.supervisee_name) + (item.time || item.fix_time ? " · " + when(item.time || item.fix_time) : ""));
+    }
+
+    function addAlert(alert, fresh) {
+      var empty = alertList.querySelector(".empty-item"); if (empty) empty.remove();
+      var li = document.createElement("li");
+      li.dataset.id = alert.id;
+      if (fresh) li.className = "fresh";
+      li.innerHTML = '<span class="tag bad">' + text(alert.kind_label) + "</span> <strong>" + text(alert.supervisee_name) + "</strong>" +
+        (alert.escalated ? ' <span class="tag overdue">!</span>' : "") +
+        '<div class="when">' + when(alert.raised_at) + " · " + text(alert.detail) + "</div>" +
+        '<a href="' + (alert.url || ("alerts/" + alert.id + "/")) + '">' + text(alert.status_label || "") + " →</a>";
+      alertList.insertBefore(li, alertList.firstChild);
+      if (alert.point) L.circleMarker(alert.point, { radius: 11, color: "#b42318", weight: 3, fill: false }).addTo(alertLayer).bindTooltip(text(alert.kind_label));
+    }
+
+    function emptyItem(list) {
+      if (!list.children.length) { var li = document.createElement("li"); li.className = "empty-item muted"; li.textContent = list.dataset.empty; list.appendChild(li); }
+    }
+
+    fetch(element.dataset.url, { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(function (data) {
+      var bounds = [];
+      data.fences.forEach(function (f) { var s = drawFence(f, fences); bounds.push(s.getBounds()); });
+      data.positions.forEach(function (p) {
+        markerFor(p);
+        if (p.point) bounds.push(L.latLngBounds([p.point, p.point]));
+        var li = document.createElement("li");
+        li.innerHTML = "<strong>" + text(p.supervisee_name) + "</strong> · " + text(p.device_label) +
+          '<div class="when">' + (p.fix_time ? when(p.fix_time) : text(peopleList.dataset.never)) + (p.battery_percent != null ? " · " + p.battery_percent + "%" : "") + "</div>" +
+          '<a href="' + p.track_url + '">' + text(peopleList.dataset.track) + " →</a>";
+        peopleList.appendChild(li);
+      });
+      data.alerts.slice().reverse().forEach(function (a) { addAlert(a, false); });
+      emptyItem(alertList); emptyItem(peopleList);
+      if (bounds.length) { var all = bounds[0]; bounds.forEach(function (b) { all.extend(b); }); map.fitBounds(all.pad(0.1)); }
+    });
+
+    if (window.EventSource) {
+      var source = new EventSource(element.dataset.live);
+      source.onopen = function () { status.textContent = status.dataset.connected; status.className = "tag ok"; };
+      source.onerror = function () { status.textContent = status.dataset.disconnected; status.className = "tag warn"; };
+      source.addEventListener("position", function (e) { markerFor(JSON.parse(e.data)); });
+      source.addEventListener("alert", function (e) { addAlert(JSON.parse(e.data), true); });
+      source.addEventListener("alert_status", function (e) {
+        var data = JSON.parse(e.data);
+        if (data.status === "closed") { var li = alertList.querySelector('[data-id="' + data.id + '"]'); if (li) li.remove(); emptyItem(alertList); }
+      });
+    }
+    return map;
+  }
+
+  function trackPlayback(element) {
+    var map = baseMap(element);
+    var track = JSON.parse(document.getElementById("track-data").textContent);
+    var points = track.points;
+    var line = L.polyline(points.map(function (p) { return [p[0], p[1]]; }), { color: "#1d4e89", weight: 3 }).addTo(map);
+    map.fitBounds(line.getBounds().pad(0.1));
+    L.circleMarker([points[0][0], points[0][1]], { radius: 6, color: "#1f7a4d" }).addTo(map);
+    var marker = L.circleMarker([points[0][0], points[0][1]], { radius: 8, color: "#fff", weight: 2, fillColor: "#b42318", fillOpacity: 1 }).addTo(map);
+    var slider = document.getElementById("track-slider"), label = document.getElementById("track-time"), play = document.getElementById("track-play");
+    var timer = null;
+    function show(i) { var p = points[i]; marker.setLatLng([p[0], p[1]]); label.textContent = when(p[2]) + " · " + p[3] + " km/h"; slider.value = i; }
+    slider.addEventListener("input", function () { show(parseInt(slider.value, 10)); });
+    play.addEventListener("click", function () {
+      if (timer) { clearInterval(timer); timer = null; play.textContent = play.dataset.play; return; }
+      play.textContent = play.dataset.pause;
+      timer = setInterval(function () {
+        var i = parseInt(slider.value, 10) + 1;
+        if (i >= points.length) { clearInterval(timer); timer = null; play.textContent = play.dataset.play; return; }
+        show(i);
+      }, Math.max(20, 8000 / points.length));
+    });
+    show(0);
+    return map;
+  }
+
+  function fenceEditor(element) {
+    var map = baseMap(element);
+    var existing = JSON.parse(document.getElementById("fence-data").textContent);
+    var layer = L.layerGroup().addTo(map);
+    if (existing) { var shape = drawFence(existing, layer); map.fitBounds(shape.getBounds().pad(0.2)); }
+    var form = document.getElementById("fence-form");
+    if (!form || !element.dataset.editable) return map;
+    var shapeSelect = form.querySelector("[name=shape]"), geometry = form.querySelector("[name=geometry]"), drawnIn = form.querySelector("[name=drawn_in]");
+    var hint = document.getElementById("fence-hint"), crs = tiles().crs;
+    var lat = form.querySelector("[name=center_latitude]"), lon = form.querySelector("[name=center_longitude]"), radius = form.querySelector("[name=radius_m]");
+    var corners = [], drawing = null;
+    function updateHint() { hint.textContent = shapeSelect.value === "circle" ? element.dataset.hintCircle : element.dataset.hintPolygon; }
+    function redraw() {
+      if (drawing) layer.removeLayer(drawing);
+      drawing = null;
+      if (shapeSelect.value === "circle" && lat.value && lon.value && radius.value) {
+        drawing = L.circle([parseFloat(lat.value), parseFloat(lon.value)], { radius: parseFloat(radius.value), color: "#b26a00" }).addTo(layer);
+      } else if (corners.length) {
+        drawing = L.polygon(corners, { color: "#b26a00" }).addTo(layer);
+      }
+    }
+    map.doubleClickZoom.disable();
+    map.on("click", function (e) {
+      drawnIn.value = crs;
+      if (shapeSelect.value === "circle") {
+        lat.value = e.latlng.lat.toFixed(6); lon.value = e.latlng.lng.toFixed(6);
+        if (!radius.value) radius.value = 200;
+      } else {
+        corners.push([e.latlng.lat, e.latlng.lng]);
+        if (corners.length >= 3) {
+          var ring = corners.map(function (c) { return [c[1], c[0]]; }); ring.push(ring[0]);
+          geometry.value = JSON.stringify({ type: "Polygon", coordinates: [ring] });
+        }
+      }
+      redraw();
+    });
+    [lat, lon, radius].forEach(function (input) { input.addEventListener("input", redraw); });
+    shapeSelect.addEventListener("change", function () { updateHint(); redraw(); });
+    document.getElementById("fence-clear").addEventListener("click", function () { corners = []; geometry.value = ""; redraw(); });
+    updateHint();
+    return map;
+  }
+
+  window.ZhengtuMonitoring = { commandMap: commandMap, trackPlayback: trackPlayback, fenceEditor: fenceEditor };
+})();

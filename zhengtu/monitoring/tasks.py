@@ -1,0 +1,33 @@
+"""Periodic and background jobs (Huey): offline detection, escalation, channels, retention."""
+
+from __future__ import annotations
+
+import logging
+
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
+
+logger = logging.getLogger(__name__)
+
+
+@db_periodic_task(crontab(minute="*"))
+def check_offline_and_escalate() -> None:
+    from .alerts import detect_offline, escalate_overdue_alerts
+
+    detect_offline()
+    escalate_overdue_alerts()
+
+
+@db_periodic_task(crontab(minute="17", hour="3"))
+def maintain_positions() -> None:
+    from .retention import apply_retention, ensure_partitions
+
+    ensure_partitions()
+    apply_retention()
+
+
+@db_task(retries=3, retry_delay=30)
+def deliver_alert(alert_id: int, reason: str) -> None:
+    from .alert_channels import deliver
+
+    deliver(alert_id, reason)

@@ -1,0 +1,79 @@
+"""The real gateway on ephemeral ports of 127.0.0.1, with the real ingest writer thread."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import threading
+from collections.abc import Iterator
+
+import pytest
+
+from zhengtu.monitoring.gateway.servers import Gateway
+from zhengtu.monitoring.ingest import InProcessIngestor
+
+
+class RunningGateway:
+    def __init__(self) -> None:
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self.ingestor = InProcessIngestor()
+        self.gateway = Gateway(self.ingestor, host="127.0.0.1", ports={"jt808": 0, "gt06": 0, "watch": 0, "osmand": 0})
+
+    def run(self, coroutine, timeout: float = 10):  # type: ignore[no-untyped-def]
+        return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(timeout)
+
+    def start(self) -> None:
+        self.thread.start()
+        self.run(self.ingestor.start())
+        self.run(self.gateway.start())
+
+    def stop(self) -> None:
+        self.run(self.gateway.stop())
+        self.run(self.ingestor.stop(), timeout=40)
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(5)
+
+    def connect(self, protocol: str) -> socket.socket:
+        return socket.create_connection(("127.0.0.1", self.gateway.bound[protocol]), timeout=10)
+
+
+@pytest.fixture
+def gateway(transactional_db: None) -> Iterator[RunningGateway]:
+    running = RunningGateway()
+    running.start()
+    yield running
+    running.stop()
+
+
+def receive(sock: socket.socket, size: int) -> bytes:
+    data = b""
+    while len(data) < size:
+        chunk = sock.recv(size - len(data))
+        if not chunk:
+            break
+        data += chunk
+    return data
+
+
+def receive_nothing(sock: socket.socket, wait: float = 0.5) -> bytes:
+    sock.settimeout(wait)
+    try:
+        return sock.recv(100)
+    except TimeoutError:
+        return b""
+    finally:
+        sock.settimeout(10)
+
+
+def receive_jt808(sock: socket.socket) -> tuple[object, bytes]:
+    """One JT/T 808 frame from the socket → (header, body)."""
+    from zhengtu.monitoring.protocols import jt808
+
+    frame = b""
+    while frame.count(b"\x7e") < 2:
+        chunk = sock.recv(1)
+        if not chunk:
+            raise ConnectionError("closed before a full frame")
+        frame += chunk
+    return jt808.parse_header(jt808.unescape(frame[1:-1])[:-1])

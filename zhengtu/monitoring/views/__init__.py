@@ -1,0 +1,1 @@
+"""Monitoring pages: thin views (validate → call a service or selector → render)."""

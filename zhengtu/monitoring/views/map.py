@@ -1,0 +1,105 @@
+"""The command-center map, live events (Server-Sent Events) and track playback."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from typing import Any
+
+from asgiref.sync import sync_to_async
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import render
+from django.utils import timezone
+
+from zhengtu.accounts.http import AuthenticatedRequest
+from zhengtu.audit.services import Actor
+
+from ..coords import to_display
+from ..live import bus
+from ..presenters import map_data
+from ..rules import tile_source
+from ..selectors import can_see_locations, get_monitored_supervisee, monitored_supervisees_visible_to
+from ..services import parse_period, view_track
+from .access import location_view
+
+KEEPALIVE_SECONDS = 15
+
+
+@location_view
+def command_map(request: AuthenticatedRequest) -> HttpResponse:
+    return render(request, "monitoring/map.html", {"tiles": tile_source()})
+
+
+@location_view
+def command_map_data(request: AuthenticatedRequest) -> JsonResponse:
+    return JsonResponse(map_data(request.user, now=timezone.now()))
+
+
+@location_view
+def track(request: AuthenticatedRequest, supervisee_pk: int) -> HttpResponse:
+    supervisee = get_monitored_supervisee(request.user, supervisee_pk)
+    now = timezone.now()
+    error = ""
+    payload = None
+    start_text, end_text = request.GET.get("start", ""), request.GET.get("end", "")
+    try:
+        start, end = parse_period(start_text, end_text, now=now)
+    except ValidationError as problem:
+        error = " ".join(problem.messages)
+        start, end = parse_period("", "", now=now)
+    if "start" in request.GET and not error:
+        payload = view_track(actor=Actor.from_request(request), supervisee=supervisee, start=start, end=end)
+    context = {
+        "supervisee": supervisee,
+        "tiles": tile_source(),
+        "start": timezone.localtime(start).strftime("%Y-%m-%dT%H:%M"),
+        "end": timezone.localtime(end).strftime("%Y-%m-%dT%H:%M"),
+        "track": payload,
+        "error": error,
+    }
+    return render(request, "monitoring/track.html", context)
+
+
+def _sse(event: dict[str, Any], crs: str) -> str:
+    event = dict(event)
+    event.pop("received_monotonic", None)
+    if event.get("latitude") is not None and event.get("longitude") is not None:
+        lat, lon = to_display(event["latitude"], event["longitude"], crs)
+        event["point"] = [round(lat, 7), round(lon, 7)]
+    event.pop("latitude", None)
+    event.pop("longitude", None)
+    return f"event: {event['type']}\ndata: {json.dumps(event, ensure_ascii=False)}\n\n"
+
+
+async def live_events(request: HttpRequest) -> HttpResponseBase:
+    """Server-Sent Events: new alerts, alert status changes and positions of people in the user's scope."""
+    user = await request.auser()  # type: ignore[attr-defined]
+    if not user.is_authenticated or not await sync_to_async(can_see_locations)(user):
+        return HttpResponse(status=403)
+    visible = set(
+        await sync_to_async(lambda: list(monitored_supervisees_visible_to(user).values_list("pk", flat=True)))()
+    )
+    crs = tile_source()["crs"]
+
+    async def stream() -> AsyncIterator[str]:
+        queue = bus.open()
+        try:
+            yield "retry: 5000\n: connected\n\n"
+            while True:
+                try:
+                    event = await asyncio.wait_for(queue.get(), KEEPALIVE_SECONDS)
+                except TimeoutError:
+                    yield ": keep-alive\n\n"
+                    continue
+                if event.get("supervisee_id") in visible:
+                    yield _sse(event, crs)
+        finally:
+            bus.close(queue)
+
+    response = StreamingHttpResponse(stream(), content_type="text/event-stream; charset=utf-8")
+    response["Cache-Control"] = "no-cache"
+    response["X-Accel-Buffering"] = "no"
+    return response

@@ -1,0 +1,75 @@
+"""Import and export pages of the registry (thin: the work is in importing.py and exporting.py)."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from zhengtu.accounts.http import AuthenticatedRequest
+from zhengtu.accounts.roles import Capability
+from zhengtu.audit.services import Actor
+
+from .exporting import export_supervisees, template_csv, template_xlsx
+from .forms import ExportForm, ImportForm
+from .importing import import_supervisees
+from .permissions import capability_required
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _attachment(content: bytes, content_type: str, file_name: str, ascii_name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    # RFC 6266: the Chinese name in UTF-8, with an ASCII fallback for old clients.
+    response["Content-Disposition"] = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(file_name)}"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@capability_required(Capability.IMPORT_SUPERVISEES)
+@require_http_methods(["GET", "POST"])
+def import_page(request: AuthenticatedRequest) -> HttpResponse:
+    form = ImportForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        result = import_supervisees(
+            actor=Actor.from_request(request),
+            file_name=upload.name,
+            content=upload.read(),
+            default_office=form.cleaned_data["office"],
+        )
+        return render(request, "supervisees/import_result.html", {"result": result})
+    return render(request, "supervisees/import.html", {"form": form})
+
+
+@capability_required(Capability.IMPORT_SUPERVISEES)
+@require_GET
+def import_template(request: AuthenticatedRequest, kind: str) -> HttpResponse:
+    if kind == "csv":
+        return _attachment(template_csv(), "text/csv; charset=utf-8", "社区矫正对象导入模板.csv", "template.csv")
+    return _attachment(template_xlsx(), XLSX, "社区矫正对象导入模板.xlsx", "template.xlsx")
+
+
+@capability_required(Capability.EXPORT_SUPERVISEES)
+@require_GET
+def export(request: AuthenticatedRequest) -> HttpResponse:
+    form = ExportForm(request.GET, user=request.user)
+    filters = form.filters()
+    full_identity = bool(form.is_valid() and form.cleaned_data.get("full_identity"))
+    try:
+        content = export_supervisees(
+            actor=Actor.from_request(request), user=request.user, filters=filters, full_identity=full_identity
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        params = request.GET.copy()
+        params.pop("full_identity", None)
+        return redirect(f"{reverse('supervisees:list')}?{params.urlencode()}")
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    return _attachment(content, XLSX, f"社区矫正对象-{stamp}.xlsx", f"supervisees-{stamp}.xlsx")

@@ -1,0 +1,169 @@
+"""Demo data of the supervision workflow for existing demo supervisees. DEMO DATA ONLY.
+
+Idempotent: supervisees that already have a supervision file are left alone. History (files, check-ins,
+visits) is written in bulk as an import would; a few intakes and a pending leave go through the real
+services, so their documents, approvals and notifications exist too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import random
+
+from django.db import transaction
+from django.utils import timezone
+
+from zhengtu.accounts.models import User
+from zhengtu.accounts.roles import Capability, can
+from zhengtu.audit.services import Actor
+from zhengtu.supervisees.models import Status, Supervisee
+
+from .models import CheckIn, CheckInChannel, CheckInKind, LeaveRequest, SupervisionFile, Visit, VisitKind
+from .rules import frequency_for
+from .services.due import refresh_due_items
+from .services.intake import TeamMemberInput, record_documents_received, register_intake
+from .services.leave import request_leave
+
+logger = logging.getLogger(__name__)
+
+# (supervisees given a history, intakes registered through the service)
+SCALES = {"county": (400, 4), "city": (2_000, 4), "province": (3_000, 4), "nation": (3_000, 4)}
+NOTES = (
+    "在家务农，家庭关系和睦，情绪稳定。",
+    "在县城务工，按时报告，无异常。",
+    "与家属交谈，了解其近期思想动态，表现良好。",
+    "居住地未变更，遵守监督管理规定。",
+)
+REPORTS = (
+    "本月认真遵守社区矫正各项规定，按时报告，参加教育学习和公益活动。",
+    "通过学习认识到自己的错误，今后一定遵纪守法。",
+)
+
+
+def _officer_of(supervisee: Supervisee) -> User | None:
+    if supervisee.responsible_officer and can(supervisee.responsible_officer, Capability.EDIT_SUPERVISEES):
+        return supervisee.responsible_officer
+    for user in User.objects.filter(organisation=supervisee.responsible_office, is_active=True):
+        if can(user, Capability.EDIT_SUPERVISEES):
+            return user
+    return None
+
+
+@transaction.atomic
+def _histories(supervisees: list[Supervisee], *, rng: random.Random, today: dt.date) -> int:
+    files, check_ins, visits = [], [], []
+    for supervisee in supervisees:
+        reported = supervisee.term_start + dt.timedelta(days=rng.randint(0, 6))
+        files.append(
+            SupervisionFile(
+                supervisee=supervisee,
+                documents_received_on=supervisee.term_start - dt.timedelta(days=3),
+                reporting_deadline=supervisee.term_start + dt.timedelta(days=10),
+                reported_on=reported,
+                announced_on=reported,
+                announcement_place=supervisee.responsible_office.name,
+                correction_plan="按期报告，参加教育学习和公益活动，定期走访。",
+            )
+        )
+        frequency = frequency_for(supervisee.supervision_level)
+        # The last few check-ins, reports and visits; some people fall behind so that overdue items exist.
+        lag = rng.choice((0, 0, 0, 5, 12))
+        for kind, interval in (
+            (CheckInKind.CHECK_IN, frequency.checkin_days),
+            (CheckInKind.WRITTEN_REPORT, frequency.written_report_days),
+        ):
+            day = today - dt.timedelta(days=lag + rng.randint(0, max(interval - 1, 0)))
+            for _ in range(3):
+                if day < reported:
+                    break
+                check_ins.append(
+                    CheckIn(
+                        supervisee=supervisee,
+                        kind=kind,
+                        channel=rng.choice(CheckInChannel.values),
+                        occurred_on=day,
+                        content=rng.choice(REPORTS) if kind == CheckInKind.WRITTEN_REPORT else "",
+                    )
+                )
+                day -= dt.timedelta(days=interval)
+        visit_day = today - dt.timedelta(days=lag + rng.randint(0, frequency.visit_days - 1))
+        if visit_day >= reported:
+            visits.append(
+                Visit(
+                    supervisee=supervisee,
+                    kind=rng.choice((VisitKind.ROUTINE, VisitKind.ROUTINE, VisitKind.FOCUS)),
+                    visited_on=visit_day,
+                    place=supervisee.residence_address or supervisee.responsible_office.name,
+                    notes=rng.choice(NOTES),
+                )
+            )
+    SupervisionFile.objects.bulk_create(files, batch_size=1000)
+    CheckIn.objects.bulk_create(check_ins, batch_size=2000)
+    Visit.objects.bulk_create(visits, batch_size=2000)
+    return len(files)
+
+
+def _intakes(count: int, *, today: dt.date) -> int:
+    done = 0
+    pending = Supervisee.objects.filter(status=Status.PENDING_INTAKE, supervision_file__isnull=True).select_related(
+        "responsible_office", "responsible_officer"
+    )
+    for supervisee in pending[: count * 3]:
+        officer = _officer_of(supervisee)
+        if officer is None:
+            continue
+        actor = Actor(user=officer, username=officer.username)
+        record_documents_received(actor=actor, supervisee=supervisee, received_on=today - dt.timedelta(days=2))
+        if done < count:
+            register_intake(
+                actor=actor,
+                supervisee=supervisee,
+                reported_on=today,
+                initial_level=supervisee.supervision_level,
+                announced_on=today,
+                announcement_place=f"{supervisee.responsible_office.name}宣告室",
+                correction_plan="每周到司法所报告，每月提交思想汇报，参加教育学习。",
+                team=[TeamMemberInput(role="officer", name=officer.display_name, user=officer)],
+            )
+            done += 1
+    return done
+
+
+def _pending_leave(*, today: dt.date) -> bool:
+    """One 10-day leave waiting for the county bureau, in an office with a demo officer."""
+    if LeaveRequest.objects.exists():
+        return False
+    for supervisee in Supervisee.objects.filter(
+        status=Status.UNDER_SUPERVISION, supervision_file__isnull=False
+    ).select_related("responsible_office", "responsible_officer")[:200]:
+        officer = _officer_of(supervisee)
+        if officer is None or supervisee.term_end < today + dt.timedelta(days=30):
+            continue
+        start = today + dt.timedelta(days=5)
+        request_leave(
+            actor=Actor(user=officer, username=officer.username),
+            supervisee=supervisee,
+            start_date=start,
+            end_date=start + dt.timedelta(days=9),
+            destination="湖南省长沙市岳麓区",
+            reason="陪同母亲到省城医院复查",
+        )
+        return True
+    return False
+
+
+def seed(*, scale: str) -> None:
+    histories, intakes = SCALES.get(scale, SCALES["county"])
+    rng = random.Random(20261122)  # noqa: S311 - demo data, not security
+    today = timezone.localdate()
+    without_file = list(
+        Supervisee.objects.filter(status=Status.UNDER_SUPERVISION, supervision_file__isnull=True)
+        .select_related("responsible_office")
+        .order_by("pk")[:histories]
+    )
+    created = _histories(without_file, rng=rng, today=today) if without_file else 0
+    registered = _intakes(intakes, today=today)
+    leave = _pending_leave(today=today)
+    refresh_due_items()
+    logger.info("Supervision demo: %d histories, %d intakes, pending leave: %s.", created, registered, leave)

@@ -1,0 +1,85 @@
+"""The legal documents (文书) of the supervision workflow and the values they are filled with.
+
+Shipped defaults live in ``document_templates/`` (HTML for the PDF, .docx for the editable Word
+version, built by ``document_templates/build.py``); administrators replace them by code on the
+documents app's template page.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from zhengtu.documents.registry import DocumentKind
+from zhengtu.documents.services import chinese_date
+from zhengtu.supervisees.models import Supervisee
+
+TEMPLATES = Path(__file__).resolve().parent / "document_templates"
+
+INTAKE_ANNOUNCEMENT = "supervision.intake_announcement"
+LEAVE_APPROVAL = "supervision.leave_approval"
+TRANSFER_APPROVAL = "supervision.transfer_approval"
+MONITORING_APPROVAL = "supervision.monitoring_approval"
+RELEASE_ANNOUNCEMENT = "supervision.release_announcement"
+RELEASE_CERTIFICATE = "supervision.release_certificate"
+SANCTION_DOCUMENTS = {
+    "commendation": "supervision.commendation_decision",
+    "admonition": "supervision.admonition_decision",
+    "warning": "supervision.warning_decision",
+    "police_penalty": "supervision.police_penalty_proposal",
+    "revocation": "supervision.revocation_proposal",
+    "return_to_prison": "supervision.return_to_prison_proposal",
+}
+
+
+def _kind(
+    code: str, title: Any, template: str, mark: str | None, *, execution: bool = True, work: bool = False
+) -> DocumentKind:
+    return DocumentKind(
+        code=code,
+        title=title,
+        html_template=TEMPLATES / f"{template}.html",
+        docx_template=TEMPLATES / f"{template}.docx",
+        number_mark=mark,
+        in_execution_archive=execution,
+        in_work_archive=work,
+    )
+
+
+DOCUMENT_KINDS: tuple[DocumentKind, ...] = (
+    _kind(INTAKE_ANNOUNCEMENT, _("Community correction announcement"), "intake_announcement", "宣", work=True),
+    _kind(LEAVE_APPROVAL, _("Leave approval form"), "leave_approval", "假"),
+    _kind(TRANSFER_APPROVAL, _("Transfer of place of execution approval form"), "transfer_approval", "变"),
+    _kind(MONITORING_APPROVAL, _("Electronic monitoring approval form"), "monitoring_approval", "定"),
+    _kind(SANCTION_DOCUMENTS["commendation"], _("Commendation decision"), "sanction_decision", "奖", work=True),
+    _kind(SANCTION_DOCUMENTS["admonition"], _("Admonition decision"), "sanction_decision", "训", work=True),
+    _kind(SANCTION_DOCUMENTS["warning"], _("Warning decision"), "sanction_decision", "警", work=True),
+    _kind(SANCTION_DOCUMENTS["police_penalty"], _("Proposal for a police penalty"), "sanction_decision", "罚"),
+    _kind(SANCTION_DOCUMENTS["revocation"], _("Proposal to revoke probation or parole"), "sanction_decision", "撤"),
+    _kind(SANCTION_DOCUMENTS["return_to_prison"], _("Proposal for return to prison"), "sanction_decision", "收"),
+    _kind(RELEASE_ANNOUNCEMENT, _("Release announcement"), "release_announcement", "解宣", work=True),
+    _kind(RELEASE_CERTIFICATE, _("Certificate of release from community correction"), "release_certificate", "解"),
+)
+
+
+def supervisee_context(supervisee: Supervisee) -> dict[str, Any]:
+    """The values every supervision document may use about the person (never the clear identity number)."""
+    return {
+        "name": supervisee.name,
+        "sex": supervisee.get_sex_display(),
+        "birth_date": chinese_date(supervisee.birth_date),
+        "ethnicity": supervisee.ethnicity,
+        "residence_address": supervisee.residence_address,
+        "crime": supervisee.crime,
+        "sentence_type": supervisee.get_sentence_type_display(),
+        "original_sentence": supervisee.original_sentence,
+        "prohibition_order": supervisee.prohibition_order,
+        "deciding_organ": supervisee.deciding_organ,
+        "judgment_number": supervisee.judgment_number,
+        "term_start": chinese_date(supervisee.term_start),
+        "term_end": chinese_date(supervisee.term_end),
+        "supervision_level": supervisee.get_supervision_level_display(),
+        "office_name": supervisee.responsible_office.name,
+    }

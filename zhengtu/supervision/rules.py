@@ -1,0 +1,163 @@
+"""Legal and organisational defaults of the supervision workflow, each overridable in settings.
+
+A province changes any of these in its settings module, never in code:
+
+- ``ZHENGTU_RULES`` (shared dict): ``reporting_deadline_days`` (law art. 21: report within 10 days of the
+  judgment taking effect), ``term_ending_reminder_days`` (remind 30 days before the term ends).
+- ``ZHENGTU_LEAVE_RULES``: who approves leave (2020 Measures art. 27–28).
+- ``ZHENGTU_MONITORING_RULES``: electronic monitoring periods (law art. 29).
+- ``ZHENGTU_SANCTION_RULES``: the effect of commendations and sanctions on the supervision level.
+- ``ZHENGTU_SUPERVISION_FREQUENCIES``: days between check-ins, written reports and visits per level.
+
+Defaults of the frequencies follow one province's strict level (weekly check-in and written report) and
+loosen from there; they are a starting point each province must confirm:
+
+=========  ========  ==============  =====
+level      check-in  written report  visit
+=========  ========  ==============  =====
+strict     7         7               30
+standard   14        30              60
+lenient    30        60              90
+=========  ========  ==============  =====
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+
+DEFAULT_LEAVE_RULES: dict[str, int] = {
+    # The justice office approves leave up to this many days on its own.
+    "office_max_days": 7,
+    # One approval covers at most this many days; longer leave goes up a level.
+    "single_approval_max_days": 30,
+    # More than `window_max_days` of leave within `window_months` also goes up a level.
+    "window_months": 2,
+    "window_max_days": 30,
+}
+
+DEFAULT_MONITORING_RULES: dict[str, int] = {
+    "max_period_months": 3,
+    "max_extension_months": 3,
+    # "Monitoring period ending" appears in my tasks this many days before the end.
+    "ending_reminder_days": 7,
+}
+
+DEFAULT_SANCTION_RULES: dict[str, Any] = {
+    # Sanction kind → supervision level it moves the supervisee to once approved (None: unchanged).
+    "level_effects": {
+        "commendation": None,
+        "admonition": None,
+        "warning": "strict",
+        "police_penalty": "strict",
+        "revocation": "strict",
+        "return_to_prison": "strict",
+    },
+    # Who decides each kind: the office proposes, the county bureau decides (2020 Measures art. 33–37).
+    "approval_levels": {
+        "commendation": ["office", "county_bureau"],
+        "admonition": ["office", "county_bureau"],
+        "warning": ["office", "county_bureau"],
+        "police_penalty": ["office", "county_bureau"],
+        "revocation": ["office", "county_bureau"],
+        "return_to_prison": ["office", "county_bureau"],
+    },
+    # Kinds that cannot be proposed without at least one evidence file.
+    "evidence_required": ["admonition", "warning", "police_penalty", "revocation", "return_to_prison"],
+}
+
+DEFAULT_FREQUENCIES: dict[str, dict[str, int]] = {
+    "strict": {"checkin_days": 7, "written_report_days": 7, "visit_days": 30},
+    "standard": {"checkin_days": 14, "written_report_days": 30, "visit_days": 60},
+    "lenient": {"checkin_days": 30, "written_report_days": 60, "visit_days": 90},
+}
+
+DEFAULT_DUE_SOON_DAYS = 3
+
+
+def _merged(setting_name: str, defaults: dict[str, Any]) -> dict[str, Any]:
+    configured = getattr(settings, setting_name, None) or {}
+    return {**defaults, **configured}
+
+
+def shared_rule(key: str, default: int) -> int:
+    rules: dict[str, object] = getattr(settings, "ZHENGTU_RULES", {})
+    value = rules.get(key, default)
+    return int(value)  # type: ignore[call-overload]
+
+
+def reporting_deadline_days() -> int:
+    return shared_rule("reporting_deadline_days", 10)
+
+
+def term_ending_reminder_days() -> int:
+    return shared_rule("term_ending_reminder_days", 30)
+
+
+@dataclass(frozen=True)
+class LeaveRules:
+    office_max_days: int
+    single_approval_max_days: int
+    window_months: int
+    window_max_days: int
+
+
+def leave_rules() -> LeaveRules:
+    values = _merged("ZHENGTU_LEAVE_RULES", DEFAULT_LEAVE_RULES)
+    return LeaveRules(**{key: int(values[key]) for key in DEFAULT_LEAVE_RULES})
+
+
+@dataclass(frozen=True)
+class MonitoringRules:
+    max_period_months: int
+    max_extension_months: int
+    ending_reminder_days: int
+
+
+def monitoring_rules() -> MonitoringRules:
+    values = _merged("ZHENGTU_MONITORING_RULES", DEFAULT_MONITORING_RULES)
+    return MonitoringRules(**{key: int(values[key]) for key in DEFAULT_MONITORING_RULES})
+
+
+def sanction_level_effect(kind: str) -> str | None:
+    value = _sanction_setting("level_effects").get(kind)
+    return str(value) if value else None
+
+
+def _sanction_setting(key: str) -> Any:
+    configured = getattr(settings, "ZHENGTU_SANCTION_RULES", None) or {}
+    default = DEFAULT_SANCTION_RULES[key]
+    value = configured.get(key, default)
+    return {**default, **value} if isinstance(default, dict) else value
+
+
+def sanction_approval_levels(kind: str) -> tuple[str, ...]:
+    levels = _sanction_setting("approval_levels").get(kind) or ["office", "county_bureau"]
+    return tuple(str(level) for level in levels)
+
+
+def sanction_needs_evidence(kind: str) -> bool:
+    return kind in _sanction_setting("evidence_required")
+
+
+@dataclass(frozen=True)
+class Frequency:
+    checkin_days: int
+    written_report_days: int
+    visit_days: int
+
+
+def frequency_for(level: str) -> Frequency:
+    configured = getattr(settings, "ZHENGTU_SUPERVISION_FREQUENCIES", None) or {}
+    values = {**DEFAULT_FREQUENCIES.get(level, DEFAULT_FREQUENCIES["standard"]), **configured.get(level, {})}
+    return Frequency(
+        checkin_days=int(values["checkin_days"]),
+        written_report_days=int(values["written_report_days"]),
+        visit_days=int(values["visit_days"]),
+    )
+
+
+def due_soon_days() -> int:
+    return int(getattr(settings, "ZHENGTU_SUPERVISION_DUE_SOON_DAYS", DEFAULT_DUE_SOON_DAYS))

@@ -1,0 +1,267 @@
+"""API shapes of the supervision workflow. Input serializers check shapes; services check rules."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from rest_framework import serializers
+
+from zhengtu.supervisees.models import SupervisionLevel
+
+from .models import (
+    ApprovalRequest,
+    ApprovalStep,
+    CheckIn,
+    CheckInChannel,
+    CheckInKind,
+    LeaveRequest,
+    MonitoringApproval,
+    Sanction,
+    SanctionKind,
+    SupervisionFile,
+    TeamMember,
+    TeamRole,
+    TerminationReason,
+    Visit,
+    VisitKind,
+)
+
+CHOICE_MESSAGE = {"invalid_choice": _("“{input}” is not one of the allowed values.")}
+DATE_MESSAGE = {"invalid": _("Write the date as YYYY-MM-DD.")}
+REQUIRED_MESSAGE = {"required": _("This field is required."), "blank": _("This field cannot be empty.")}
+
+
+class InlineChoiceField(serializers.ChoiceField):
+    """A choice documented with its values inline: "kind" means different things on different resources."""
+
+
+class InlineChoiceFieldExtension(OpenApiSerializerFieldExtension):
+    target_class = InlineChoiceField
+
+    def map_serializer_field(self, auto_schema: Any, direction: Any) -> dict[str, Any]:
+        values = [str(value) for value in self.target.choices]
+        # One enum per serializer field, so that the schema names it "<Serializer><Field>Enum".
+        owner = f"{type(self.target.parent).__name__}.{self.target.field_name}"
+        return {"type": "string", "enum": values, "x-spec-enum-id": hashlib.sha256(owner.encode()).hexdigest()[:16]}
+
+
+class ModelSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    serializer_choice_field = InlineChoiceField
+
+
+def date_field(**kwargs: object) -> serializers.DateField:
+    return serializers.DateField(error_messages={**DATE_MESSAGE, **REQUIRED_MESSAGE}, **kwargs)  # type: ignore[arg-type]
+
+
+def choice_field(choices: object, **kwargs: object) -> serializers.ChoiceField:
+    return InlineChoiceField(choices=choices, error_messages={**CHOICE_MESSAGE, **REQUIRED_MESSAGE}, **kwargs)  # type: ignore[arg-type]
+
+
+def text_field(**kwargs: object) -> serializers.CharField:
+    return serializers.CharField(error_messages=REQUIRED_MESSAGE, **kwargs)  # type: ignore[arg-type]
+
+
+class TeamMemberSerializer(ModelSerializer):
+    class Meta:
+        model = TeamMember
+        fields = ["id", "role", "name", "phone", "unit", "joined_on", "left_on"]
+
+
+class TeamMemberInputSerializer(serializers.Serializer[dict[str, object]]):
+    role = choice_field(TeamRole.choices)
+    name = text_field(max_length=50)
+    phone = serializers.CharField(max_length=30, required=False, default="")
+    unit = serializers.CharField(max_length=100, required=False, default="")
+
+
+class SupervisionFileSerializer(ModelSerializer):
+    arrival_overdue = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = SupervisionFile
+        fields = [
+            "documents_received_on",
+            "reporting_deadline",
+            "reporting_deadline_approximate",
+            "reported_on",
+            "announced_on",
+            "announcement_place",
+            "correction_plan",
+            "plan_measures",
+            "arrival_overdue",
+        ]
+
+
+class DueItemSerializer(serializers.Serializer[object]):
+    kind = serializers.CharField()
+    due_on = serializers.DateField()
+
+
+class SupervisionSummarySerializer(serializers.Serializer[object]):
+    supervisee = serializers.IntegerField()
+    name = serializers.CharField()
+    status = serializers.CharField()
+    supervision_level = serializers.CharField()
+    term_start = serializers.DateField()
+    term_end = serializers.DateField()
+    file = SupervisionFileSerializer(allow_null=True)
+    team = TeamMemberSerializer(many=True)
+    due = DueItemSerializer(many=True)
+    monitoring_period = serializers.ListField(child=serializers.DateField(), allow_null=True)
+
+
+class DocumentsReceivedSerializer(serializers.Serializer[dict[str, object]]):
+    received_on = date_field()
+
+
+class IntakeSerializer(serializers.Serializer[dict[str, object]]):
+    reported_on = date_field()
+    initial_level = choice_field(SupervisionLevel.choices)
+    announced_on = date_field()
+    announcement_place = text_field(max_length=100)
+    correction_plan = serializers.CharField(required=False, default="", allow_blank=True)
+    plan_measures = serializers.CharField(required=False, default="", allow_blank=True)
+    documents_received_on = date_field(required=False, allow_null=True, default=None)
+    team = TeamMemberInputSerializer(many=True, required=False, default=list)
+
+
+class IssuedDocumentSerializer(serializers.Serializer[object]):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    title = serializers.CharField()
+    number = serializers.CharField()
+
+
+class CheckInSerializer(ModelSerializer):
+    class Meta:
+        model = CheckIn
+        fields = ["id", "kind", "channel", "occurred_on", "content", "recorded_at"]
+        read_only_fields = ["id", "recorded_at"]
+        extra_kwargs = {
+            "kind": {"error_messages": {**CHOICE_MESSAGE, **REQUIRED_MESSAGE}},
+            "channel": {"error_messages": {**CHOICE_MESSAGE, **REQUIRED_MESSAGE}},
+            "occurred_on": {"error_messages": {**DATE_MESSAGE, **REQUIRED_MESSAGE}},
+        }
+
+
+class CheckInInputSerializer(serializers.Serializer[dict[str, object]]):
+    kind = choice_field(CheckInKind.choices)
+    channel = choice_field(CheckInChannel.choices)
+    occurred_on = date_field()
+    content = serializers.CharField(required=False, default="", allow_blank=True)
+    attachments = serializers.ListField(child=serializers.FileField(), required=False, default=list)
+
+
+class VisitSerializer(ModelSerializer):
+    class Meta:
+        model = Visit
+        fields = ["id", "kind", "visited_on", "place", "people_met", "notes", "recorded_at"]
+
+
+class VisitInputSerializer(serializers.Serializer[dict[str, object]]):
+    kind = choice_field(VisitKind.choices)
+    visited_on = date_field()
+    place = text_field(max_length=200)
+    people_met = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
+    notes = text_field()
+    photos = serializers.ListField(child=serializers.FileField(), required=False, default=list)
+
+
+class ApprovalStepSerializer(ModelSerializer):
+    organisation = serializers.CharField(source="organisation.name")
+    decided_by = serializers.CharField(source="decided_by.display_name", default="")
+
+    class Meta:
+        model = ApprovalStep
+        fields = ["order", "level", "organisation", "status", "decided_by", "decided_at", "comment", "due_on"]
+
+
+class ApprovalRequestSerializer(ModelSerializer):
+    steps = ApprovalStepSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = ApprovalRequest
+        fields = [
+            "id",
+            "kind",
+            "supervisee",
+            "summary",
+            "status",
+            "routing_reason",
+            "requested_at",
+            "decided_at",
+            "steps",
+        ]
+
+
+class LeaveRequestSerializer(ModelSerializer):
+    approval = ApprovalRequestSerializer(read_only=True)
+    days = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = LeaveRequest
+        fields = ["id", "start_date", "end_date", "days", "destination", "reason", "returned_on", "approval"]
+
+
+class LeaveInputSerializer(serializers.Serializer[dict[str, object]]):
+    start_date = date_field()
+    end_date = date_field()
+    destination = text_field(max_length=200)
+    reason = text_field()
+
+
+class DecisionSerializer(serializers.Serializer[dict[str, object]]):
+    decision = choice_field([("approve", _("Approve")), ("reject", _("Reject"))])
+    comment = serializers.CharField(required=False, default="", allow_blank=True)
+
+
+class MonitoringSerializer(ModelSerializer):
+    approval = ApprovalRequestSerializer(read_only=True)
+
+    class Meta:
+        model = MonitoringApproval
+        fields = ["id", "situation", "facts", "start_date", "end_date", "extends", "approval"]
+
+
+class MonitoringInputSerializer(serializers.Serializer[dict[str, object]]):
+    situation = serializers.CharField(required=False, default="", allow_blank=True)
+    facts = serializers.CharField(required=False, default="", allow_blank=True)
+    start_date = date_field()
+    end_date = date_field()
+    extends = serializers.IntegerField(required=False, allow_null=True, default=None)
+
+
+class SanctionSerializer(ModelSerializer):
+    approval = ApprovalRequestSerializer(read_only=True)
+
+    class Meta:
+        model = Sanction
+        fields = ["id", "kind", "facts", "legal_basis", "occurred_on", "approval"]
+
+
+class SanctionInputSerializer(serializers.Serializer[dict[str, object]]):
+    kind = choice_field(SanctionKind.choices)
+    facts = text_field()
+    occurred_on = date_field()
+    legal_basis = serializers.CharField(max_length=300, required=False, default="", allow_blank=True)
+    evidence = serializers.ListField(child=serializers.FileField(), required=False, default=list)
+
+
+class ReleasePrepareSerializer(serializers.Serializer[dict[str, object]]):
+    self_summary = text_field()
+    appraisal = text_field()
+
+
+class ReleaseSerializer(serializers.Serializer[dict[str, object]]):
+    released_on = date_field()
+    announcement_place = text_field(max_length=100)
+
+
+class TerminationSerializer(serializers.Serializer[dict[str, object]]):
+    reason = choice_field(TerminationReason.choices)
+    effective_on = date_field()
+    decision = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
+    notes = serializers.CharField(required=False, default="", allow_blank=True)

@@ -1,0 +1,120 @@
+"""Commendations and sanctions (law art. 28): proposed with facts and evidence, decided by approval."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from zhengtu.accounts.roles import Capability
+from zhengtu.audit.services import Actor
+from zhengtu.documents.services import chinese_date, in_document_language, issue_document
+from zhengtu.supervisees.models import Supervisee, SupervisionLevel
+
+from ..documents import SANCTION_DOCUMENTS, supervisee_context
+from ..models import ApprovalKind, ApprovalLevel, ApprovalRequest, LevelChangeSource, Sanction, SanctionKind
+from ..rules import sanction_approval_levels, sanction_level_effect, sanction_needs_evidence
+from .access import require, require_under_supervision
+from .approvals import Route, step_summaries, submit_request
+from .attachments import attach_files, check_upload
+from .levels import change_supervision_level
+
+
+@transaction.atomic
+def propose_sanction(
+    *,
+    actor: Actor,
+    supervisee: Supervisee,
+    kind: str,
+    facts: str,
+    occurred_on: dt.date,
+    legal_basis: str = "",
+    evidence: Sequence[UploadedFile] = (),
+) -> Sanction:
+    require(actor, Capability.SUPERVISE)
+    require_under_supervision(supervisee)
+    errors: dict[str, str] = {}
+    if kind not in SanctionKind.values:
+        errors["kind"] = _("Choose the kind of commendation or sanction.")
+    if not facts.strip():
+        errors["facts"] = _("Describe the facts.")
+    if occurred_on > timezone.localdate():
+        errors["occurred_on"] = _("The facts cannot be in the future.")
+    if kind in SanctionKind.values and sanction_needs_evidence(kind) and not evidence:
+        errors["evidence"] = _("Attach at least one piece of evidence for a %(kind)s.") % {
+            "kind": SanctionKind(kind).label
+        }
+    if errors:
+        raise ValidationError(errors)
+    for upload in evidence:
+        check_upload(upload)
+    levels = sanction_approval_levels(kind)
+    unknown = [level for level in levels if level not in ApprovalLevel.values]
+    if unknown:
+        raise ValidationError(
+            _("The sanction rules name an unknown approval level: %(level)s.") % {"level": unknown[0]}
+        )
+    label = SanctionKind(kind).label
+    approval = submit_request(
+        actor=actor,
+        kind=ApprovalKind.SANCTION,
+        supervisee=supervisee,
+        summary=_("%(name)s: %(kind)s") % {"name": supervisee.name, "kind": label},
+        route=Route(levels, _("%(kind)s: proposed by the justice office, decided by the bureau.") % {"kind": label}),
+        bureau_capability=Capability.DECIDE_SANCTIONS,
+    )
+    sanction = Sanction.objects.create(
+        approval=approval,
+        supervisee=supervisee,
+        kind=kind,
+        facts=facts.strip(),
+        legal_basis=legal_basis.strip(),
+        occurred_on=occurred_on,
+    )
+    if evidence:
+        attach_files(
+            actor=actor,
+            supervisee=supervisee,
+            uploads=evidence,
+            subject=sanction,
+            execution_archive=True,
+            work_archive=True,
+        )
+    return sanction
+
+
+@in_document_language
+def apply_approved_sanction(*, actor: Actor, request: ApprovalRequest) -> None:
+    """Issue the decision and move the level as the rules say (e.g. a warning → strict)."""
+    sanction = request.sanction
+    supervisee = sanction.supervisee
+    new_level = sanction_level_effect(sanction.kind)
+    if new_level is not None and new_level in SupervisionLevel.values:
+        change_supervision_level(
+            actor=actor,
+            supervisee=supervisee,
+            to_level=new_level,
+            source=LevelChangeSource.SANCTION,
+            reason=str(sanction.get_kind_display()),
+        )
+    context = {
+        **supervisee_context(supervisee),
+        "sanction_kind": sanction.kind,
+        "facts": sanction.facts,
+        "legal_basis": sanction.legal_basis,
+        "occurred_on": chinese_date(sanction.occurred_on),
+        "new_level": str(SupervisionLevel(new_level).label) if new_level in SupervisionLevel.values else "",
+        "steps": step_summaries(request),
+    }
+    issue_document(
+        actor=actor,
+        code=SANCTION_DOCUMENTS[sanction.kind],
+        organisation=supervisee.responsible_office,
+        supervisee=supervisee,
+        context=context,
+    )

@@ -1,0 +1,44 @@
+"""Pages of the supervision workflow, one module per topic."""
+
+from .approvals import (
+    approval,
+    approval_withdraw,
+    approvals,
+    leave,
+    leave_return,
+    monitoring,
+    monitoring_extend,
+    sanction,
+    transfer,
+)
+from .archives import archive, archive_export
+from .closure import release, terminate
+from .daily import attachment, check_in, visit
+from .file import dashboard, documents_received, intake, level, plan, supervision_file, team, team_remove
+
+__all__ = [
+    "approval",
+    "approval_withdraw",
+    "approvals",
+    "archive",
+    "archive_export",
+    "attachment",
+    "check_in",
+    "dashboard",
+    "documents_received",
+    "intake",
+    "leave",
+    "leave_return",
+    "level",
+    "monitoring",
+    "monitoring_extend",
+    "plan",
+    "release",
+    "sanction",
+    "supervision_file",
+    "team",
+    "team_remove",
+    "terminate",
+    "transfer",
+    "visit",
+]

@@ -1,0 +1,253 @@
+"""Leave, transfer, monitoring and sanction requests, and the approval pages where they are decided."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from zhengtu.accounts.http import AuthenticatedRequest
+from zhengtu.accounts.roles import Capability
+from zhengtu.audit.models import Action
+from zhengtu.audit.services import record_event
+
+from .. import selectors
+from ..forms import (
+    DecisionForm,
+    LeaveForm,
+    LeaveReturnForm,
+    MonitoringExtensionForm,
+    MonitoringForm,
+    SanctionForm,
+    TransferForm,
+)
+from ..models import ApprovalStatus
+from ..rules import leave_rules, monitoring_rules
+from ..services import approvals as approval_services
+from ..services import leave as leave_services
+from ..services import monitoring as monitoring_services
+from ..services import sanctions as sanction_services
+from ..services import transfer as transfer_services
+from ..services.approvals import can_decide
+from .common import actor_of, add_service_errors, capability_required
+
+
+def _request_page(request: AuthenticatedRequest, supervisee: Any, form: Any, title: str, intro: str) -> HttpResponse:
+    return render(
+        request,
+        "supervision/form.html",
+        {"supervisee": supervisee, "form": form, "title": title, "intro": intro, "multipart": True},
+    )
+
+
+@login_required
+@capability_required(Capability.SUPERVISE)
+def leave(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    supervisee = selectors.get_supervisee_for_user(request.user, pk)
+    form = LeaveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = leave_services.request_leave(actor=actor_of(request), supervisee=supervisee, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request, _("Leave request submitted: %(reason)s") % {"reason": created.approval.routing_reason}
+            )
+            return redirect("supervision:approval", pk=created.approval_id)
+    rules = leave_rules()
+    intro = _(
+        "Up to %(office)d days the justice office approves; longer, the county bureau; more than %(single)d days, "
+        "or more than %(window)d days within %(months)d months, the level above."
+    ) % {
+        "office": rules.office_max_days,
+        "single": rules.single_approval_max_days,
+        "window": rules.window_max_days,
+        "months": rules.window_months,
+    }
+    return _request_page(request, supervisee, form, _("Request leave"), intro)
+
+
+@login_required
+@capability_required(Capability.SUPERVISE)
+def leave_return(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    leave_request = selectors.get_leave_for_user(request.user, pk)
+    form = LeaveReturnForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            leave_services.record_return(actor=actor_of(request), leave=leave_request, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Return recorded."))
+            return redirect("supervision:file", pk=leave_request.supervisee_id)
+    return _request_page(request, leave_request.supervisee, form, _("Record the return from leave"), str(leave_request))
+
+
+@login_required
+@capability_required(Capability.SUPERVISE)
+def transfer(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    supervisee = selectors.get_supervisee_for_user(request.user, pk)
+    form = TransferForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = transfer_services.request_transfer(
+                actor=actor_of(request), supervisee=supervisee, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Transfer request submitted."))
+            return redirect("supervision:approval", pk=created.approval_id)
+    intro = _("The county bureau approves; the receiving county bureau then accepts the person.")
+    return _request_page(request, supervisee, form, _("Transfer the place of execution"), intro)
+
+
+@login_required
+@capability_required(Capability.SUPERVISE)
+def monitoring(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    supervisee = selectors.get_supervisee_for_user(request.user, pk)
+    form = MonitoringForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = monitoring_services.request_monitoring(
+                actor=actor_of(request), supervisee=supervisee, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Electronic monitoring request submitted to the county bureau."))
+            return redirect("supervision:approval", pk=created.approval_id)
+    intro = _(
+        "Only in one of the five situations of article 29 of the Community Corrections Law; approved by the county "
+        "bureau head; at most %(months)d months a period."
+    ) % {"months": monitoring_rules().max_period_months}
+    return _request_page(request, supervisee, form, _("Request electronic monitoring"), intro)
+
+
+@login_required
+@capability_required(Capability.SUPERVISE)
+def monitoring_extend(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    current = selectors.get_monitoring_for_user(request.user, pk)
+    form = MonitoringExtensionForm(request.POST or None, initial={"situation": current.situation})
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = monitoring_services.request_monitoring(
+                actor=actor_of(request),
+                supervisee=current.supervisee,
+                situation=form.cleaned_data["situation"],
+                facts=form.cleaned_data["facts"],
+                start_date=current.end_date,
+                end_date=form.cleaned_data["end_date"],
+                extends=current,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Extension request submitted to the county bureau."))
+            return redirect("supervision:approval", pk=created.approval_id)
+    intro = _("The current period ends on %(date)s; an extension may last at most %(months)d months.") % {
+        "date": current.end_date,
+        "months": monitoring_rules().max_extension_months,
+    }
+    return _request_page(request, current.supervisee, form, _("Extend electronic monitoring"), intro)
+
+
+@login_required
+@capability_required(Capability.SUPERVISE)
+def sanction(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    supervisee = selectors.get_supervisee_for_user(request.user, pk)
+    form = SanctionForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = sanction_services.propose_sanction(
+                actor=actor_of(request), supervisee=supervisee, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Proposal submitted for decision."))
+            return redirect("supervision:approval", pk=created.approval_id)
+    intro = _("Commendations and sanctions are proposed by the justice office with the facts and evidence.")
+    return _request_page(request, supervisee, form, _("Propose a commendation or sanction"), intro)
+
+
+@login_required
+def approvals(request: AuthenticatedRequest) -> HttpResponse:
+    awaiting = selectors.steps_awaiting(request.user)
+    status = request.GET.get("status", "")
+    queryset = selectors.approval_requests_visible_to(request.user).select_related("supervisee", "requested_by")
+    if status in ApprovalStatus.values:
+        queryset = queryset.filter(status=status)
+    page = Paginator(queryset.order_by("-requested_at", "-pk"), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "supervision/approvals.html",
+        {"awaiting": awaiting, "page": page, "status": status, "statuses": ApprovalStatus.choices},
+    )
+
+
+@login_required
+def approval(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    approval_request = selectors.get_approval_request_for_user(request.user, pk)
+    steps = list(approval_request.steps.select_related("organisation", "decided_by").order_by("order"))
+    current = next((step for step in steps if step.status == "pending"), None)
+    may_decide = current is not None and can_decide(request.user, current)
+    form = DecisionForm(request.POST or None)
+    if request.method == "POST" and may_decide and form.is_valid():
+        try:
+            approval_services.decide(
+                actor=actor_of(request),
+                request=approval_request,
+                approve=form.cleaned_data["decision"] == "approve",
+                comment=form.cleaned_data["comment"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Decision recorded."))
+            return redirect("supervision:approval", pk=approval_request.pk)
+    elif request.method == "GET":
+        record_event(request, action=Action.VIEW, target=approval_request)
+    subject = (
+        getattr(approval_request, "leave", None)
+        or getattr(approval_request, "transfer", None)
+        or getattr(approval_request, "monitoring", None)
+        or getattr(approval_request, "sanction", None)
+    )
+    evidence = selectors.attachments_of(approval_request.supervisee, subject) if subject is not None else []
+    return render(
+        request,
+        "supervision/approval.html",
+        {
+            "approval": approval_request,
+            "steps": steps,
+            "current": current,
+            "may_decide": may_decide,
+            "form": form,
+            "subject": subject,
+            "evidence": evidence,
+            "can_withdraw": approval_request.status == ApprovalStatus.PENDING
+            and approval_request.requested_by_id == request.user.pk,
+        },
+    )
+
+
+@login_required
+@require_POST
+def approval_withdraw(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    approval_request = selectors.get_approval_request_for_user(request.user, pk)
+    try:
+        approval_services.withdraw(actor=actor_of(request), request=approval_request)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Request withdrawn."))
+    return redirect("supervision:approval", pk=approval_request.pk)
