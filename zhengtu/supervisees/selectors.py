@@ -54,7 +54,11 @@ def supervisees_visible_to(user: User) -> QuerySet[Supervisee]:
         scope |= Q(pk__in=assigned)
     if user.organisation_id is not None:
         assert user.organisation is not None
-        offices = Organisation.objects.filter(path__startswith=user.organisation.path)
+        root = user.organisation
+        # A command centre is attached to the bureau it serves and watches that bureau's subtree.
+        if root.kind == OrganisationKind.COMMAND_CENTER and root.parent is not None:
+            root = root.parent
+        offices = Organisation.objects.filter(path__startswith=root.path)
         scope |= Q(responsible_office_id__in=list(offices.values_list("pk", flat=True)))
     return Supervisee.objects.filter(scope)
 

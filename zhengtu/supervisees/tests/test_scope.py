@@ -31,3 +31,16 @@ def test_registration_encrypts_identity_and_derives_pinyin(world):
     assert person.name_initials == "zs"
     assert person.identity_number_masked.startswith("4312") and "*" in person.identity_number_masked
     assert person.identity_number not in person.identity_number_encrypted
+
+
+@pytest.mark.django_db
+def test_command_centre_watches_the_bureau_it_serves(world):
+    from zhengtu.accounts.roles import Role
+    from zhengtu.orgs.models import OrganisationKind
+    from zhengtu.testing.factories import UserFactory, make_org
+
+    centre = make_org("溆浦县社区矫正指挥中心", OrganisationKind.COMMAND_CENTER, world.county_a)
+    duty = UserFactory(organisation=centre, role=Role.COMMAND_CENTER)
+    mine = make_supervisee(world.office_a2)
+    make_supervisee(world.office_b)
+    assert list(supervisees_visible_to(duty)) == [mine]
