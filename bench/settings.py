@@ -3,11 +3,18 @@
 import base64
 import os
 import secrets
+from pathlib import Path
 
 from zhengtu.settings.base import *  # noqa: F403
+from zhengtu.settings.keys import read_key
 
 SECRET_KEY = base64.urlsafe_b64encode(secrets.token_bytes(48)).decode()
-ZHENGTU_FIELD_KEY = "bench-only-field-key-not-secret"
+# A key file beside the cached bench databases, so a re-run can still read what it encrypted.
+ZHENGTU_FIELD_KEY = read_key(
+    "ZHENGTU_BENCH_FIELD_KEY",
+    Path(os.environ.get("ZHENGTU_BENCH_DIR", "/tmp/zhengtu-bench")) / "field-key",
+    create_if_missing=True,
+)
 DEBUG = False
 ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
