@@ -2,18 +2,24 @@
 
 For each database, in a child process with the bench settings: 5,200 simulated devices (JT/T 808,
 GT06, watch protocol and OsmAnd HTTP) open real TCP connections to the real gateway on
-127.0.0.1 (embedded shape: in-process ingest, one writer thread). A separate load process
-sends fixes; the figures are measured on the server side:
+127.0.0.1 (embedded shape: in-process ingest, one writer thread; uvloop's event loop when it is
+installed). A separate load process sends pre-built frames over plain non-blocking sockets (no
+event loop, no coroutine per device), so that it leaves the CPU to the gateway; the figures are
+measured on the server side:
 
 - connections open at once, and how long opening them took;
 - sustained fixes per second stored and evaluated against fences, at saturation;
 - p50/p99 receipt-to-alert latency (gateway read → alert committed and pushed live) at a
   province's load (1,300 fixes/s) and at half the saturation rate, while 5 % of the devices keep
   crossing the county border;
+- for every phase, the CPU seconds used by the gateway process, the PostgreSQL server processes
+  serving it and the load generator, and how busy the whole machine was (other users included:
+  on a shared machine wall-clock rates understate what the gateway does per CPU second);
 - the fence evaluator against PostGIS ST_Contains on the same points and fences (PostgreSQL
   with the postgis extension only).
 
-Figures only; nothing passes or fails on timings. One run takes about two to three minutes.
+`ZHENGTU_BENCH_BACKENDS=sqlite` (or `postgresql`) runs one database only. Figures only; nothing
+passes or fails on timings. One run takes about three minutes.
 """
 
 from __future__ import annotations
@@ -24,6 +30,8 @@ import multiprocessing as mp
 import os
 import random
 import resource
+import select
+import socket
 import statistics
 import sys
 import time
@@ -44,7 +52,8 @@ PROTOCOL_MIX = [("jt808", 0.4), ("gt06", 0.3), ("watch", 0.2), ("osmand", 0.1)]
 
 
 def run() -> None:
-    for backend in ("sqlite", "postgresql"):
+    print(f"  machine: {os.cpu_count()} cores, load average {_load_average()} before the run", flush=True)
+    for backend in os.environ.get("ZHENGTU_BENCH_BACKENDS", "sqlite,postgresql").split(","):
         print(f"\n[{backend}]", flush=True)
         run_child("bench.bench_monitoring", backend, "zt_bench_monitoring")
 
@@ -70,78 +79,118 @@ def _frames_for(protocol: str, identifier: str, points: list[tuple[float, float]
     return frames
 
 
+class _LoadConnection:
+    __slots__ = ("sock", "frames", "cursor", "leftover")
+
+    def __init__(self, sock: socket.socket, frames: list[bytes]) -> None:
+        self.sock, self.frames, self.cursor, self.leftover = sock, frames, 0, b""
+
+
 def _load_process(devices: list[dict[str, Any]], ports_pipe: Any, control: Any, results: Any) -> None:
+    """The simulated devices, made cheap so that they leave the CPU to the gateway: frames built
+    beforehand, plain non-blocking sockets, one loop sending what is due every 2 ms round-robin
+    over the connections and draining replies through epoll (no event loop, no coroutine per device)."""
     resource.setrlimit(resource.RLIMIT_NOFILE, (19_000, 19_000))
     from zhengtu.monitoring.protocols import simulate
 
     start = dt.datetime.now(tz=dt.UTC) - dt.timedelta(days=5)
-    plans = []
-    for device in devices:
-        plans.append((device, _frames_for(device["protocol"], device["identifier"], device["points"], start)))
+    plans = [
+        (device, _frames_for(device["protocol"], device["identifier"], device["points"], start)) for device in devices
+    ]
     ports = ports_pipe.recv()
+    poller = select.epoll()
+    connections: list[_LoadConnection] = []
 
-    async def main() -> None:
-        connections: list[tuple[dict[str, Any], list[bytes], asyncio.StreamReader, asyncio.StreamWriter]] = []
-        opened = time.monotonic()
-        semaphore = asyncio.Semaphore(400)
-
-        async def open_one(device: dict[str, Any], frames: list[bytes]) -> None:
-            async with semaphore:
-                reader, writer = await asyncio.open_connection("127.0.0.1", ports[device["protocol"]])
-                if device["protocol"] == "gt06":
-                    writer.write(simulate.gt06_login(device["identifier"], serial=1))
-                    await reader.readexactly(10)
-                connections.append((device, frames, reader, writer))
-
-        await asyncio.gather(*(open_one(device, frames) for device, frames in plans))
-        results.put(("opened", len(connections), time.monotonic() - opened))
-
-        async def drain(reader: asyncio.StreamReader) -> None:
+    def drain(timeout: float = 0) -> int:
+        received = 0
+        for fd, _event in poller.poll(timeout):
             try:
-                while await reader.read(65536):
-                    pass
-            except (ConnectionError, asyncio.CancelledError):
-                pass
+                chunk = by_fd[fd].recv(65536)
+            except (BlockingIOError, InterruptedError):
+                continue
+            except OSError:
+                chunk = b""
+            if not chunk:
+                poller.unregister(fd)
+            received += len(chunk)
+        return received
 
-        drains = [asyncio.create_task(drain(reader)) for _d, _f, reader, _w in connections]
-        cursor = {id(writer): 0 for _d, _f, _r, writer in connections}
+    opened = time.monotonic()
+    by_fd: dict[int, socket.socket] = {}
+    expected_acks = received = 0
+    for device, frames in plans:
+        sock = socket.create_connection(("127.0.0.1", ports[device["protocol"]]))
+        sock.setblocking(False)
+        by_fd[sock.fileno()] = sock
+        poller.register(sock.fileno(), select.EPOLLIN)
+        if device["protocol"] == "gt06":
+            sock.send(simulate.gt06_login(device["identifier"], serial=1))
+            expected_acks += 10
+        connections.append(_LoadConnection(sock, frames))
+        if len(connections) % 200 == 0:
+            received += drain()
+    deadline = time.monotonic() + 30
+    while received < expected_acks and time.monotonic() < deadline:
+        received += drain(0.05)
+    results.put(("opened", len(connections), time.monotonic() - opened))
+    random.Random(1).shuffle(connections)
+    next_index = 0
 
-        async def phase(rate: float, seconds: float) -> int:
-            """Every connection sends its next frame once per period; returns frames sent."""
-            period = len(connections) / rate
-            sent = 0
-            deadline = time.monotonic() + seconds
-
-            async def device_loop(frames: list[bytes], writer: asyncio.StreamWriter) -> None:
-                nonlocal sent
-                await asyncio.sleep(random.random() * period)  # noqa: S311
-                while time.monotonic() < deadline:
-                    index = cursor[id(writer)]
-                    if index >= len(frames):
-                        return
-                    writer.write(frames[index])
-                    cursor[id(writer)] = index + 1
-                    sent += 1
-                    await asyncio.sleep(period)
-
-            await asyncio.gather(*(device_loop(frames, writer) for _d, frames, _r, writer in connections))
-            # Everything written must have left this process before the phase counts as over.
-            await asyncio.gather(*(writer.drain() for _d, _f, _r, writer in connections), return_exceptions=True)
-            return sent
-
+    def phase(rate: float, seconds: float) -> int:
+        nonlocal next_index
+        sent = 0
+        began = time.monotonic()
+        ends = began + seconds
+        stalled: list[_LoadConnection] = []
+        count = len(connections)
         while True:
-            command = await asyncio.to_thread(control.get)
-            if command is None:
+            now = time.monotonic()
+            if now >= ends:
                 break
-            rate, seconds = command
-            sent = await phase(rate, seconds)
-            results.put(("sent", sent))
-        for _d, _f, _r, writer in connections:
-            writer.close()
-        for task in drains:
-            task.cancel()
+            due = int((now - began) * rate) - sent
+            for _ in range(max(0, due)):
+                connection = connections[next_index]
+                next_index = (next_index + 1) % count
+                if connection.leftover or connection.cursor >= len(connection.frames):
+                    continue  # still sending its previous frame, or out of frames: skip its turn
+                connection.leftover = connection.frames[connection.cursor]
+                connection.cursor += 1
+                sent += 1
+                if not _push(connection):
+                    stalled.append(connection)
+            if stalled:
+                stalled = [c for c in stalled if not _push(c)]
+            drain()
+            time.sleep(0.002)
+        while stalled:  # everything written must have left this process before the phase counts as over
+            stalled = [c for c in stalled if not _push(c)]
+            drain(0.01)
+        return sent
 
-    asyncio.run(main())
+    while True:
+        command = control.get()
+        if command is None:
+            break
+        rate, seconds = command
+        cpu = time.process_time()
+        sent = phase(rate, seconds)
+        results.put(("sent", sent, time.process_time() - cpu))
+        drain()
+    for connection in connections:
+        connection.sock.close()
+
+
+def _push(connection: _LoadConnection) -> bool:
+    """Send what is left of the connection's current frame; True once all of it is out."""
+    try:
+        written = connection.sock.send(connection.leftover)
+    except (BlockingIOError, InterruptedError):
+        return False
+    except OSError:
+        connection.leftover = b""
+        return True
+    connection.leftover = connection.leftover[written:]
+    return not connection.leftover
 
 
 # -- the server side (Django) ---------------------------------------------------------------------
@@ -294,10 +343,55 @@ def _child(backend: str) -> None:
     control, results = ctx.Queue(), ctx.Queue()
     load = ctx.Process(target=_load_process, args=(plans, child_pipe, control, results), daemon=True)
     load.start()
-    asyncio.run(_serve(backend, parent_pipe, control, results))
+    from zhengtu.core.aio import event_loop_factory
+
+    loop_factory = event_loop_factory()
+    print(f"  event loop: {loop_factory.__module__.split('.')[0]}", flush=True)
+    with asyncio.Runner(loop_factory=loop_factory) as runner:
+        runner.run(_serve(backend, parent_pipe, control, results))
     load.join(30)
     if backend == "postgresql":
         _compare_with_postgis(rng)
+
+
+def _database_server_pids(backend: str) -> list[int]:
+    """The PostgreSQL backends serving this benchmark's database (none for SQLite, which runs in-process)."""
+    if backend != "postgresql":
+        return []
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        pids = [row[0] for row in cursor.fetchall()]
+    connection.close()
+    return pids
+
+
+def _cpu_seconds(pids: list[int]) -> float:
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+    return total
+
+
+def _machine_busy() -> tuple[float, float]:
+    """(busy, total) jiffies of the whole machine since boot, from /proc/stat."""
+    with open("/proc/stat") as stat:
+        values = [int(v) for v in stat.readline().split()[1:]]
+    idle = values[3] + values[4]
+    return float(sum(values) - idle), float(sum(values))
+
+
+def _load_average() -> str:
+    return " ".join(f"{value:.2f}" for value in os.getloadavg())
 
 
 async def _serve(backend: str, ports_pipe: Any, control: Any, results: Any) -> None:
@@ -306,12 +400,13 @@ async def _serve(backend: str, ports_pipe: Any, control: Any, results: Any) -> N
     from zhengtu.monitoring.gateway.servers import Gateway
     from zhengtu.monitoring.ingest import InProcessIngestor
     from zhengtu.monitoring.live import bus
-    from zhengtu.monitoring.processing import BatchProcessor
+    from zhengtu.monitoring.processing import BatchProcessor, warm_up
 
     logging.getLogger("zhengtu.monitoring").setLevel(logging.ERROR)
     from zhengtu.monitoring.gateway.embedded import tune_interpreter
 
     tune_interpreter()
+    warm_up()
     processor = BatchProcessor()
     ingestor = InProcessIngestor(processor)
     await ingestor.start()
@@ -319,13 +414,20 @@ async def _serve(backend: str, ports_pipe: Any, control: Any, results: Any) -> N
     await gateway.start()
     ports_pipe.send(gateway.bound)
     kind, opened, seconds = await asyncio.to_thread(results.get)
+    for _ in range(100):  # connections the kernel completed may still wait in the accept queue
+        if gateway.counters.open_connections >= opened:
+            break
+        await asyncio.sleep(0.05)
     print(
         f"  connections open at once: {gateway.counters.open_connections} (load side: {opened}, opened in {seconds:.1f} s)",
         flush=True,
     )
 
     latencies: list[float] = []
-    queue = bus.open()
+    # An unbounded subscription of our own: the command-center page's queue keeps the latest 1,000
+    # events, and at thousands of positions a second those push the alerts out before they are counted.
+    queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+    bus._subscribers.add((asyncio.get_running_loop(), queue))
 
     async def collect() -> None:
         while True:
@@ -335,9 +437,13 @@ async def _serve(backend: str, ports_pipe: Any, control: Any, results: Any) -> N
 
     collector = asyncio.create_task(collect())
 
-    async def run_phase(rate: float, seconds: float) -> tuple[float, float, int]:
+    await ingestor.submit([])  # the writer connects to the database and loads its directory before the clock starts
+    database_pids = await asyncio.to_thread(_database_server_pids, backend)
+
+    async def run_phase(rate: float, seconds: float) -> tuple[float, float, int, str]:
         """Offer `rate` fixes/s for `seconds`; the rate reported is what was stored until the backlog was gone."""
         stored0, evaluated0 = processor.fixes_stored, processor.fixes_evaluated
+        gateway_cpu0, database_cpu0, machine0 = time.process_time(), _cpu_seconds(database_pids), _machine_busy()
         control.put((rate, seconds))
         t0 = time.monotonic()
         sent_future = asyncio.ensure_future(asyncio.to_thread(results.get))
@@ -346,19 +452,29 @@ async def _serve(backend: str, ports_pipe: Any, control: Any, results: Any) -> N
             await asyncio.sleep(0.1)
             if processor.fixes_stored != last_count:
                 last_count, last_change = processor.fixes_stored, time.monotonic()
-        _kind, sent = sent_future.result()
+        _kind, sent, load_cpu = sent_future.result()
+        wall = time.monotonic() - t0
+        machine = _machine_busy()
+        cpu = (
+            f"CPU over {wall:.1f} s: gateway process {time.process_time() - gateway_cpu0:.1f} s, "
+            f"database server {_cpu_seconds(database_pids) - database_cpu0:.1f} s, load generator {load_cpu:.1f} s; "
+            f"whole machine {(machine[0] - machine0[0]) / max(machine[1] - machine0[1], 1e-9) * 100:.0f} % busy "
+            f"of {os.cpu_count()} cores (other users included)"
+        )
         elapsed = max(last_change - t0, 0.001)
-        return (processor.fixes_stored - stored0) / elapsed, (processor.fixes_evaluated - evaluated0) / elapsed, sent
+        stored_rate = (processor.fixes_stored - stored0) / elapsed
+        return stored_rate, (processor.fixes_evaluated - evaluated0) / elapsed, sent, cpu
 
-    stored, evaluated, sent = await run_phase(SATURATION_OFFERED, SATURATION_SECONDS)
+    stored, evaluated, sent, cpu = await run_phase(SATURATION_OFFERED, SATURATION_SECONDS)
     print(
         f"  saturation: offered up to {SATURATION_OFFERED:,} fixes/s for {SATURATION_SECONDS} s ({sent} sent): "
         f"{stored:,.0f} fixes/s stored, {evaluated:,.0f} fixes/s evaluated against fences",
         flush=True,
     )
+    print(f"    {cpu}", flush=True)
     for nominal in (PROVINCE_RATE, max(PROVINCE_RATE, round(stored * 0.5, -2))):
         latencies.clear()
-        stored_now, _evaluated, sent = await run_phase(nominal, NOMINAL_SECONDS)
+        stored_now, _evaluated, sent, cpu = await run_phase(nominal, NOMINAL_SECONDS)
         await asyncio.sleep(0.5)
         summary = f"{stored_now:,.0f} fixes/s stored and evaluated ({sent} sent)"
         if latencies:
@@ -370,7 +486,12 @@ async def _serve(backend: str, ports_pipe: Any, control: Any, results: Any) -> N
             )
         else:
             print(f"  at {nominal:,.0f} fixes/s offered: {summary}; no alerts raised", flush=True)
-    print(f"  writer batches: {ingestor.batches}, bad frames: {gateway.counters.bad_frames}", flush=True)
+        print(f"    {cpu}", flush=True)
+    print(
+        f"  writer batches: {ingestor.batches}, gateway submissions: {gateway.counters.submissions}, "
+        f"bad frames: {gateway.counters.bad_frames}; load average {_load_average()}",
+        flush=True,
+    )
     control.put(None)
     collector.cancel()
     bus.close(queue)

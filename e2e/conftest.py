@@ -6,6 +6,7 @@ Never downloads a browser: /usr/bin/chromium is launched directly.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -31,6 +32,29 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
             "--disable-sync",
         ],
     }
+
+
+@pytest.fixture(scope="session")
+def live_server(live_server: Any) -> Iterator[Any]:
+    """pytest-django's live server, stopped only once Chromium's connections to it are closed.
+
+    With the in-memory SQLite test database the server's request threads share the test's connection, which
+    allows it only while the live server runs. Chromium keeps HTTP/1.1 connections open; each is served by a
+    thread that closes the shared connection when the browser hangs up. If the server stopped first, that close
+    came from a thread no longer allowed to touch the connection: "DatabaseWrapper objects created in a thread
+    can only be used in that same thread". So the browser (below) closes first, and here we wait for the
+    request threads to finish before pytest-django stops the server.
+    """
+    yield live_server
+    for thread in threading.enumerate():
+        if thread is not threading.current_thread() and "process_request_thread" in thread.name:
+            thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def browser(live_server: Any, browser: Any) -> Any:
+    """pytest-playwright's browser, started after (so closed before) the live server."""
+    return browser
 
 
 @pytest.fixture(scope="session")

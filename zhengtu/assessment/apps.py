@@ -14,3 +14,5 @@ class AssessmentConfig(AppConfig):
         NavItem(_("My results"), "assessment:mine", Capability.SELF_SERVICE, order=30),
     ]
     task_provider = "zhengtu.assessment.tasks:tasks_for"
+    # Counts for project KPIs (projects.indicators).
+    indicator_sources = "zhengtu.assessment.indicators:indicator_sources"

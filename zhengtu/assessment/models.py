@@ -8,6 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from zhengtu.orgs.models import Organisation
 from zhengtu.supervisees.models import Supervisee
@@ -26,7 +27,7 @@ class Instrument(models.Model):
     """A questionnaire with its scoring, identified by its code; the versions hold the content."""
 
     code = models.CharField(_("code"), max_length=50)
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("instrument", "title"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=InstrumentKind.choices, default=InstrumentKind.OTHER)
     organisation = models.ForeignKey(
         Organisation,
@@ -67,7 +68,7 @@ class InstrumentVersion(models.Model):
 
     instrument = models.ForeignKey(Instrument, on_delete=models.PROTECT, related_name="versions")
     version = models.CharField(_("version"), max_length=30)
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("instrument", "title"), max_length=200)
     definition = models.JSONField(editable=False)
     workbook = models.BinaryField(editable=False)
     workbook_name = models.CharField(max_length=200, blank=True)
@@ -113,7 +114,7 @@ class AssessmentMode(models.TextChoices):
 class AssessmentStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     SUBMITTED = "submitted", _("Scored")
-    CANCELLED = "cancelled", _("Cancelled")
+    CANCELLED = "cancelled", pgettext_lazy("void", "Cancelled")
 
 
 class Assessment(models.Model):
@@ -239,7 +240,7 @@ class LevelOverride(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
-    decision_note = models.CharField(_("note"), max_length=300, blank=True)
+    decision_note = models.CharField(pgettext_lazy("decision", "note"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("level override")

@@ -9,7 +9,7 @@ functions, no database: the same result for the same version and answers, always
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass, replace
 from typing import Any
 
 from .definition import EVERY_DOMAIN, Cutoff, InstrumentDefinition, Item
@@ -110,7 +110,7 @@ class ScoreResult:
         raise KeyError(name)
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        return _plain(self)  # type: ignore[no-any-return]
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> ScoreResult:
@@ -123,6 +123,17 @@ class ScoreResult:
         values["needs"] = [NeedPriority(**n) for n in data.get("needs", [])]
         values["critical"] = [CriticalFinding(**c) for c in data.get("critical", [])]
         return cls(**values)
+
+
+def _plain(value: Any) -> Any:
+    """Like dataclasses.asdict, without deep-copying every number and string (scores are plain data)."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    return value
 
 
 def _round(value: float) -> float:
@@ -278,7 +289,7 @@ def score(definition: InstrumentDefinition, values: Mapping[str, Value], *, sex:
 def _with_level(domain_score: DomainScore, cutoff: Cutoff | None) -> DomainScore:
     if cutoff is None:
         return domain_score
-    return DomainScore(**{**asdict(domain_score), "level": LevelResult.of(cutoff)})
+    return replace(domain_score, level=LevelResult.of(cutoff))
 
 
 def _rank_needs(domains: list[DomainScore]) -> list[NeedPriority]:

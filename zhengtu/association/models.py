@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import pgettext_lazy
 
+from zhengtu.core.models import UploadedFile
 from zhengtu.orgs.models import Organisation
 
 
@@ -360,18 +361,12 @@ class FilingDocumentKind(models.TextChoices):
     OTHER = "other", pgettext_lazy("association", "Other document")
 
 
-class FilingDocument(models.Model):
+class FilingDocument(UploadedFile):
     filing = models.ForeignKey(SupervisorFiling, on_delete=models.CASCADE, related_name="documents")
     kind = models.CharField(pgettext_lazy("association", "kind"), max_length=20, choices=FilingDocumentKind.choices)
     file = models.FileField(pgettext_lazy("association", "file"), upload_to="association/filings/%Y/%m/")
-    original_name = models.CharField(max_length=200, blank=True)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = pgettext_lazy("association", "filing document")
         verbose_name_plural = pgettext_lazy("association", "filing documents")
         ordering = ["filing", "pk"]
-
-    def __str__(self) -> str:
-        return self.original_name or self.file.name

@@ -15,6 +15,7 @@ from django.apps import apps
 from django.contrib.auth.hashers import make_password
 from django.core.management import call_command, get_commands
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from faker import Faker
@@ -26,12 +27,14 @@ from zhengtu.supervisees.identity import make_identity_number
 from zhengtu.supervisees.models import (
     Assignment,
     AssignmentRole,
+    NameReading,
     SentenceType,
     Sex,
     Status,
     Supervisee,
     SupervisionLevel,
 )
+from zhengtu.supervisees.names import SURNAME_READINGS, other_readings
 from zhengtu.supervisees.services import pinyin_of
 from zhengtu.supervisees.terms import compute_term_end
 
@@ -185,8 +188,29 @@ def _create_supervisees(counties: list[County], total: int, *, rng: random.Rando
             batch = []
     Supervisee.objects.bulk_create(batch)
     created += len(batch)
+    create_missing_name_readings()
     _assign_demo_people(rng)
     return created
+
+
+@transaction.atomic
+def create_missing_name_readings() -> int:
+    """Give bulk-created people the other pinyin readings the registry stores on save (曾 céng as well as zēng).
+
+    Only names starting with a surname of several readings can have one, so only those are read; people who
+    already have readings are left alone, which makes a second run write nothing.
+    """
+    polyphonic = Q()
+    for surname in SURNAME_READINGS:
+        polyphonic |= Q(name__startswith=surname)
+    candidates = Supervisee.objects.filter(polyphonic, name_readings__isnull=True).values_list("pk", "name")
+    readings = [
+        NameReading(supervisee_id=pk, pinyin=pinyin, initials=initials)
+        for pk, name in candidates.iterator(chunk_size=2000)
+        for pinyin, initials in other_readings(name)
+    ]
+    NameReading.objects.bulk_create(readings, batch_size=2000)
+    return len(readings)
 
 
 def _assign_demo_people(rng: random.Random) -> None:
@@ -236,5 +260,6 @@ def seed(scale_name: str, *, seed_value: int = 20201) -> dict[str, object]:
         created = seed_registry(scale, rng=random.Random(seed_value), today=timezone.localdate())
     else:
         _create_accounts()
+        create_missing_name_readings()  # demo registries seeded before readings were written get them now
     domains = seed_domains(scale_name)
     return {"supervisees_created": created, "domains": domains}

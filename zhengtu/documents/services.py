@@ -23,7 +23,7 @@ from zhengtu.orgs.models import Organisation, OrganisationKind
 
 from .models import DocumentTemplate, GeneratedDocument, TemplateFormat
 from .registry import DocumentKind, document_kind
-from .rendering import next_document_number, render_docx, render_html_file, render_pdf_file
+from .rendering import next_document_number, render_docx, render_docx_source, render_html_file, render_pdf_file
 
 if TYPE_CHECKING:
     from zhengtu.supervisees.models import Supervisee
@@ -171,9 +171,7 @@ def _check_template(kind: DocumentKind, template_format: str, upload: UploadedFi
 
             Template(upload.read().decode("utf-8")).render(Context(sample_context(kind)))
         else:
-            from docxtpl import DocxTemplate
-
-            DocxTemplate(upload).render(sample_context(kind), autoescape=True)
+            render_docx_source(upload.read(), sample_context(kind))
     except UnicodeDecodeError as error:
         raise ValidationError({"file": _("The HTML template must be saved as UTF-8 text.")}) from error
     except Exception as error:  # noqa: BLE001 - any failure means the template is unusable

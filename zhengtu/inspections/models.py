@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import pgettext_lazy
 
+from zhengtu.core.models import UploadedFile
 from zhengtu.orgs.models import Organisation
 from zhengtu.projects.models import ServiceProject
 
@@ -470,7 +471,7 @@ class RectificationItem(models.Model):
         return self.description[:60]
 
 
-class EvidenceFile(models.Model):
+class EvidenceFile(UploadedFile):
     """A file behind an activity (photos, sign-in sheets, checked documents) or a rectification (proof)."""
 
     inspection = models.ForeignKey(ProjectInspection, on_delete=models.CASCADE, related_name="evidence")
@@ -481,15 +482,9 @@ class EvidenceFile(models.Model):
         RectificationItem, null=True, blank=True, on_delete=models.CASCADE, related_name="evidence"
     )
     file = models.FileField(pgettext_lazy("inspections", "file"), upload_to="inspections/evidence/%Y/%m/")
-    original_name = models.CharField(max_length=200, blank=True)
     description = models.CharField(pgettext_lazy("inspections", "description"), max_length=200, blank=True)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = pgettext_lazy("inspections", "evidence file")
         verbose_name_plural = pgettext_lazy("inspections", "evidence files")
         ordering = ["inspection", "pk"]
-
-    def __str__(self) -> str:
-        return self.original_name or self.file.name

@@ -1,19 +1,20 @@
 """/api/v1/monitoring/: devices, bindings, fences, latest positions, tracks, alerts and their lifecycle.
 
-Thin: serializers parse, services write, selectors scope (404 outside the user's scope).
+Thin: serializers parse, services write, selectors scope (404 outside the user's scope). A service's
+ValidationError is answered as a 400 by zhengtu.api.errors.exception_handler: views don't catch it.
 Coordinates are WGS-84 unless `?crs=gcj02` or `?crs=bd09` is given.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -21,6 +22,7 @@ from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from zhengtu.api.fields import named_choice_field
 from zhengtu.audit.services import Actor
 from zhengtu.orgs.models import Organisation
 from zhengtu.supervisees.models import Supervisee
@@ -78,12 +80,6 @@ def _crs(request: Request) -> str:
     return value
 
 
-def _service_errors(error: DjangoValidationError) -> ApiValidationError:
-    if hasattr(error, "error_dict"):
-        return ApiValidationError(error.message_dict)
-    return ApiValidationError({"non_field_errors": error.messages})
-
-
 class LocationAccess(permissions.BasePermission):
     message = _("Location data is available only to corrections staff.")
 
@@ -96,19 +92,6 @@ class ManageAccess(permissions.BasePermission):
 
     def has_permission(self, request: Request, view: Any) -> bool:
         return can_manage(request.user)  # type: ignore[arg-type]
-
-
-_ENUM_FIELDS: dict[str, type[serializers.ChoiceField]] = {}
-
-
-def _enum_field(name: str, choices: Any, **kwargs: Any) -> serializers.ChoiceField:
-    """A choice field documented as its own named component (other apps also have a "kind" or "status")."""
-    if name not in _ENUM_FIELDS:
-        schema = {"type": "string", "enum": [value for value, _label in choices]}
-        _ENUM_FIELDS[name] = extend_schema_field(schema, component_name=name)(
-            type(name, (serializers.ChoiceField,), {})
-        )
-    return _ENUM_FIELDS[name](choices=choices, **kwargs)
 
 
 class ScopedPrimaryKey(serializers.PrimaryKeyRelatedField):  # type: ignore[type-arg]
@@ -132,8 +115,8 @@ class ScopedPrimaryKey(serializers.PrimaryKeyRelatedField):  # type: ignore[type
 
 class DeviceSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     organisation = ScopedPrimaryKey("organisations", error_messages={"does_not_exist": _("Unknown organisation.")})
-    kind = _enum_field("MonitoringDeviceKind", DeviceKind.choices)
-    protocol = _enum_field("MonitoringProtocol", Protocol.choices)
+    kind = named_choice_field("MonitoringDeviceKind", DeviceKind.choices)
+    protocol = named_choice_field("MonitoringProtocol", Protocol.choices)
     last_seen_at = serializers.DateTimeField(source="state.last_seen_at", read_only=True, allow_null=True)
     battery_percent = serializers.IntegerField(source="state.battery_percent", read_only=True, allow_null=True)
 
@@ -176,10 +159,7 @@ class DeviceViewSet(
     def perform_create(self, serializer: serializers.BaseSerializer[Any]) -> None:
         data = dict(serializer.validated_data)
         data.pop("is_active", None)
-        try:
-            serializer.instance = register_device(actor=Actor.from_request(self.request), **data)
-        except DjangoValidationError as error:
-            raise _service_errors(error) from None
+        serializer.instance = register_device(actor=Actor.from_request(self.request), **data)
 
     def perform_update(self, serializer: serializers.BaseSerializer[Any]) -> None:
         fields = {
@@ -189,10 +169,7 @@ class DeviceViewSet(
         }
         device = serializer.instance
         assert isinstance(device, Device)
-        try:
-            serializer.instance = update_device(actor=Actor.from_request(self.request), device=device, **fields)
-        except DjangoValidationError as error:
-            raise _service_errors(error) from None
+        serializer.instance = update_device(actor=Actor.from_request(self.request), device=device, **fields)
 
 
 # -- bindings ----------------------------------------------------------------------------------
@@ -234,10 +211,7 @@ class BindingViewSet(
         return get_binding_for_user(self.request.user, self.kwargs["pk"])  # type: ignore[arg-type]
 
     def perform_create(self, serializer: serializers.BaseSerializer[Any]) -> None:
-        try:
-            serializer.instance = bind_device(actor=Actor.from_request(self.request), **serializer.validated_data)
-        except DjangoValidationError as error:
-            raise _service_errors(error) from None
+        serializer.instance = bind_device(actor=Actor.from_request(self.request), **serializer.validated_data)
 
     @extend_schema(request=UnbindSerializer, responses=BindingSerializer)
     @action(detail=True, methods=["post"])
@@ -245,12 +219,9 @@ class BindingViewSet(
         binding = self.get_object()
         payload = UnbindSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        try:
-            binding = unbind_device(
-                actor=Actor.from_request(request), binding=binding, reason=payload.validated_data["reason"]
-            )
-        except DjangoValidationError as error:
-            raise _service_errors(error) from None
+        binding = unbind_device(
+            actor=Actor.from_request(request), binding=binding, reason=payload.validated_data["reason"]
+        )
         return Response(BindingSerializer(binding, context={"request": request}).data)
 
 
@@ -262,8 +233,8 @@ class FenceSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     supervisee = ScopedPrimaryKey(
         "supervisees", required=False, allow_null=True, error_messages={"does_not_exist": _("Unknown supervisee.")}
     )
-    kind = _enum_field("MonitoringFenceKind", FenceKind.choices)
-    shape = _enum_field("MonitoringFenceShape", FenceShape.choices)
+    kind = named_choice_field("MonitoringFenceKind", FenceKind.choices)
+    shape = named_choice_field("MonitoringFenceShape", FenceShape.choices)
     geometry = serializers.JSONField(required=False, allow_null=True, help_text="GeoJSON Polygon/MultiPolygon, WGS-84")
 
     class Meta:
@@ -315,22 +286,14 @@ class FenceViewSet(
         data = dict(serializer.validated_data)
         organisation: Organisation = data.pop("organisation")
         data.pop("is_active", None)
-        try:
-            serializer.instance = create_fence(
-                actor=Actor.from_request(self.request), organisation=organisation, **data
-            )
-        except DjangoValidationError as error:
-            raise _service_errors(error) from None
+        serializer.instance = create_fence(actor=Actor.from_request(self.request), organisation=organisation, **data)
 
     def perform_update(self, serializer: serializers.BaseSerializer[Any]) -> None:
-        try:
-            fence = serializer.instance
-            assert isinstance(fence, Fence)
-            serializer.instance = update_fence(
-                actor=Actor.from_request(self.request), fence=fence, **serializer.validated_data
-            )
-        except DjangoValidationError as error:
-            raise _service_errors(error) from None
+        fence = serializer.instance
+        assert isinstance(fence, Fence)
+        serializer.instance = update_fence(
+            actor=Actor.from_request(self.request), fence=fence, **serializer.validated_data
+        )
 
 
 # -- positions and tracks ----------------------------------------------------------------------
@@ -340,7 +303,7 @@ class LatestPositionSerializer(serializers.Serializer):  # type: ignore[type-arg
     supervisee = serializers.IntegerField()
     supervisee_name = serializers.CharField()
     device = serializers.IntegerField()
-    device_kind = _enum_field("MonitoringDeviceKind", DeviceKind.choices)
+    device_kind = named_choice_field("MonitoringDeviceKind", DeviceKind.choices)
     latitude = serializers.FloatField(allow_null=True)
     longitude = serializers.FloatField(allow_null=True)
     fix_time = serializers.DateTimeField(allow_null=True)
@@ -399,12 +362,9 @@ class TrackViewSet(viewsets.ViewSet):
     )
     def retrieve(self, request: Request, pk: str) -> Response:
         supervisee: Supervisee = get_monitored_supervisee(request.user, pk)  # type: ignore[arg-type]
-        try:
-            start, end = parse_period(
-                request.query_params.get("start", ""), request.query_params.get("end", ""), now=timezone.now()
-            )
-        except DjangoValidationError as error:
-            raise _service_errors(error) from None
+        start, end = parse_period(
+            request.query_params.get("start", ""), request.query_params.get("end", ""), now=timezone.now()
+        )
         payload = view_track(
             actor=Actor.from_request(request), supervisee=supervisee, start=start, end=end, crs=_crs(request)
         )
@@ -416,8 +376,8 @@ class TrackViewSet(viewsets.ViewSet):
 
 class AlertSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     supervisee_name = serializers.CharField(source="supervisee.name", read_only=True)
-    kind = _enum_field("MonitoringAlertKind", AlertKind.choices, read_only=True)
-    status = _enum_field("MonitoringAlertStatus", AlertStatus.choices, read_only=True)
+    kind = named_choice_field("MonitoringAlertKind", AlertKind.choices, read_only=True)
+    status = named_choice_field("MonitoringAlertStatus", AlertStatus.choices, read_only=True)
 
     class Meta:
         model = Alert
@@ -470,20 +430,17 @@ class AlertViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     def _respond(self, alert: Alert) -> Response:
         return Response(AlertSerializer(alert, context={"request": self.request}).data, status=status.HTTP_200_OK)
 
-    @extend_schema(request=NoteSerializer, responses=AlertSerializer)
-    @action(detail=True, methods=["post"])
-    def acknowledge(self, request: Request, pk: str) -> Response:
+    def _transition_with_note(self, request: Request, transition: Callable[..., Alert]) -> Response:
         alert = self.get_object()
         payload = NoteSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        try:
-            return self._respond(
-                acknowledge_alert(
-                    actor=Actor.from_request(request), alert=alert, note=payload.validated_data.get("note", "")
-                )
-            )
-        except DjangoValidationError as error:
-            raise _service_errors(error) from None
+        note = payload.validated_data.get("note", "")
+        return self._respond(transition(actor=Actor.from_request(request), alert=alert, note=note))
+
+    @extend_schema(request=NoteSerializer, responses=AlertSerializer)
+    @action(detail=True, methods=["post"])
+    def acknowledge(self, request: Request, pk: str) -> Response:
+        return self._transition_with_note(request, acknowledge_alert)
 
     @extend_schema(request=HandleSerializer, responses=AlertSerializer)
     @action(detail=True, methods=["post"])
@@ -491,26 +448,15 @@ class AlertViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         alert = self.get_object()
         payload = HandleSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        try:
-            handled = handle_alert(
-                actor=Actor.from_request(request),
-                alert=alert,
-                notes=payload.validated_data["handling_notes"],
-                actions_taken=payload.validated_data.get("actions_taken", ""),
-            )
-        except DjangoValidationError as error:
-            raise _service_errors(error) from None
+        handled = handle_alert(
+            actor=Actor.from_request(request),
+            alert=alert,
+            notes=payload.validated_data["handling_notes"],
+            actions_taken=payload.validated_data.get("actions_taken", ""),
+        )
         return self._respond(handled)
 
     @extend_schema(request=NoteSerializer, responses=AlertSerializer)
     @action(detail=True, methods=["post"])
     def close(self, request: Request, pk: str) -> Response:
-        alert = self.get_object()
-        payload = NoteSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        try:
-            return self._respond(
-                close_alert(actor=Actor.from_request(request), alert=alert, note=payload.validated_data.get("note", ""))
-            )
-        except DjangoValidationError as error:
-            raise _service_errors(error) from None
+        return self._transition_with_note(request, close_alert)

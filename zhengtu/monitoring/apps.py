@@ -16,6 +16,8 @@ class MonitoringConfig(AppConfig):
     ]
     task_provider = "zhengtu.monitoring.workspace:tasks_for"
     embedded_companions = ["zhengtu.monitoring.gateway.embedded:run"]
+    # Counts for project KPIs (projects.indicators).
+    indicator_sources = "zhengtu.monitoring.indicators:indicator_sources"
 
     def ready(self) -> None:
         from . import tasks  # noqa: F401 - registers the periodic jobs with Huey in every process

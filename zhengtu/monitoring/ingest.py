@@ -19,9 +19,9 @@ import threading
 import time
 from typing import Any, Protocol
 
-from django.db import close_old_connections, connection
+from django.db import connection
 
-from .processing import BatchProcessor, Outcome, Report
+from .processing import BatchProcessor, Outcome, Report, warm_up
 from .protocols.base import Alarm, DeviceMessage, Fix, MessageKind
 from .rules import rule
 
@@ -67,6 +67,7 @@ class InProcessIngestor:
         return await future
 
     def _run(self) -> None:
+        warm_up()
         processor = self._processor or BatchProcessor()
         limit = int(rule("BATCH_MAX"))
         wait = float(rule("BATCH_WAIT_MS")) / 1000
@@ -101,7 +102,7 @@ class InProcessIngestor:
 
     def _handle(self, processor: BatchProcessor, items: list[_Item]) -> None:
         reports = [report for batch, _future, _loop in items for report in batch]
-        close_old_connections()
+        keep_connection_usable()
         try:
             outcomes = processor.process(reports)
         except Exception as error:  # noqa: BLE001 - reported to every waiting connection
@@ -120,15 +121,28 @@ class InProcessIngestor:
             loop.call_soon_threadsafe(_resolve_all, results)
 
 
+def keep_connection_usable() -> None:
+    """The writer keeps ONE database connection for as long as it works. (`close_old_connections`
+    would honour CONN_MAX_AGE, which is 0 in the embedded settings: a new connection for every
+    batch, which on PostgreSQL costs a server process start each time.)"""
+    if connection.connection is not None and connection.errors_occurred:
+        if connection.is_usable():
+            connection.errors_occurred = False
+        else:
+            connection.close()
+
+
 WAL_CHECKPOINT_SECONDS = 2.0
 
 
 def _start_wal_checkpointer() -> threading.Event | None:
-    """SQLite in WAL mode: move checkpoints (and their fsync) off the writer's commits.
+    """SQLite in WAL mode: a helper thread copies the WAL back into the database (a passive
+    checkpoint) every two seconds, outside the writer's commits, so that the checkpoint SQLite
+    runs in the writer when the WAL passes 1,000 pages has little left to do.
 
-    By default the connection that commits runs the checkpoint whenever the WAL passes 1,000
-    pages, stalling ingest for a few hundred milliseconds; here the writer's connection never
-    checkpoints and a helper thread runs a passive checkpoint every two seconds instead.
+    The writer keeps its automatic checkpoint: only a checkpoint run between two of its own
+    commits lets the WAL start over; with passive checkpoints alone, under continuous ingest the
+    WAL would never restart and would grow without bound.
     """
     if connection.vendor != "sqlite":
         return None
@@ -137,7 +151,6 @@ def _start_wal_checkpointer() -> threading.Event | None:
         row = cursor.fetchone()
         if not row or str(row[0]).lower() != "wal":
             return None
-        cursor.execute("PRAGMA wal_autocheckpoint=0")
     stop = threading.Event()
 
     def checkpoint() -> None:
@@ -277,6 +290,7 @@ def consume_stream(
     except redis.ResponseError as error:
         if "BUSYGROUP" not in str(error):
             raise
+    warm_up()
     processor = BatchProcessor()
     pending = "0"  # first re-read what this consumer took but never acknowledged
     while not stop.is_set():
@@ -288,7 +302,7 @@ def consume_stream(
         if not entries:
             continue
         reports = [report_from_fields(fields) for _id, fields in entries]
-        close_old_connections()
+        keep_connection_usable()
         processor.process(reports)
         client.xack(stream, group, *[entry_id for entry_id, _fields in entries])
     connection.close()

@@ -8,6 +8,7 @@ state it keeps in memory (last fix, drift counters, open conditions) is therefor
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import time
@@ -24,7 +25,7 @@ from .alerts import raise_alert
 from .bulk import POSITION_TYPES, STATE_TYPES, execute_rows, sqlite_datetime
 from .coords import distance_metres
 from .directory import DeviceEntry, Directory, SuperviseeEntry
-from .filters import FilterSettings, LastFix, rejection
+from .filters import FilterSettings, LastFix, Screen
 from .live import bus
 from .models import Alert, AlertKind, DeviceState, FenceState, Position, UnknownDevice
 from .protocols.base import Alarm, DeviceMessage, Fix
@@ -99,6 +100,15 @@ class StateRow:
     course: float | None = None
     battery_percent: int | None = None
     remote_address: str = ""
+
+
+def warm_up() -> None:
+    """Load what the first alert needs (the URL configuration, which imports every app's views)
+    before the first batch, not in the middle of it: done lazily, it stalls ingest for seconds."""
+    from django.urls import NoReverseMatch, reverse
+
+    with contextlib.suppress(NoReverseMatch):  # a site without the monitoring pages still ingests
+        reverse("monitoring:alert_detail", args=[1])
 
 
 class BatchProcessor:
@@ -192,6 +202,8 @@ class BatchProcessor:
         changed_states: set[int] = set()
         live_positions: dict[int, tuple[SuperviseeEntry, DeviceEntry, Fix]] = {}
         known_outcomes = iter(o for o in outcomes if o.known)
+        screen = Screen(self.filters, now)
+        supervisees = self.directory.supervisees
         for report, device in known:
             outcome = next(known_outcomes)
             state = self.states[device.id]
@@ -202,9 +214,10 @@ class BatchProcessor:
                 state.battery_percent = message.battery_percent
             changed_states.add(device.id)
             person_id = device.supervisee_at(now)
-            person = self.directory.supervisees.get(person_id) if person_id is not None else None
-            for fix in sorted(message.fixes, key=lambda f: f.time):
-                reason = rejection(fix, self.last_fix.get(device.id), now, self.filters)
+            person = supervisees.get(person_id) if person_id is not None else None
+            fixes = message.fixes if len(message.fixes) < 2 else sorted(message.fixes, key=_fix_time)
+            for fix in fixes:
+                reason = screen.rejection(fix, self.last_fix.get(device.id))
                 if reason is not None:
                     outcome.rejected += 1
                     self.fixes_rejected += 1
@@ -220,8 +233,10 @@ class BatchProcessor:
                     state.speed_kmh, state.course = fix.speed_kmh, fix.course
                     if person is not None and fix_person_id == person.id:
                         self.fixes_evaluated += 1
-                        self._evaluate_fences(person, device, fix, report, now)
-                        self._evaluate_separation(person, device, fix, report, now)
+                        if person.fences:
+                            self._evaluate_fences(person, device, fix, report, now)
+                        if len(person.devices) > 1:
+                            self._evaluate_separation(person, device, fix, report, now)
                         live_positions[device.id] = (person, device, fix)
             if person is not None:
                 self._evaluate_device_alarms(person, device, message, report, now)
@@ -568,6 +583,10 @@ class BatchProcessor:
             "longitude": fix.longitude,
             "time": fix.time.isoformat(),
         }
+
+
+def _fix_time(fix: Fix) -> dt.datetime:
+    return fix.time
 
 
 def _as_dict(value: object) -> dict[str, object]:

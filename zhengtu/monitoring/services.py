@@ -26,6 +26,7 @@ from . import directory
 from .fences.geojson import ImportedShape, normalise_polygon
 from .fences.geojson import parse as parse_geojson
 from .models import Device, DeviceBinding, DeviceKind, Fence, FenceKind, FenceShape, Protocol, UnknownDevice
+from .periods import authorise_binding
 from .rules import rule, tile_source
 from .selectors import track_of
 from .tracks import TrackPoint, track_payload
@@ -99,20 +100,30 @@ def bind_device(
     ends_at: dt.datetime,
     approval_reference: str = "",
 ) -> DeviceBinding:
-    """Bind a device to a supervisee for an approved period (later fed by the supervision approval)."""
+    """Bind a device to a supervisee inside the approved monitoring period (periods.authorise_binding):
+    the supervision module's approval when Zhengtu holds one, else a bureau administrator's manual binding."""
     errors: dict[str, str] = {}
     if ends_at <= starts_at:
         errors["ends_at"] = _("The end must be after the start.")
-    elif ends_at > starts_at + relativedelta(months=int(rule("MAX_BINDING_MONTHS"))) + dt.timedelta(days=1):
-        errors["ends_at"] = _("One monitoring period may not exceed %(n)s months; extend it with a new binding.") % {
-            "n": rule("MAX_BINDING_MONTHS")
-        }
     if supervisee.status in (Status.RELEASED, Status.TERMINATED):
         errors["supervisee"] = _("This person is no longer under community correction.")
     if not device.is_active:
         errors["device"] = _("This device is out of service.")
     if errors:
         raise ValidationError(errors)
+    authority = authorise_binding(
+        actor=actor, supervisee=supervisee, starts_at=starts_at, ends_at=ends_at, reference=approval_reference.strip()
+    )
+    # A manual binding stands for a paper approval: it keeps the legal limit of one period itself.
+    if not authority.approved and ends_at > starts_at + relativedelta(
+        months=int(rule("MAX_BINDING_MONTHS"))
+    ) + dt.timedelta(days=1):
+        raise ValidationError(
+            {
+                "ends_at": _("One monitoring period may not exceed %(n)s months; extend it with a new binding.")
+                % {"n": rule("MAX_BINDING_MONTHS")}
+            }
+        )
     Device.objects.select_for_update().filter(pk=device.pk).first()  # serialise bindings of one device
     overlapping = DeviceBinding.objects.filter(unbound_at__isnull=True, starts_at__lt=ends_at, ends_at__gt=starts_at)
     if overlapping.filter(device=device).exists():
@@ -126,7 +137,7 @@ def bind_device(
         supervisee=supervisee,
         starts_at=starts_at,
         ends_at=ends_at,
-        approval_reference=approval_reference.strip(),
+        approval_reference=authority.reference[:100],
         created_by=actor.user if actor else None,
     )
     if actor is not None:
@@ -139,6 +150,7 @@ def bind_device(
                 "supervisee": supervisee.pk,
                 "from": starts_at.isoformat(),
                 "until": ends_at.isoformat(),
+                "approved_in_zhengtu": authority.approved,
             },
         )
     _after_change()

@@ -10,3 +10,10 @@ class ProjectsConfig(AppConfig):
     verbose_name = _("Purchased-service projects")
     nav_items = [NavItem(_("Projects"), "projects:list", Capability.VIEW_SUPERVISEES, order=55)]
     task_provider = "zhengtu.projects.tasks:tasks_for"
+
+    def ready(self) -> None:
+        from django.core import checks
+
+        from .checks import check_indicator_counting
+
+        checks.register(check_indicator_counting)

@@ -133,7 +133,10 @@ class StaffForm(forms.Form):
 
 class CredentialForm(forms.Form):
     user = forms.ModelChoiceField(label=pgettext_lazy("project staff", "Person"), queryset=User.objects.none())
-    kind = forms.ChoiceField(label=_("Credential"), choices=CredentialKind.choices)
+    # A filed supervisor's credential comes from the association's filing (projects.credentials).
+    kind = forms.ChoiceField(
+        label=_("Credential"), choices=[c for c in CredentialKind.choices if c[0] != CredentialKind.SUPERVISOR]
+    )
     number = forms.CharField(label=_("Certificate number"), max_length=60, required=False)
     issued_on = forms.DateField(label=_("Issued on"), required=False, widget=DateInput())
     expires_on = forms.DateField(label=_("Valid until"), required=False, widget=DateInput())

@@ -13,6 +13,20 @@ DEFAULTS: dict[str, object] = {
     # Vouchers behind spending entries: accepted file types and size.
     "project_voucher_extensions": ["pdf", "jpg", "jpeg", "png", "webp", "ofd"],
     "project_voucher_max_megabytes": 10,
+    # Which app's records count for an indicator that several apps can count (projects.indicators):
+    # indicator code -> app label. Counts are never added across apps, so the same visit recorded
+    # in the supervision file and in the service ledger counts once. The contract's service
+    # ledger (台账, seed 003) stays the record for the work it has always listed; a site whose
+    # staff screen in the assessment module, visit through the supervision file or install the
+    # location app through monitoring switches the code to "assessment", "supervision" or
+    # "monitoring" here (and stops listing that work in the ledger).
+    "project_indicator_counted_by": {
+        "psychological_tests": "services",
+        "routine_visits": "services",
+        "focus_visits": "services",
+        "special_visits": "services",
+        "location_installs": "services",
+    },
 }
 
 
@@ -33,3 +47,11 @@ def voucher_extensions() -> list[str]:
 
 def voucher_max_bytes() -> int:
     return int(str(rule("project_voucher_max_megabytes"))) * 1024 * 1024
+
+
+def indicator_counted_by() -> dict[str, str]:
+    """The defaults with the site's choices on top (a site names only the indicators it moves)."""
+    default = DEFAULTS["project_indicator_counted_by"]
+    value = rule("project_indicator_counted_by")
+    assert isinstance(default, dict) and isinstance(value, dict)
+    return {str(code): str(app) for code, app in {**default, **value}.items()}

@@ -26,6 +26,7 @@ from zhengtu.orgs.models import Organisation, OrganisationKind
 from zhengtu.workspace.services import notify
 
 from . import indicators as registry
+from .credentials import filed_certificates
 from .formatting import yuan
 from .models import (
     AdjustmentStatus,
@@ -194,6 +195,19 @@ def add_credential(
         raise ValidationError(_("Add the person to the project's staff first."))
     if kind not in CredentialKind.values:
         raise ValidationError(_("Unknown kind of credential."))
+    if kind == CredentialKind.SUPERVISOR:
+        raise ValidationError(
+            {
+                "kind": _(
+                    "A supervisor's credential is the association's supervisor filing: apply for the filing with "
+                    "the association; the project shows it as soon as it is filed."
+                )
+            }
+        )
+    if number.strip() and number.strip() in filed_certificates(user.pk):
+        raise ValidationError(
+            {"number": _("This certificate is already on file with the association's supervisor filing.")}
+        )
     if issued_on and expires_on and expires_on < issued_on:
         raise ValidationError(_("A credential cannot expire before it was issued."))
     credential = StaffCredential.objects.create(

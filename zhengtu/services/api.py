@@ -15,6 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from zhengtu.accounts.roles import Capability, can
+from zhengtu.api.fields import named_choice_field
 from zhengtu.audit.services import Actor
 from zhengtu.projects.selectors import projects_open_for_recording
 from zhengtu.supervisees.selectors import supervisees_visible_to
@@ -22,13 +23,6 @@ from zhengtu.supervisees.selectors import supervisees_visible_to
 from .models import RecordSource, ServiceKind, ServiceMode, ServiceRecord, VisitType
 from .selectors import get_record_for_user, ledger
 from .services import record_service
-
-
-@extend_schema_field(
-    {"type": "string", "enum": ["", *VisitType.values], "description": "routine, focus or special; visits only."}
-)
-class VisitTypeField(serializers.ChoiceField):
-    """An inline enum in the schema: the supervision app's visits use the same values under another name."""
 
 
 class AttendeeSerializer(serializers.Serializer[Any]):
@@ -39,9 +33,12 @@ class AttendeeSerializer(serializers.Serializer[Any]):
 
 class ServiceRecordSerializer(serializers.ModelSerializer[ServiceRecord]):
     project = serializers.IntegerField(source="project_id", required=False, allow_null=True)
-    kind = serializers.ChoiceField(choices=ServiceKind.choices)
-    mode = serializers.ChoiceField(choices=ServiceMode.choices, default=ServiceMode.GROUP)
-    visit_type = VisitTypeField(choices=[("", "—"), *VisitType.choices], default="", allow_blank=True)
+    kind = named_choice_field("ServiceKind", ServiceKind.choices)
+    mode = named_choice_field("ServiceMode", ServiceMode.choices, default=ServiceMode.GROUP)
+    # The supervision app's visits have the same kinds: one enum in the schema for both.
+    visit_type = named_choice_field(
+        "VisitKind", VisitType.choices, default="", allow_blank=True, help_text="Visits only; empty for other kinds."
+    )
     attendee_ids = serializers.ListField(
         child=serializers.IntegerField(), write_only=True, allow_empty=False, help_text="Supervisee ids."
     )

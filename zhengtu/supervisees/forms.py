@@ -266,7 +266,7 @@ class FamilyMemberForm(forms.Form):
     relation = forms.CharField(label=_("Relation"), max_length=20)
     phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
     work_unit = forms.CharField(label=_("Work unit"), max_length=100, required=False)
-    address = forms.CharField(label=_("Address"), max_length=200, required=False)
+    address = forms.CharField(label=pgettext_lazy("person", "Address"), max_length=200, required=False)
 
 
 FamilyFormSet = forms.formset_factory(FamilyMemberForm, extra=2, can_delete=True, max_num=30)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from zhengtu.orgs.models import Division, Organisation
 from zhengtu.privacy.crypto import decrypt, mask_identity_number, mask_phone
@@ -47,7 +48,7 @@ class Sex(models.TextChoices):
 
 class Supervisee(models.Model):
     # Identity
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     name_pinyin = models.CharField(max_length=200, db_index=True, editable=False, default="")
     name_initials = models.CharField(max_length=50, db_index=True, editable=False, default="")
     former_names = models.CharField(_("former names"), max_length=100, blank=True)
@@ -189,11 +190,11 @@ class NameReading(models.Model):
 
 class FamilyMember(models.Model):
     supervisee = models.ForeignKey(Supervisee, on_delete=models.CASCADE, related_name="family_members")
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     relation = models.CharField(_("relation"), max_length=20)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     work_unit = models.CharField(_("work unit"), max_length=100, blank=True)
-    address = models.CharField(_("address"), max_length=200, blank=True)
+    address = models.CharField(pgettext_lazy("person", "address"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("family member")

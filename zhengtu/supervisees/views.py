@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from zhengtu.accounts.http import AuthenticatedRequest
 from zhengtu.accounts.roles import Capability, can
+from zhengtu.assessment.permissions import can_view_results
 from zhengtu.audit.models import Action
 from zhengtu.audit.services import Actor, record_event
 
@@ -96,6 +97,7 @@ def supervisee_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "days_left": (supervisee.term_end - today).days if supervisee.term_end >= today else None,
             "can_edit": can(request.user, Capability.EDIT_SUPERVISEES),
             "can_reveal": can(request.user, Capability.REVEAL_IDENTITY),
+            "can_view_assessments": can_view_results(request.user),
         },
     )
 

@@ -1,17 +1,22 @@
-"""/api/v1/supervision/: the same operations as the pages, through the same services, scoped and audited."""
+"""/api/v1/supervision/: the same operations as the pages, through the same services, scoped and audited.
+
+A service's ValidationError is answered as a 400 by zhengtu.api.errors.exception_handler: views don't catch it.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Model
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.serializers import Serializer
 from rest_framework.views import APIView
 
 from zhengtu.accounts.roles import Capability, can
@@ -33,8 +38,6 @@ def _actor(request: Request) -> Actor:
 
 def _supervisee(request: Request, pk: int) -> Supervisee:
     if not can(request.user, Capability.VIEW_SUPERVISEES):  # type: ignore[arg-type]
-        from rest_framework.exceptions import PermissionDenied
-
         raise PermissionDenied
     return selectors.get_supervisee_for_user(request.user, pk)  # type: ignore[arg-type]
 
@@ -43,12 +46,6 @@ def _input(serializer_class: type[Any], request: Request) -> dict[str, Any]:
     serializer = serializer_class(data=request.data)
     serializer.is_valid(raise_exception=True)
     return dict(serializer.validated_data)
-
-
-def _service_errors(error: DjangoValidationError) -> ValidationError:
-    if hasattr(error, "error_dict"):
-        return ValidationError(error.message_dict)
-    return ValidationError({"non_field_errors": error.messages})
 
 
 def _documents(documents: list[GeneratedDocument]) -> list[dict[str, Any]]:
@@ -81,10 +78,7 @@ class DocumentsReceivedView(APIView):
     def post(self, request: Request, pk: int) -> Response:
         supervisee = _supervisee(request, pk)
         data = _input(s.DocumentsReceivedSerializer, request)
-        try:
-            result = intake.record_documents_received(actor=_actor(request), supervisee=supervisee, **data)
-        except DjangoValidationError as error:
-            raise _service_errors(error) from error
+        result = intake.record_documents_received(actor=_actor(request), supervisee=supervisee, **data)
         return Response(s.SupervisionFileSerializer(result).data)
 
 
@@ -94,111 +88,86 @@ class IntakeView(APIView):
         supervisee = _supervisee(request, pk)
         data = _input(s.IntakeSerializer, request)
         team = [TeamMemberInput(**member) for member in data.pop("team")]
-        try:
-            document = intake.register_intake(actor=_actor(request), supervisee=supervisee, team=team, **data)
-        except DjangoValidationError as error:
-            raise _service_errors(error) from error
+        document = intake.register_intake(actor=_actor(request), supervisee=supervisee, team=team, **data)
         return Response(_documents([document])[0], status=status.HTTP_201_CREATED)
 
 
-class CheckInsView(APIView):
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+def supervisee_records_view(
+    *,
+    output_serializer: type[Serializer[Any]],
+    input_serializer: type[Serializer[Any]],
+    records: Callable[[Supervisee], Iterable[Model]],
+    create: Callable[[Request, Supervisee, dict[str, Any]], Model],
+    accepts_files: bool = False,
+) -> type[APIView]:
+    """GET lists one kind of record of a supervisee; POST records one more through its service (201)."""
 
-    @extend_schema(responses=s.CheckInSerializer(many=True))
-    def get(self, request: Request, pk: int) -> Response:
-        supervisee = _supervisee(request, pk)
-        return Response(s.CheckInSerializer(selectors.check_ins_of(supervisee)[:200], many=True).data)
+    class SuperviseeRecordsView(APIView):
+        if accepts_files:
+            parser_classes = [JSONParser, MultiPartParser, FormParser]
 
-    @extend_schema(request=s.CheckInInputSerializer, responses={201: s.CheckInSerializer})
-    def post(self, request: Request, pk: int) -> Response:
-        supervisee = _supervisee(request, pk)
-        data = _input(s.CheckInInputSerializer, request)
-        try:
-            created = daily.record_check_in(actor=_actor(request), supervisee=supervisee, **data)
-        except DjangoValidationError as error:
-            raise _service_errors(error) from error
-        return Response(s.CheckInSerializer(created).data, status=status.HTTP_201_CREATED)
+        @extend_schema(responses=output_serializer(many=True))
+        def get(self, request: Request, pk: int) -> Response:
+            return Response(output_serializer(records(_supervisee(request, pk)), many=True).data)
 
+        @extend_schema(request=input_serializer, responses={201: output_serializer})
+        def post(self, request: Request, pk: int) -> Response:
+            supervisee = _supervisee(request, pk)
+            created = create(request, supervisee, _input(input_serializer, request))
+            return Response(output_serializer(created).data, status=status.HTTP_201_CREATED)
 
-class VisitsView(APIView):
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
-
-    @extend_schema(responses=s.VisitSerializer(many=True))
-    def get(self, request: Request, pk: int) -> Response:
-        supervisee = _supervisee(request, pk)
-        return Response(s.VisitSerializer(selectors.visits_of(supervisee)[:200], many=True).data)
-
-    @extend_schema(request=s.VisitInputSerializer, responses={201: s.VisitSerializer})
-    def post(self, request: Request, pk: int) -> Response:
-        supervisee = _supervisee(request, pk)
-        data = _input(s.VisitInputSerializer, request)
-        try:
-            created = daily.record_visit(actor=_actor(request), supervisee=supervisee, **data)
-        except DjangoValidationError as error:
-            raise _service_errors(error) from error
-        return Response(s.VisitSerializer(created).data, status=status.HTTP_201_CREATED)
+    SuperviseeRecordsView.__name__ = SuperviseeRecordsView.__qualname__ = f"{output_serializer.__name__}RecordsView"
+    return SuperviseeRecordsView
 
 
-class LeaveRequestsView(APIView):
-    @extend_schema(responses=s.LeaveRequestSerializer(many=True))
-    def get(self, request: Request, pk: int) -> Response:
-        supervisee = _supervisee(request, pk)
-        queryset = selectors.leave_requests_of(supervisee).prefetch_related("approval__steps")
-        return Response(s.LeaveRequestSerializer(queryset, many=True).data)
+def _recorded_by(service: Callable[..., Model]) -> Callable[[Request, Supervisee, dict[str, Any]], Model]:
+    def create(request: Request, supervisee: Supervisee, data: dict[str, Any]) -> Model:
+        return service(actor=_actor(request), supervisee=supervisee, **data)
 
-    @extend_schema(request=s.LeaveInputSerializer, responses={201: s.LeaveRequestSerializer})
-    def post(self, request: Request, pk: int) -> Response:
-        supervisee = _supervisee(request, pk)
-        data = _input(s.LeaveInputSerializer, request)
-        try:
-            created = leave.request_leave(actor=_actor(request), supervisee=supervisee, **data)
-        except DjangoValidationError as error:
-            raise _service_errors(error) from error
-        return Response(s.LeaveRequestSerializer(created).data, status=status.HTTP_201_CREATED)
+    return create
 
 
-class MonitoringView(APIView):
-    @extend_schema(responses=s.MonitoringSerializer(many=True))
-    def get(self, request: Request, pk: int) -> Response:
-        supervisee = _supervisee(request, pk)
-        queryset = selectors.monitoring_of(supervisee).prefetch_related("approval__steps")
-        return Response(s.MonitoringSerializer(queryset, many=True).data)
-
-    @extend_schema(request=s.MonitoringInputSerializer, responses={201: s.MonitoringSerializer})
-    def post(self, request: Request, pk: int) -> Response:
-        supervisee = _supervisee(request, pk)
-        data = _input(s.MonitoringInputSerializer, request)
-        extends_pk = data.pop("extends")
-        extends = None
-        if extends_pk is not None:
-            extends = selectors.get_monitoring_for_user(request.user, extends_pk)  # type: ignore[arg-type]
-        try:
-            created = monitoring.request_monitoring(
-                actor=_actor(request), supervisee=supervisee, extends=extends, **data
-            )
-        except DjangoValidationError as error:
-            raise _service_errors(error) from error
-        return Response(s.MonitoringSerializer(created).data, status=status.HTTP_201_CREATED)
+def _request_monitoring(request: Request, supervisee: Supervisee, data: dict[str, Any]) -> Model:
+    extends_pk = data.pop("extends")
+    extends = None
+    if extends_pk is not None:
+        extends = selectors.get_monitoring_for_user(request.user, extends_pk)  # type: ignore[arg-type]
+    return monitoring.request_monitoring(actor=_actor(request), supervisee=supervisee, extends=extends, **data)
 
 
-class SanctionsView(APIView):
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
-
-    @extend_schema(responses=s.SanctionSerializer(many=True))
-    def get(self, request: Request, pk: int) -> Response:
-        supervisee = _supervisee(request, pk)
-        queryset = selectors.sanctions_of(supervisee).prefetch_related("approval__steps")
-        return Response(s.SanctionSerializer(queryset, many=True).data)
-
-    @extend_schema(request=s.SanctionInputSerializer, responses={201: s.SanctionSerializer})
-    def post(self, request: Request, pk: int) -> Response:
-        supervisee = _supervisee(request, pk)
-        data = _input(s.SanctionInputSerializer, request)
-        try:
-            created = sanctions.propose_sanction(actor=_actor(request), supervisee=supervisee, **data)
-        except DjangoValidationError as error:
-            raise _service_errors(error) from error
-        return Response(s.SanctionSerializer(created).data, status=status.HTTP_201_CREATED)
+CheckInsView = supervisee_records_view(
+    output_serializer=s.CheckInSerializer,
+    input_serializer=s.CheckInInputSerializer,
+    records=lambda supervisee: selectors.check_ins_of(supervisee)[:200],
+    create=_recorded_by(daily.record_check_in),
+    accepts_files=True,
+)
+VisitsView = supervisee_records_view(
+    output_serializer=s.VisitSerializer,
+    input_serializer=s.VisitInputSerializer,
+    records=lambda supervisee: selectors.visits_of(supervisee)[:200],
+    create=_recorded_by(daily.record_visit),
+    accepts_files=True,
+)
+LeaveRequestsView = supervisee_records_view(
+    output_serializer=s.LeaveRequestSerializer,
+    input_serializer=s.LeaveInputSerializer,
+    records=lambda supervisee: selectors.leave_requests_of(supervisee).prefetch_related("approval__steps"),
+    create=_recorded_by(leave.request_leave),
+)
+MonitoringView = supervisee_records_view(
+    output_serializer=s.MonitoringSerializer,
+    input_serializer=s.MonitoringInputSerializer,
+    records=lambda supervisee: selectors.monitoring_of(supervisee).prefetch_related("approval__steps"),
+    create=_request_monitoring,
+)
+SanctionsView = supervisee_records_view(
+    output_serializer=s.SanctionSerializer,
+    input_serializer=s.SanctionInputSerializer,
+    records=lambda supervisee: selectors.sanctions_of(supervisee).prefetch_related("approval__steps"),
+    create=_recorded_by(sanctions.propose_sanction),
+    accepts_files=True,
+)
 
 
 class ReleasePrepareView(APIView):
@@ -206,10 +175,7 @@ class ReleasePrepareView(APIView):
     def post(self, request: Request, pk: int) -> Response:
         supervisee = _supervisee(request, pk)
         data = _input(s.ReleasePrepareSerializer, request)
-        try:
-            closure.prepare_release(actor=_actor(request), supervisee=supervisee, **data)
-        except DjangoValidationError as error:
-            raise _service_errors(error) from error
+        closure.prepare_release(actor=_actor(request), supervisee=supervisee, **data)
         return Response(data)
 
 
@@ -218,10 +184,7 @@ class ReleaseView(APIView):
     def post(self, request: Request, pk: int) -> Response:
         supervisee = _supervisee(request, pk)
         data = _input(s.ReleaseSerializer, request)
-        try:
-            documents = closure.complete_release(actor=_actor(request), supervisee=supervisee, **data)
-        except DjangoValidationError as error:
-            raise _service_errors(error) from error
+        documents = closure.complete_release(actor=_actor(request), supervisee=supervisee, **data)
         return Response(_documents(documents), status=status.HTTP_201_CREATED)
 
 
@@ -230,10 +193,7 @@ class TerminationView(APIView):
     def post(self, request: Request, pk: int) -> Response:
         supervisee = _supervisee(request, pk)
         data = _input(s.TerminationSerializer, request)
-        try:
-            closure.terminate_supervision(actor=_actor(request), supervisee=supervisee, **data)
-        except DjangoValidationError as error:
-            raise _service_errors(error) from error
+        closure.terminate_supervision(actor=_actor(request), supervisee=supervisee, **data)
         return Response(s.TerminationSerializer(data).data, status=status.HTTP_201_CREATED)
 
 
@@ -266,13 +226,10 @@ class ApprovalDecisionView(APIView):
     def post(self, request: Request, pk: int) -> Response:
         approval = selectors.get_approval_request_for_user(request.user, pk)  # type: ignore[arg-type]
         data = _input(s.DecisionSerializer, request)
-        try:
-            decided = approval_services.decide(
-                actor=_actor(request),
-                request=approval,
-                approve=data["decision"] == "approve",
-                comment=data["comment"],
-            )
-        except DjangoValidationError as error:
-            raise _service_errors(error) from error
+        decided = approval_services.decide(
+            actor=_actor(request),
+            request=approval,
+            approve=data["decision"] == "approve",
+            comment=data["comment"],
+        )
         return Response(s.ApprovalRequestSerializer(decided).data)

@@ -14,3 +14,5 @@ class SupervisionConfig(AppConfig):
     ]
     task_provider = "zhengtu.supervision.selectors:my_tasks"
     document_kinds = "zhengtu.supervision.documents:DOCUMENT_KINDS"
+    # Counts for project KPIs (projects.indicators).
+    indicator_sources = "zhengtu.supervision.indicators:indicator_sources"

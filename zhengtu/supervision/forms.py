@@ -8,6 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from zhengtu.orgs.models import Organisation, OrganisationKind
 from zhengtu.supervisees.models import SupervisionLevel
@@ -72,7 +73,7 @@ class IntakeForm(forms.Form):
 
 class TeamMemberForm(forms.Form):
     role = forms.ChoiceField(label=_("Role in the team"), choices=[("", "—"), *TeamRole.choices], required=False)
-    name = forms.CharField(label=_("Name"), max_length=50, required=False)
+    name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=50, required=False)
     phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
     unit = forms.CharField(label=_("Work unit or relation"), max_length=100, required=False)
 
@@ -109,7 +110,7 @@ class VisitForm(forms.Form):
     visited_on = date_field(_("Date"), initial_today=True)
     place = forms.CharField(label=_("Place"), max_length=200)
     people_met = forms.CharField(label=_("People met"), max_length=200, required=False)
-    notes = text_area(_("Notes"))
+    notes = text_area(pgettext_lazy("work record", "Notes"))
     photos = MultipleFileField(label=_("Photos"))
 
 
@@ -172,7 +173,7 @@ class TerminationForm(forms.Form):
     reason = forms.ChoiceField(label=_("Reason"), choices=TerminationReason.choices)
     effective_on = date_field(_("Effective on"), initial_today=True)
     decision = forms.CharField(label=_("Decision or certificate"), max_length=200, required=False)
-    notes = text_area(_("Notes"), required=False, rows=3)
+    notes = text_area(pgettext_lazy("work record", "Notes"), required=False, rows=3)
 
 
 class DecisionForm(forms.Form):

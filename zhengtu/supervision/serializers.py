@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from rest_framework import serializers
 
+from zhengtu.api.fields import named_choice_class, named_choice_field
 from zhengtu.supervisees.models import SupervisionLevel
 
 from .models import (
@@ -34,30 +33,26 @@ DATE_MESSAGE = {"invalid": _("Write the date as YYYY-MM-DD.")}
 REQUIRED_MESSAGE = {"required": _("This field is required."), "blank": _("This field cannot be empty.")}
 
 
-class InlineChoiceField(serializers.ChoiceField):
-    """A choice documented with its values inline: "kind" means different things on different resources."""
-
-
-class InlineChoiceFieldExtension(OpenApiSerializerFieldExtension):
-    target_class = InlineChoiceField
-
-    def map_serializer_field(self, auto_schema: Any, direction: Any) -> dict[str, Any]:
-        values = [str(value) for value in self.target.choices]
-        # One enum per serializer field, so that the schema names it "<Serializer><Field>Enum".
-        owner = f"{type(self.target.parent).__name__}.{self.target.field_name}"
-        return {"type": "string", "enum": values, "x-spec-enum-id": hashlib.sha256(owner.encode()).hexdigest()[:16]}
-
-
 class ModelSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
-    serializer_choice_field = InlineChoiceField
+    """Model choices are documented as enums named after model and field ("CheckInKind"), shared with inputs."""
+
+    def build_standard_field(
+        self, field_name: str, model_field: Any
+    ) -> tuple[type[serializers.Field[Any, Any, Any, Any]], dict[str, Any]]:
+        field_class, kwargs = super().build_standard_field(field_name, model_field)
+        if "choices" in kwargs:
+            field_class = named_choice_class(
+                model_field.model.__name__ + field_name.title().replace("_", ""), kwargs["choices"]
+            )
+        return field_class, kwargs
 
 
 def date_field(**kwargs: object) -> serializers.DateField:
     return serializers.DateField(error_messages={**DATE_MESSAGE, **REQUIRED_MESSAGE}, **kwargs)  # type: ignore[arg-type]
 
 
-def choice_field(choices: object, **kwargs: object) -> serializers.ChoiceField:
-    return InlineChoiceField(choices=choices, error_messages={**CHOICE_MESSAGE, **REQUIRED_MESSAGE}, **kwargs)  # type: ignore[arg-type]
+def choice_field(component: str, choices: Any, **kwargs: Any) -> serializers.ChoiceField:
+    return named_choice_field(component, choices, error_messages={**CHOICE_MESSAGE, **REQUIRED_MESSAGE}, **kwargs)
 
 
 def text_field(**kwargs: object) -> serializers.CharField:
@@ -71,7 +66,7 @@ class TeamMemberSerializer(ModelSerializer):
 
 
 class TeamMemberInputSerializer(serializers.Serializer[dict[str, object]]):
-    role = choice_field(TeamRole.choices)
+    role = choice_field("TeamMemberRole", TeamRole.choices)
     name = text_field(max_length=50)
     phone = serializers.CharField(max_length=30, required=False, default="")
     unit = serializers.CharField(max_length=100, required=False, default="")
@@ -119,7 +114,10 @@ class DocumentsReceivedSerializer(serializers.Serializer[dict[str, object]]):
 
 class IntakeSerializer(serializers.Serializer[dict[str, object]]):
     reported_on = date_field()
-    initial_level = choice_field(SupervisionLevel.choices)
+    # A plain choice field: the shared settings name this choice set "SupervisionLevelEnum" for every app.
+    initial_level = serializers.ChoiceField(
+        choices=SupervisionLevel.choices, error_messages={**CHOICE_MESSAGE, **REQUIRED_MESSAGE}
+    )
     announced_on = date_field()
     announcement_place = text_field(max_length=100)
     correction_plan = serializers.CharField(required=False, default="", allow_blank=True)
@@ -148,8 +146,8 @@ class CheckInSerializer(ModelSerializer):
 
 
 class CheckInInputSerializer(serializers.Serializer[dict[str, object]]):
-    kind = choice_field(CheckInKind.choices)
-    channel = choice_field(CheckInChannel.choices)
+    kind = choice_field("CheckInKind", CheckInKind.choices)
+    channel = choice_field("CheckInChannel", CheckInChannel.choices)
     occurred_on = date_field()
     content = serializers.CharField(required=False, default="", allow_blank=True)
     attachments = serializers.ListField(child=serializers.FileField(), required=False, default=list)
@@ -162,7 +160,7 @@ class VisitSerializer(ModelSerializer):
 
 
 class VisitInputSerializer(serializers.Serializer[dict[str, object]]):
-    kind = choice_field(VisitKind.choices)
+    kind = choice_field("VisitKind", VisitKind.choices)
     visited_on = date_field()
     place = text_field(max_length=200)
     people_met = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
@@ -214,7 +212,7 @@ class LeaveInputSerializer(serializers.Serializer[dict[str, object]]):
 
 
 class DecisionSerializer(serializers.Serializer[dict[str, object]]):
-    decision = choice_field([("approve", _("Approve")), ("reject", _("Reject"))])
+    decision = choice_field("ApprovalDecision", [("approve", _("Approve")), ("reject", _("Reject"))])
     comment = serializers.CharField(required=False, default="", allow_blank=True)
 
 
@@ -243,7 +241,7 @@ class SanctionSerializer(ModelSerializer):
 
 
 class SanctionInputSerializer(serializers.Serializer[dict[str, object]]):
-    kind = choice_field(SanctionKind.choices)
+    kind = choice_field("SanctionKind", SanctionKind.choices)
     facts = text_field()
     occurred_on = date_field()
     legal_basis = serializers.CharField(max_length=300, required=False, default="", allow_blank=True)
@@ -261,7 +259,7 @@ class ReleaseSerializer(serializers.Serializer[dict[str, object]]):
 
 
 class TerminationSerializer(serializers.Serializer[dict[str, object]]):
-    reason = choice_field(TerminationReason.choices)
+    reason = choice_field("TerminationReason", TerminationReason.choices)
     effective_on = date_field()
     decision = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
     notes = serializers.CharField(required=False, default="", allow_blank=True)

@@ -1,6 +1,6 @@
 """Build the shipped Word template of the assessment report (docxtpl tags), then commit report.docx:
 
-    /tmp/venv/bin/python -m zhengtu.assessment.document_templates.build
+    .venv/bin/python -m zhengtu.assessment.document_templates.build
 
 Administrators may replace it (code "assessment.report", format Word) with their own file using the
 same names; see README.md next to this file.
@@ -15,6 +15,8 @@ from docx.document import Document as WordDocument
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
+
+from zhengtu.documents.docx_templates import slim
 
 HERE = Path(__file__).resolve().parent
 BLUE = RGBColor(0x1D, 0x4E, 0x89)
@@ -143,6 +145,7 @@ def build() -> Path:
     _line(document, "评估人：{{ assessor }}　　　　审核人：{{ issued_by }}　　　　日期：{{ issued_on }}")
     target = HERE / "report.docx"
     document.save(str(target))
+    slim(target)
     return target
 
 

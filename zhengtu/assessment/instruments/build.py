@@ -1,6 +1,6 @@
 """Build the instrument workbooks shipped with Zhengtu (run after editing this file, commit the .xlsx):
 
-    /tmp/venv/bin/python -m zhengtu.assessment.instruments.build
+    .venv/bin/python -m zhengtu.assessment.instruments.build
 
 PHQ-9 and GAD-7 are free to reproduce and translate (Pfizer: "no permission required"). SCL-90 is
 shipped as a scoring definition only: its item texts are placeholders (“第N项”) that an agency

@@ -22,7 +22,7 @@ from ..models import Assessment, AssessmentMode, AssessmentStatus, CriticalAlert
 from ..permissions import can_assess, can_view_results
 from ..questionnaire import Evaluation, evaluate_answers
 from ..rules import report_kinds, report_working_days
-from ..scoring import CriticalFinding, score
+from ..scoring import CriticalFinding, ScoreResult, score
 
 CLOSED_STATUSES = (Status.RELEASED, Status.TERMINATED)
 
@@ -49,20 +49,16 @@ def _require_assessor(actor: Actor) -> None:
         raise PermissionDenied(_("You may not carry out assessments."))
 
 
-@transaction.atomic
-def start_assessment(
+def _new_assessment(
     *,
     actor: Actor,
     supervisee: Supervisee,
     instrument: Instrument | InstrumentVersion,
-    mode: str = AssessmentMode.INTERVIEW,
-    received_on: dt.date | None = None,
-    calendar: WorkingDayCalendar | None = None,
+    mode: str,
+    received_on: dt.date | None,
+    calendar: WorkingDayCalendar | None,
 ) -> Assessment:
-    """Open a questionnaire for a supervisee with the instrument's current version.
-
-    `supervisee` and `instrument` must come from the actor's scoped selectors.
-    """
+    """A checked, unsaved questionnaire with its report deadline."""
     _require_assessor(actor)
     version = instrument if isinstance(instrument, InstrumentVersion) else instrument.current_version
     if version is None or not version.instrument.is_active:
@@ -88,13 +84,33 @@ def start_assessment(
         deadline = report_deadline(received_on, calendar=calendar)
         assessment.due_on = deadline.due
         assessment.due_is_approximate = deadline.is_approximate
-    assessment.save()
-    record_event(
-        actor,
-        action=Action.CREATE,
-        target=assessment,
-        detail={"instrument": version.instrument.code, "version": version.version, "mode": mode},
+    return assessment
+
+
+def _opening_detail(assessment: Assessment) -> dict[str, object]:
+    version = assessment.instrument_version
+    return {"instrument": version.instrument.code, "version": version.version, "mode": assessment.mode}
+
+
+@transaction.atomic
+def start_assessment(
+    *,
+    actor: Actor,
+    supervisee: Supervisee,
+    instrument: Instrument | InstrumentVersion,
+    mode: str = AssessmentMode.INTERVIEW,
+    received_on: dt.date | None = None,
+    calendar: WorkingDayCalendar | None = None,
+) -> Assessment:
+    """Open a questionnaire for a supervisee with the instrument's current version.
+
+    `supervisee` and `instrument` must come from the actor's scoped selectors.
+    """
+    assessment = _new_assessment(
+        actor=actor, supervisee=supervisee, instrument=instrument, mode=mode, received_on=received_on, calendar=calendar
     )
+    assessment.save()
+    record_event(actor, action=Action.CREATE, target=assessment, detail=_opening_detail(assessment))
     return assessment
 
 
@@ -126,6 +142,33 @@ def save_draft(*, actor: Actor, assessment: Assessment, answers: Mapping[str, ob
     return evaluation
 
 
+def _apply_scores(actor: Actor, assessment: Assessment, given: Mapping[str, object]) -> ScoreResult:
+    """Check every answer and put the scores, level and status on `assessment` (not saved).
+
+    Raises AnswersIncomplete, listing every answer that needs attention, before anything changes."""
+    definition = assessment.definition
+    evaluation = evaluate_answers(definition, given, final=True)
+    if not evaluation.is_complete:
+        raise AnswersIncomplete(evaluation)
+    result = score(definition, evaluation.values, sex=assessment.supervisee.sex)
+    assessment.answers = {name: _stored(value) for name, value in evaluation.values.items()}
+    assessment.result = {"score": result.to_json()}
+    assessment.total_score = result.total
+    assessment.computed_level = result.level.level if result.level else ""
+    assessment.level = assessment.computed_level
+    assessment.level_label = result.level.label if result.level else ""
+    assessment.recommended_supervision_level = result.level.supervision_level if result.level else ""
+    assessment.has_critical_items = bool(result.critical)
+    assessment.status = AssessmentStatus.SUBMITTED
+    assessment.submitted_at = timezone.now()
+    assessment.submitted_by = actor.user
+    return result
+
+
+def _scored_detail(assessment: Assessment, result: ScoreResult) -> dict[str, object]:
+    return {"scored": True, "total": result.total, "level": assessment.level, "critical": len(result.critical)}
+
+
 @transaction.atomic
 def submit_assessment(
     *, actor: Actor, assessment: Assessment, answers: Mapping[str, object] | None = None
@@ -136,31 +179,10 @@ def submit_assessment(
     locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
     if locked.status != AssessmentStatus.DRAFT:
         raise ValidationError(_("This questionnaire has already been scored."))
-    definition = assessment.definition
     given = _known_answers(assessment, answers if answers is not None else locked.answers)
-    evaluation = evaluate_answers(definition, given, final=True)
-    if not evaluation.is_complete:
-        raise AnswersIncomplete(evaluation)
-    result = score(definition, evaluation.values, sex=assessment.supervisee.sex)
-    now = timezone.now()
-    assessment.answers = {name: _stored(value) for name, value in evaluation.values.items()}
-    assessment.result = {"score": result.to_json()}
-    assessment.total_score = result.total
-    assessment.computed_level = result.level.level if result.level else ""
-    assessment.level = assessment.computed_level
-    assessment.level_label = result.level.label if result.level else ""
-    assessment.recommended_supervision_level = result.level.supervision_level if result.level else ""
-    assessment.has_critical_items = bool(result.critical)
-    assessment.status = AssessmentStatus.SUBMITTED
-    assessment.submitted_at = now
-    assessment.submitted_by = actor.user
+    result = _apply_scores(actor, assessment, given)
     assessment.save()
-    record_event(
-        actor,
-        action=Action.UPDATE,
-        target=assessment,
-        detail={"scored": True, "total": result.total, "level": assessment.level, "critical": len(result.critical)},
-    )
+    record_event(actor, action=Action.UPDATE, target=assessment, detail=_scored_detail(assessment, result))
     if result.critical:
         _raise_critical_alerts(assessment, result.critical)
     return assessment
@@ -262,11 +284,18 @@ def take_assessment(
     received_on: dt.date | None = None,
     calendar: WorkingDayCalendar | None = None,
 ) -> Assessment:
-    """Start and submit in one step (API, paper imports). All or nothing."""
-    assessment = start_assessment(
+    """Start and submit in one step (API, paper imports): one row written and one audit entry, or
+    nothing at all when an answer needs attention."""
+    assessment = _new_assessment(
         actor=actor, supervisee=supervisee, instrument=instrument, mode=mode, received_on=received_on, calendar=calendar
     )
-    return submit_assessment(actor=actor, assessment=assessment, answers=answers)
+    result = _apply_scores(actor, assessment, _known_answers(assessment, answers))
+    assessment.save()
+    detail = {**_opening_detail(assessment), **_scored_detail(assessment, result)}
+    record_event(actor, action=Action.CREATE, target=assessment, detail=detail)
+    if result.critical:
+        _raise_critical_alerts(assessment, result.critical)
+    return assessment
 
 
 @transaction.atomic

@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
-from django import forms
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
+from collections.abc import Callable
+from typing import Any, TypeVar
 
+from django import forms
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+from django.utils.translation import pgettext
+
+from zhengtu.accounts.http import AuthenticatedRequest
 from zhengtu.accounts.models import User
 from zhengtu.accounts.roles import can
+from zhengtu.core.pages import Saved, save_form
+from zhengtu.orgs.models import Organisation
+
+from ..selectors import association_of
+
+T = TypeVar("T")
 
 
 def require_capability(user: User, capability: str) -> None:
@@ -15,13 +26,22 @@ def require_capability(user: User, capability: str) -> None:
         raise PermissionDenied
 
 
-def attach_errors(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form: on the field it names, else above the form."""
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
-    else:
-        form.add_error(None, error.messages)
+def save_for_association(
+    request: AuthenticatedRequest, form: forms.Form, create: Callable[[Organisation, dict[str, Any]], T]
+) -> Saved[T] | None:
+    """save_form for what an administrator creates in an association: the one chosen on the form, if the form
+    offers a choice, else their own. Without one the form says so instead of saving."""
+    association = None
+    if request.method == "POST" and form.is_valid():
+        association = form.cleaned_data.get("association") or association_of(request.user)
+        if association is None:
+            form.add_error(None, pgettext("association", "Your account does not belong to an association."))
+
+    def save(data: dict[str, Any]) -> T:
+        assert association is not None
+        return create(association, {name: value for name, value in data.items() if name != "association"})
+
+    return save_form(request, form, save)
 
 
 def selected_year(raw: str | None) -> int:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, HttpResponse
@@ -14,9 +13,11 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from zhengtu.accounts.http import AuthenticatedRequest
+from zhengtu.accounts.models import User
 from zhengtu.accounts.roles import Capability, can
 from zhengtu.audit.models import Action
 from zhengtu.audit.services import Actor, record_event
+from zhengtu.core.pages import run_form_action, save_form
 
 from ..forms import FilingForm, FilingReviewForm, ReasonForm
 from ..models import FilingStatus, SupervisorFiling
@@ -33,7 +34,6 @@ from ..selectors import (
     supervisor_filing_status,
 )
 from ..services import filings as services
-from .common import attach_errors
 
 
 @login_required
@@ -71,28 +71,30 @@ def _form_for(request: AuthenticatedRequest, initial: dict[str, object] | None =
     )
 
 
+def _submit(
+    request: AuthenticatedRequest, form: FilingForm, supervisor: User, *, renewal_of: SupervisorFiling | None = None
+) -> SupervisorFiling:
+    """A first filing (the association chosen on the form) or a renewal (the association of the filing renewed)."""
+    return services.submit_filing(
+        actor=Actor.from_request(request),
+        association=renewal_of.association if renewal_of else form.cleaned_data["association"],
+        supervisor=supervisor,
+        agency=agency_of(supervisor) or (renewal_of.agency if renewal_of else None),
+        documents=form.documents(),
+        renewal_of=renewal_of,
+        **form.filing_fields(),
+    )
+
+
 @login_required
 def filing_apply(request: AuthenticatedRequest) -> HttpResponse:
     form = _form_for(request, initial={"supervisor": request.user.pk})
     if not form.fields["association"].queryset.exists():  # type: ignore[attr-defined]
         messages.error(request, pgettext("association", "No association serves your organisation."))
         return redirect("association:filing-list")
-    if request.method == "POST" and form.is_valid():
-        supervisor = form.cleaned_data.get("supervisor") or request.user
-        try:
-            filing = services.submit_filing(
-                actor=Actor.from_request(request),
-                association=form.cleaned_data["association"],
-                supervisor=supervisor,
-                agency=agency_of(supervisor),
-                documents=form.documents(),
-                **form.filing_fields(),
-            )
-        except ValidationError as error:
-            attach_errors(form, error)
-        else:
-            messages.success(request, pgettext("association", "The filing has been submitted for review."))
-            return redirect("association:filing-detail", pk=filing.pk)
+    if saved := save_form(request, form, lambda data: _submit(request, form, data.get("supervisor") or request.user)):
+        messages.success(request, pgettext("association", "The filing has been submitted for review."))
+        return redirect("association:filing-detail", pk=saved.result.pk)
     return render(request, "association/filing_form.html", {"form": form, "renewal_of": None, "filing": None})
 
 
@@ -115,22 +117,11 @@ def filing_renew(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     }
     initial.update(association=previous.association_id, supervisor=previous.supervisor_id)
     form = _form_for(request, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            filing = services.submit_filing(
-                actor=Actor.from_request(request),
-                association=previous.association,
-                supervisor=previous.supervisor,
-                agency=agency_of(previous.supervisor) or previous.agency,
-                documents=form.documents(),
-                renewal_of=previous,
-                **form.filing_fields(),
-            )
-        except ValidationError as error:
-            attach_errors(form, error)
-        else:
-            messages.success(request, pgettext("association", "The renewal has been submitted for review."))
-            return redirect("association:filing-detail", pk=filing.pk)
+    if saved := save_form(
+        request, form, lambda _data: _submit(request, form, previous.supervisor, renewal_of=previous)
+    ):
+        messages.success(request, pgettext("association", "The renewal has been submitted for review."))
+        return redirect("association:filing-detail", pk=saved.result.pk)
     for name in ("association", "supervisor"):
         form.fields.pop(name, None)
     return render(request, "association/filing_form.html", {"form": form, "renewal_of": previous, "filing": None})
@@ -146,16 +137,15 @@ def filing_resubmit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     form = _form_for(request, initial=initial)
     for name in ("association", "supervisor"):
         form.fields.pop(name, None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.resubmit_filing(
-                actor=Actor.from_request(request), filing=filing, documents=form.documents(), **form.filing_fields()
-            )
-        except ValidationError as error:
-            attach_errors(form, error)
-        else:
-            messages.success(request, pgettext("association", "The corrected filing has been sent back for review."))
-            return redirect("association:filing-detail", pk=filing.pk)
+    if save_form(
+        request,
+        form,
+        lambda _data: services.resubmit_filing(
+            actor=Actor.from_request(request), filing=filing, documents=form.documents(), **form.filing_fields()
+        ),
+    ):
+        messages.success(request, pgettext("association", "The corrected filing has been sent back for review."))
+        return redirect("association:filing-detail", pk=filing.pk)
     return render(request, "association/filing_form.html", {"form": form, "renewal_of": None, "filing": filing})
 
 
@@ -186,15 +176,13 @@ def filing_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def filing_review(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     filing = get_managed_filing(request.user, pk)
     form = FilingReviewForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, pgettext("association", "Choose approve, return or reject."))
-        return redirect("association:filing-detail", pk=filing.pk)
-    try:
-        services.review_filing(actor=Actor.from_request(request), filing=filing, **form.cleaned_data)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, pgettext("association", "The review has been recorded."))
+    run_form_action(
+        request,
+        form,
+        lambda data: services.review_filing(actor=Actor.from_request(request), filing=filing, **data),
+        invalid=pgettext("association", "Choose approve, return or reject."),
+        done=pgettext("association", "The review has been recorded."),
+    )
     return redirect("association:filing-detail", pk=filing.pk)
 
 
@@ -203,15 +191,13 @@ def filing_review(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def filing_revoke(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     filing = get_managed_filing(request.user, pk)
     form = ReasonForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, pgettext("association", "Give the reason."))
-        return redirect("association:filing-detail", pk=filing.pk)
-    try:
-        services.revoke_filing(actor=Actor.from_request(request), filing=filing, note=form.cleaned_data["note"])
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, pgettext("association", "The filing has been revoked."))
+    run_form_action(
+        request,
+        form,
+        lambda data: services.revoke_filing(actor=Actor.from_request(request), filing=filing, note=data["note"]),
+        invalid=pgettext("association", "Give the reason."),
+        done=pgettext("association", "The filing has been revoked."),
+    )
     return redirect("association:filing-detail", pk=filing.pk)
 
 

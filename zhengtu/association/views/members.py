@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_POST
 from zhengtu.accounts.http import AuthenticatedRequest
 from zhengtu.accounts.roles import Capability, can
 from zhengtu.audit.services import Actor
+from zhengtu.core.pages import run_form_action, save_form
 
 from ..forms import MembershipDecisionForm, MembershipForm, MembershipStatusForm
 from ..models import MemberKind, MembershipStatus
@@ -29,7 +29,7 @@ from ..selectors import (
     unit_for_membership,
 )
 from ..services import members as services
-from .common import attach_errors, require_capability
+from .common import require_capability
 
 
 @login_required
@@ -80,33 +80,34 @@ def membership_apply(request: AuthenticatedRequest) -> HttpResponse:
         return redirect("association:directory")
     initial = {"name": user.display_name, "kind": MemberKind.INDIVIDUAL}
     form = MembershipForm(request.POST or None, associations=associations, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        association = data.pop("association")
-        # Staff apply for themselves or their own unit; administrators type in paper applications unlinked.
-        unit = unit_for_membership(user)
-        if not manages and data["kind"] == MemberKind.UNIT and unit is None:
-            form.add_error(
-                "kind",
-                pgettext(
-                    "association",
-                    "Only an agency's project manager can apply for unit membership; apply as an individual instead.",
-                ),
-            )
-        else:
-            try:
-                membership = services.apply_for_membership(
-                    actor=Actor.from_request(request),
-                    association=association,
-                    organisation=None if manages else unit,
-                    user=None if manages else user,
-                    **data,
-                )
-            except ValidationError as error:
-                attach_errors(form, error)
-            else:
-                messages.success(request, pgettext("association", "The application has been submitted."))
-                return redirect("association:member-detail", pk=membership.pk)
+    # Staff apply for themselves or their own unit; administrators type in paper applications unlinked.
+    unit = unit_for_membership(user)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and not manages
+        and form.cleaned_data["kind"] == MemberKind.UNIT
+        and unit is None
+    ):
+        form.add_error(
+            "kind",
+            pgettext(
+                "association",
+                "Only an agency's project manager can apply for unit membership; apply as an individual instead.",
+            ),
+        )  # the form is then no longer valid
+    if saved := save_form(
+        request,
+        form,
+        lambda data: services.apply_for_membership(
+            actor=Actor.from_request(request),
+            organisation=None if manages else unit,
+            user=None if manages else user,
+            **data,
+        ),
+    ):
+        messages.success(request, pgettext("association", "The application has been submitted."))
+        return redirect("association:member-detail", pk=saved.result.pk)
     return render(request, "association/membership_form.html", {"form": form})
 
 
@@ -128,20 +129,18 @@ def member_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def member_decide(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     membership = get_managed_membership(request.user, pk)
     form = MembershipDecisionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, pgettext("association", "Choose approve or reject."))
-        return redirect("association:member-detail", pk=membership.pk)
-    try:
-        services.decide_membership(
+    run_form_action(
+        request,
+        form,
+        lambda data: services.decide_membership(
             actor=Actor.from_request(request),
             membership=membership,
-            approve=form.cleaned_data["approve"],
-            note=form.cleaned_data["note"],
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, pgettext("association", "The decision has been recorded."))
+            approve=data["approve"],
+            note=data["note"],
+        ),
+        invalid=pgettext("association", "Choose approve or reject."),
+        done=pgettext("association", "The decision has been recorded."),
+    )
     return redirect("association:member-detail", pk=membership.pk)
 
 
@@ -150,13 +149,13 @@ def member_decide(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def member_status(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     membership = get_managed_membership(request.user, pk)
     form = MembershipStatusForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, pgettext("association", "Choose the new status and give the reason."))
-        return redirect("association:member-detail", pk=membership.pk)
-    try:
-        services.change_membership_status(actor=Actor.from_request(request), membership=membership, **form.cleaned_data)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, pgettext("association", "The membership status has been changed."))
+    run_form_action(
+        request,
+        form,
+        lambda data: services.change_membership_status(
+            actor=Actor.from_request(request), membership=membership, **data
+        ),
+        invalid=pgettext("association", "Choose the new status and give the reason."),
+        done=pgettext("association", "The membership status has been changed."),
+    )
     return redirect("association:member-detail", pk=membership.pk)

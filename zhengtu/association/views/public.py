@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import pgettext
 
 from zhengtu.audit.services import Actor
+from zhengtu.core.pages import add_service_errors
 
 from ..forms import GuestForm, QuestionnaireForm
 from ..models import TrainingRegistration
@@ -25,7 +26,6 @@ from ..sign_in import (
     sign_in_window,
     training_for_sign_in_token,
 )
-from .common import attach_errors
 
 
 def _signed_in(request: HttpRequest, registration: TrainingRegistration) -> HttpResponse:
@@ -49,7 +49,7 @@ def sign_in(request: HttpRequest, token: str) -> HttpResponse:
                 registration = services.sign_in_as_guest(actor=actor, training=training, **form.cleaned_data)
                 return _signed_in(request, registration)
         except ValidationError as error:
-            attach_errors(form, error)
+            add_service_errors(form, error)
     context = {
         "training": training,
         "form": form,
@@ -77,7 +77,7 @@ def questionnaire(request: HttpRequest, token: str) -> HttpResponse:
                 comment=form.cleaned_data["comment"],
             )
         except ValidationError as error:
-            attach_errors(form, error)
+            add_service_errors(form, error)
         else:
             answered = True
     context = {

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_POST
 from zhengtu.accounts.http import AuthenticatedRequest
 from zhengtu.accounts.roles import Capability, can
 from zhengtu.audit.services import Actor
+from zhengtu.core.pages import run_action, run_form_action, save_form
 
 from ..forms import AttendanceForm, GuestForm, QuestionnaireForm, QuestionnaireItemForm, TrainingForm
 from ..models import QuestionnaireItem, TrainingRegistration
@@ -34,7 +34,7 @@ from ..selectors import (
 )
 from ..services import trainings as services
 from ..sign_in import qr_code_svg, sign_in_is_open, sign_in_token, sign_in_window
-from .common import attach_errors, require_capability, selected_year
+from .common import require_capability, save_for_association, selected_year
 
 
 @login_required
@@ -67,19 +67,15 @@ def training_create(request: AuthenticatedRequest) -> HttpResponse:
     require_capability(request.user, Capability.MANAGE_ASSOCIATION)
     associations = associations_managed_by(request.user)
     form = TrainingForm(request.POST or None, associations=associations)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        association = data.pop("association", None) or association_of(request.user)
-        if association is None:
-            form.add_error(None, pgettext("association", "Your account does not belong to an association."))
-        else:
-            try:
-                training = services.create_training(actor=Actor.from_request(request), association=association, **data)
-            except ValidationError as error:
-                attach_errors(form, error)
-            else:
-                messages.success(request, pgettext("association", "The training has been scheduled."))
-                return redirect("association:training-detail", pk=training.pk)
+    if saved := save_for_association(
+        request,
+        form,
+        lambda association, data: services.create_training(
+            actor=Actor.from_request(request), association=association, **data
+        ),
+    ):
+        messages.success(request, pgettext("association", "The training has been scheduled."))
+        return redirect("association:training-detail", pk=saved.result.pk)
     return render(request, "association/training_form.html", {"form": form, "training": None})
 
 
@@ -90,14 +86,13 @@ def training_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     for name in ("starts_at", "ends_at"):
         initial[name] = timezone.localtime(initial[name])
     form = TrainingForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_training(actor=Actor.from_request(request), training=training, **form.cleaned_data)
-        except ValidationError as error:
-            attach_errors(form, error)
-        else:
-            messages.success(request, pgettext("association", "The training has been updated."))
-            return redirect("association:training-detail", pk=training.pk)
+    if save_form(
+        request,
+        form,
+        lambda data: services.update_training(actor=Actor.from_request(request), training=training, **data),
+    ):
+        messages.success(request, pgettext("association", "The training has been updated."))
+        return redirect("association:training-detail", pk=training.pk)
     return render(request, "association/training_form.html", {"form": form, "training": training})
 
 
@@ -136,12 +131,11 @@ def training_cancel(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_POST
 def training_register(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     training = get_training_for_user(request.user, pk)
-    try:
-        services.register_user(actor=Actor.from_request(request), training=training, user=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, pgettext("association", "You are registered for this training."))
+    run_action(
+        request,
+        lambda: services.register_user(actor=Actor.from_request(request), training=training, user=request.user),
+        done=pgettext("association", "You are registered for this training."),
+    )
     return redirect("association:training-detail", pk=training.pk)
 
 
@@ -150,15 +144,13 @@ def training_register(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def registration_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     training = get_managed_training(request.user, pk)
     form = GuestForm(request.POST)
-    if form.is_valid():
-        try:
-            services.register_guest(actor=Actor.from_request(request), training=training, **form.cleaned_data)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, pgettext("association", "The attendee has been registered."))
-    else:
-        messages.error(request, pgettext("association", "Enter the attendee's name and a valid phone number."))
+    run_form_action(
+        request,
+        form,
+        lambda data: services.register_guest(actor=Actor.from_request(request), training=training, **data),
+        invalid=pgettext("association", "Enter the attendee's name and a valid phone number."),
+        done=pgettext("association", "The attendee has been registered."),
+    )
     return redirect("association:training-detail", pk=training.pk)
 
 
@@ -169,12 +161,12 @@ def registration_attendance(request: AuthenticatedRequest, pk: int, registration
     registration = get_object_or_404(training.registrations, pk=registration_pk)
     form = AttendanceForm(request.POST)
     form.is_valid()
-    try:
-        services.record_attendance(
+    run_action(
+        request,
+        lambda: services.record_attendance(
             actor=Actor.from_request(request), registration=registration, attended=form.cleaned_data["attended"]
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        ),
+    )
     return redirect(reverse("association:training-detail", args=[training.pk]) + "#attendance")
 
 
@@ -183,10 +175,9 @@ def registration_attendance(request: AuthenticatedRequest, pk: int, registration
 def registration_remove(request: AuthenticatedRequest, pk: int, registration_pk: int) -> HttpResponse:
     training = get_managed_training(request.user, pk)
     registration = get_object_or_404(training.registrations, pk=registration_pk)
-    try:
-        services.remove_registration(actor=Actor.from_request(request), registration=registration)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+    run_action(
+        request, lambda: services.remove_registration(actor=Actor.from_request(request), registration=registration)
+    )
     return redirect(reverse("association:training-detail", args=[training.pk]) + "#attendance")
 
 
@@ -215,21 +206,17 @@ def questionnaire_entry(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     items = services.active_questionnaire_items(training.association)
     low, high = int(rule("training_score_min")), int(rule("training_score_max"))
     form = QuestionnaireForm(request.POST or None, items=items, low=low, high=high)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.submit_questionnaire(
-                actor=Actor.from_request(request),
-                training=training,
-                scores=form.scores(),
-                comment=form.cleaned_data["comment"],
-            )
-        except ValidationError as error:
-            attach_errors(form, error)
-        else:
-            messages.success(
-                request, pgettext("association", "The questionnaire has been recorded. You can enter the next one.")
-            )
-            return redirect("association:questionnaire-entry", pk=training.pk)
+    if save_form(
+        request,
+        form,
+        lambda data: services.submit_questionnaire(
+            actor=Actor.from_request(request), training=training, scores=form.scores(), comment=data["comment"]
+        ),
+    ):
+        messages.success(
+            request, pgettext("association", "The questionnaire has been recorded. You can enter the next one.")
+        )
+        return redirect("association:questionnaire-entry", pk=training.pk)
     context = {"training": training, "form": form, "items": items, "figures": training_figures(training)}
     return render(request, "association/questionnaire_entry.html", context)
 
@@ -250,15 +237,12 @@ def questionnaire_items(request: AuthenticatedRequest) -> HttpResponse:
         if "standard" in request.POST:
             services.ensure_default_questionnaire(actor=actor, association=association)
             return redirect("association:questionnaire-items")
-        if form.is_valid():
-            try:
-                services.save_questionnaire_item(
-                    actor=actor, association=association, item=editing, **form.cleaned_data
-                )
-            except ValidationError as error:
-                attach_errors(form, error)
-            else:
-                messages.success(request, pgettext("association", "The questionnaire has been saved."))
-                return redirect("association:questionnaire-items")
+        if save_form(
+            request,
+            form,
+            lambda data: services.save_questionnaire_item(actor=actor, association=association, item=editing, **data),
+        ):
+            messages.success(request, pgettext("association", "The questionnaire has been saved."))
+            return redirect("association:questionnaire-items")
     context = {"items": items, "form": form, "editing": editing}
     return render(request, "association/questionnaire_items.html", context)

@@ -6,9 +6,10 @@ from django.conf import settings
 
 from zhengtu.accounts.models import User
 from zhengtu.demo.accounts import DEMO_ACCOUNTS, demo_totp_base32
-from zhengtu.demo.seed import seed
-from zhengtu.supervisees.models import Supervisee
-from zhengtu.supervisees.selectors import supervisees_visible_to
+from zhengtu.demo.seed import create_missing_name_readings, seed
+from zhengtu.supervisees.models import NameReading, Supervisee
+from zhengtu.supervisees.names import other_readings, pinyin_of
+from zhengtu.supervisees.selectors import SuperviseeFilters, list_supervisees, supervisees_visible_to
 
 
 @pytest.mark.django_db
@@ -35,6 +36,36 @@ def test_each_role_has_accounts_in_two_organisations_with_scoped_views():
     assert seen_a and seen_b and not (seen_a & seen_b)
     own = Supervisee.objects.get(user__username="supervisee_lufeng")
     assert list(supervisees_visible_to(own.user)) == [own]
+
+
+def _bureau_seeing(person: Supervisee) -> User:
+    bureaus = User.objects.filter(username__in=["bureau_xupu", "bureau_chenxi"])
+    return next(user for user in bureaus if supervisees_visible_to(user).filter(pk=person.pk).exists())
+
+
+def _found_by(user: User, letters: str) -> set[int]:
+    return set(list_supervisees(user, SuperviseeFilters(q=letters)).values_list("pk", flat=True))
+
+
+@pytest.mark.django_db
+def test_demo_people_are_found_by_the_initials_of_every_reading_of_their_name():
+    seed("county")
+    polyphonic = [p for p in Supervisee.objects.order_by("pk") if other_readings(p.name)]
+    assert polyphonic, "the demo seed names some people 曾…, read zēng or céng"
+
+    for person in polyphonic:
+        bureau = _bureau_seeing(person)
+        _pinyin, initials = pinyin_of(person.name)
+        assert person.pk in _found_by(bureau, initials)
+        for other_pinyin, other_initials in other_readings(person.name):
+            assert person.pk in _found_by(bureau, other_initials), (person.name, other_initials)
+            assert person.pk in _found_by(bureau, other_pinyin), (person.name, other_pinyin)
+
+    written = sorted(NameReading.objects.values_list("supervisee_id", "pinyin", "initials"))
+    assert create_missing_name_readings() == 0
+    NameReading.objects.all().delete()  # a demo database seeded before readings were written
+    assert create_missing_name_readings() == len(written)
+    assert sorted(NameReading.objects.values_list("supervisee_id", "pinyin", "initials")) == written
 
 
 def test_readme_lists_every_demo_account_with_its_secret():

@@ -134,3 +134,46 @@ def test_only_administrators_replace_templates_and_only_superusers_everywhere(wo
         for_everyone=True,
     )
     assert template.organisation is None
+
+
+def _docx(*paragraphs: str) -> SimpleUploadedFile:
+    document = Document()
+    for text in paragraphs:
+        document.add_paragraph(text)
+    out = io.BytesIO()
+    document.save(out)
+    return SimpleUploadedFile("证明书.docx", out.getvalue(), content_type="application/octet-stream")
+
+
+def test_a_word_template_cannot_reach_into_python(world) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(ValidationError) as error:
+        upload_template(
+            actor=_actor(world.bureau_a),
+            code=CODE,
+            template_format="docx",
+            name="",
+            upload=_docx("{{ name.__class__.__mro__ }}"),
+            for_everyone=False,
+        )
+    assert "file" in error.value.message_dict
+    assert not DocumentTemplate.objects.exists()
+
+
+def test_a_replaced_word_template_applies_to_the_next_document(world) -> None:  # type: ignore[no-untyped-def]
+    def words(document) -> str:  # type: ignore[no-untyped-def]
+        return "\n".join(p.text for p in Document(io.BytesIO(document.docx.read())).paragraphs)
+
+    first = issue_document(actor=_actor(world.officer_a), code=CODE, organisation=world.office_a, context={})
+    assert "溆浦县专用证明书" not in words(first)
+    upload_template(
+        actor=_actor(world.bureau_a),
+        code=CODE,
+        template_format="docx",
+        name="",
+        upload=_docx("溆浦县专用证明书", "{{ name }}"),
+        for_everyone=False,
+    )
+    second = issue_document(
+        actor=_actor(world.officer_a), code=CODE, organisation=world.office_a, context={"name": "张三"}
+    )
+    assert "溆浦县专用证明书\n张三" in words(second)

@@ -2,7 +2,7 @@
 
 Run after changing the layout, and commit the generated .docx files:
 
-    /tmp/venv/bin/python zhengtu/inspections/document_templates/build.py
+    .venv/bin/python zhengtu/inspections/document_templates/build.py
 
 Administrators replace a template by uploading their own .docx under the same code
 ("inspections.project_report", "inspections.round_summary") in the documents app; the variables they may use
@@ -18,6 +18,8 @@ from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Pt
+
+from zhengtu.documents.docx_templates import slim
 
 HERE = Path(__file__).resolve().parent
 
@@ -107,6 +109,7 @@ def build_round_summary() -> None:
     date = document.add_paragraph("{{ date }}")
     date.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     document.save(HERE / "round_summary.docx")
+    slim(HERE / "round_summary.docx")
 
 
 def build_project_report() -> None:
@@ -185,6 +188,7 @@ def build_project_report() -> None:
     date = document.add_paragraph("{{ date }}")
     date.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     document.save(HERE / "project_report.docx")
+    slim(HERE / "project_report.docx")
 
 
 if __name__ == "__main__":

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,9 +12,9 @@ from django.views.decorators.http import require_POST
 
 from zhengtu.accounts.http import AuthenticatedRequest
 from zhengtu.accounts.roles import Capability
-from zhengtu.association.selectors import association_of
-from zhengtu.association.views.common import attach_errors, require_capability
+from zhengtu.association.views.common import require_capability, save_for_association
 from zhengtu.audit.services import Actor
+from zhengtu.core.pages import run_form_action, save_form
 
 from ..forms import AbsenceForm, ConflictForm, ExpertForm
 from ..models import Specialty
@@ -54,20 +53,15 @@ def expert_list(request: AuthenticatedRequest) -> HttpResponse:
 def expert_create(request: AuthenticatedRequest) -> HttpResponse:
     require_capability(request.user, Capability.MANAGE_ASSOCIATION)
     form = _expert_form(request)
-    if request.method == "POST" and form.is_valid():
-        association = association_of(request.user)
-        if association is None:
-            form.add_error(None, pgettext("inspections", "Your account does not belong to an association."))
-        else:
-            try:
-                expert = services.create_expert(
-                    actor=Actor.from_request(request), association=association, **form.cleaned_data
-                )
-            except ValidationError as error:
-                attach_errors(form, error)
-            else:
-                messages.success(request, pgettext("inspections", "The expert has been added to the pool."))
-                return redirect("inspections:expert-detail", pk=expert.pk)
+    if saved := save_for_association(
+        request,
+        form,
+        lambda association, data: services.create_expert(
+            actor=Actor.from_request(request), association=association, **data
+        ),
+    ):
+        messages.success(request, pgettext("inspections", "The expert has been added to the pool."))
+        return redirect("inspections:expert-detail", pk=saved.result.pk)
     return render(request, "inspections/expert_form.html", {"form": form, "expert": None})
 
 
@@ -76,14 +70,11 @@ def expert_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     expert = get_managed_expert(request.user, pk)
     initial = {name: getattr(expert, name) for name in services.EXPERT_FIELDS}
     form = _expert_form(request, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_expert(actor=Actor.from_request(request), expert=expert, **form.cleaned_data)
-        except ValidationError as error:
-            attach_errors(form, error)
-        else:
-            messages.success(request, pgettext("inspections", "The expert has been updated."))
-            return redirect("inspections:expert-detail", pk=expert.pk)
+    if save_form(
+        request, form, lambda data: services.update_expert(actor=Actor.from_request(request), expert=expert, **data)
+    ):
+        messages.success(request, pgettext("inspections", "The expert has been updated."))
+        return redirect("inspections:expert-detail", pk=expert.pk)
     context = {
         "expert": expert,
         "form": form,
@@ -101,15 +92,13 @@ def expert_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def conflict_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     expert = get_managed_expert(request.user, pk)
     form = ConflictForm(request.POST, organisations=organisations_in_area(request.user))
-    if form.is_valid():
-        try:
-            services.declare_conflict(actor=Actor.from_request(request), expert=expert, **form.cleaned_data)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, pgettext("inspections", "The conflict of interest has been recorded."))
-    else:
-        messages.error(request, pgettext("inspections", "Choose the organisation."))
+    run_form_action(
+        request,
+        form,
+        lambda data: services.declare_conflict(actor=Actor.from_request(request), expert=expert, **data),
+        invalid=pgettext("inspections", "Choose the organisation."),
+        done=pgettext("inspections", "The conflict of interest has been recorded."),
+    )
     return redirect("inspections:expert-detail", pk=expert.pk)
 
 
@@ -128,13 +117,11 @@ def conflict_remove(request: AuthenticatedRequest, pk: int, conflict_pk: int) ->
 def absence_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     expert = get_managed_expert(request.user, pk)
     form = AbsenceForm(request.POST)
-    if form.is_valid():
-        try:
-            services.record_absence(actor=Actor.from_request(request), expert=expert, **form.cleaned_data)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, pgettext("inspections", "The absence has been recorded."))
-    else:
-        messages.error(request, pgettext("inspections", "Enter the first and last day of the absence."))
+    run_form_action(
+        request,
+        form,
+        lambda data: services.record_absence(actor=Actor.from_request(request), expert=expert, **data),
+        invalid=pgettext("inspections", "Enter the first and last day of the absence."),
+        done=pgettext("inspections", "The absence has been recorded."),
+    )
     return redirect("inspections:expert-detail", pk=expert.pk)

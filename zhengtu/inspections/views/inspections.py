@@ -15,9 +15,9 @@ from django.views.decorators.http import require_POST
 
 from zhengtu.accounts.http import AuthenticatedRequest
 from zhengtu.accounts.models import User
-from zhengtu.association.views.common import attach_errors
 from zhengtu.audit.models import Action
 from zhengtu.audit.services import Actor, record_event
+from zhengtu.core.pages import add_service_errors, run_form_action, save_form
 
 from ..forms import (
     ActivityForm,
@@ -169,7 +169,7 @@ def inspection_score(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 submit=submit,
             )
         except ValidationError as error:
-            attach_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -252,17 +252,13 @@ def activity_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     inspection = get_inspection_for_user(request.user, pk)
     _require_panel_or_manager(access_to(request.user, inspection))
     form = ActivityForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            finding_services.record_activity(
-                actor=Actor.from_request(request), inspection=inspection, **form.cleaned_data
-            )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, pgettext("inspections", "The activity has been recorded."))
-    else:
-        messages.error(request, pgettext("inspections", "Enter the kind, the date and the notes of the activity."))
+    run_form_action(
+        request,
+        form,
+        lambda data: finding_services.record_activity(actor=Actor.from_request(request), inspection=inspection, **data),
+        invalid=pgettext("inspections", "Enter the kind, the date and the notes of the activity."),
+        done=pgettext("inspections", "The activity has been recorded."),
+    )
     return redirect(reverse("inspections:inspection-detail", args=[inspection.pk]) + "#activities")
 
 
@@ -272,15 +268,13 @@ def finding_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     inspection = get_inspection_for_user(request.user, pk)
     _require_panel_or_manager(access_to(request.user, inspection))
     form = FindingForm(request.POST, sections=inspection.round.rubric.sections.all())
-    if form.is_valid():
-        try:
-            finding_services.add_finding(actor=Actor.from_request(request), inspection=inspection, **form.cleaned_data)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, pgettext("inspections", "The finding has been recorded."))
-    else:
-        messages.error(request, pgettext("inspections", "Write the finding."))
+    run_form_action(
+        request,
+        form,
+        lambda data: finding_services.add_finding(actor=Actor.from_request(request), inspection=inspection, **data),
+        invalid=pgettext("inspections", "Write the finding."),
+        done=pgettext("inspections", "The finding has been recorded."),
+    )
     return redirect(reverse("inspections:inspection-detail", args=[inspection.pk]) + "#findings")
 
 
@@ -289,17 +283,15 @@ def finding_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def rectification_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     inspection = get_managed_inspection(request.user, pk)
     form = RectificationForm(request.POST, findings=inspection.findings.all(), owners=_agency_staff(inspection))
-    if form.is_valid():
-        try:
-            finding_services.create_rectification(
-                actor=Actor.from_request(request), inspection=inspection, **form.cleaned_data
-            )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, pgettext("inspections", "The rectification item has been created."))
-    else:
-        messages.error(request, pgettext("inspections", "Describe what must be put right and check the due date."))
+    run_form_action(
+        request,
+        form,
+        lambda data: finding_services.create_rectification(
+            actor=Actor.from_request(request), inspection=inspection, **data
+        ),
+        invalid=pgettext("inspections", "Describe what must be put right and check the due date."),
+        done=pgettext("inspections", "The rectification item has been created."),
+    )
     return redirect(reverse("inspections:inspection-detail", args=[inspection.pk]) + "#rectification")
 
 
@@ -311,19 +303,15 @@ def rectification_close(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if not (access.agency or access.manages):
         raise PermissionDenied
     form = CloseRectificationForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and item.status == RectificationStatus.OPEN and form.is_valid():
-        try:
-            finding_services.close_rectification(
-                actor=Actor.from_request(request),
-                item=item,
-                closing_note=form.cleaned_data["closing_note"],
-                files=form.cleaned_data["attachments"],
-            )
-        except ValidationError as error:
-            attach_errors(form, error)
-        else:
-            messages.success(request, pgettext("inspections", "The rectification item is closed."))
-            return redirect(reverse("inspections:inspection-detail", args=[item.inspection_id]) + "#rectification")
+    if item.status == RectificationStatus.OPEN and save_form(
+        request,
+        form,
+        lambda data: finding_services.close_rectification(
+            actor=Actor.from_request(request), item=item, closing_note=data["closing_note"], files=data["attachments"]
+        ),
+    ):
+        messages.success(request, pgettext("inspections", "The rectification item is closed."))
+        return redirect(reverse("inspections:inspection-detail", args=[item.inspection_id]) + "#rectification")
     context = {"item": item, "form": form, "evidence": item.evidence.all()}
     return render(request, "inspections/rectification_close.html", context)
 
@@ -335,15 +323,13 @@ def rectification_reopen(request: AuthenticatedRequest, pk: int) -> HttpResponse
     if not access_to(request.user, item.inspection).manages:
         raise Http404
     form = ReopenRectificationForm(request.POST)
-    if form.is_valid():
-        try:
-            finding_services.reopen_rectification(actor=Actor.from_request(request), item=item, **form.cleaned_data)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, pgettext("inspections", "The rectification item has been reopened."))
-    else:
-        messages.error(request, pgettext("inspections", "Give the reason and the new due date."))
+    run_form_action(
+        request,
+        form,
+        lambda data: finding_services.reopen_rectification(actor=Actor.from_request(request), item=item, **data),
+        invalid=pgettext("inspections", "Give the reason and the new due date."),
+        done=pgettext("inspections", "The rectification item has been reopened."),
+    )
     return redirect(reverse("inspections:inspection-detail", args=[item.inspection_id]) + "#rectification")
 
 

@@ -14,10 +14,10 @@ from django.views.decorators.http import require_POST
 
 from zhengtu.accounts.http import AuthenticatedRequest
 from zhengtu.accounts.roles import Capability, can
-from zhengtu.association.selectors import association_of
-from zhengtu.association.views.common import attach_errors, require_capability
+from zhengtu.association.views.common import require_capability, save_for_association
 from zhengtu.audit.models import Action
 from zhengtu.audit.services import Actor, record_event
+from zhengtu.core.pages import run_form_action, save_form
 
 from ..eligibility import eligibility_for
 from ..forms import AddProjectsForm, DrawForm, ManualMemberForm, PanelForm, RoundForm, RoundTextsForm
@@ -55,22 +55,17 @@ def round_create(request: AuthenticatedRequest) -> HttpResponse:
     require_capability(request.user, Capability.MANAGE_ASSOCIATION)
     rubrics = rubrics_managed_by(request.user)
     form = RoundForm(request.POST or None, rubrics=rubrics)
-    if request.method == "POST" and form.is_valid():
-        association = association_of(request.user)
-        if association is None:
-            form.add_error(None, pgettext("inspections", "Your account does not belong to an association."))
-        else:
-            try:
-                inspection_round = services.create_round(
-                    actor=Actor.from_request(request), association=association, **form.cleaned_data
-                )
-            except ValidationError as error:
-                attach_errors(form, error)
-            else:
-                messages.success(
-                    request, pgettext("inspections", "The round has been created. Now add the projects and the panels.")
-                )
-                return redirect("inspections:round-detail", pk=inspection_round.pk)
+    if saved := save_for_association(
+        request,
+        form,
+        lambda association, data: services.create_round(
+            actor=Actor.from_request(request), association=association, **data
+        ),
+    ):
+        messages.success(
+            request, pgettext("inspections", "The round has been created. Now add the projects and the panels.")
+        )
+        return redirect("inspections:round-detail", pk=saved.result.pk)
     return render(request, "inspections/round_form.html", {"form": form, "has_rubrics": rubrics.exists()})
 
 
@@ -125,16 +120,15 @@ def round_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     inspection_round = get_managed_round(request.user, pk)
     initial = {name: getattr(inspection_round, name) for name in services.ROUND_FIELDS}
     form = RoundTextsForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_round(
-                actor=Actor.from_request(request), inspection_round=inspection_round, **form.cleaned_data
-            )
-        except ValidationError as error:
-            attach_errors(form, error)
-        else:
-            messages.success(request, pgettext("inspections", "The round has been updated."))
-            return redirect("inspections:round-detail", pk=inspection_round.pk)
+    if save_form(
+        request,
+        form,
+        lambda data: services.update_round(
+            actor=Actor.from_request(request), inspection_round=inspection_round, **data
+        ),
+    ):
+        messages.success(request, pgettext("inspections", "The round has been updated."))
+        return redirect("inspections:round-detail", pk=inspection_round.pk)
     return render(request, "inspections/round_edit.html", {"form": form, "round": inspection_round})
 
 
@@ -194,15 +188,14 @@ def round_report(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def panel_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     inspection_round = get_managed_round(request.user, pk)
     form = PanelForm(request.POST)
-    if form.is_valid():
-        try:
-            services.create_panel(
-                actor=Actor.from_request(request), inspection_round=inspection_round, name=form.cleaned_data["name"]
-            )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-    else:
-        messages.error(request, pgettext("inspections", "Give the panel a name."))
+    run_form_action(
+        request,
+        form,
+        lambda data: services.create_panel(
+            actor=Actor.from_request(request), inspection_round=inspection_round, name=data["name"]
+        ),
+        invalid=pgettext("inspections", "Give the panel a name."),
+    )
     return redirect(reverse("inspections:round-detail", args=[inspection_round.pk]) + "#panels")
 
 
@@ -239,15 +232,13 @@ def panel_member_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     panel = get_managed_panel(request.user, pk)
     experts = Expert.objects.filter(association=panel.round.association)
     form = ManualMemberForm(request.POST, experts=experts, prefix=f"panel{panel.pk}")
-    if form.is_valid():
-        try:
-            services.add_panel_member(actor=Actor.from_request(request), panel=panel, **form.cleaned_data)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, pgettext("inspections", "The expert has been added to the panel."))
-    else:
-        messages.error(request, pgettext("inspections", "Choose the expert and record why."))
+    run_form_action(
+        request,
+        form,
+        lambda data: services.add_panel_member(actor=Actor.from_request(request), panel=panel, **data),
+        invalid=pgettext("inspections", "Choose the expert and record why."),
+        done=pgettext("inspections", "The expert has been added to the panel."),
+    )
     return redirect(reverse("inspections:round-detail", args=[panel.round_id]) + f"#panel-{panel.pk}")
 
 

@@ -13,8 +13,9 @@ from django.views.decorators.http import require_POST
 from zhengtu.accounts.http import AuthenticatedRequest
 from zhengtu.accounts.roles import Capability
 from zhengtu.association.selectors import association_of
-from zhengtu.association.views.common import attach_errors, require_capability
+from zhengtu.association.views.common import require_capability
 from zhengtu.audit.services import Actor
+from zhengtu.core.pages import add_service_errors
 
 from ..forms import IndicatorForm, SectionForm
 from ..models import RubricIndicator
@@ -59,7 +60,7 @@ def rubric_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 messages.success(request, pgettext("inspections", "The rubric has been copied."))
                 return redirect("inspections:rubric-detail", pk=copy.pk)
         except ValidationError as error:
-            attach_errors(indicator_form if "add_indicator" in request.POST else section_form, error)
+            add_service_errors(indicator_form if "add_indicator" in request.POST else section_form, error)
     context = {
         "rubric": rubric,
         "sections": [(s, section_weights[s.pk]) for s in sections],

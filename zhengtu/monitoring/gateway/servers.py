@@ -1,8 +1,13 @@
-"""The device gateway: asyncio TCP listeners (JT/T 808, GT06, watch) and the OsmAnd HTTP listener.
+"""The device gateway: asyncio listeners for JT/T 808, GT06, the watch protocol and OsmAnd HTTP.
 
-Each connection reads, frames, decodes, hands the reports to the ingestor, waits until they
-are stored, and only then writes the replies. A bad frame is logged with its raw bytes and
-dropped; the connection and the rest of its data carry on.
+Each connection is an `asyncio.Protocol`: received bytes are framed into the connection's own
+buffer and decoded at once, in the event loop's read callback (no stream reader, task or timer
+per connection or per read). What every connection decoded during one turn of the event loop
+goes to the ingestor as ONE submission; when the ingestor says it is stored, each connection
+writes its replies. A connection has at most one submission in flight, so its replies keep the
+order of its frames; frames that arrive meanwhile wait in the connection and go with the next
+turn. Nothing is acknowledged to a device before it is stored. A bad frame is logged with its
+raw bytes and dropped; the connection and the rest of its data carry on.
 """
 
 from __future__ import annotations
@@ -13,18 +18,26 @@ import datetime as dt
 import logging
 import time
 from dataclasses import dataclass, field
+from typing import cast
 
 from ..ingest import Ingestor
-from ..processing import Report
-from ..protocols import osmand
+from ..processing import Outcome, Report
 from ..protocols.base import FrameError
 from ..rules import rule
-from .sessions import SESSIONS, DecodedFrame, log_bad_frame
+from .http import HttpRequestReader
+from .sessions import SESSIONS, DecodedFrame, Session, log_bad_frame
 
 logger = logging.getLogger("zhengtu.monitoring.gateway")
 
-MAX_HTTP_HEAD = 8192
-MAX_HTTP_BODY = 65536
+# Frames a connection may hold while its previous submission is being stored; past this it
+# stops reading (TCP flow control then slows the device down) until the submission is done.
+# Kept modest so that the event loop cannot run far ahead of the writer: decoding thousands of
+# frames the writer cannot store yet would only take the interpreter lock away from it.
+BACKLOG_FRAMES = 32
+SWEEP_SECONDS_MAX = 30.0
+SUBMISSION_REPORTS = 200
+
+Pending = list[tuple[DecodedFrame, list[Report]]]
 
 
 @dataclass
@@ -34,6 +47,7 @@ class GatewayCounters:
     frames: int = 0
     bad_frames: int = 0
     reports: int = 0
+    submissions: int = 0
     by_protocol: dict[str, int] = field(default_factory=dict)
 
 
@@ -44,18 +58,25 @@ class Gateway:
         self.ports = dict(ports if ports is not None else rule("PORTS"))
         self.bound: dict[str, int] = {}
         self.counters = GatewayCounters()
+        self.max_frame_bytes = int(rule("MAX_FRAME_BYTES"))
+        self.idle_seconds = float(rule("IDLE_SECONDS"))
+        self.connections: set[Connection] = set()
         self._servers: list[asyncio.Server] = []
-        self._connections: dict[asyncio.Task[None], asyncio.StreamWriter] = {}
-        self._max_bytes = int(rule("MAX_FRAME_BYTES"))
-        self._idle = float(rule("IDLE_SECONDS"))
+        self._pending: list[tuple[Connection, Pending]] = []
+        self._flush_scheduled = False
+        self._stores: set[asyncio.Task[None]] = set()
+        self._sweeper: asyncio.TimerHandle | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
 
     async def start(self) -> None:
+        loop = self._loop = asyncio.get_running_loop()
         for protocol, port in self.ports.items():
             if protocol == "osmand":
-                server = await asyncio.start_server(self._serve_http, self.host, port, backlog=4096)
+                server = await loop.create_server(lambda: HttpConnection(self), self.host, port, backlog=4096)
             else:
-                server = await asyncio.start_server(
-                    lambda r, w, p=protocol: self._serve_tcp(p, r, w),  # type: ignore[misc]
+                session_class = SESSIONS[protocol]
+                server = await loop.create_server(
+                    lambda s=session_class: DeviceConnection(self, s),  # type: ignore[misc]
                     self.host,
                     port,
                     backlog=4096,
@@ -63,181 +84,249 @@ class Gateway:
             self._servers.append(server)
             self.bound[protocol] = server.sockets[0].getsockname()[1]
             logger.info("Monitoring gateway: %s listening on %s:%s", protocol, self.host, self.bound[protocol])
+        self._sweeper = loop.call_later(self._sweep_interval(), self._sweep)
 
     async def stop(self) -> None:
-        """Stop listening, close every device connection and let its handler finish."""
+        """Stop listening, let submissions in flight finish, and close every device connection."""
         for server in self._servers:
             server.close()
-        for writer in list(self._connections.values()):
-            writer.close()
-        if self._connections:
-            await asyncio.wait(list(self._connections), timeout=5)
+        if self._sweeper is not None:
+            self._sweeper.cancel()
+        if self._pending:
+            self._flush()
+        if self._stores:
+            await asyncio.wait(list(self._stores), timeout=5)
+        for connection in list(self.connections):
+            connection.close()
         for server in self._servers:
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(server.wait_closed(), 5)
         self._servers.clear()
 
-    def _track(self, writer: asyncio.StreamWriter) -> asyncio.Task[None] | None:
-        task = asyncio.current_task()
-        if task is not None:
-            self._connections[task] = writer  # type: ignore[index]
-        return task  # type: ignore[return-value]
+    # -- one submission per turn of the event loop ------------------------------------------
 
-    # -- TCP protocols -------------------------------------------------------------------------
+    def submit(self, connection: Connection, pending: Pending) -> None:
+        self._pending.append((connection, pending))
+        if not self._flush_scheduled:
+            self._flush_scheduled = True
+            assert self._loop is not None
+            self._loop.call_soon(self._flush)
 
-    async def _serve_tcp(self, protocol: str, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        peer = _peer(writer)
-        session = SESSIONS[protocol](peer, self._max_bytes)
-        task = self._track(writer)
-        self.counters.connections += 1
-        self.counters.open_connections += 1
+    def _flush(self) -> None:
+        """Everything decoded in this turn, cut into submissions of about SUBMISSION_REPORTS reports
+        (the writer joins submissions into its batches; one huge submission would hold every
+        connection in it until the whole of it is stored)."""
+        self._flush_scheduled = False
+        batch, self._pending = self._pending, []
+        chunk: list[tuple[Connection, Pending]] = []
+        reports: list[Report] = []
+        for connection, pending in batch:
+            frame_reports = [report for _frame, frame_reports in pending for report in frame_reports]
+            if not frame_reports:  # nothing to store (e.g. a terminal's acknowledgement)
+                connection.stored(pending, [])
+                continue
+            chunk.append((connection, pending))
+            reports.extend(frame_reports)
+            if len(reports) >= SUBMISSION_REPORTS:
+                self._start_store(chunk, reports)
+                chunk, reports = [], []
+        if chunk:
+            self._start_store(chunk, reports)
+
+    def _start_store(self, chunk: list[tuple[Connection, Pending]], reports: list[Report]) -> None:
+        self.counters.submissions += 1
+        self.counters.reports += len(reports)
+        assert self._loop is not None
+        task = self._loop.create_task(self._store(chunk, reports))
+        self._stores.add(task)
+        task.add_done_callback(self._stores.discard)
+
+    async def _store(self, batch: list[tuple[Connection, Pending]], reports: list[Report]) -> None:
         try:
-            while True:
-                try:
-                    async with asyncio.timeout(self._idle):
-                        data = await reader.read(65536)
-                except (TimeoutError, ConnectionError):
-                    break
-                if not data:
-                    break
-                received_at = dt.datetime.now(tz=dt.UTC)
-                received_monotonic = time.monotonic()
-                decoded_frames: list[DecodedFrame] = []
-                for item in session.frames(data):
-                    if isinstance(item, FrameError):
-                        self.counters.bad_frames += 1
-                        log_bad_frame(protocol, peer, item)
-                        continue
-                    try:
-                        decoded_frames.append(session.decode(item))
-                    except FrameError as error:
-                        self.counters.bad_frames += 1
-                        log_bad_frame(protocol, peer, error)
-                    except Exception:  # a decoder bug must not take the connection down
-                        self.counters.bad_frames += 1
-                        logger.exception("Decoder failure on %s frame from %s; raw=%s", protocol, peer, item.hex())
-                if not decoded_frames:
-                    continue
-                self.counters.frames += len(decoded_frames)
-                reports = [
-                    report
-                    for frame in decoded_frames
-                    for report in session.reports(frame.messages, received_at, received_monotonic)
-                ]
-                outcomes = await self.ingestor.submit(reports) if reports else []
-                self.counters.reports += len(reports)
-                replies = []
-                index = 0
-                for frame in decoded_frames:
-                    count = len(frame.messages)
-                    answer = frame.reply(outcomes[index : index + count])
-                    index += count
-                    if answer:
-                        replies.append(answer)
-                if replies:
-                    writer.write(b"".join(replies))
-                    await writer.drain()
-        except (ConnectionError, asyncio.CancelledError):
-            pass
+            outcomes = await self.ingestor.submit(reports)
         except Exception:
-            logger.exception("%s connection from %s failed", protocol, peer)
-        finally:
-            self._connections.pop(task, None)  # type: ignore[arg-type]
-            self.counters.open_connections -= 1
-            writer.close()
-            with contextlib.suppress(Exception):
-                await writer.wait_closed()
+            # Nothing was stored, so nothing is acknowledged: close and let the devices send again.
+            logger.exception("Storing %d reports failed; closing their %d connections", len(reports), len(batch))
+            for connection, _pending in batch:
+                connection.close()
+            return
+        index = 0
+        for connection, pending in batch:
+            count = sum(len(frame_reports) for _frame, frame_reports in pending)
+            connection.stored(pending, outcomes[index : index + count])
+            index += count
 
-    # -- OsmAnd over HTTP ----------------------------------------------------------------------
+    # -- idle connections ----------------------------------------------------------------------
 
-    async def _serve_http(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        peer = _peer(writer)
-        task = self._track(writer)
-        self.counters.connections += 1
-        self.counters.open_connections += 1
-        try:
-            while True:
-                try:
-                    async with asyncio.timeout(self._idle):
-                        head = await reader.readuntil(b"\r\n\r\n")
-                except (asyncio.IncompleteReadError, TimeoutError, ConnectionError):
-                    break
-                except asyncio.LimitOverrunError:
-                    await _respond(writer, 431, close=True)
-                    break
-                if len(head) > MAX_HTTP_HEAD:
-                    await _respond(writer, 431, close=True)
-                    break
-                try:
-                    method, target, headers = _parse_head(head)
-                    length = int(headers.get("content-length", "0") or 0)
-                except ValueError:
-                    log_bad_frame("osmand", peer, FrameError("malformed HTTP request", head))
-                    await _respond(writer, 400, close=True)
-                    break
-                if length > MAX_HTTP_BODY or length < 0:
-                    log_bad_frame("osmand", peer, FrameError("oversized body", head))
-                    await _respond(writer, 413, close=True)
-                    break
-                body = await reader.readexactly(length) if length else b""
-                keep_alive = headers.get("connection", "").lower() != "close"
-                status = await self._handle_osmand(peer, method, target, headers, body)
-                await _respond(writer, status, close=not keep_alive)
-                if not keep_alive:
-                    break
-        except (asyncio.IncompleteReadError, ConnectionError, asyncio.CancelledError):
-            pass
-        except Exception:
-            logger.exception("OsmAnd connection from %s failed", peer)
-        finally:
-            self._connections.pop(task, None)  # type: ignore[arg-type]
-            self.counters.open_connections -= 1
-            writer.close()
-            with contextlib.suppress(Exception):
-                await writer.wait_closed()
+    def _sweep_interval(self) -> float:
+        return max(0.05, min(SWEEP_SECONDS_MAX, self.idle_seconds / 4))
 
-    async def _handle_osmand(self, peer: str, method: str, target: str, headers: dict[str, str], body: bytes) -> int:
-        if method not in ("GET", "POST"):
-            return 405
+    def _sweep(self) -> None:
+        assert self._loop is not None
+        limit = time.monotonic() - self.idle_seconds
+        for connection in [c for c in self.connections if c.last_activity < limit and not c.in_flight]:
+            connection.close()
+        self._sweeper = self._loop.call_later(self._sweep_interval(), self._sweep)
+
+
+class Connection(asyncio.Protocol):
+    """What every device connection shares: submissions in order, replies after storage, flow control."""
+
+    protocol = ""
+
+    def __init__(self, gateway: Gateway) -> None:
+        self.gateway = gateway
+        self.transport: asyncio.Transport | None = None
+        self.peer = ""
+        self.in_flight = False
+        self.backlog: Pending = []
+        self.last_activity = 0.0
+        self._paused_for_backlog = False
+        self._paused_for_writes = False
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = cast(asyncio.Transport, transport)  # uvloop's transports do not derive from it
+        self.peer = _peer(transport)
+        self.last_activity = time.monotonic()
+        self.gateway.connections.add(self)
+        self.gateway.counters.connections += 1
+        self.gateway.counters.open_connections += 1
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if self in self.gateway.connections:
+            self.gateway.connections.discard(self)
+            self.gateway.counters.open_connections -= 1
+        self.backlog = []
+
+    def close(self) -> None:
+        if self.transport is not None and not self.transport.is_closing():
+            self.transport.close()
+
+    def accept(self, pending: Pending) -> None:
+        """Decoded frames with their reports: submit now, or after the submission in flight."""
+        if self.in_flight:
+            self.backlog.extend(pending)
+            if len(self.backlog) >= BACKLOG_FRAMES and not self._paused_for_backlog:
+                self._paused_for_backlog = True
+                self._update_reading()
+            return
+        self.in_flight = True
+        self.gateway.submit(self, pending)
+
+    def stored(self, pending: Pending, outcomes: list[Outcome]) -> None:
+        """The submission is stored: answer each frame, then submit what waited meanwhile."""
+        self.in_flight = False
+        transport = self.transport
+        if transport is None or transport.is_closing():
+            return
+        replies = []
+        close = False
+        index = 0
+        for frame, frame_reports in pending:
+            count = len(frame_reports)
+            answer = frame.reply(outcomes[index : index + count])
+            index += count
+            if answer:
+                replies.append(answer)
+            if frame.close:
+                close = True
+                break
+        if replies:
+            transport.write(b"".join(replies) if len(replies) > 1 else replies[0])
+        if close:
+            transport.close()
+            return
+        if self.backlog:
+            backlog, self.backlog = self.backlog, []
+            self.in_flight = True
+            self.gateway.submit(self, backlog)
+            if self._paused_for_backlog:
+                self._paused_for_backlog = False
+                self._update_reading()
+
+    # A device that does not read its replies must not make the gateway buffer without end.
+    def pause_writing(self) -> None:
+        self._paused_for_writes = True
+        self._update_reading()
+
+    def resume_writing(self) -> None:
+        self._paused_for_writes = False
+        self._update_reading()
+
+    def _update_reading(self) -> None:
+        transport = self.transport
+        if transport is None or transport.is_closing():
+            return
+        if self._paused_for_backlog or self._paused_for_writes:
+            if transport.is_reading():
+                transport.pause_reading()
+        elif not transport.is_reading():
+            transport.resume_reading()
+
+    def bad_frame(self, error: FrameError) -> None:
+        self.gateway.counters.bad_frames += 1
+        log_bad_frame(self.protocol, self.peer, error)
+
+
+class DeviceConnection(Connection):
+    """JT/T 808, GT06 or the watch protocol over TCP."""
+
+    def __init__(self, gateway: Gateway, session_class: type[Session]) -> None:
+        super().__init__(gateway)
+        self.session_class = session_class
+        self.protocol = session_class.protocol
+        self.session: Session | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        super().connection_made(transport)
+        self.session = self.session_class(self.peer, self.gateway.max_frame_bytes)
+
+    def data_received(self, data: bytes) -> None:
+        self.last_activity = now_monotonic = time.monotonic()
+        session = self.session
+        assert session is not None
+        items = session.frames(data)
+        if not items:
+            return
         received_at = dt.datetime.now(tz=dt.UTC)
-        try:
-            message = osmand.decode(target, headers, body, now=received_at)
-        except FrameError as error:
-            self.counters.bad_frames += 1
-            error.raw = error.raw or (target.encode("utf-8", "replace") + b" " + body)
-            log_bad_frame("osmand", peer, error)
-            return 400
-        self.counters.frames += 1
-        outcomes = await self.ingestor.submit([Report("osmand", message, received_at, time.monotonic(), peer)])
-        self.counters.reports += 1
-        return 200 if outcomes and outcomes[0].known else 400
+        pending: Pending = []
+        for item in items:
+            if type(item) is not bytes:
+                assert isinstance(item, FrameError)
+                self.bad_frame(item)
+                continue
+            try:
+                frame = session.decode(item)
+            except FrameError as error:
+                self.bad_frame(error)
+                continue
+            except Exception:  # a decoder bug must not take the connection down
+                self.gateway.counters.bad_frames += 1
+                logger.exception("Decoder failure on %s frame from %s; raw=%s", self.protocol, self.peer, item.hex())
+                continue
+            pending.append((frame, session.reports(frame.messages, received_at, now_monotonic)))
+        if pending:
+            self.gateway.counters.frames += len(pending)
+            self.accept(pending)
 
 
-def _peer(writer: asyncio.StreamWriter) -> str:
-    address = writer.get_extra_info("peername")
+class HttpConnection(Connection):
+    """OsmAnd over HTTP/1.1 (keep-alive and pipelined requests answered in order)."""
+
+    protocol = "osmand"
+
+    def __init__(self, gateway: Gateway) -> None:
+        super().__init__(gateway)
+        self.reader = HttpRequestReader()
+
+    def data_received(self, data: bytes) -> None:
+        self.last_activity = time.monotonic()
+        pending = self.reader.feed(data, self)
+        if pending:
+            self.gateway.counters.frames += sum(1 for _frame, reports in pending if reports)
+            self.accept(pending)
+
+
+def _peer(transport: asyncio.BaseTransport) -> str:
+    address = transport.get_extra_info("peername")
     return f"{address[0]}:{address[1]}" if isinstance(address, tuple) else str(address)
-
-
-def _parse_head(head: bytes) -> tuple[str, str, dict[str, str]]:
-    lines = head.decode("latin-1").split("\r\n")
-    method, target, version = lines[0].split(" ", 2)
-    if not version.startswith("HTTP/"):
-        raise ValueError(version)
-    headers = {}
-    for line in lines[1:]:
-        if not line:
-            continue
-        name, _, value = line.partition(":")
-        headers[name.strip().lower()] = value.strip()
-    return method.upper(), target, headers
-
-
-REASONS = {200: "OK", 400: "Bad Request", 405: "Method Not Allowed", 413: "Payload Too Large", 431: "Too Large"}
-
-
-async def _respond(writer: asyncio.StreamWriter, status: int, *, close: bool) -> None:
-    connection_header = "close" if close else "keep-alive"
-    writer.write(
-        f"HTTP/1.1 {status} {REASONS.get(status, '')}\r\nContent-Length: 0\r\nConnection: {connection_header}\r\n\r\n".encode()
-    )
-    await writer.drain()

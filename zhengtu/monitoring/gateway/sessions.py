@@ -21,10 +21,11 @@ logger = logging.getLogger("zhengtu.monitoring.gateway")
 ReplyBuilder = Callable[[list[Outcome]], bytes | None]
 
 
-@dataclass
+@dataclass(slots=True)
 class DecodedFrame:
     messages: list[DeviceMessage]
     reply: ReplyBuilder
+    close: bool = False  # close the connection once the reply is written (HTTP refusals)
 
 
 def log_bad_frame(protocol: str, peer: str, error: FrameError) -> None:
@@ -66,6 +67,17 @@ class Jt808Session(Session):
         super().__init__(peer, max_bytes)
         self.serial = 0
 
+    def frames(self, data: bytes) -> list[bytes | FrameError]:
+        # The usual case: exactly one whole frame in the segment and nothing buffered.
+        if (
+            not self.buffer
+            and data[:1] == b"\x7e"
+            and data.find(b"\x7e", 1) == len(data) - 1 > 1
+            and len(data) <= self.max_bytes
+        ):
+            return [data]
+        return super().frames(data)
+
     def extract(self, buffer: bytearray) -> list[bytes | FrameError]:
         return jt808.extract_frames(buffer, self.max_bytes)
 
@@ -106,6 +118,19 @@ class Gt06Session(Session):
         super().__init__(peer, max_bytes)
         self.identifier: str | None = None
         self.offset_minutes = 0
+
+    def frames(self, data: bytes) -> list[bytes | FrameError]:
+        # The usual case: exactly one whole short-form frame in the segment and nothing buffered.
+        if (
+            not self.buffer
+            and data[:2] == b"\x78\x78"
+            and len(data) > 2
+            and len(data) == data[2] + 5 <= self.max_bytes
+            and data[2] >= 5
+            and data[-2:] == b"\r\n"
+        ):
+            return [data]
+        return super().frames(data)
 
     def extract(self, buffer: bytearray) -> list[bytes | FrameError]:
         return gt06.extract_frames(buffer, self.max_bytes)

@@ -84,17 +84,23 @@ def digits_to_bcd(digits: str, size: int) -> bytes:
     return bytes(int(digits[i]) << 4 | int(digits[i + 1]) for i in range(0, len(digits), 2))
 
 
+# Packed BCD byte → its value 0–99, or -1 when a nibble is above 9.
+BCD_VALUES: tuple[int, ...] = tuple(
+    (byte >> 4) * 10 + (byte & 0x0F) if byte >> 4 < 10 and byte & 0x0F < 10 else -1 for byte in range(256)
+)
+
+
 def make_utc(
     year: int, month: int, day: int, hour: int, minute: int, second: int, *, offset_minutes: int = 0
 ) -> dt.datetime:
     """A device's local wall-clock time → aware UTC. Invalid dates raise FrameError."""
     try:
-        local = dt.datetime(
-            year, month, day, hour, minute, second, tzinfo=dt.timezone(dt.timedelta(minutes=offset_minutes))
-        )
-    except ValueError as error:
+        moment = dt.datetime(year, month, day, hour, minute, second, tzinfo=dt.UTC)
+        if offset_minutes:
+            moment -= dt.timedelta(minutes=offset_minutes)
+    except (ValueError, OverflowError) as error:
         raise FrameError(f"invalid date/time: {error}") from error
-    return local.astimezone(dt.UTC)
+    return moment
 
 
 def check_coordinates(lat: float, lon: float) -> None:

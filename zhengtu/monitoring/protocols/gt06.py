@@ -8,6 +8,8 @@ login message carries a time-zone extension.
 
 from __future__ import annotations
 
+import binascii
+
 from .base import Alarm, Decoded, DeviceMessage, Fix, FrameError, MessageKind, bcd_digits, check_coordinates, make_utc
 
 MSG_LOGIN = 0x01
@@ -47,13 +49,24 @@ def _crc_table() -> list[int]:
 _CRC_TABLE = _crc_table()
 
 
-def crc_itu(data: bytes) -> int:
-    """CRC-16/X-25 (reflected 0x1021, init and final XOR 0xFFFF), table-driven."""
+def crc_itu_bytewise(data: bytes) -> int:
+    """CRC-16/X-25 (reflected 0x1021, init and final XOR 0xFFFF), table-driven (kept to cross-check
+    the fast path in tests)."""
     crc = 0xFFFF
     table = _CRC_TABLE
     for byte in data:
         crc = (crc >> 8) ^ table[(crc ^ byte) & 0xFF]
     return crc ^ 0xFFFF
+
+
+_REFLECTED = bytes(int(f"{byte:08b}"[::-1], 2) for byte in range(256))
+
+
+def crc_itu(data: bytes) -> int:
+    """CRC-16/X-25 through the C implementation of the unreflected CRC-CCITT (binascii.crc_hqx):
+    the reflected CRC of the data is the reflection of the plain CRC of the bit-reversed bytes."""
+    crc = binascii.crc_hqx(data.translate(_REFLECTED), 0xFFFF)
+    return ((_REFLECTED[crc & 0xFF] << 8) | _REFLECTED[crc >> 8]) ^ 0xFFFF
 
 
 def extract_frames(buffer: bytearray, max_bytes: int) -> list[bytes | FrameError]:

@@ -13,7 +13,7 @@ import datetime as dt
 import json
 import math
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote_plus, urlsplit
 
 from .base import Alarm, DeviceMessage, Fix, FrameError, MessageKind, check_coordinates
 
@@ -25,10 +25,27 @@ def decode(target: str, headers: dict[str, str], body: bytes, *, now: dt.datetim
     content_type = headers.get("content-type", "")
     if content_type.startswith("application/json"):
         return _decode_json(body, now=now)
-    params = parse_qs(urlsplit(target).query, keep_blank_values=True)
+    params = query_parameters(target)
     if not params and body:
-        params = parse_qs(body.decode("utf-8", errors="replace"), keep_blank_values=True)
-    return _decode_query({k: v[-1] for k, v in params.items()}, now=now)
+        params = {k: v[-1] for k, v in parse_qs(body.decode("utf-8", errors="replace"), keep_blank_values=True).items()}
+    return _decode_query(params, now=now)
+
+
+def query_parameters(target: str) -> dict[str, str]:
+    """The query of a request target as {name: last value}, as urllib's urlsplit and parse_qs give it,
+    without their generality for the usual printable ASCII target (a phone reports every few seconds)."""
+    if not (target.isascii() and target.isprintable()):
+        return {k: v[-1] for k, v in parse_qs(urlsplit(target).query, keep_blank_values=True).items()}
+    query = target.partition("#")[0].partition("?")[2]
+    params: dict[str, str] = {}
+    for pair in query.split("&"):
+        if not pair:
+            continue
+        name, _, value = pair.partition("=")
+        if "%" in pair or "+" in pair:
+            name, value = unquote_plus(name, errors="replace"), unquote_plus(value, errors="replace")
+        params[name] = value
+    return params
 
 
 def _number(value: Any, name: str) -> float:

@@ -2,7 +2,7 @@
 
 Run from the repository root after changing the layout, and commit the .docx files:
 
-    /tmp/venv/bin/python -m zhengtu.projects.document_templates.build
+    .venv/bin/python -m zhengtu.projects.document_templates.build
 
 Administrators replace a template without code by uploading a .docx under its code
 (projects.annual_self_evaluation, projects.monthly_report) in the documents app. The variables
@@ -19,6 +19,8 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Pt
+
+from zhengtu.documents.docx_templates import slim
 
 HERE = Path(__file__).resolve().parent
 BODY_FONT = "仿宋"
@@ -84,6 +86,7 @@ class Builder:
     def save(self, name: str) -> Path:
         path = HERE / name
         self.document.save(str(path))
+        slim(path)
         return path
 
 

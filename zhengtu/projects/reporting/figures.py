@@ -16,8 +16,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from .. import indicators as registry
+from ..credentials import credentials_of
 from ..formatting import count, percent, wan, yuan
-from ..models import ProjectStaff, ServiceProject, StaffCredential, StaffRole
+from ..models import ProjectStaff, ServiceProject, StaffRole
 from ..progress import budget_status, elapsed_share, funds_received, ratio, spending_in, target_progress, targets_in
 
 ZERO = Decimal("0")
@@ -47,14 +48,12 @@ def _staff(project: ServiceProject, first_day: dt.date, last_day: dt.date) -> li
         .select_related("user")
         .order_by("role", "user__full_name")
     )
-    credentials: dict[int, list[str]] = {}
-    for credential in StaffCredential.objects.filter(user__in=[m.user_id for m in members]):
-        credentials.setdefault(credential.user_id, []).append(str(credential))
+    credentials = credentials_of([m.user_id for m in members], last_day)
     return [
         {
             "name": member.user.display_name,
             "role": member.get_role_display(),
-            "credentials": "；".join(credentials.get(member.user_id, [])) or "—",
+            "credentials": "；".join(str(line) for line in credentials.get(member.user_id, [])) or "—",
         }
         for member in members
     ]

@@ -16,9 +16,10 @@ from zhengtu.accounts.roles import Capability, can
 from zhengtu.audit.services import Actor
 
 from .. import services
+from ..credentials import credentials_of
 from ..forms import CredentialForm, ProjectForm, StaffForm, TargetForm, add_service_errors
 from ..indicators import evidence
-from ..models import ProjectStatus, StaffCredential
+from ..models import ProjectStatus
 from ..progress import (
     budget_status,
     overview,
@@ -83,9 +84,7 @@ def project_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     summary = project_summary(project, as_of=today)
     manager = can_manage_project(request.user, project)
     staff = list(project.staff.select_related("user", "user__organisation").order_by("role", "user__full_name"))
-    credentials: dict[int, list[StaffCredential]] = {}
-    for credential in StaffCredential.objects.filter(user__in=[s.user_id for s in staff]):
-        credentials.setdefault(credential.user_id, []).append(credential)
+    credentials = credentials_of([s.user_id for s in staff], timezone.localdate())
     return render(
         request,
         "projects/project_detail.html",
@@ -152,9 +151,7 @@ def project_staff(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(staff_form if "add_staff" in request.POST else credential_form, error)
     staff = list(project.staff.select_related("user", "user__organisation").order_by("left_on", "role"))
-    credentials: dict[int, list[StaffCredential]] = {}
-    for credential in StaffCredential.objects.filter(user__in=[s.user_id for s in staff]):
-        credentials.setdefault(credential.user_id, []).append(credential)
+    credentials = credentials_of([s.user_id for s in staff], timezone.localdate())
     return render(
         request,
         "projects/staff.html",

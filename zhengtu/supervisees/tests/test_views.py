@@ -319,3 +319,20 @@ def test_the_english_interface(client, login, world, person) -> None:  # type: i
     login(client, world.officer_a)
     page = client.get(reverse("supervisees:list"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Register a supervisee" in page
+
+
+def test_detail_links_to_the_assessment_records_only_for_who_may_read_them(client, login, world, person) -> None:  # type: ignore[no-untyped-def]
+    from zhengtu.testing.factories import UserFactory
+
+    records = reverse("assessment:person", args=[person.pk])
+    login(client, world.officer_a)
+    page = client.get(reverse("supervisees:detail", args=[person.pk])).content.decode()
+    assert f'href="{records}"' in page and "评估记录" in page
+    assert client.get(records).status_code == 200
+
+    duty_staff = UserFactory(organisation=world.county_a, role="command_center")  # sees the registry, not results
+    login(client, duty_staff)
+    response = client.get(reverse("supervisees:detail", args=[person.pk]))
+    assert response.status_code == 200
+    assert records not in response.content.decode()
+    assert client.get(records).status_code == 403

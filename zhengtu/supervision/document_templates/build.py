@@ -2,7 +2,7 @@
 
 Run after changing a layout here, then commit the generated files:
 
-    /tmp/venv/bin/python zhengtu/supervision/document_templates/build.py
+    .venv/bin/python zhengtu/supervision/document_templates/build.py
 
 Each template uses the same placeholders as its HTML twin, so one context fills both.
 """
@@ -17,6 +17,8 @@ from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Pt
+
+from zhengtu.documents.docx_templates import slim
 
 HERE = Path(__file__).resolve().parent
 FONT = "Noto Sans CJK SC"
@@ -176,6 +178,7 @@ def build(layout: Layout) -> Path:
     signature.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     path = HERE / f"{layout.filename}.docx"
     document.save(str(path))
+    slim(path)
     return path
 
 

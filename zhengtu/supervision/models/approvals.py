@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from zhengtu.orgs.models import Organisation
 from zhengtu.supervisees.models import Supervisee
@@ -73,7 +74,7 @@ class ApprovalRequest(models.Model):
 class ApprovalStep(models.Model):
     request = models.ForeignKey(ApprovalRequest, on_delete=models.CASCADE, related_name="steps")
     order = models.PositiveSmallIntegerField()
-    level = models.CharField(_("level"), max_length=20, choices=ApprovalLevel.choices)
+    level = models.CharField(pgettext_lazy("approval step", "level"), max_length=20, choices=ApprovalLevel.choices)
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     capability = models.CharField(max_length=40)
     status = models.CharField(_("status"), max_length=20, choices=StepStatus.choices, default=StepStatus.WAITING)

@@ -8,6 +8,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from zhengtu.supervisees.models import Supervisee, SupervisionLevel
 
@@ -61,7 +62,7 @@ class TeamMember(models.Model):
 
     supervisee = models.ForeignKey(Supervisee, on_delete=models.CASCADE, related_name="team_members")
     role = models.CharField(_("role in the team"), max_length=20, choices=TeamRole.choices)
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -17,6 +19,8 @@ from zhengtu.accounts.http import AuthenticatedRequest
 from zhengtu.accounts.roles import Capability
 from zhengtu.audit.models import Action
 from zhengtu.audit.services import record_event
+from zhengtu.core.pages import save_form
+from zhengtu.supervisees.models import Supervisee
 
 from .. import selectors
 from ..forms import (
@@ -36,7 +40,7 @@ from ..services import monitoring as monitoring_services
 from ..services import sanctions as sanction_services
 from ..services import transfer as transfer_services
 from ..services.approvals import can_decide
-from .common import actor_of, add_service_errors, capability_required
+from .common import actor_of, capability_required
 
 
 def _request_page(request: AuthenticatedRequest, supervisee: Any, form: Any, title: str, intro: str) -> HttpResponse:
@@ -47,21 +51,27 @@ def _request_page(request: AuthenticatedRequest, supervisee: Any, form: Any, tit
     )
 
 
+def _request_for_approval(
+    request: AuthenticatedRequest,
+    supervisee: Supervisee,
+    form: forms.Form,
+    submit: Callable[[dict[str, Any]], Any],
+    *,
+    done: str | Callable[[Any], str],
+    title: str,
+    intro: str,
+) -> HttpResponse:
+    """The page of a request decided through an approval chain; once submitted, the approval's page."""
+    if saved := save_form(request, form, submit):
+        messages.success(request, done(saved.result) if callable(done) else done)
+        return redirect("supervision:approval", pk=saved.result.approval_id)
+    return _request_page(request, supervisee, form, title, intro)
+
+
 @login_required
 @capability_required(Capability.SUPERVISE)
 def leave(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     supervisee = selectors.get_supervisee_for_user(request.user, pk)
-    form = LeaveForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            created = leave_services.request_leave(actor=actor_of(request), supervisee=supervisee, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(
-                request, _("Leave request submitted: %(reason)s") % {"reason": created.approval.routing_reason}
-            )
-            return redirect("supervision:approval", pk=created.approval_id)
     rules = leave_rules()
     intro = _(
         "Up to %(office)d days the justice office approves; longer, the county bureau; more than %(single)d days, "
@@ -72,7 +82,15 @@ def leave(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "window": rules.window_max_days,
         "months": rules.window_months,
     }
-    return _request_page(request, supervisee, form, _("Request leave"), intro)
+    return _request_for_approval(
+        request,
+        supervisee,
+        LeaveForm(request.POST or None),
+        lambda data: leave_services.request_leave(actor=actor_of(request), supervisee=supervisee, **data),
+        done=lambda created: _("Leave request submitted: %(reason)s") % {"reason": created.approval.routing_reason},
+        title=_("Request leave"),
+        intro=intro,
+    )
 
 
 @login_required
@@ -80,14 +98,11 @@ def leave(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def leave_return(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     leave_request = selectors.get_leave_for_user(request.user, pk)
     form = LeaveReturnForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            leave_services.record_return(actor=actor_of(request), leave=leave_request, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Return recorded."))
-            return redirect("supervision:file", pk=leave_request.supervisee_id)
+    if save_form(
+        request, form, lambda data: leave_services.record_return(actor=actor_of(request), leave=leave_request, **data)
+    ):
+        messages.success(request, _("Return recorded."))
+        return redirect("supervision:file", pk=leave_request.supervisee_id)
     return _request_page(request, leave_request.supervisee, form, _("Record the return from leave"), str(leave_request))
 
 
@@ -95,88 +110,76 @@ def leave_return(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @capability_required(Capability.SUPERVISE)
 def transfer(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     supervisee = selectors.get_supervisee_for_user(request.user, pk)
-    form = TransferForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            created = transfer_services.request_transfer(
-                actor=actor_of(request), supervisee=supervisee, **form.cleaned_data
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Transfer request submitted."))
-            return redirect("supervision:approval", pk=created.approval_id)
-    intro = _("The county bureau approves; the receiving county bureau then accepts the person.")
-    return _request_page(request, supervisee, form, _("Transfer the place of execution"), intro)
+    return _request_for_approval(
+        request,
+        supervisee,
+        TransferForm(request.POST or None),
+        lambda data: transfer_services.request_transfer(actor=actor_of(request), supervisee=supervisee, **data),
+        done=_("Transfer request submitted."),
+        title=_("Transfer the place of execution"),
+        intro=_("The county bureau approves; the receiving county bureau then accepts the person."),
+    )
 
 
 @login_required
 @capability_required(Capability.SUPERVISE)
 def monitoring(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     supervisee = selectors.get_supervisee_for_user(request.user, pk)
-    form = MonitoringForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            created = monitoring_services.request_monitoring(
-                actor=actor_of(request), supervisee=supervisee, **form.cleaned_data
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Electronic monitoring request submitted to the county bureau."))
-            return redirect("supervision:approval", pk=created.approval_id)
     intro = _(
         "Only in one of the five situations of article 29 of the Community Corrections Law; approved by the county "
         "bureau head; at most %(months)d months a period."
     ) % {"months": monitoring_rules().max_period_months}
-    return _request_page(request, supervisee, form, _("Request electronic monitoring"), intro)
+    return _request_for_approval(
+        request,
+        supervisee,
+        MonitoringForm(request.POST or None),
+        lambda data: monitoring_services.request_monitoring(actor=actor_of(request), supervisee=supervisee, **data),
+        done=_("Electronic monitoring request submitted to the county bureau."),
+        title=_("Request electronic monitoring"),
+        intro=intro,
+    )
 
 
 @login_required
 @capability_required(Capability.SUPERVISE)
 def monitoring_extend(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     current = selectors.get_monitoring_for_user(request.user, pk)
-    form = MonitoringExtensionForm(request.POST or None, initial={"situation": current.situation})
-    if request.method == "POST" and form.is_valid():
-        try:
-            created = monitoring_services.request_monitoring(
-                actor=actor_of(request),
-                supervisee=current.supervisee,
-                situation=form.cleaned_data["situation"],
-                facts=form.cleaned_data["facts"],
-                start_date=current.end_date,
-                end_date=form.cleaned_data["end_date"],
-                extends=current,
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Extension request submitted to the county bureau."))
-            return redirect("supervision:approval", pk=created.approval_id)
     intro = _("The current period ends on %(date)s; an extension may last at most %(months)d months.") % {
         "date": current.end_date,
         "months": monitoring_rules().max_extension_months,
     }
-    return _request_page(request, current.supervisee, form, _("Extend electronic monitoring"), intro)
+    return _request_for_approval(
+        request,
+        current.supervisee,
+        MonitoringExtensionForm(request.POST or None, initial={"situation": current.situation}),
+        lambda data: monitoring_services.request_monitoring(
+            actor=actor_of(request),
+            supervisee=current.supervisee,
+            situation=data["situation"],
+            facts=data["facts"],
+            start_date=current.end_date,
+            end_date=data["end_date"],
+            extends=current,
+        ),
+        done=_("Extension request submitted to the county bureau."),
+        title=_("Extend electronic monitoring"),
+        intro=intro,
+    )
 
 
 @login_required
 @capability_required(Capability.SUPERVISE)
 def sanction(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     supervisee = selectors.get_supervisee_for_user(request.user, pk)
-    form = SanctionForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            created = sanction_services.propose_sanction(
-                actor=actor_of(request), supervisee=supervisee, **form.cleaned_data
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Proposal submitted for decision."))
-            return redirect("supervision:approval", pk=created.approval_id)
-    intro = _("Commendations and sanctions are proposed by the justice office with the facts and evidence.")
-    return _request_page(request, supervisee, form, _("Propose a commendation or sanction"), intro)
+    return _request_for_approval(
+        request,
+        supervisee,
+        SanctionForm(request.POST or None, request.FILES or None),
+        lambda data: sanction_services.propose_sanction(actor=actor_of(request), supervisee=supervisee, **data),
+        done=_("Proposal submitted for decision."),
+        title=_("Propose a commendation or sanction"),
+        intro=_("Commendations and sanctions are proposed by the justice office with the facts and evidence."),
+    )
 
 
 @login_required
@@ -201,20 +204,19 @@ def approval(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     current = next((step for step in steps if step.status == "pending"), None)
     may_decide = current is not None and can_decide(request.user, current)
     form = DecisionForm(request.POST or None)
-    if request.method == "POST" and may_decide and form.is_valid():
-        try:
-            approval_services.decide(
-                actor=actor_of(request),
-                request=approval_request,
-                approve=form.cleaned_data["decision"] == "approve",
-                comment=form.cleaned_data["comment"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Decision recorded."))
-            return redirect("supervision:approval", pk=approval_request.pk)
-    elif request.method == "GET":
+    if may_decide and save_form(
+        request,
+        form,
+        lambda data: approval_services.decide(
+            actor=actor_of(request),
+            request=approval_request,
+            approve=data["decision"] == "approve",
+            comment=data["comment"],
+        ),
+    ):
+        messages.success(request, _("Decision recorded."))
+        return redirect("supervision:approval", pk=approval_request.pk)
+    if request.method == "GET":
         record_event(request, action=Action.VIEW, target=approval_request)
     subject = (
         getattr(approval_request, "leave", None)

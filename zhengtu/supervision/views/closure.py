@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -12,12 +11,13 @@ from django.utils.translation import gettext as _
 
 from zhengtu.accounts.http import AuthenticatedRequest
 from zhengtu.accounts.roles import Capability
+from zhengtu.core.pages import save_form
 
 from .. import selectors
 from ..forms import ReleaseCompleteForm, ReleasePrepareForm, TerminationForm
 from ..rules import term_ending_reminder_days
 from ..services import closure
-from .common import actor_of, add_service_errors, capability_required
+from .common import actor_of, capability_required
 
 
 @login_required
@@ -35,26 +35,16 @@ def release(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         initial={"released_on": supervisee.term_end},
         prefix="complete",
     )
-    if request.method == "POST":
-        if request.POST.get("step") == "prepare" and prepare.is_valid():
-            try:
-                closure.prepare_release(actor=actor_of(request), supervisee=supervisee, **prepare.cleaned_data)
-            except ValidationError as error:
-                add_service_errors(prepare, error)
-            else:
-                messages.success(request, _("Self-summary and appraisal saved."))
-                return redirect("supervision:release", pk=supervisee.pk)
-        elif request.POST.get("step") == "complete" and complete.is_valid():
-            try:
-                closure.complete_release(actor=actor_of(request), supervisee=supervisee, **complete.cleaned_data)
-            except ValidationError as error:
-                add_service_errors(complete, error)
-            else:
-                messages.success(
-                    request,
-                    _("%(name)s is released; the announcement and certificate are issued.") % {"name": supervisee.name},
-                )
-                return redirect("supervision:file", pk=supervisee.pk)
+    actor = actor_of(request)
+    # Only the form of the step posted is bound; the other one cannot be valid.
+    if save_form(request, prepare, lambda data: closure.prepare_release(actor=actor, supervisee=supervisee, **data)):
+        messages.success(request, _("Self-summary and appraisal saved."))
+        return redirect("supervision:release", pk=supervisee.pk)
+    if save_form(request, complete, lambda data: closure.complete_release(actor=actor, supervisee=supervisee, **data)):
+        messages.success(
+            request, _("%(name)s is released; the announcement and certificate are issued.") % {"name": supervisee.name}
+        )
+        return redirect("supervision:file", pk=supervisee.pk)
     days_left = (supervisee.term_end - timezone.localdate()).days
     return render(
         request,
@@ -75,14 +65,13 @@ def release(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def terminate(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     supervisee = selectors.get_supervisee_for_user(request.user, pk)
     form = TerminationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            closure.terminate_supervision(actor=actor_of(request), supervisee=supervisee, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Supervision of %(name)s is terminated.") % {"name": supervisee.name})
-            return redirect("supervision:file", pk=supervisee.pk)
+    if save_form(
+        request,
+        form,
+        lambda data: closure.terminate_supervision(actor=actor_of(request), supervisee=supervisee, **data),
+    ):
+        messages.success(request, _("Supervision of %(name)s is terminated.") % {"name": supervisee.name})
+        return redirect("supervision:file", pk=supervisee.pk)
     return render(
         request,
         "supervision/form.html",

@@ -1,4 +1,4 @@
-"""Shared pieces of the supervision views: capability checks, service errors on forms, file responses."""
+"""Shared pieces of the supervision views: capability checks, the acting user, file responses."""
 
 from __future__ import annotations
 
@@ -7,8 +7,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
-from django import forms
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 
 from zhengtu.accounts.http import AuthenticatedRequest
@@ -33,18 +32,6 @@ def capability_required(capability: str) -> Callable[[View], View]:
 
 def actor_of(request: AuthenticatedRequest) -> Actor:
     return Actor.from_request(request)
-
-
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form: on the field it names when the form has it."""
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            target = field if field in form.fields else None
-            for message in messages:
-                form.add_error(target, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 def file_response(content: bytes, filename: str, content_type: str, *, inline: bool = False) -> HttpResponse:

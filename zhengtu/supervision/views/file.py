@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -16,6 +15,7 @@ from zhengtu.accounts.http import AuthenticatedRequest
 from zhengtu.accounts.roles import Capability, can
 from zhengtu.audit.models import Action
 from zhengtu.audit.services import record_event
+from zhengtu.core.pages import save_form
 from zhengtu.supervisees.models import Status
 
 from .. import selectors
@@ -31,7 +31,7 @@ from ..forms import (
 from ..services import intake as intake_services
 from ..services import levels as level_services
 from ..services.intake import TeamMemberInput
-from .common import actor_of, add_service_errors, capability_required
+from .common import actor_of, capability_required
 
 
 @login_required
@@ -93,20 +93,19 @@ def supervision_file(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def documents_received(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     supervisee = selectors.get_supervisee_for_user(request.user, pk)
     form = DocumentsReceivedForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            supervision_file = intake_services.record_documents_received(
-                actor=actor_of(request), supervisee=supervisee, received_on=form.cleaned_data["received_on"]
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("Documents recorded. %(name)s must report by %(date)s.")
-                % {"name": supervisee.name, "date": supervision_file.reporting_deadline},
-            )
-            return redirect("supervision:file", pk=supervisee.pk)
+    if saved := save_form(
+        request,
+        form,
+        lambda data: intake_services.record_documents_received(
+            actor=actor_of(request), supervisee=supervisee, received_on=data["received_on"]
+        ),
+    ):
+        messages.success(
+            request,
+            _("Documents recorded. %(name)s must report by %(date)s.")
+            % {"name": supervisee.name, "date": saved.result.reporting_deadline},
+        )
+        return redirect("supervision:file", pk=supervisee.pk)
     return render(
         request,
         "supervision/form.html",
@@ -146,16 +145,17 @@ def intake(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             for row in (form.cleaned_data if form.has_changed() else form.initial for form in team.forms)
             if row and row.get("role")
         ]
-        try:
-            document = intake_services.register_intake(
-                actor=actor_of(request), supervisee=supervisee, team=members, **form.cleaned_data
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
+        if saved := save_form(
+            request,
+            form,
+            lambda data: intake_services.register_intake(
+                actor=actor_of(request), supervisee=supervisee, team=members, **data
+            ),
+        ):
             messages.success(
                 request,
-                _("Intake registered. The announcement %(number)s is ready to print.") % {"number": document.number},
+                _("Intake registered. The announcement %(number)s is ready to print.")
+                % {"number": saved.result.number},
             )
             return redirect("supervision:file", pk=supervisee.pk)
     return render(
@@ -170,24 +170,19 @@ def intake(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def team(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     supervisee = selectors.get_supervisee_for_user(request.user, pk)
     form = TeamMemberForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if not data.get("role"):
-            form.add_error("role", _("Choose the role of the team member."))
-        else:
-            try:
-                intake_services.add_team_member(
-                    actor=actor_of(request),
-                    supervisee=supervisee,
-                    member=TeamMemberInput(
-                        role=data["role"], name=data["name"], phone=data["phone"], unit=data["unit"]
-                    ),
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, _("Team member added."))
-                return redirect("supervision:team", pk=supervisee.pk)
+    if request.method == "POST" and form.is_valid() and not form.cleaned_data.get("role"):
+        form.add_error("role", _("Choose the role of the team member."))  # the form is then no longer valid
+    if save_form(
+        request,
+        form,
+        lambda data: intake_services.add_team_member(
+            actor=actor_of(request),
+            supervisee=supervisee,
+            member=TeamMemberInput(role=data["role"], name=data["name"], phone=data["phone"], unit=data["unit"]),
+        ),
+    ):
+        messages.success(request, _("Team member added."))
+        return redirect("supervision:team", pk=supervisee.pk)
     members = selectors.team_of(supervisee)
     return render(request, "supervision/team.html", {"supervisee": supervisee, "form": form, "members": members})
 
@@ -213,14 +208,13 @@ def plan(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         else {}
     )
     form = PlanForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            intake_services.update_correction_plan(actor=actor_of(request), supervisee=supervisee, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Correction plan saved."))
-            return redirect("supervision:file", pk=supervisee.pk)
+    if save_form(
+        request,
+        form,
+        lambda data: intake_services.update_correction_plan(actor=actor_of(request), supervisee=supervisee, **data),
+    ):
+        messages.success(request, _("Correction plan saved."))
+        return redirect("supervision:file", pk=supervisee.pk)
     return render(
         request, "supervision/form.html", {"supervisee": supervisee, "form": form, "title": _("Correction plan")}
     )
@@ -231,14 +225,13 @@ def plan(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def level(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     supervisee = selectors.get_supervisee_for_user(request.user, pk)
     form = LevelForm(request.POST or None, initial={"to_level": supervisee.supervision_level})
-    if request.method == "POST" and form.is_valid():
-        try:
-            level_services.review_supervision_level(actor=actor_of(request), supervisee=supervisee, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Supervision level changed."))
-            return redirect("supervision:file", pk=supervisee.pk)
+    if save_form(
+        request,
+        form,
+        lambda data: level_services.review_supervision_level(actor=actor_of(request), supervisee=supervisee, **data),
+    ):
+        messages.success(request, _("Supervision level changed."))
+        return redirect("supervision:file", pk=supervisee.pk)
     return render(
         request,
         "supervision/form.html",

@@ -30,6 +30,16 @@ def pdf_text(content: bytes) -> str:
         ).stdout
 
 
+def pdf_fonts(content: bytes) -> set[str]:
+    from pypdf import PdfReader
+
+    names = set()
+    for page in PdfReader(io.BytesIO(content)).pages:
+        for font in page["/Resources"]["/Font"].values():
+            names.add(str(font.get_object()["/BaseFont"]).split("+", 1)[-1])
+    return names
+
+
 def docx_text(content: bytes) -> str:
     document = Document(io.BytesIO(content))
     parts = [p.text for p in document.paragraphs]
@@ -70,8 +80,12 @@ def test_initial_assessment_report_in_word_and_pdf(case: Case, intake: Assessmen
         assert expected in word, expected
     assert "{{" not in word and "{%" not in word
     pdf = pdf_text(Path(report.pdf.path).read_bytes())
-    for expected in ("初始评估报告", "张三", "中风险", "各领域得分", "教育与就业", "需求领域", "示例"):
+    for expected in ("初始评估报告", "姓名", "张三", "中风险", "各领域得分", "教育与就业", "需求领域", "示例"):
         assert expected in pdf, expected
+    # The chart names each domain with its score and level, in the report's one compact font
+    # (a second CJK font would make every PDF several times larger).
+    assert any("教育与就业" in line and "%" in line and "需求" in line for line in pdf.splitlines())
+    assert pdf_fonts(Path(report.pdf.path).read_bytes()) == {"Zhengtu-Report-SC"}
 
 
 def test_numbers_follow_each_other_and_late_reports_show(

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from zhengtu.core.aio import event_loop_factory
 from zhengtu.monitoring.gateway.embedded import serve_until
 from zhengtu.monitoring.rules import rule
 
@@ -22,7 +23,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, host: str | None, **options: Any) -> None:
         ports = rule("PORTS")
         self.stdout.write(f"Monitoring gateway on {host or rule('LISTEN_HOST')}: {ports}")
-        asyncio.run(self._main(host))
+        with asyncio.Runner(loop_factory=event_loop_factory()) as runner:
+            runner.run(self._main(host))
 
     async def _main(self, host: str | None) -> None:
         stop = asyncio.Event()

@@ -81,3 +81,13 @@ def test_random_bodies_never_crash(body, as_json):
 def test_random_query_strings_never_crash(text):
     with contextlib.suppress(FrameError):
         osmand.decode("/?" + text, {}, b"", now=NOW)
+
+
+@given(st.text(alphabet=st.characters(min_codepoint=0x20, max_codepoint=0x7E) | st.sampled_from("é\t%"), max_size=80))
+def test_query_parameters_match_urllib(target):
+    from urllib.parse import parse_qs, urlsplit
+
+    from zhengtu.monitoring.protocols.osmand import query_parameters
+
+    expected = {k: v[-1] for k, v in parse_qs(urlsplit(target).query, keep_blank_values=True).items()}
+    assert query_parameters(target) == expected

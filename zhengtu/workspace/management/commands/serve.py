@@ -10,6 +10,7 @@ from typing import Any
 import uvicorn
 from django.core.management.base import BaseCommand
 
+from zhengtu.core.aio import event_loop_factory
 from zhengtu.workspace.registry import embedded_companions
 
 logger = logging.getLogger(__name__)
@@ -23,7 +24,8 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=8000)
 
     def handle(self, *args: Any, host: str, port: int, **options: Any) -> None:
-        asyncio.run(self.serve(host, port))
+        with asyncio.Runner(loop_factory=event_loop_factory()) as runner:
+            runner.run(self.serve(host, port))
 
     async def serve(self, host: str, port: int) -> None:
         config = uvicorn.Config("zhengtu.asgi:application", host=host, port=port, lifespan="off", log_level="info")
