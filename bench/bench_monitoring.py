@@ -40,6 +40,7 @@ from typing import Any
 from bench.support import run_child
 
 DEVICES = int(os.environ.get("ZHENGTU_BENCH_DEVICES", "5200"))
+TRANSPORT = os.environ.get("ZHENGTU_BENCH_TRANSPORT", "process")  # or "memory": the writer a thread of the gateway
 SATURATION_SECONDS = 10
 SATURATION_OFFERED = 20_000
 FIXES_PER_DEVICE = 90
@@ -401,15 +402,25 @@ async def _serve(backend: str, ports_pipe: Any, control: Any, results: Any) -> N
     from zhengtu.monitoring.ingest import InProcessIngestor
     from zhengtu.monitoring.live import bus
     from zhengtu.monitoring.processing import BatchProcessor, warm_up
+    from zhengtu.monitoring.writer_process import ProcessIngestor
 
     logging.getLogger("zhengtu.monitoring").setLevel(logging.ERROR)
     from zhengtu.monitoring.gateway.embedded import tune_interpreter
 
     tune_interpreter()
     warm_up()
-    processor = BatchProcessor()
-    ingestor = InProcessIngestor(processor)
+    ingestor: InProcessIngestor | ProcessIngestor
+    if TRANSPORT == "process":
+        ingestor = ProcessIngestor()
+        counters: Any = ingestor  # the writer process reports its counts with every batch
+    else:
+        counters = BatchProcessor()
+        ingestor = InProcessIngestor(counters)
     await ingestor.start()
+    writer = (
+        f"writer process (pid {ingestor.pid})" if TRANSPORT == "process" else "writer thread in the gateway process"
+    )
+    print(f"  ingest: {writer}", flush=True)
     gateway = Gateway(ingestor, host="127.0.0.1", ports={"jt808": 0, "gt06": 0, "watch": 0, "osmand": 0})
     await gateway.start()
     ports_pipe.send(gateway.bound)
@@ -432,38 +443,41 @@ async def _serve(backend: str, ports_pipe: Any, control: Any, results: Any) -> N
     async def collect() -> None:
         while True:
             event = await queue.get()
-            if event.get("type") == "alert" and "latency_ms" in event:
-                latencies.append(event["latency_ms"])
+            if event.get("type") == "alert" and "received_monotonic" in event:  # timed where the page gets it
+                latencies.append((time.monotonic() - event["received_monotonic"]) * 1000)
 
     collector = asyncio.create_task(collect())
 
     await ingestor.submit([])  # the writer connects to the database and loads its directory before the clock starts
     database_pids = await asyncio.to_thread(_database_server_pids, backend)
+    writer_pids = [ingestor.pid] if isinstance(ingestor, ProcessIngestor) and ingestor.pid else []
 
     async def run_phase(rate: float, seconds: float) -> tuple[float, float, int, str]:
         """Offer `rate` fixes/s for `seconds`; the rate reported is what was stored until the backlog was gone."""
-        stored0, evaluated0 = processor.fixes_stored, processor.fixes_evaluated
+        stored0, evaluated0 = counters.fixes_stored, counters.fixes_evaluated
         gateway_cpu0, database_cpu0, machine0 = time.process_time(), _cpu_seconds(database_pids), _machine_busy()
+        writer_cpu0 = _cpu_seconds(writer_pids)
         control.put((rate, seconds))
         t0 = time.monotonic()
         sent_future = asyncio.ensure_future(asyncio.to_thread(results.get))
-        last_count, last_change = processor.fixes_stored, time.monotonic()
+        last_count, last_change = counters.fixes_stored, time.monotonic()
         while not sent_future.done() or time.monotonic() - last_change < 2.0:
             await asyncio.sleep(0.1)
-            if processor.fixes_stored != last_count:
-                last_count, last_change = processor.fixes_stored, time.monotonic()
+            if counters.fixes_stored != last_count:
+                last_count, last_change = counters.fixes_stored, time.monotonic()
         _kind, sent, load_cpu = sent_future.result()
         wall = time.monotonic() - t0
         machine = _machine_busy()
         cpu = (
             f"CPU over {wall:.1f} s: gateway process {time.process_time() - gateway_cpu0:.1f} s, "
-            f"database server {_cpu_seconds(database_pids) - database_cpu0:.1f} s, load generator {load_cpu:.1f} s; "
+            + (f"writer process {_cpu_seconds(writer_pids) - writer_cpu0:.1f} s, " if writer_pids else "")
+            + f"database server {_cpu_seconds(database_pids) - database_cpu0:.1f} s, load generator {load_cpu:.1f} s; "
             f"whole machine {(machine[0] - machine0[0]) / max(machine[1] - machine0[1], 1e-9) * 100:.0f} % busy "
             f"of {os.cpu_count()} cores (other users included)"
         )
         elapsed = max(last_change - t0, 0.001)
-        stored_rate = (processor.fixes_stored - stored0) / elapsed
-        return stored_rate, (processor.fixes_evaluated - evaluated0) / elapsed, sent, cpu
+        stored_rate = (counters.fixes_stored - stored0) / elapsed
+        return stored_rate, (counters.fixes_evaluated - evaluated0) / elapsed, sent, cpu
 
     stored, evaluated, sent, cpu = await run_phase(SATURATION_OFFERED, SATURATION_SECONDS)
     print(

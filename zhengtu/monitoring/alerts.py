@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
@@ -54,13 +57,41 @@ def alert_event_payload(
     return payload
 
 
-def _recipients(supervisee_id: int, officer_id: int | None) -> list[User]:
+_remembered: ContextVar[dict[tuple[str, int], list[User]] | None] = ContextVar("alert_recipients", default=None)
+
+
+@contextmanager
+def recipients_remembered() -> Iterator[None]:
+    """Within one ingest batch, look each officer's or office's recipients up once: a burst of
+    alerts (a border crossed by many at once, a network outage) would otherwise query the same
+    people for every alert."""
+    token = _remembered.set({})
+    try:
+        yield
+    finally:
+        _remembered.reset(token)
+
+
+def _recipients(supervisee_id: int, officer_id: int | None, office_id: int | None = None) -> list[User]:
+    """The responsible officer, or else the officers of the responsible office."""
     if officer_id is not None:
-        return list(User.objects.filter(pk=officer_id, is_active=True))
-    office_id = Supervisee.objects.filter(pk=supervisee_id).values_list("responsible_office_id", flat=True).first()
-    if office_id is None:
-        return []
-    return list(User.objects.filter(organisation_id=office_id, role=Role.OFFICE_OFFICER, is_active=True))
+        key = ("officer", officer_id)
+        query = User.objects.filter(pk=officer_id, is_active=True)
+    else:
+        if office_id is None:
+            office_id = (
+                Supervisee.objects.filter(pk=supervisee_id).values_list("responsible_office_id", flat=True).first()
+            )
+        if office_id is None:
+            return []
+        key = ("office", office_id)
+        query = User.objects.filter(organisation_id=office_id, role=Role.OFFICE_OFFICER, is_active=True)
+    memo = _remembered.get()
+    if memo is None:
+        return list(query)
+    if key not in memo:
+        memo[key] = list(query)
+    return memo[key]
 
 
 def raise_alert(
@@ -69,6 +100,7 @@ def raise_alert(
     supervisee_id: int,
     supervisee_name: str,
     officer_id: int | None,
+    office_id: int | None = None,
     device_id: int | None = None,
     fence_id: int | None = None,
     latitude: float | None = None,
@@ -94,14 +126,16 @@ def raise_alert(
     AlertEvent.objects.create(alert=alert, at=now, action="raised", note=detail[:500])
     title = _("Monitoring alert: %(kind)s — %(name)s") % {"kind": AlertKind(kind).label, "name": supervisee_name}
     url = reverse("monitoring:alert_detail", args=[alert.pk])
-    notify(_recipients(supervisee_id, officer_id), title=title, body=detail, url=url, kind="monitoring_alert")
+    notify(
+        _recipients(supervisee_id, officer_id, office_id), title=title, body=detail, url=url, kind="monitoring_alert"
+    )
     payload = alert_event_payload(alert, supervisee_name, received_monotonic=received_monotonic)
     transaction.on_commit(lambda: _after_commit(payload, alert.pk))
     return alert
 
 
 def _after_commit(payload: dict[str, Any], alert_id: int) -> None:
-    monotonic = payload.pop("received_monotonic", None)
+    monotonic = payload.get("received_monotonic")  # kept: where the event is delivered can time it too
     if monotonic is not None:
         payload["latency_ms"] = round((time.monotonic() - monotonic) * 1000, 1)
     bus.publish([payload])

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Max, Q
@@ -24,13 +25,31 @@ from .rules import rule
 
 _generation = 0
 _generation_lock = threading.Lock()
+_listeners: list[Callable[[], None]] = []
 
 
 def invalidate() -> None:
-    """Make every directory in this process reload at its next use."""
+    """Make every directory in this process reload at its next use, and tell the listeners (the
+    embedded writer's child process, which holds a directory of its own)."""
     global _generation
     with _generation_lock:
         _generation += 1
+        listeners = list(_listeners)
+    for listener in listeners:
+        listener()
+
+
+def on_invalidate(listener: Callable[[], None]) -> Callable[[], None]:
+    """Call `listener` after every `invalidate()` in this process; returns what removes it."""
+    with _generation_lock:
+        _listeners.append(listener)
+
+    def remove() -> None:
+        with _generation_lock:
+            if listener in _listeners:
+                _listeners.remove(listener)
+
+    return remove
 
 
 @dataclass(slots=True)
@@ -63,6 +82,7 @@ class SuperviseeEntry:
     name: str
     office_path: str
     officer_id: int | None
+    office_id: int | None
     devices: dict[int, str] = field(default_factory=dict)  # device id → kind
     fences: list[CompiledFence] = field(default_factory=list)
 
@@ -125,11 +145,20 @@ class Directory:
                 "supervisee__name",
                 "supervisee__responsible_office__path",
                 "supervisee__responsible_officer_id",
+                "supervisee__responsible_office_id",
             )
         )
-        for device_id, person_id, starts_at, ends_at, unbound_at, name, office_path, officer_id in bindings.iterator(
-            chunk_size=5000
-        ):
+        for (
+            device_id,
+            person_id,
+            starts_at,
+            ends_at,
+            unbound_at,
+            name,
+            office_path,
+            officer_id,
+            office_id,
+        ) in bindings.iterator(chunk_size=5000):
             device_entry = by_id.get(device_id)
             if device_entry is None:
                 continue
@@ -137,7 +166,7 @@ class Directory:
             device_entry.bindings.append(binding)
             person_entry = supervisees.get(person_id)
             if person_entry is None:
-                person_entry = SuperviseeEntry(person_id, name, office_path, officer_id)
+                person_entry = SuperviseeEntry(person_id, name, office_path, officer_id, office_id)
                 supervisees[person_id] = person_entry
             if binding_in_force(binding, now):
                 person_entry.devices[device_id] = device_entry.kind

@@ -1,7 +1,8 @@
 """Live events (new alerts, latest positions) for the command-center page.
 
-In the embedded shape publisher (ingest writer thread) and subscribers (Server-Sent Events
-views) share one process: events go through asyncio queues. When ZHENGTU_MONITORING_REDIS_URL
+In the embedded shape publisher (ingest writer) and subscribers (Server-Sent Events views) share
+one process, or the writer runs in a child process that relays its events to the web process
+(`relay_to`): events go through asyncio queues. When ZHENGTU_MONITORING_REDIS_URL
 is set (scaled shape), events are also published on a Redis channel that SSE views of every web
 process listen to.
 """
@@ -12,6 +13,7 @@ import asyncio
 import json
 import logging
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from .rules import rule
@@ -27,15 +29,35 @@ class LiveBus:
         self._lock = threading.Lock()
         self._redis: Any = None
         self._redis_tasks: dict[int, asyncio.Task[None]] = {}
+        self._relay: Callable[[list[dict[str, Any]]], None] | None = None
+        self.relay_wanted = False
 
     @property
     def has_local_subscribers(self) -> bool:
+        """Whether anyone would see a live event published here now (positions are built only then)."""
+        if self._relay is not None:
+            return self.relay_wanted
         return bool(self._subscribers)
+
+    def relay_to(self, send: Callable[[list[dict[str, Any]]], None] | None) -> None:
+        """In the writer's child process: hand every event to `send` (back to the web process)
+        instead of this process's own subscribers, which it has none of."""
+        self._relay = send
 
     def publish(self, events: list[dict[str, Any]]) -> None:
         """Thread-safe; never blocks the caller (a slow subscriber loses events rather than stalling ingest)."""
         if not events:
             return
+        if self._relay is not None:
+            self._relay(events)
+        else:
+            self.deliver_local(events)
+        url = rule("REDIS_URL")
+        if url:
+            self._publish_redis(url, events)
+
+    def deliver_local(self, events: list[dict[str, Any]]) -> None:
+        """To this process's subscribers only (events relayed from the writer process arrive here)."""
         with self._lock:
             subscribers = list(self._subscribers)
         for loop, queue in subscribers:
@@ -43,9 +65,6 @@ class LiveBus:
                 loop.call_soon_threadsafe(_offer_many, queue, events)
             except RuntimeError:  # the subscriber's loop has closed
                 self._discard(loop, queue)
-        url = rule("REDIS_URL")
-        if url:
-            self._publish_redis(url, events)
 
     def _publish_redis(self, url: str, events: list[dict[str, Any]]) -> None:
         try:
@@ -68,7 +87,7 @@ class LiveBus:
     def open(self) -> asyncio.Queue[dict[str, Any]]:
         """A queue receiving every event from now on, on the running event loop; `close` it when done."""
         loop = asyncio.get_running_loop()
-        queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue(QUEUE_LIMIT)
+        queue: asyncio.Queue[dict[str, Any]] = LiveQueue(QUEUE_LIMIT)
         url = rule("REDIS_URL")
         if url:
             task = loop.create_task(self._forward_redis(url, queue))
@@ -106,9 +125,31 @@ def _offer_many(queue: asyncio.Queue[dict[str, Any]], events: list[dict[str, Any
 
 
 def _offer(queue: asyncio.Queue[dict[str, Any]], event: dict[str, Any]) -> None:
+    if isinstance(queue, LiveQueue):
+        queue.offer(event)
+        return
     if queue.full():
         queue.get_nowait()
     queue.put_nowait(event)
+
+
+class LiveQueue(asyncio.Queue[dict[str, Any]]):
+    """A page's queue of live events. When the page falls behind (thousands of positions a second),
+    positions make way, never alerts: a full queue drops the new position, or the oldest queued
+    position to make room for an alert or a status change. Only a queue full of alerts drops
+    its oldest alert."""
+
+    def offer(self, event: dict[str, Any]) -> None:
+        if self.full():
+            if event.get("type") == "position":
+                return  # the next position of that person replaces it on the map anyway
+            waiting = self._queue  # type: ignore[attr-defined]
+            oldest_position = next((queued for queued in waiting if queued.get("type") == "position"), None)
+            if oldest_position is not None:
+                waiting.remove(oldest_position)
+            else:
+                waiting.popleft()
+        self.put_nowait(event)
 
 
 bus = LiveBus()

@@ -21,7 +21,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .alerts import raise_alert
+from .alerts import raise_alert, recipients_remembered
 from .bulk import POSITION_TYPES, STATE_TYPES, execute_rows, sqlite_datetime
 from .coords import distance_metres
 from .directory import DeviceEntry, Directory, SuperviseeEntry
@@ -155,7 +155,7 @@ class BatchProcessor:
         self.filters = FilterSettings.from_settings()
         self.rules = BatchRules.from_settings()
         try:
-            with transaction.atomic():
+            with transaction.atomic(), recipients_remembered():
                 return self._process(reports)
         except Exception:
             self._forget()
@@ -456,6 +456,7 @@ class BatchProcessor:
                     supervisee_id=person.id,
                     supervisee_name=person.name,
                     officer_id=person.officer_id,
+                    office_id=person.office_id,
                     device_id=device.id,
                     fence_id=fence.id,
                     latitude=fix.latitude,
@@ -501,6 +502,7 @@ class BatchProcessor:
             supervisee_id=person.id,
             supervisee_name=person.name,
             officer_id=person.officer_id,
+            office_id=person.office_id,
             device_id=device.id,
             latitude=fix.latitude,
             longitude=fix.longitude,
@@ -525,6 +527,7 @@ class BatchProcessor:
             "supervisee_id": person.id,
             "supervisee_name": person.name,
             "officer_id": person.officer_id,
+            "office_id": person.office_id,
             "device_id": device.id,
             "latitude": fix.latitude if fix else None,
             "longitude": fix.longitude if fix else None,

@@ -20,8 +20,10 @@ DEFAULTS: dict[str, Any] = {
     "BATCH_MAX": 2000,
     "BATCH_WAIT_MS": 20,
     "CACHE_SECONDS": 30,  # device, binding and fence caches of the writer
-    # "memory" (embedded: in-process) or "redis" (scaled: gateway → Redis stream → ingest worker).
-    "INGEST_TRANSPORT": "memory",
+    # "process" (embedded: the writer in a child process, so gateway and writer use a core each),
+    # "memory" (embedded: the writer a thread of the gateway's process, one core) or "redis"
+    # (scaled: gateway → Redis stream → `run_ingest` worker).
+    "INGEST_TRANSPORT": "process",
     "REDIS_URL": "",
     "REDIS_STREAM": "zhengtu:monitoring:fixes",
     # Position filters.

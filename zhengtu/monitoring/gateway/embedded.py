@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import sys
+
+from django.db import connection
 
 from ..ingest import Ingestor, InProcessIngestor, RedisStreamIngestor
 from ..rules import rule
+from ..writer_process import ProcessIngestor, shareable
 from .servers import Gateway
 
 logger = logging.getLogger("zhengtu.monitoring.gateway")
@@ -27,8 +31,13 @@ def tune_interpreter() -> None:
 
 
 def make_ingestor() -> Ingestor:
-    if rule("INGEST_TRANSPORT") == "redis":
+    transport = rule("INGEST_TRANSPORT")
+    if transport == "redis":
         return RedisStreamIngestor()
+    if transport == "process":
+        if (os.cpu_count() or 1) > 1 and shareable(connection.settings_dict):
+            return ProcessIngestor()
+        logger.info("Ingest writer in this process (one core, or a database only this process can open)")
     return InProcessIngestor()
 
 

@@ -1,4 +1,4 @@
-"""The real gateway on ephemeral ports of 127.0.0.1, with the real ingest writer thread."""
+"""The real gateway on ephemeral ports of 127.0.0.1, with the real ingest writer (a thread unless a test gives another)."""
 
 from __future__ import annotations
 
@@ -10,14 +10,14 @@ from collections.abc import Iterator
 import pytest
 
 from zhengtu.monitoring.gateway.servers import Gateway
-from zhengtu.monitoring.ingest import InProcessIngestor
+from zhengtu.monitoring.ingest import Ingestor, InProcessIngestor
 
 
 class RunningGateway:
-    def __init__(self) -> None:
+    def __init__(self, ingestor: Ingestor | None = None) -> None:
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
-        self.ingestor = InProcessIngestor()
+        self.ingestor = ingestor or InProcessIngestor()
         self.gateway = Gateway(self.ingestor, host="127.0.0.1", ports={"jt808": 0, "gt06": 0, "watch": 0, "osmand": 0})
 
     def run(self, coroutine, timeout: float = 10):  # type: ignore[no-untyped-def]

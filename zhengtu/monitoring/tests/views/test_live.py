@@ -3,6 +3,8 @@
 import asyncio
 import json
 
+from asgiref.sync import sync_to_async
+from django.db import connections
 from django.test import AsyncClient
 from django.urls import reverse
 
@@ -25,7 +27,14 @@ async def _read_events(cookies, publish, count: int) -> list[str]:
         chunk = await asyncio.wait_for(stream.__anext__(), 5)
         chunks.append(chunk.decode() if isinstance(chunk, bytes) else chunk)
     await stream.aclose()
+    await _close_view_connections()
     return chunks
+
+
+async def _close_view_connections() -> None:
+    """The view's database work ran in asgiref's sync thread; the test client keeps connections
+    open across requests, so close that thread's own (else it holds the test database)."""
+    await sync_to_async(connections.close_all)()
 
 
 def test_live_events_carry_alerts_in_scope_only(transactional_db, client, login, world, monitored):
@@ -67,6 +76,8 @@ def test_live_events_refused_without_location_rights(transactional_db, client, l
     async def get():
         async_client = AsyncClient()
         async_client.cookies = client.cookies
-        return await async_client.get(reverse("monitoring:live"))
+        response = await async_client.get(reverse("monitoring:live"))
+        await _close_view_connections()
+        return response
 
     assert asyncio.run(get()).status_code == 403

@@ -1,0 +1,145 @@
+"""The embedded shape's writer in a child process: a fix is stored there before the device's
+reply, its alert reaches this process's live page, page changes reach the child, and a writer
+that dies is replaced."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import os
+import signal
+import sqlite3
+import time
+from contextlib import closing
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from zhengtu.monitoring import directory
+from zhengtu.monitoring.live import bus
+from zhengtu.monitoring.protocols import jt808
+from zhengtu.monitoring.protocols.simulate import jt808_auth, jt808_location, jt808_register
+from zhengtu.monitoring.tests.conftest import HOME, make_monitored
+from zhengtu.monitoring.tests.gateway.conftest import RunningGateway, receive_jt808
+from zhengtu.monitoring.writer_process import ProcessIngestor, WriterProcessError
+
+IDENTIFIER = "13912345678"
+
+
+class WriterDatabase:
+    """The test database as a second process can open it: PostgreSQL's test database itself; for
+    SQLite (in memory in the suite) a file copy of it, taken once the test's rows are written."""
+
+    def __init__(self, folder: Path) -> None:
+        self.path: Path | None = None
+        self.settings: dict[str, Any] = dict(connection.settings_dict)
+        if connection.vendor == "sqlite":
+            self.path = folder / "writer.sqlite3"
+            connection.ensure_connection()
+            with closing(sqlite3.connect(self.path)) as copy:
+                connection.connection.backup(copy)
+            self.settings["NAME"] = str(self.path)
+
+    def scalar(self, sql: str, params: list[Any]) -> Any:
+        if self.path is not None:
+            with closing(sqlite3.connect(self.path)) as db:
+                return db.execute(sql, params).fetchone()[0]
+        with connection.cursor() as cursor:
+            cursor.execute(sql.replace("?", "%s"), params)
+            return cursor.fetchone()[0]
+
+    def execute(self, sql: str, params: list[Any]) -> None:
+        if self.path is not None:
+            with closing(sqlite3.connect(self.path)) as db, db:
+                db.execute(sql, params)
+            return
+        with connection.cursor() as cursor:
+            cursor.execute(sql.replace("?", "%s"), params)
+
+
+@pytest.fixture
+def writer_gateway(world, transactional_db, tmp_path):  # type: ignore[no-untyped-def]
+    monitored = make_monitored(world, identifier=IDENTIFIER)
+    database = WriterDatabase(tmp_path)
+    running = RunningGateway(ProcessIngestor(database.settings))
+    running.start()
+    yield running, database, monitored
+    running.stop()
+
+
+def _authenticate(sock, code: str, serial: int = 1) -> int:  # type: ignore[no-untyped-def]
+    sock.sendall(jt808_auth(IDENTIFIER, code, serial=serial))
+    _header, body = receive_jt808(sock)
+    return body[-1]
+
+
+def test_the_fix_is_stored_by_the_writer_process_before_the_reply_and_its_alert_reaches_this_process(
+    writer_gateway,
+):
+    running, database, monitored = writer_gateway
+    assert running.ingestor.pid not in (None, os.getpid())
+
+    async def subscribe() -> asyncio.Queue[dict[str, Any]]:
+        return bus.open()
+
+    events = running.run(subscribe())
+    when = (timezone.now() - dt.timedelta(seconds=30)).replace(microsecond=0)
+    with running.connect("jt808") as sock:
+        assert _authenticate(sock, monitored.wristband.auth_code) == jt808.RESULT_OK
+        sock.sendall(jt808_location(IDENTIFIER, when, *HOME, serial=2, alarm_bits=1))
+        header, body = receive_jt808(sock)
+        assert (header.message_id, body) == (0x8001, bytes.fromhex("0002020000"))
+        # Replied, so already stored: read straight from the database the child wrote.
+        stored = database.scalar(
+            "SELECT COUNT(*) FROM monitoring_position WHERE supervisee_id = ?", [monitored.supervisee.pk]
+        )
+        assert stored == 1
+        assert (
+            database.scalar("SELECT kind FROM monitoring_alert WHERE supervisee_id = ?", [monitored.supervisee.pk])
+            == "sos"
+        )
+
+    async def next_alert() -> dict[str, Any]:
+        while True:
+            event = await asyncio.wait_for(events.get(), 10)
+            if event.get("type") == "alert":
+                return event
+
+    alert = running.run(next_alert(), timeout=15)
+    assert alert["kind"] == "sos" and alert["supervisee_id"] == monitored.supervisee.pk
+    bus.close(events)
+
+
+def test_a_device_switched_off_on_a_page_is_refused_by_the_writer_at_once(writer_gateway):
+    running, database, monitored = writer_gateway
+    with running.connect("jt808") as sock:
+        sock.sendall(jt808_register(IDENTIFIER, serial=1))
+        _header, body = receive_jt808(sock)
+        assert body[2:] == b"\x00" + monitored.wristband.auth_code.encode()
+        database.execute("UPDATE monitoring_device SET is_active = ? WHERE identifier = ?", [False, IDENTIFIER])
+        directory.invalidate()  # what the device service does on commit, in the web process
+        sock.sendall(jt808_register(IDENTIFIER, serial=2))
+        _header, body = receive_jt808(sock)
+        assert body[2] == jt808.REGISTER_UNKNOWN_TERMINAL
+
+
+def test_a_writer_that_dies_fails_nothing_silently_and_is_replaced(writer_gateway):
+    running, database, monitored = writer_gateway
+    first = running.ingestor.pid
+    os.kill(first, signal.SIGKILL)
+    deadline = time.monotonic() + 10
+    while not running.ingestor._broken and time.monotonic() < deadline:
+        time.sleep(0.05)
+    with running.connect("jt808") as sock:
+        sock.settimeout(90)
+        assert _authenticate(sock, monitored.wristband.auth_code) == jt808.RESULT_OK
+    assert running.ingestor.pid not in (None, first)
+
+
+def test_an_in_memory_database_is_refused_with_a_clear_message():
+    ingestor = ProcessIngestor({"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"})
+    with pytest.raises(WriterProcessError, match="in-memory SQLite"):
+        asyncio.run(ingestor.start())

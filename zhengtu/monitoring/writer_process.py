@@ -1,0 +1,361 @@
+"""The embedded shape on two cores: the ingest writer in a child process of its own.
+
+At full load the gateway's event loop (reading, decoding, answering devices) and the writer
+(storing, evaluating fences, raising alerts) each keep most of a core busy. In one process they
+share one interpreter lock, so together they get one core. `ProcessIngestor` runs the writer in
+a child process instead: a fresh interpreter (`spawn`) that sets Django up on the same settings
+and database and takes batches over a pipe.
+
+What stays as in the one-process writer:
+- `submit` returns only after the child has committed the batch: nothing is acknowledged to a
+  device before it is stored;
+- one writer for the database (SQLite has one writer);
+- live events (alerts, positions) reach the command-center pages of this process: the child
+  relays what it publishes, and this process hands it to its own subscribers;
+- a device, binding or fence changed on a page takes effect at once: this process's directory
+  invalidations are sent to the child.
+
+If the child dies, the batches it held fail (their connections close and the devices send
+again), and the next batch starts a new child.
+
+This module imports nothing of Django at load time: the child imports it before Django is set up.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import multiprocessing
+import os
+import queue
+import threading
+import time
+from multiprocessing.connection import Connection
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .processing import Outcome, Report
+
+logger = logging.getLogger("zhengtu.monitoring.ingest")
+
+START_SECONDS = 120
+_INVALIDATE = ("invalidate",)
+
+_Item = tuple[list["Report"], "asyncio.Future[list[Outcome]]", asyncio.AbstractEventLoop]
+
+
+class WriterProcessError(RuntimeError):
+    pass
+
+
+def shareable(database: dict[str, Any]) -> bool:
+    """Whether a second process can open this database (an in-memory SQLite database cannot)."""
+    if database.get("ENGINE", "").endswith("sqlite3"):
+        name = str(database.get("NAME", ""))
+        return not (name == ":memory:" or "mode=memory" in name or name == "")
+    return True
+
+
+def child_settings(database: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The settings the child must share with this process: the database, the keys (encrypted
+    fields read the same), and every Zhengtu setting (rules a site or a test overrides)."""
+    from django.conf import settings
+    from django.db import connection
+
+    values = {name: getattr(settings, name) for name in dir(settings) if name.startswith("ZHENGTU_")}
+    values["SECRET_KEY"] = settings.SECRET_KEY
+    values["TIME_ZONE"] = settings.TIME_ZONE
+    values["DATABASES"] = {"default": dict(database or connection.settings_dict)}
+    return values
+
+
+class ProcessIngestor:
+    """Gateway side: hands batches to the writer process and awaits their commit."""
+
+    def __init__(self, database: dict[str, Any] | None = None) -> None:
+        self._database = database
+        self._outbox: queue.SimpleQueue[_Item | tuple[str] | None] = queue.SimpleQueue()
+        self._pending: dict[int, list[_Item]] = {}
+        self._lock = threading.Lock()
+        self._process: Any = None
+        self._to_child: Connection | None = None
+        self._from_child: Connection | None = None
+        self._threads: list[threading.Thread] = []
+        self._remove_listener: Any = None
+        self._restarting: asyncio.Lock | None = None
+        self._broken = False
+        self.pid: int | None = None
+        self.batches = 0
+        self.reports = 0
+        self.fixes_stored = 0
+        self.fixes_evaluated = 0
+
+    # -- lifecycle -------------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        if self._process is not None:
+            return
+        settings = child_settings(self._database)
+        if not shareable(settings["DATABASES"]["default"]):
+            raise WriterProcessError(
+                "An in-memory SQLite database cannot be shared with a writer process; "
+                'set ZHENGTU_MONITORING_INGEST_TRANSPORT = "memory".'
+            )
+        await asyncio.to_thread(self._spawn, settings)
+        from . import directory
+
+        self._remove_listener = directory.on_invalidate(lambda: self._outbox.put(_INVALIDATE))
+
+    async def stop(self) -> None:
+        if self._remove_listener is not None:
+            self._remove_listener()
+            self._remove_listener = None
+        if self._process is not None:
+            self._outbox.put(None)
+            await asyncio.to_thread(self._join)
+
+    def _spawn(self, settings: dict[str, Any]) -> None:
+        context = multiprocessing.get_context("spawn")
+        child_inbox, to_child = context.Pipe(duplex=False)
+        from_child, child_outbox = context.Pipe(duplex=False)
+        process = context.Process(
+            target=writer_main, args=(child_inbox, child_outbox, settings), name="monitoring-ingest-writer", daemon=True
+        )
+        process.start()
+        child_inbox.close()
+        child_outbox.close()
+        try:
+            if not from_child.poll(START_SECONDS):
+                raise WriterProcessError("The ingest writer process did not start in time")
+            kind, pid = from_child.recv()
+        except (EOFError, OSError, WriterProcessError) as error:
+            process.terminate()
+            process.join(5)
+            raise WriterProcessError(f"The ingest writer process did not start: {error}") from error
+        self._process, self._to_child, self._from_child, self.pid = process, to_child, from_child, pid
+        self._broken = False
+        self._threads = [
+            threading.Thread(target=self._send_loop, args=(self._outbox, to_child), name="ingest-sender", daemon=True),
+            threading.Thread(target=self._read_loop, args=(from_child,), name="ingest-receiver", daemon=True),
+        ]
+        for thread in self._threads:
+            thread.start()
+        logger.info("Ingest writer process %s started", pid)
+
+    def _join(self) -> None:
+        sender, receiver = self._threads
+        sender.join(30)
+        self._process.join(30)
+        if self._process.is_alive():
+            logger.error("The ingest writer process did not stop; terminating it")
+            self._process.terminate()
+            self._process.join(5)
+        receiver.join(5)
+        for end in (self._to_child, self._from_child):
+            if end is not None:
+                end.close()
+        self._process = self._to_child = self._from_child = None
+
+    async def _restart(self) -> None:
+        if self._restarting is None:
+            self._restarting = asyncio.Lock()
+        async with self._restarting:
+            if not self._broken:
+                return
+            logger.error("The ingest writer process ended unexpectedly; starting a new one")
+            self._outbox.put(None)
+            await asyncio.to_thread(self._join)
+            await asyncio.to_thread(self._spawn, child_settings(self._database))
+
+    # -- batches ---------------------------------------------------------------------------------
+
+    async def submit(self, reports: list[Report]) -> list[Outcome]:
+        if self._broken:
+            await self._restart()
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[list[Outcome]] = loop.create_future()
+        self._outbox.put((reports, future, loop))
+        return await future
+
+    def _send_loop(self, outbox: queue.SimpleQueue[_Item | tuple[str] | None], to_child: Connection) -> None:
+        """Everything queued since the last send goes as one message (the child merges what
+        arrives within BATCH_WAIT_MS into one transaction, as the writer thread does)."""
+        from .live import bus
+        from .rules import rule
+
+        limit = int(rule("BATCH_MAX"))
+        batch_id = 0
+        while True:
+            first = outbox.get()
+            items: list[_Item] = []
+            stopping = invalidate = False
+            entry: _Item | tuple[str] | None = first
+            count = 0
+            while True:
+                if entry is None:
+                    stopping = True
+                    break
+                if entry == _INVALIDATE:
+                    invalidate = True
+                else:
+                    items.append(entry)  # type: ignore[arg-type]
+                    count += len(entry[0])
+                if count >= limit:
+                    break
+                try:
+                    entry = outbox.get_nowait()
+                except queue.Empty:
+                    break
+            try:
+                if invalidate:
+                    to_child.send(_INVALIDATE)
+                if items:
+                    batch_id += 1
+                    with self._lock:
+                        self._pending[batch_id] = items
+                    reports = [report for batch, _future, _loop in items for report in batch]
+                    to_child.send(("batch", batch_id, reports, bus.has_local_subscribers))
+                if stopping:
+                    to_child.send(None)
+                    return
+            except (OSError, ValueError) as error:  # the child is gone; the receiver fails what it held
+                logger.error("Could not hand a batch to the ingest writer process: %s", error)
+                if items:
+                    self._fail([batch_id], WriterProcessError(str(error)))
+                if stopping:
+                    return
+
+    def _read_loop(self, from_child: Connection) -> None:
+        from .live import bus
+
+        while True:
+            try:
+                message = from_child.recv()
+            except (EOFError, OSError):
+                break
+            if message[0] == "done":
+                _kind, results, events, stored, evaluated = message
+                self.fixes_stored, self.fixes_evaluated = stored, evaluated
+                if events:
+                    bus.deliver_local(events)
+                self._resolve(results)
+            elif message[0] == "failed":
+                _kind, batch_ids, reason = message
+                self._fail(batch_ids, WriterProcessError(reason))
+        with self._lock:
+            held = list(self._pending)
+        if held:
+            self._fail(held, WriterProcessError("The ingest writer process ended"))
+        self._broken = True
+
+    def _resolve(self, results: list[tuple[int, list[Outcome]]]) -> None:
+        from .ingest import _resolve_all
+
+        by_loop: dict[asyncio.AbstractEventLoop, list[tuple[asyncio.Future[list[Outcome]], list[Outcome]]]] = {}
+        for batch_id, outcomes in results:
+            with self._lock:
+                items = self._pending.pop(batch_id, [])
+            self.batches += 1
+            self.reports += len(outcomes)
+            index = 0
+            for batch, future, loop in items:
+                by_loop.setdefault(loop, []).append((future, outcomes[index : index + len(batch)]))
+                index += len(batch)
+        for loop, resolved in by_loop.items():
+            loop.call_soon_threadsafe(_resolve_all, resolved)
+
+    def _fail(self, batch_ids: list[int], error: BaseException) -> None:
+        from .ingest import _fail
+
+        for batch_id in batch_ids:
+            with self._lock:
+                items = self._pending.pop(batch_id, [])
+            for _batch, future, loop in items:
+                with contextlib.suppress(RuntimeError):  # that event loop has closed
+                    loop.call_soon_threadsafe(_fail, future, error)
+
+
+# -- the child process -------------------------------------------------------------------------
+
+
+def writer_main(inbox: Connection, outbox: Connection, settings_values: dict[str, Any]) -> None:
+    """Entry point of the writer process: one thread, reading the pipe between batches (a second
+    thread reading it would wait for the interpreter lock behind every batch)."""
+    import django
+    from django.conf import settings
+
+    for name, value in settings_values.items():
+        setattr(settings, name, value)
+    django.setup()
+
+    from django.db import connection
+
+    from . import directory
+    from .ingest import _start_wal_checkpointer, keep_connection_usable
+    from .live import bus
+    from .processing import BatchProcessor, warm_up
+    from .rules import rule
+
+    warm_up()
+    processor = BatchProcessor()
+    relayed: list[dict[str, Any]] = []
+    bus.relay_to(relayed.extend)
+    checkpointer = _start_wal_checkpointer()
+    limit = int(rule("BATCH_MAX"))
+    wait = float(rule("BATCH_WAIT_MS")) / 1000
+    outbox.send(("ready", os.getpid()))
+    try:
+        while True:
+            message = _receive(inbox, None)
+            batches: list[tuple[str, int, list[Report], bool]] = []
+            count = 0
+            stopping = False
+            deadline = time.monotonic() + wait
+            while True:  # merge what arrives within BATCH_WAIT_MS, up to BATCH_MAX reports
+                if message is None:
+                    stopping = True
+                    break
+                if message == _INVALIDATE:
+                    directory.invalidate()
+                else:
+                    batches.append(message)
+                    count += len(message[2])
+                if count >= limit:
+                    break
+                if not inbox.poll(max(0.0, deadline - time.monotonic())):
+                    break
+                message = _receive(inbox, None)
+            if batches:
+                bus.relay_wanted = any(live for _kind, _id, _reports, live in batches)
+                keep_connection_usable()
+                reports = [report for _kind, _id, batch, _live in batches for report in batch]
+                try:
+                    outcomes = processor.process(reports)
+                except Exception as error:  # noqa: BLE001 - reported to every waiting connection
+                    logging.getLogger("zhengtu.monitoring.ingest").exception("Ingest batch failed")
+                    outbox.send(("failed", [batch_id for _kind, batch_id, _r, _l in batches], str(error)))
+                    relayed.clear()
+                else:
+                    results = []
+                    index = 0
+                    for _kind, batch_id, batch, _live in batches:
+                        results.append((batch_id, outcomes[index : index + len(batch)]))
+                        index += len(batch)
+                    events = relayed[:]
+                    relayed.clear()
+                    outbox.send(("done", results, events, processor.fixes_stored, processor.fixes_evaluated))
+            if stopping:
+                return
+    finally:
+        if checkpointer is not None:
+            checkpointer.set()
+        connection.close()
+        outbox.close()
+
+
+def _receive(inbox: Connection, default: Any) -> Any:
+    try:
+        return inbox.recv()
+    except (EOFError, OSError):
+        return default
