@@ -43,3 +43,8 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# Batch tuning for experiments: ZHENGTU_MONITORING_BATCH_MAX / ZHENGTU_MONITORING_BATCH_WAIT_MS.
+for _rule in ("BATCH_MAX", "BATCH_WAIT_MS"):
+    if os.environ.get(f"ZHENGTU_MONITORING_{_rule}"):
+        globals()[f"ZHENGTU_MONITORING_{_rule}"] = int(os.environ[f"ZHENGTU_MONITORING_{_rule}"])
