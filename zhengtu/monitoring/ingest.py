@@ -17,6 +17,8 @@ import logging
 import queue
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any, Protocol
 
 from django.db import connection
@@ -71,8 +73,7 @@ class InProcessIngestor:
         processor = self._processor or BatchProcessor()
         limit = int(rule("BATCH_MAX"))
         wait = float(rule("BATCH_WAIT_MS")) / 1000
-        checkpointer = _start_wal_checkpointer()
-        try:
+        with writer_session():
             while True:
                 first = self._queue.get()
                 if first is None:
@@ -95,10 +96,6 @@ class InProcessIngestor:
                 self._handle(processor, items)
                 if stopping:
                     return
-        finally:
-            if checkpointer is not None:
-                checkpointer.set()
-            connection.close()
 
     def _handle(self, processor: BatchProcessor, items: list[_Item]) -> None:
         reports = [report for batch, _future, _loop in items for report in batch]
@@ -133,6 +130,19 @@ def keep_connection_usable() -> None:
 
 
 WAL_CHECKPOINT_SECONDS = 2.0
+
+
+@contextmanager
+def writer_session() -> Iterator[None]:
+    """The writer's time on the database (a thread's or a process's): passive WAL checkpoints
+    beside it on SQLite, its connection closed at the end."""
+    checkpointer = _start_wal_checkpointer()
+    try:
+        yield
+    finally:
+        if checkpointer is not None:
+            checkpointer.set()
+        connection.close()
 
 
 def _start_wal_checkpointer() -> threading.Event | None:
@@ -244,6 +254,11 @@ class RedisStreamIngestor:
     async def stop(self) -> None:
         if self._client is not None:
             await self._client.aclose()
+        if self._known_at:  # the directory was read through asgiref's worker thread: close its connection
+            from asgiref.sync import sync_to_async
+            from django.db import connections
+
+            await sync_to_async(connections.close_all)()
 
     async def _directory(self) -> dict[str, tuple[str, str]]:
         async with self._directory_lock:

@@ -289,10 +289,8 @@ def writer_main(inbox: Connection, outbox: Connection, settings_values: dict[str
         setattr(settings, name, value)
     django.setup()
 
-    from django.db import connection
-
     from . import directory
-    from .ingest import _start_wal_checkpointer, keep_connection_usable
+    from .ingest import keep_connection_usable, writer_session
     from .live import bus
     from .processing import BatchProcessor, warm_up
     from .rules import rule
@@ -301,11 +299,10 @@ def writer_main(inbox: Connection, outbox: Connection, settings_values: dict[str
     processor = BatchProcessor()
     relayed: list[dict[str, Any]] = []
     bus.relay_to(relayed.extend)
-    checkpointer = _start_wal_checkpointer()
     limit = int(rule("BATCH_MAX"))
     wait = float(rule("BATCH_WAIT_MS")) / 1000
     outbox.send(("ready", os.getpid()))
-    try:
+    with writer_session(), contextlib.closing(outbox):
         while True:
             message = _receive(inbox, None)
             batches: list[tuple[str, int, list[Report], bool]] = []
@@ -347,11 +344,6 @@ def writer_main(inbox: Connection, outbox: Connection, settings_values: dict[str
                     outbox.send(("done", results, events, processor.fixes_stored, processor.fixes_evaluated))
             if stopping:
                 return
-    finally:
-        if checkpointer is not None:
-            checkpointer.set()
-        connection.close()
-        outbox.close()
 
 
 def _receive(inbox: Connection, default: Any) -> Any:
