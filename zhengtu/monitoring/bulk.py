@@ -7,6 +7,44 @@ from typing import Any
 
 from django.db import connection
 
+_column_types: dict[tuple[str, tuple[str, ...]], list[int]] = {}
+
+
+def append_rows(table: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
+    """Append rows to a table. PostgreSQL: COPY in binary, each row written by psycopg's C code
+    (about 2 µs a row, where binding column arrays to one INSERT costs about 18 µs a row, because
+    Django's psycopg cursors bind on the client and quote every array element in Python).
+    SQLite: executemany."""
+    if not rows:
+        return
+    quoted_table = connection.ops.quote_name(table)
+    names = ", ".join(connection.ops.quote_name(column) for column in columns)
+    if connection.vendor == "postgresql":
+        types = _types_of(table, columns)
+        statement = f"COPY {quoted_table} ({names}) FROM STDIN (FORMAT BINARY)"
+        with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:  # psycopg's cursor under Django's
+            copy.set_types(types)
+            for row in rows:
+                copy.write_row(row)
+        return
+    placeholders = ", ".join(["%s"] * len(columns))
+    with connection.cursor() as cursor:
+        cursor.executemany(f"INSERT INTO {quoted_table} ({names}) VALUES ({placeholders})", rows)  # noqa: S608
+
+
+def _types_of(table: str, columns: tuple[str, ...]) -> list[int]:
+    """The columns' type OIDs, read from the catalogue once (binary COPY must match them exactly)."""
+    key = (table, columns)
+    if key not in _column_types:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT attname, atttypid FROM pg_attribute WHERE attrelid = %s::regclass AND attnum > 0",
+                [table],
+            )
+            found = {name: int(oid) for name, oid in cursor.fetchall()}
+        _column_types[key] = [found[column] for column in columns]
+    return _column_types[key]
+
 
 def execute_rows(template: str, rows: list[tuple[Any, ...]], types: tuple[str, ...]) -> None:
     """Many rows in one go. SQLite: executemany (a loop in C). PostgreSQL: one statement reading
@@ -20,9 +58,6 @@ def execute_rows(template: str, rows: list[tuple[Any, ...]], types: tuple[str, .
             cursor.executemany(template.format(source=source), rows)
 
 
-POSITION_TYPES: tuple[str, ...] = (
-    ("int8", "int8", "timestamptz", "timestamptz") + ("float8",) * 6 + ("int2", "int2", "text")
-)
 STATE_TYPES: tuple[str, ...] = (
     "int8",
     "timestamptz",

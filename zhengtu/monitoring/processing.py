@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .alerts import raise_alert, recipients_remembered
-from .bulk import POSITION_TYPES, STATE_TYPES, execute_rows, sqlite_datetime
+from .bulk import STATE_TYPES, append_rows, execute_rows, sqlite_datetime
 from .coords import distance_metres
 from .directory import DeviceEntry, Directory, SuperviseeEntry
 from .filters import FilterSettings, LastFix, Screen
@@ -30,6 +30,22 @@ from .live import bus
 from .models import Alert, AlertKind, DeviceState, FenceState, Position, UnknownDevice
 from .protocols.base import Alarm, DeviceMessage, Fix
 from .rules import rule
+
+POSITION_COLUMNS = (
+    "device_id",
+    "supervisee_id",
+    "fix_time",
+    "server_time",
+    "latitude",
+    "longitude",
+    "altitude",
+    "speed_kmh",
+    "course",
+    "accuracy",
+    "satellites",
+    "battery_percent",
+    "alarms",
+)
 
 logger = logging.getLogger(__name__)
 
@@ -275,12 +291,7 @@ class BatchProcessor:
         )
 
     def _insert_positions(self, rows: list[tuple[Any, ...]]) -> None:
-        table = connection.ops.quote_name(Position._meta.db_table)
-        columns = (
-            "device_id, supervisee_id, fix_time, server_time, latitude, longitude, altitude, speed_kmh, "
-            "course, accuracy, satellites, battery_percent, alarms"
-        )
-        execute_rows(f"INSERT INTO {table} ({columns}) {{source}}", rows, POSITION_TYPES)  # noqa: S608
+        append_rows(Position._meta.db_table, POSITION_COLUMNS, rows)
 
     def _load_states(self, device_ids: set[int]) -> None:
         missing = device_ids - self.states.keys()
