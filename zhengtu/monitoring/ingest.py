@@ -1,8 +1,10 @@
 """How the gateway hands decoded reports to storage, in both shapes of deployment.
 
-- Embedded (`InProcessIngestor`): an in-process queue drained by ONE writer thread that stores
-  each batch in one transaction (SQLite has one writer). `submit` returns only after the
-  batch is committed, so the gateway never acknowledges a device before its data is stored.
+- Embedded: ONE writer stores each batch in one transaction (SQLite has one writer), and
+  `submit` returns only after the batch is committed, so the gateway never acknowledges a device
+  before its data is stored. By default the writer is a child process (`writer_process.py`, a
+  core of its own); `InProcessIngestor` here runs it as a thread of the gateway's process
+  (`INGEST_TRANSPORT = "memory"`, and where a second process cannot open the database).
 - Scaled (`RedisStreamIngestor`): the gateway appends reports to a Redis stream (append-only
   file on, so an acknowledged report survives a restart) and answers from its own copy of the
   device directory; `manage.py run_ingest` consumes the stream with the same BatchProcessor.
@@ -26,6 +28,7 @@ from django.db import connection
 from .processing import BatchProcessor, Outcome, Report, warm_up
 from .protocols.base import Alarm, DeviceMessage, Fix, MessageKind
 from .rules import rule
+from .writer_process import fail_future, resolve_all
 
 logger = logging.getLogger(__name__)
 
@@ -105,7 +108,7 @@ class InProcessIngestor:
         except Exception as error:  # noqa: BLE001 - reported to every waiting connection
             logger.exception("Ingest batch failed")
             for _batch, future, loop in items:
-                loop.call_soon_threadsafe(_fail, future, error)
+                loop.call_soon_threadsafe(fail_future, future, error)
             return
         self.batches += 1
         self.reports += len(reports)
@@ -115,7 +118,7 @@ class InProcessIngestor:
             by_loop.setdefault(loop, []).append((future, outcomes[index : index + len(batch)]))
             index += len(batch)
         for loop, results in by_loop.items():
-            loop.call_soon_threadsafe(_resolve_all, results)
+            loop.call_soon_threadsafe(resolve_all, results)
 
 
 def keep_connection_usable() -> None:
@@ -177,17 +180,6 @@ def _start_wal_checkpointer() -> threading.Event | None:
 
     threading.Thread(target=checkpoint, name="monitoring-wal-checkpoint", daemon=True).start()
     return stop
-
-
-def _resolve_all(results: list[tuple[asyncio.Future[list[Outcome]], list[Outcome]]]) -> None:
-    for future, outcomes in results:
-        if not future.done():
-            future.set_result(outcomes)
-
-
-def _fail(future: asyncio.Future[list[Outcome]], error: BaseException) -> None:
-    if not future.done():
-        future.set_exception(error)
 
 
 # -- the scaled shape: Redis streams -----------------------------------------------------------

@@ -250,8 +250,6 @@ class ProcessIngestor:
         self._broken = True
 
     def _resolve(self, results: list[tuple[int, list[Outcome]]]) -> None:
-        from .ingest import _resolve_all
-
         by_loop: dict[asyncio.AbstractEventLoop, list[tuple[asyncio.Future[list[Outcome]], list[Outcome]]]] = {}
         for batch_id, outcomes in results:
             with self._lock:
@@ -263,17 +261,15 @@ class ProcessIngestor:
                 by_loop.setdefault(loop, []).append((future, outcomes[index : index + len(batch)]))
                 index += len(batch)
         for loop, resolved in by_loop.items():
-            loop.call_soon_threadsafe(_resolve_all, resolved)
+            loop.call_soon_threadsafe(resolve_all, resolved)
 
     def _fail(self, batch_ids: list[int], error: BaseException) -> None:
-        from .ingest import _fail
-
         for batch_id in batch_ids:
             with self._lock:
                 items = self._pending.pop(batch_id, [])
             for _batch, future, loop in items:
                 with contextlib.suppress(RuntimeError):  # that event loop has closed
-                    loop.call_soon_threadsafe(_fail, future, error)
+                    loop.call_soon_threadsafe(fail_future, future, error)
 
 
 # -- the child process -------------------------------------------------------------------------
@@ -351,3 +347,16 @@ def _receive(inbox: Connection, default: Any) -> Any:
         return inbox.recv()
     except (EOFError, OSError):
         return default
+
+
+def resolve_all(results: list[tuple[asyncio.Future[list[Outcome]], list[Outcome]]]) -> None:
+    """On the submitting event loop: hand each waiting submission its outcomes."""
+    for future, outcomes in results:
+        if not future.done():
+            future.set_result(outcomes)
+
+
+def fail_future(future: asyncio.Future[list[Outcome]], error: BaseException) -> None:
+    """On the submitting event loop: the submission was not stored."""
+    if not future.done():
+        future.set_exception(error)
