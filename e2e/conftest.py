@@ -91,8 +91,8 @@ def login(page: Any, base_url: str, username: str, password: str, hex_key: str) 
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
     page.fill("input[name=otp_token]", current_totp(hex_key))
-    page.click("button[type=submit]")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.click("button[type=submit]")
 
 
 def sign_in_with_session(context: Any, base_url: str, user: Any) -> None:

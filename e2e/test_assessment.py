@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from e2e.conftest import sign_in_with_session
 
@@ -65,8 +66,7 @@ def test_interview_critical_alert_report_and_own_result(
     page.select_option("select[name=instrument]", label="患者健康问卷（PHQ-9）")
     page.fill("input[name=received_on]", "2026-09-30")
     page.click("form.panel button")
-    page.wait_for_load_state("networkidle")
-    assert "/fill/" in page.url
+    page.wait_for_url("**/fill/**")
 
     # The difficulty question (phq10) is hidden until a problem is ticked; the server decides.
     assert page.locator("#q-phq10").is_hidden()
@@ -74,12 +74,13 @@ def test_interview_critical_alert_report_and_own_result(
     page.wait_for_selector("#q-phq10", state="visible")
     answers = {"phq2": "2", "phq3": "1", "phq4": "1", "phq5": "0", "phq6": "1", "phq7": "0", "phq8": "0", "phq9": "1"}
     for name, value in answers.items():
-        page.check(f"input[name={name}][value='{value}']")
-        page.wait_for_load_state("networkidle")
-    page.check("input[name=phq10][value='1']")
-    page.wait_for_load_state("networkidle")
+        # Each change is previewed by the server, which swaps the questions back in: wait for that answer.
+        with page.expect_response(lambda response: "/fill/" in response.url):
+            page.check(f"input[name={name}][value='{value}']")
+    with page.expect_response(lambda response: "/fill/" in response.url):
+        page.check("input[name=phq10][value='1']")
     page.click("button[name=action][value=submit]")
-    page.wait_for_load_state("networkidle")
+    expect(page.locator("body")).to_contain_text("危机项目")
     content = page.content()
     # 2+2+1+1+0+1+0+0+1 = 8: mild; item 9 answered 1 is a critical answer.
     assert "轻度抑郁" in content and "危机项目" in content
@@ -96,7 +97,7 @@ def test_interview_critical_alert_report_and_own_result(
 
     # The social worker issues the report and downloads the PDF.
     page.click("text=出具报告（Word 和 PDF）")
-    page.wait_for_load_state("networkidle")
+    page.wait_for_selector("text=下载 PDF")
     with page.expect_download() as info:
         page.click("text=下载 PDF")
     target = tmp_path / "report.pdf"
@@ -110,7 +111,7 @@ def test_interview_critical_alert_report_and_own_result(
     person = person_context.new_page()
     person.goto(f"{base}/assessment/mine/")
     person.click("text=患者健康问卷（PHQ-9）")
-    person.wait_for_load_state("networkidle")
+    expect(person.locator("body")).to_contain_text("社工会与你联系")
     own = person.content()
     assert "轻度抑郁" in own and "社工会与你联系" in own
     assert "有不如死掉" not in own

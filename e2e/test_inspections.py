@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from e2e.conftest import sign_in_with_session
 
@@ -75,8 +76,7 @@ def test_an_inspector_scores_and_the_association_downloads_the_report(
     first.fill(str(float(first.get_attribute("max") or "0") - 2))
     page.on("dialog", lambda dialog: dialog.accept())
     page.click("button[name=submit]")
-    page.wait_for_load_state("networkidle")
-    assert "您的评分已提交" in page.content()
+    expect(page.locator("body")).to_contain_text("您的评分已提交")
     assert Scoresheet.objects.get().submitted_at is not None
     expert_context.close()
 

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from e2e.conftest import sign_in_with_session
 
@@ -71,9 +72,8 @@ def test_intake_announcement_leave_approval_and_archive(
     page.select_option("select[name=team-1-role]", "family_member")
     page.fill("input[name=team-1-name]", "王秀英")
     page.click("form button[type=submit]")
-    page.wait_for_load_state("networkidle")
+    expect(page.locator("body")).to_contain_text("入矫登记完成")
     assert f"/supervision/supervisees/{supervisee.pk}/" in page.url
-    assert "入矫登记完成" in page.content()
     supervisee = Supervisee.objects.get(pk=supervisee.pk)
     assert supervisee.status == Status.UNDER_SUPERVISION
 
@@ -90,12 +90,11 @@ def test_intake_announcement_leave_approval_and_archive(
     page.fill("input[name=destination]", "广东省广州市天河区")
     page.fill("textarea[name=reason]", "参加亲属婚礼")
     page.click("form button[type=submit]")
-    page.wait_for_load_state("networkidle")
-    assert "县级社区矫正机构" in page.content()
+    expect(page.locator("body")).to_contain_text("县级社区矫正机构")
     page.check("input[name=decision][value=approve]")
     page.fill("textarea[name=comment]", "情况属实，同意上报")
     page.click("form.panel button[type=submit]")
-    page.wait_for_load_state("networkidle")
+    expect(page.locator("body")).to_contain_text("审批意见已记录")
     leave = LeaveRequest.objects.get(supervisee=supervisee)
     assert leave.days == 12
     assert leave.approval.status == ApprovalStatus.PENDING
@@ -106,12 +105,11 @@ def test_intake_announcement_leave_approval_and_archive(
     head = head_context.new_page()
     head.goto(f"{base}/supervision/approvals/")
     head.click(f"a[href='/supervision/approvals/{leave.approval_id}/']")
-    head.wait_for_load_state("networkidle")
+    head.wait_for_url(f"**/supervision/approvals/{leave.approval_id}/")
     head.check("input[name=decision][value=approve]")
     head.fill("textarea[name=comment]", "同意外出")
     head.click("form.panel button[type=submit]")
-    head.wait_for_load_state("networkidle")
-    assert "已批准" in head.content()
+    expect(head.locator("body")).to_contain_text("已批准")
     leave.approval.refresh_from_db()
     assert leave.approval.status == ApprovalStatus.APPROVED
 
