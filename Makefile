@@ -61,7 +61,7 @@ bench: setup system-packages postgres
 	$(BIN)/python -m bench
 
 messages: venv
-	for app in zhengtu/*/; do if [ -d $$app/locale ]; then (cd $$app && ../../$(BIN)/django-admin makemessages -l zh_Hans --no-obsolete >/dev/null); fi; done
+	for app in zhengtu/*/; do if [ -d $$app/locale ]; then (cd $$app && ../../$(BIN)/django-admin makemessages -l zh_Hans --no-obsolete --ignore 'tests/*' >/dev/null); fi; done
 
 lock:
 	$(BIN)/python -m pip freeze --exclude-editable > requirements.lock

@@ -3,9 +3,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, resolve, reverse
 
 from zhengtu.accounts.roles import can
+from zhengtu.core.access import page_allows
 
 from .registry import nav_items
 
@@ -16,11 +17,15 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         return {"nav": []}
     entries = []
     for item in nav_items():
-        if item.capability and not can(user, item.capability):
-            continue
         try:
             url = reverse(item.url_name)
         except NoReverseMatch:
+            continue
+        # The page's own rule decides when it declares one, so the menu never offers a page that answers 403.
+        allowed = page_allows(resolve(url).func, user)
+        if allowed is None:
+            allowed = not item.capability or can(user, item.capability)
+        if not allowed:
             continue
         entries.append({"label": item.label, "url": url, "active": request.path.startswith(url) and url != "/"})
     unread = user.notifications.filter(read_at__isnull=True).count()

@@ -25,6 +25,7 @@ def location_view(view: View) -> View:
             raise PermissionDenied
         return view(request, *args, **kwargs)
 
+    wrapper.allows = can_see_locations  # type: ignore[attr-defined]
     return wrapper
 
 
@@ -36,4 +37,5 @@ def management_view(view: View) -> View:
             raise PermissionDenied
         return view(request, *args, **kwargs)
 
+    wrapper.allows = can_manage  # type: ignore[attr-defined]
     return wrapper

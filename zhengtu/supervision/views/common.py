@@ -2,32 +2,15 @@
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
-from typing import Any
 from urllib.parse import quote
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 
 from zhengtu.accounts.http import AuthenticatedRequest
-from zhengtu.accounts.roles import can
 from zhengtu.audit.services import Actor
+from zhengtu.core.access import capability_required
 
-View = Callable[..., HttpResponse]
-
-
-def capability_required(capability: str) -> Callable[[View], View]:
-    def decorator(view: View) -> View:
-        @functools.wraps(view)
-        def wrapper(request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if not can(request.user, capability):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorator
+__all__ = ["actor_of", "capability_required", "file_response"]
 
 
 def actor_of(request: AuthenticatedRequest) -> Actor:

@@ -1,0 +1,62 @@
+"""Who may open a page: the one decorator views use, and the rule the sidebar reads back from the view.
+
+A view decorated here carries its rule as `view.allows(user)`, so the menu shows a link exactly when the page
+behind it would open (`page_allows`), instead of repeating the capability beside the menu entry.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+
+from zhengtu.accounts.roles import can
+
+if TYPE_CHECKING:
+    from zhengtu.accounts.models import User
+
+View = Callable[..., HttpResponse]
+Rule = Callable[[Any], bool]
+
+
+def access_rule(allows: Rule) -> Callable[[View], View]:
+    """Refuse the view (403) to users for whom `allows(user)` is false, and remember the rule on the view."""
+
+    def decorator(view: View) -> View:
+        @functools.wraps(view)
+        def wrapper(request: Any, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not allows(request.user):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        wrapper.allows = allows  # type: ignore[attr-defined]
+        return wrapper
+
+    return decorator
+
+
+def capability_required(capability: str) -> Callable[[View], View]:
+    """access_rule for the common case: one capability from accounts.roles."""
+    return access_rule(lambda user: can(user, capability))
+
+
+def require_capability(user: User, capability: str) -> None:
+    """The same refusal inside a view body, for checks that depend on what the view has loaded."""
+    if not can(user, capability):
+        raise PermissionDenied
+
+
+def page_allows(view: Callable[..., Any], user: Any) -> bool | None:
+    """What the view's own rule says of this user; None when the view declares none."""
+    seen: set[int] = set()
+    current: Any = view
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        rule = getattr(current, "allows", None)
+        if rule is not None:
+            return bool(rule(user))
+        current = getattr(current, "__wrapped__", None)
+    return None
