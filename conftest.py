@@ -5,11 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from zhengtu.accounts.models import User
 from zhengtu.accounts.roles import Role
 from zhengtu.orgs.models import Organisation, OrganisationKind
 from zhengtu.testing.factories import UserFactory, make_org
+
+# Property tests check behaviour, never speed: no per-example deadline and no "too slow" health check, which a
+# busy machine would otherwise turn into random failures. Timings belong in bench/.
+settings.register_profile("zhengtu", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("zhengtu")
 
 
 @dataclass
