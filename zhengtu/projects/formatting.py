@@ -1,26 +1,12 @@
-"""How money and rates are written in pages and reports (万元 as in seed 003, one-decimal percentages)."""
+"""How rates and counts are written in pages and reports; money comes from `zhengtu.core.money` (one format)."""
 
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-TEN_THOUSAND = Decimal(10000)
+from zhengtu.core.money import wan, yuan
 
-
-def yuan(amount: Decimal | int | None) -> str:
-    """12345.6 → "12,345.60"."""
-    if amount is None:
-        return ""
-    return f"{Decimal(amount).quantize(Decimal('0.01'), ROUND_HALF_UP):,}"
-
-
-def wan(amount: Decimal | int | None) -> str:
-    """Yuan in 万元 with no trailing zeros: 339980 → "33.998", 120000 → "12", 26000 → "2.6"."""
-    if amount is None:
-        return ""
-    value = (Decimal(amount) / TEN_THOUSAND).quantize(Decimal("0.000001"), ROUND_HALF_UP).normalize()
-    text = f"{value:f}"
-    return text if "." not in text else text.rstrip("0").rstrip(".")
+__all__ = ["count", "percent", "wan", "yuan"]
 
 
 def percent(rate: Decimal | None) -> str:
