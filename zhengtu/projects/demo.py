@@ -127,7 +127,13 @@ def seed(*, scale: str) -> None:
     seeding.receive_funds(manager=manager, project=project, share=Decimal("0.5"), on=start + dt.timedelta(days=20))
     if share > Decimal("0.5"):
         seeding.receive_funds(manager=manager, project=project, share=Decimal("0.4"), on=dt.date(today.year, 7, 15))
-    seeding.book_spending(manager=manager, project=project, share=share * Decimal("0.95"), last_day=last_day)
+    seeding.book_spending(
+        manager=manager,
+        project=project,
+        share=share * Decimal("0.95"),
+        last_day=last_day,
+        variation=random.Random(f"{name}-spending"),  # noqa: S311 - demo figures, not security
+    )
     counts = {
         code: int(Decimal(target) * share * PACE.get(code, Decimal(1))) for code, target in data["targets"].items()
     }

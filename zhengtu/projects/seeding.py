@@ -78,16 +78,36 @@ def receive_funds(*, manager: Actor, project: ServiceProject, share: Decimal, on
         services.record_fund_receipt(actor=manager, project=project, received_on=on, amount=amount, reference="拨付")
 
 
-def book_spending(*, manager: Actor, project: ServiceProject, share: Decimal, last_day: dt.date) -> None:
-    """Spend `share` of every budget line, in monthly instalments from the project start to `last_day`."""
+def book_spending(
+    *,
+    manager: Actor,
+    project: ServiceProject,
+    share: Decimal,
+    last_day: dt.date,
+    variation: random.Random | None = None,
+) -> None:
+    """Spend `share` of every budget line, in monthly instalments from the project start to `last_day`.
+
+    With `variation`, each line runs ahead or behind the common pace (65–108 %, never past its amount) and the
+    months differ, as real books do; without it every line and month is even (reproducible tests)."""
     months = _month_ends(project.period_start, min(last_day, project.period_end))
-    for line in BudgetLine.objects.filter(project=project):
-        total = (line.amount * share).quantize(Decimal("0.01"), ROUND_DOWN)
+    for line in BudgetLine.objects.filter(project=project).order_by("pk"):
+        line_share = share
+        if variation is not None:
+            line_share = min(Decimal(1), share * Decimal(str(round(variation.uniform(0.65, 1.08), 3))))
+        total = (line.amount * line_share).quantize(Decimal("0.01"), ROUND_DOWN)
         if not months or total <= 0:
             continue
-        instalment = (total / len(months)).quantize(Decimal("0.01"), ROUND_DOWN)
+        weights = [Decimal(str(round(variation.uniform(0.5, 1.5), 2))) if variation else Decimal(1) for _ in months]
+        booked = Decimal(0)
         for index, day in enumerate(months):
-            amount = instalment if index < len(months) - 1 else total - instalment * (len(months) - 1)
+            if index < len(months) - 1:
+                amount = (total * weights[index] / sum(weights)).quantize(Decimal("0.01"), ROUND_DOWN)
+            else:
+                amount = total - booked
+            booked += amount
+            if amount <= 0:
+                continue
             services.record_spending(
                 actor=manager, line=line, spent_on=day, amount=amount, description=f"{line.name}（{day:%Y-%m}）"
             )
