@@ -149,4 +149,4 @@ def seed(*, scale: str) -> None:
     report = reporting.create_report(
         actor=manager, project=project, kind=ReportKind.ANNUAL, period_start=start, period_end=end
     )
-    reporting.save_narrative(actor=manager, report=report, title=report.title, narrative=data["narrative"])
+    reporting.save_narrative(actor=manager, report=report, title=report.title, narrative=data["narrative_current_year"])

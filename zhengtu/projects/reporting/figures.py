@@ -142,18 +142,27 @@ def _outputs(project: ServiceProject, first_day: dt.date, last_day: dt.date) -> 
     return sorted(rows, key=lambda row: (row["order"], row["code"]))
 
 
+def _output_phrase(row: dict[str, Any], psychological_reports: int) -> str:
+    phrase = _("%(label)s %(count)s %(unit)s") % {"label": row["label"], "count": row["actual"], "unit": row["unit"]}
+    if row["code"] == "psychological_tests" and psychological_reports:
+        # Seed 003: "心理测量255人（出具社区矫正对象《心理测验与评估分析报告》247份）".
+        phrase += _(" (%(reports)s psychological test and assessment reports issued)") % {
+            "reports": psychological_reports
+        }
+    return phrase
+
+
 def annual_figures(project: ServiceProject, first_day: dt.date, last_day: dt.date) -> dict[str, Any]:
     with translation.override(settings.LANGUAGE_CODE):
         outputs = _outputs(project, first_day, last_day)
+        psychological_reports = registry.measure(project, "psychological_reports", first_day, last_day)
         return {
             "kind": "annual",
             "project": _project_facts(project, first_day, last_day),
             "funds": _funds(project, first_day, last_day),
             "outputs": outputs,
-            "outputs_sentence": _(", ").join(
-                _("%(label)s %(count)s %(unit)s") % {"label": row["label"], "count": row["actual"], "unit": row["unit"]}
-                for row in outputs
-            ),
+            "psychological_reports": psychological_reports,
+            "outputs_sentence": _(", ").join(_output_phrase(row, psychological_reports) for row in outputs),
         }
 
 

@@ -51,3 +51,10 @@ def test_varied_spending_differs_between_lines_and_stays_within_each_line(world)
     rates = _execution_rates(project)
     assert len(rates) > 2
     assert len(set(rates)) > len(rates) // 2, f"execution rates look copied: {rates}"
+
+
+def test_the_current_year_demo_draft_carries_nothing_tied_to_2020() -> None:
+    data = seeding.load("xupu_2020")
+    draft = data["narrative_current_year"]
+    assert set(draft) == set(data["narrative"])  # every section of the report has a draft
+    assert not [key for key, text in draft.items() if "疫情" in text or "2020" in text or "2019" in text]

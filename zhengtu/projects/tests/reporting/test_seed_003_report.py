@@ -13,6 +13,7 @@ import random
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 from docx import Document
 
 from zhengtu.accounts.roles import Role
@@ -33,6 +34,47 @@ def docx_text(content: bytes) -> str:
         for row in table.rows:
             lines.append(" | ".join(cell.text for cell in row.cells))
     return "\n".join(lines)
+
+
+def _issue_psychological_reports(people, worker) -> None:  # type: ignore[no-untyped-def]
+    """Seed 003's 247 issued 《心理测验与评估分析报告》: scored screenings with their reports, one per person."""
+    from zhengtu.assessment.models import (
+        Assessment,
+        AssessmentMode,
+        AssessmentReport,
+        AssessmentStatus,
+        InstrumentKind,
+        InstrumentVersion,
+    )
+    from zhengtu.assessment.services.instruments import load_shipped_instruments
+
+    load_shipped_instruments()
+    version = InstrumentVersion.objects.filter(instrument__kind=InstrumentKind.PSYCHOLOGICAL).first()
+    issued = timezone.make_aware(dt.datetime(2020, 6, 30, 10))
+    screenings = Assessment.objects.bulk_create(
+        Assessment(
+            supervisee=person,
+            instrument_version=version,
+            office=person.responsible_office,
+            mode=AssessmentMode.INTERVIEW,
+            status=AssessmentStatus.SUBMITTED,
+            assessor=worker,
+            received_on=dt.date(2020, 6, 1),
+            submitted_at=issued,
+            submitted_by=worker,
+        )
+        for person in people
+    )
+    AssessmentReport.objects.bulk_create(
+        AssessmentReport(
+            assessment=screening,
+            number=f"溆心评〔2020〕{n}号",
+            issued_at=issued,
+            issued_on=issued.date(),
+            issued_by=worker,
+        )
+        for n, screening in enumerate(screenings, start=1)
+    )
 
 
 @pytest.fixture
@@ -68,6 +110,7 @@ def xupu_2020(world):  # type: ignore[no-untyped-def]
         data=data,
         rng=random.Random(3),
     )
+    _issue_psychological_reports(people[:247], world.social_worker_a)
     return project, data
 
 
@@ -109,6 +152,7 @@ def test_generated_report_states_the_figures_and_completion_rates_of_seed_003(xu
     ):
         assert sentence in text, sentence
     assert "累计完成教育学习158场次" in text
+    assert "心理测量255人次（出具社区矫正对象《心理测验与评估分析报告》247份）" in text
     # Narrative sections written on the page are in the document, in the seed's order.
     assert text.index("一、项目基本情况") < text.index("严格执行财务制度") < text.index("三、项目后续工作计划")
     assert text.index("（二）存在问题") < text.index("因国家疫情防控要求") < text.index("六、其他")
