@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from zhengtu.orgs.models import Organisation
-from zhengtu.supervisees.models import Supervisee
+from zhengtu.supervisees.fields import SuperviseeChoiceField
 
 from .coords import from_display
 from .models import AlertKind, AlertStatus, DeviceKind, FenceKind, FenceShape, Protocol
@@ -44,9 +44,7 @@ class DeviceForm(forms.Form):
 
 
 class BindingForm(forms.Form):
-    supervisee = forms.ModelChoiceField(
-        label=pgettext_lazy("monitoring", "Supervisee"), queryset=Supervisee.objects.none()
-    )
+    supervisee = SuperviseeChoiceField(label=pgettext_lazy("monitoring", "Supervisee"))
     starts_at = forms.DateTimeField(label=pgettext_lazy("monitoring", "From"), widget=DATETIME_WIDGET)
     ends_at = forms.DateTimeField(label=pgettext_lazy("monitoring", "Until"), widget=DATETIME_WIDGET)
     approval_reference = forms.CharField(label=_("Approval document"), max_length=100, required=False)
@@ -69,9 +67,8 @@ class FenceForm(forms.Form):
     organisation = forms.ModelChoiceField(
         label=pgettext_lazy("monitoring", "Organisation"), queryset=Organisation.objects.none()
     )
-    supervisee = forms.ModelChoiceField(
+    supervisee = SuperviseeChoiceField(
         label=_("Only for"),
-        queryset=Supervisee.objects.none(),
         required=False,
         help_text=_("Leave empty to apply the fence to every monitored person of the organisation."),
     )
