@@ -67,11 +67,9 @@ def _filing_lines(filings: list[Any], on_date: dt.date) -> list[CredentialLine]:
     chosen = current or (max(approved, key=lambda f: f.valid_until) if approved else None)
     lines: list[CredentialLine] = []
     if chosen is not None:
-        lines.append(
-            CredentialLine(
-                str(CredentialKind.SUPERVISOR.label), chosen.filing_number, chosen.valid_until, from_filing=True
-            )
-        )
+        # A filing that has run out no longer makes the person a filed supervisor: say so instead of the title.
+        label = str(CredentialKind.SUPERVISOR.label) if current else _("Supervisor filing expired")
+        lines.append(CredentialLine(label, chosen.filing_number, chosen.valid_until, from_filing=True))
     else:
         pending = next((f for f in filings if f.status in (FilingStatus.SUBMITTED, FilingStatus.RETURNED)), None)
         if pending is None:

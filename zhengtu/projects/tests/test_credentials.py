@@ -106,3 +106,13 @@ def test_the_migration_removes_supervisor_credentials_the_association_has_filed(
     assert left == ["DD-002", "SW-7"]  # the unfiled one stays, shown as not filed
     lines = credentials_of([pw.worker.pk], dt.date.today())[pw.worker.pk]
     assert [line.number for line in lines] == ["DD-002"] and "未" in lines[0].label
+
+
+def test_an_expired_filing_no_longer_shows_the_person_as_a_filed_supervisor(pw, world) -> None:  # type: ignore[no-untyped-def]
+    filing = file_supervisor(world, pw.supervisor)
+    after_expiry = filing.valid_until + dt.timedelta(days=1)
+    lines = credentials_of([pw.supervisor.pk], after_expiry)[pw.supervisor.pk]
+    assert lines[0].label == "督导备案已过期"
+    assert lines[0].number == filing.filing_number
+    on_time = credentials_of([pw.supervisor.pk], filing.valid_until)[pw.supervisor.pk]
+    assert on_time[0].label == str(CredentialKind.SUPERVISOR.label)
