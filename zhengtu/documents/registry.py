@@ -26,6 +26,15 @@ class DocumentKind:
     in_execution_archive: bool = False
     in_work_archive: bool = False
 
+    @property
+    def area(self) -> str:
+        """The business the document belongs to, as the app that declares it is named ("监督管理")."""
+        label = self.code.partition(".")[0]
+        try:
+            return str(apps.get_app_config(label).verbose_name)
+        except LookupError:
+            return ""
+
 
 def document_kinds() -> dict[str, DocumentKind]:
     from zhengtu.workspace.registry import load_callable

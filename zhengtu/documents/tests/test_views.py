@@ -50,6 +50,9 @@ def test_the_template_page_is_for_administrators(client, login, world) -> None: 
     page = client.get(reverse("documents:templates"))
     assert page.status_code == 200
     assert CODE in page.content.decode()
+    text = page.content.decode()
+    # Clerks read the document's business and number mark, not the internal template code.
+    assert "所属业务" in text and f"<code>{CODE}</code>" not in text and ">代码<" not in text
     default = client.get(reverse("documents:template_default", args=[CODE, "docx"]))
     assert default.status_code == 200 and default.content[:2] == b"PK"
     assert client.get(reverse("documents:template_default", args=["no.such", "html"])).status_code == 404
