@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from zhengtu.orgs.models import Organisation
 
+from .fetching import DOCUMENT_BASE_URL, RefusedReferences, docx_external_references, make_fetcher
 from .models import DocumentSequence, DocumentTemplate, TemplateFormat
 
 PDF_BASE_CSS = """
@@ -119,6 +120,9 @@ def render_docx(
     if replacement:
         with replacement.file.open("rb") as handle:
             source = handle.read()
+        refused = docx_external_references(source)
+        if refused:  # checked at upload too; this catches a template planted some other way
+            raise RefusedReferences(refused)
     else:
         source = _template_bytes(default_path, default_path.stat().st_mtime)
     return render_docx_source(source, context)
@@ -152,11 +156,19 @@ def _weasyprint_setup() -> tuple[Any, Any]:
     return prepared  # type: ignore[no-any-return]
 
 
-def html_to_pdf(html: str, *, base_url: str | None = None) -> bytes:
+def html_to_pdf(html: str) -> bytes:
+    """The PDF of `html`; anything it references outside the allow-list (see fetching.py) raises RefusedReferences."""
     from weasyprint import HTML
 
     fonts, base_css = _weasyprint_setup()
-    return HTML(string=html, base_url=base_url).write_pdf(stylesheets=[base_css], font_config=fonts)  # type: ignore[no-any-return]
+    fetcher = make_fetcher()
+    pdf = HTML(string=html, base_url=DOCUMENT_BASE_URL, url_fetcher=fetcher).write_pdf(
+        stylesheets=[base_css], font_config=fonts
+    )
+    if fetcher.refused:
+        # WeasyPrint only warns about a failed fetch and carries on; a document with a hole is refused.
+        raise RefusedReferences(fetcher.refused)
+    return pdf  # type: ignore[no-any-return]
 
 
 def render_pdf(

@@ -140,7 +140,8 @@ OTP_TOTP_ISSUER = "正途 Zhengtu"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
-LOCALE_PATHS: list[Path] = []  # each app keeps its own catalogue in <app>/locale/
+# Apps keep their catalogue in <app>/locale/; zhengtu.core is no installed app, so its own is named here.
+LOCALE_PATHS: list[Path] = [BASE_DIR / "zhengtu" / "core" / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
