@@ -1,4 +1,6 @@
 # Zhengtu: two commands. `make run` sets everything up and serves; `make test` checks everything.
+# `make run` never adds demo data: on an empty database it says how to create the first administrator.
+# `make demo` is the newcomer's one command: the same setup, demo data (empty or demo database only), serve.
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV ?= .venv
@@ -9,9 +11,13 @@ SCALE ?= county
 STAMP := $(VENV)/.installed-$(shell sha1sum requirements.lock | cut -c1-12)
 PG_ENV = ZHENGTU_TEST_DB=postgresql ZHENGTU_DB_HOST=127.0.0.1 ZHENGTU_DB_PORT=$${ZHENGTU_TEST_PG_PORT:-5433} ZHENGTU_DB_USER=postgres ZHENGTU_DB_NAME=zhengtu
 
-.PHONY: run test setup venv system-packages postgres lint typecheck test-sqlite test-postgres test-e2e bench messages lock clean
+.PHONY: run demo test setup venv system-packages runtime-packages postgres lint typecheck test-sqlite test-postgres test-e2e bench messages lock clean
 
 run: setup
+	$(BIN)/python manage.py create_admin --check
+	$(BIN)/python manage.py serve --host $(HOST) --port $(PORT)
+
+demo: setup
 	$(BIN)/python manage.py seed_demo --scale $(SCALE)
 	$(BIN)/python manage.py serve --host $(HOST) --port $(PORT)
 
@@ -28,7 +34,7 @@ $(STAMP): requirements.lock
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 
-setup: venv
+setup: venv runtime-packages
 	$(BIN)/python manage.py compile_catalogues
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_workdays
@@ -36,7 +42,10 @@ setup: venv
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 
 system-packages:
-	bash scripts/system-packages.sh
+	bash scripts/system-packages.sh test
+
+runtime-packages:
+	bash scripts/system-packages.sh runtime
 
 postgres:
 	bash scripts/test-postgres.sh start

@@ -8,7 +8,8 @@ the server can reach (SSRF) into a PDF that officers then download. So every fet
 
 - `/static/...` (relative to the document): files the staticfiles finders resolve inside the
   project's own static folders, read by us, never through the network;
-- `file:` URLs of font files inside the system font folders (`ZHENGTU_DOCUMENT_FONT_DIRS`);
+- `file:` URLs of font files inside the system font folders (`ZHENGTU_DOCUMENT_FONT_DIRS`) and the
+  project's own font cache (`VAR_DIR/cache/fonts`, the subsets assessment reports embed);
 - `data:` URLs of raster images (PNG, JPEG, GIF, WebP) up to `ZHENGTU_DOCUMENT_DATA_URL_MAX_BYTES`
   (a seal or a logo); SVG is refused since it may itself reference files.
 
@@ -69,8 +70,10 @@ def _shorten(reference: str) -> str:
 
 
 def _font_dirs() -> list[Path]:
+    """System font folders, plus the cache where the project writes its own font subsets (assessment reports)."""
     configured = getattr(settings, "ZHENGTU_DOCUMENT_FONT_DIRS", None) or DEFAULT_FONT_DIRS
-    return [Path(folder).resolve() for folder in configured]
+    own = Path(settings.VAR_DIR) / "cache" / "fonts"
+    return [Path(folder).resolve() for folder in (*configured, own)]
 
 
 def _data_limit() -> int:
