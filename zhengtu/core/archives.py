@@ -23,6 +23,10 @@ DEFAULT_MAX_RATIO = 200
 DEFAULT_MAX_PARTS = 10_000
 
 
+class ArchiveTooLarge(ValidationError):
+    """The archive is a zip, but would unpack beyond the bounds (as opposed to not being a zip at all)."""
+
+
 def check_zip_bounds(
     source: bytes | IO[bytes],
     *,
@@ -30,7 +34,7 @@ def check_zip_bounds(
     max_ratio: int | None = None,
     what: str = "",
 ) -> None:
-    """Raise ValidationError when the archive is not a zip or would decompress beyond the bounds."""
+    """Raise ValidationError when the archive is not a zip, ArchiveTooLarge when it would unpack beyond the bounds."""
     bounds = getattr(settings, "ZHENGTU_ARCHIVE_BOUNDS", {}) or {}
     limit = max_uncompressed or int(bounds.get("max_uncompressed", DEFAULT_MAX_UNCOMPRESSED))
     ratio = max_ratio or int(bounds.get("max_ratio", DEFAULT_MAX_RATIO))
@@ -46,16 +50,16 @@ def check_zip_bounds(
         if not isinstance(source, bytes):
             handle.seek(0)
     if len(members) > max_parts:
-        raise ValidationError(_("%(what)s has too many parts to be an ordinary Office file.") % {"what": name})
+        raise ArchiveTooLarge(_("%(what)s has too many parts to be an ordinary Office file.") % {"what": name})
     total = sum(member.file_size for member in members)
     packed = max(1, sum(member.compress_size for member in members))
     if total > limit:
-        raise ValidationError(
+        raise ArchiveTooLarge(
             _("%(what)s would unpack to %(size)d MB, more than the %(limit)d MB allowed; split it into smaller files.")
             % {"what": name, "size": total // (1024 * 1024), "limit": limit // (1024 * 1024)}
         )
     if total > 10 * 1024 * 1024 and total / packed > ratio:
-        raise ValidationError(
+        raise ArchiveTooLarge(
             _("%(what)s compresses %(ratio)d times, which ordinary Office files never do; it was refused.")
             % {"what": name, "ratio": total // packed}
         )

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from zhengtu.audit.models import Action
 from zhengtu.audit.services import Actor, record_event
+from zhengtu.core.archives import check_zip_bounds
 from zhengtu.core.spreadsheets import append_row
 from zhengtu.privacy.crypto import blind_index
 from zhengtu.supervisees.identity import normalise
@@ -71,6 +72,7 @@ def template_workbook(version: InstrumentVersion) -> bytes:
 def _read_rows(content: bytes) -> list[tuple[int, list[Any]]]:
     from openpyxl import load_workbook
 
+    check_zip_bounds(content, what=_("The Excel file"))  # a zip bomb is refused before openpyxl unpacks it
     workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     try:
         sheet = workbook.worksheets[0]
