@@ -67,6 +67,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "zhengtu.core.security.SecurityHeadersMiddleware",  # CSP with nonces, no-store on personal data
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -180,6 +181,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
 }
+# Content-Security-Policy (zhengtu/core/security.py). Map tiles are images from the tile hosts of
+# zhengtu/monitoring/rules.py TILE_SOURCES; an installation with its own tile server names it here.
+ZHENGTU_CSP_IMG_SOURCES = os.environ.get(
+    "ZHENGTU_CSP_IMG_SOURCES", "https://tile.openstreetmap.org https://*.tianditu.gov.cn https://*.is.autonavi.com"
+).split()
+ZHENGTU_CSP_REPORT_ONLY = os.environ.get("ZHENGTU_CSP_REPORT_ONLY", "") == "1"
+
 ZHENGTU_API_TOKEN_DAYS = int(os.environ.get("ZHENGTU_API_TOKEN_DAYS", "7"))
 
 # Audit entries are kept at least this long; the purge command refuses anything shorter
