@@ -156,6 +156,10 @@ MEDIA_ROOT = Path(os.environ.get("ZHENGTU_MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "/media-not-served/"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Bodies above this are refused (413) before Django reads them (zhengtu/core/bodylimit.py); paths that
+# need more get an allowance in ZHENGTU_REQUEST_BODY_LIMITS ({path prefix: bytes}) or allow_larger_bodies().
+ZHENGTU_REQUEST_BODY_MAX_BYTES = int(os.environ.get("ZHENGTU_REQUEST_BODY_MAX_BYTES", str(25 * 1024 * 1024)))
+ZHENGTU_REQUEST_BODY_LIMITS: dict[str, int] = {}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
