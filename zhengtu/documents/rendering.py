@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from zhengtu.orgs.models import Organisation
 
+from .budget import TemplateTooExpensive, bounded_range, check_output_size, checked_binop, within_budget
 from .fetching import DOCUMENT_BASE_URL, RefusedReferences, docx_external_references, make_fetcher
 from .models import DocumentSequence, DocumentTemplate, TemplateFormat
 
@@ -72,10 +73,37 @@ def _jinja_environment() -> Any:
         from jinja2 import Template as JinjaTemplate
         from jinja2.sandbox import SandboxedEnvironment
 
+        class BoundedTemplate(JinjaTemplate):
+            """Renders chunk by chunk, refusing output beyond the size limit (see budget.py)."""
+
+            def render(self, *args: Any, **kwargs: Any) -> str:
+                context = self.new_context(dict(*args, **kwargs))
+                chunks, size = [], 0
+                try:
+                    for chunk in self.root_render_func(context):
+                        size += len(chunk)
+                        check_output_size(size)
+                        chunks.append(chunk)
+                except TemplateTooExpensive:
+                    raise
+                except Exception:  # noqa: BLE001 - Jinja's own handling rewrites the traceback
+                    self.environment.handle_exception()
+                return "".join(chunks)
+
         class CompilingOnce(SandboxedEnvironment):
+            # Bounded work (budget.py): small range(), no huge "x" * n or a ** b.
+            intercepted_binops = frozenset({"*", "**"})
+
             def __init__(self, **options: Any) -> None:
                 super().__init__(**options)
                 self.kept: dict[str, JinjaTemplate] = {}
+                self.globals["range"] = bounded_range
+                self.template_class = BoundedTemplate
+
+            def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+                if operator in self.intercepted_binops:
+                    return checked_binop(operator, left, right)
+                return super().call_binop(context, operator, left, right)
 
             def from_string(
                 self,
@@ -107,7 +135,7 @@ def render_docx_source(source: bytes, context: dict[str, Any]) -> bytes:
     from docxtpl import DocxTemplate
 
     document = DocxTemplate(io.BytesIO(source))
-    document.render(context, jinja_env=_jinja_environment(), autoescape=True)
+    within_budget(lambda: document.render(context, jinja_env=_jinja_environment(), autoescape=True))
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
@@ -139,7 +167,8 @@ def render_html(
     replacement = active_template(code, TemplateFormat.HTML, organisation)
     if replacement:
         with replacement.file.open("rb") as handle:
-            return _compiled(handle.read().decode("utf-8")).render(Context(context))
+            compiled = _compiled(handle.read().decode("utf-8"))
+        return within_budget(lambda: compiled.render(Context(context)))
     return render_to_string(default_template_name, context)
 
 
@@ -195,8 +224,9 @@ def render_html_file(
     if replacement:
         with replacement.file.open("rb") as handle:
             source = handle.read().decode("utf-8")
-    else:
-        source = _template_bytes(default_path, default_path.stat().st_mtime).decode("utf-8")
+        compiled = _compiled(source)
+        return within_budget(lambda: compiled.render(Context(context)))  # an uploaded template: bounded
+    source = _template_bytes(default_path, default_path.stat().st_mtime).decode("utf-8")
     return _compiled(source).render(Context(context))
 
 

@@ -22,6 +22,7 @@ from zhengtu.audit.services import Actor, record_event
 from zhengtu.core.archives import check_zip_bounds
 from zhengtu.orgs.models import Organisation, OrganisationKind
 
+from .budget import within_budget
 from .fetching import RefusedReferences, docx_external_references, references_in_source
 from .models import DocumentTemplate, GeneratedDocument, TemplateFormat
 from .registry import DocumentKind, document_kind
@@ -203,7 +204,8 @@ def _check_html_template(kind: DocumentKind, source: str) -> None:
     refused = references_in_source(source)
     if refused:
         raise RefusedReferences(refused)
-    html_to_pdf(Template(source).render(Context(sample_context(kind))))
+    compiled = Template(source)
+    html_to_pdf(within_budget(lambda: compiled.render(Context(sample_context(kind)))))
 
 
 def _check_docx_template(kind: DocumentKind, content: bytes) -> None:
