@@ -215,7 +215,34 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # A refused request (403) is one warning line, not a traceback (zhengtu/core/logfilters.py).
+    "filters": {"forbidden_one_line": {"()": "zhengtu.core.logfilters.ForbiddenWithoutTraceback"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["forbidden_one_line"]}
+    },
     "root": {"handlers": ["console"], "level": "INFO"},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+
+# --- From the environment: proxy trust and the device gateway ---------------------------------
+# The web side trusts X-Real-IP only behind a proxy that overwrites it (docs/operations.md).
+ZHENGTU_TRUST_X_REAL_IP = os.environ.get("ZHENGTU_TRUST_X_REAL_IP", "") == "1"
+# The gateway's bind address, ports ("jt808=5015,gt06=5023": listed protocols replace the
+# defaults of zhengtu/monitoring/rules.py, the others keep theirs) and the proxies whose
+# connections it may trust; each is set only when its variable is.
+if os.environ.get("ZHENGTU_GATEWAY_HOST"):
+    ZHENGTU_MONITORING_LISTEN_HOST = os.environ["ZHENGTU_GATEWAY_HOST"]
+if os.environ.get("ZHENGTU_GATEWAY_PORTS"):
+    from zhengtu.monitoring.rules import DEFAULTS as _MONITORING_DEFAULTS
+
+    ZHENGTU_MONITORING_PORTS = {
+        **_MONITORING_DEFAULTS["PORTS"],
+        **{
+            name.strip(): int(port)
+            for name, _sep, port in (pair.partition("=") for pair in os.environ["ZHENGTU_GATEWAY_PORTS"].split(","))
+            if name.strip()
+        },
+    }
+if os.environ.get("ZHENGTU_GATEWAY_TRUSTED_PROXIES"):
+    ZHENGTU_MONITORING_TRUSTED_PROXIES = os.environ["ZHENGTU_GATEWAY_TRUSTED_PROXIES"].split(",")
