@@ -1,4 +1,6 @@
 # Zhengtu: two commands. `make run` sets everything up and serves; `make test` checks everything.
+# `make run` never adds demo data: on an empty database it says how to create the first administrator.
+# `make demo` is the newcomer's one command: the same setup, demo data (empty or demo database only), serve.
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV ?= .venv
@@ -9,15 +11,19 @@ SCALE ?= county
 STAMP := $(VENV)/.installed-$(shell sha1sum requirements.lock | cut -c1-12)
 PG_ENV = ZHENGTU_TEST_DB=postgresql ZHENGTU_DB_HOST=127.0.0.1 ZHENGTU_DB_PORT=$${ZHENGTU_TEST_PG_PORT:-5433} ZHENGTU_DB_USER=postgres ZHENGTU_DB_NAME=zhengtu
 
-.PHONY: run test setup venv system-packages postgres lint typecheck test-sqlite test-postgres test-e2e bench messages lock clean
+.PHONY: run demo test setup venv system-packages runtime-packages postgres lint typecheck check-deploy test-sqlite test-postgres test-e2e bench messages lock clean
 
 run: setup
+	$(BIN)/python manage.py create_admin --check
+	$(BIN)/python manage.py serve --host $(HOST) --port $(PORT)
+
+demo: setup
 	$(BIN)/python manage.py seed_demo --scale $(SCALE)
 	$(BIN)/python manage.py serve --host $(HOST) --port $(PORT)
 
 test: venv system-packages postgres
 	$(BIN)/python manage.py compile_catalogues --settings=zhengtu.settings.test
-	$(MAKE) --no-print-directory lint typecheck test-sqlite test-postgres test-e2e
+	$(MAKE) --no-print-directory lint typecheck check-deploy test-sqlite test-postgres test-e2e
 
 venv: $(STAMP)
 
@@ -28,7 +34,7 @@ $(STAMP): requirements.lock
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 
-setup: venv
+setup: venv runtime-packages
 	$(BIN)/python manage.py compile_catalogues
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_workdays
@@ -36,7 +42,10 @@ setup: venv
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 
 system-packages:
-	bash scripts/system-packages.sh
+	bash scripts/system-packages.sh test
+
+runtime-packages:
+	bash scripts/system-packages.sh runtime
 
 postgres:
 	bash scripts/test-postgres.sh start
@@ -47,6 +56,13 @@ lint: venv
 
 typecheck: venv
 	$(BIN)/mypy zhengtu
+
+# The scaled settings must pass Django's deployment checks with no warning (throw-away keys here).
+check-deploy: venv
+	DJANGO_SETTINGS_MODULE=zhengtu.settings.scaled ZHENGTU_ALLOWED_HOSTS=zhengtu.example.gov.cn \
+	ZHENGTU_SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))') \
+	ZHENGTU_FIELD_KEY=$$($(BIN)/python -c 'import base64, secrets; print(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())') \
+	$(BIN)/python manage.py check --deploy --fail-level WARNING
 
 test-sqlite: venv
 	$(BIN)/pytest -q -n 2 zhengtu

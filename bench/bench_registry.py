@@ -60,7 +60,7 @@ def _child(backend: str) -> None:
     call_command("migrate", verbosity=0)
     if Supervisee.objects.count() < 40_000:
         started = time.monotonic()
-        seed("province")
+        seed("province", mark_as_demo=True)  # a throw-away bench database
         print(f"seeded province scale in {time.monotonic() - started:.0f} s", flush=True)
     print(f"{Supervisee.objects.count()} supervisees", flush=True)
 

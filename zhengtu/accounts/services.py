@@ -207,3 +207,20 @@ def _check_manageable(actor: Actor, user: User) -> None:
         or not user.organisation.path.startswith(manager.organisation.path)
     ):
         raise ValidationError(_("This account is outside the part of the tree you manage."))
+
+
+@transaction.atomic
+def create_administrator(*, actor: Actor, username: str, password: str, full_name: str = "") -> User:
+    """A system administrator (superuser) with no organisation: the first account of a real installation.
+
+    No second factor is created here: the administrator enrols one at the first login, so no TOTP
+    secret is ever printed or stored outside the database.
+    """
+    user = User(username=username.strip(), full_name=full_name.strip(), is_superuser=True, is_staff=True)
+    user.set_unusable_password()
+    user.full_clean(exclude=["password"])  # refuses a taken or malformed username
+    validate_password(password, user)
+    user.set_password(password)
+    user.save()
+    record_event(actor, action=Action.CREATE, target=user, detail={"role": "system administrator"})
+    return user

@@ -107,8 +107,15 @@ def column_letter(index: int) -> str:
 
 
 def load_sheets(content: bytes) -> dict[str, Sheet]:
+    from django.core.exceptions import ValidationError
     from openpyxl import load_workbook
 
+    from zhengtu.core.archives import check_zip_bounds
+
+    try:
+        check_zip_bounds(content, what="xlsx")  # a zip bomb is refused before openpyxl unpacks it
+    except ValidationError as error:
+        raise ValueError(" ".join(error.messages)) from error
     workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     try:
         sheets = {}

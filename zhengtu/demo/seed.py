@@ -1,7 +1,10 @@
 """Realistic fake data for demonstrations and benchmarks (Faker zh_CN).
 
-Idempotent: when the demo organisations exist, the registry is left as users changed it and
-only missing demo accounts and each domain's own demo data are added.
+Only for an empty database or one this seeder marked as a demo (`DemoDatabase`): demo accounts share
+a published password and TOTP secrets derived from their names, so they must never appear in a real
+installation. A database holding users or supervisees without the mark is refused (`RealRecordsPresent`).
+Idempotent within a demo database: when the demo organisations exist, the registry is left as users
+changed it and only missing demo accounts and each domain's own demo data are added.
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ from zhengtu.supervisees.services import pinyin_of
 from zhengtu.supervisees.terms import compute_term_end
 
 from .accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_totp_hex_key
+from .models import DemoDatabase
 from .organisations import County, build_huaihua, build_hunan
 
 
@@ -251,8 +255,37 @@ def seed_domains(scale: str) -> list[str]:
     return seeded
 
 
-def seed(scale_name: str, *, seed_value: int = 20201) -> dict[str, object]:
+class RealRecordsPresent(Exception):  # noqa: N818 - reads as the reason for the refusal
+    """The database holds users or supervisees that the demo seeder did not create."""
+
+    def __init__(self, users: int, supervisees: int) -> None:
+        self.users, self.supervisees = users, supervisees
+        super().__init__(
+            f"This database holds real records ({users} user(s), {supervisees} supervisee(s)) and is not a demo "
+            "database: demo data (accounts with a published password) is never added to a real installation. "
+            "Use an empty database for a demo, e.g. ZHENGTU_VAR_DIR=/tmp/zhengtu-demo make demo."
+        )
+
+
+def check_demo_allowed(*, mark_as_demo: bool = False) -> None:
+    """Raise RealRecordsPresent unless the database is empty or already marked as a demo database.
+
+    `mark_as_demo` is the operator's explicit word that an unmarked database (a demo made before the
+    mark existed) holds only demo data.
+    """
+    if mark_as_demo or DemoDatabase.objects.exists():
+        return
+    users, supervisees = User.objects.count(), Supervisee.objects.count()
+    if users or supervisees:
+        raise RealRecordsPresent(users, supervisees)
+
+
+def seed(scale_name: str, *, seed_value: int = 20201, mark_as_demo: bool = False) -> dict[str, object]:
     scale = SCALES[scale_name]
+    with transaction.atomic():
+        check_demo_allowed(mark_as_demo=mark_as_demo)
+        if not DemoDatabase.objects.exists():
+            DemoDatabase.objects.create(scale=scale_name)
     if "load_divisions" in get_commands() and not Division.objects.exists():
         call_command("load_divisions", verbosity=0)
     created = 0

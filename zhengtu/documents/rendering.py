@@ -27,6 +27,8 @@ from django.utils import timezone
 
 from zhengtu.orgs.models import Organisation
 
+from .budget import TemplateTooExpensive, bounded_range, check_output_size, checked_binop, within_budget
+from .fetching import DOCUMENT_BASE_URL, RefusedReferences, docx_external_references, make_fetcher
 from .models import DocumentSequence, DocumentTemplate, TemplateFormat
 
 PDF_BASE_CSS = """
@@ -71,10 +73,37 @@ def _jinja_environment() -> Any:
         from jinja2 import Template as JinjaTemplate
         from jinja2.sandbox import SandboxedEnvironment
 
+        class BoundedTemplate(JinjaTemplate):
+            """Renders chunk by chunk, refusing output beyond the size limit (see budget.py)."""
+
+            def render(self, *args: Any, **kwargs: Any) -> str:
+                context = self.new_context(dict(*args, **kwargs))
+                chunks, size = [], 0
+                try:
+                    for chunk in self.root_render_func(context):
+                        size += len(chunk)
+                        check_output_size(size)
+                        chunks.append(chunk)
+                except TemplateTooExpensive:
+                    raise
+                except Exception:  # noqa: BLE001 - Jinja's own handling rewrites the traceback
+                    self.environment.handle_exception()
+                return "".join(chunks)
+
         class CompilingOnce(SandboxedEnvironment):
+            # Bounded work (budget.py): small range(), no huge "x" * n or a ** b.
+            intercepted_binops = frozenset({"*", "**"})
+
             def __init__(self, **options: Any) -> None:
                 super().__init__(**options)
                 self.kept: dict[str, JinjaTemplate] = {}
+                self.globals["range"] = bounded_range
+                self.template_class = BoundedTemplate
+
+            def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+                if operator in self.intercepted_binops:
+                    return checked_binop(operator, left, right)
+                return super().call_binop(context, operator, left, right)
 
             def from_string(
                 self,
@@ -106,7 +135,7 @@ def render_docx_source(source: bytes, context: dict[str, Any]) -> bytes:
     from docxtpl import DocxTemplate
 
     document = DocxTemplate(io.BytesIO(source))
-    document.render(context, jinja_env=_jinja_environment(), autoescape=True)
+    within_budget(lambda: document.render(context, jinja_env=_jinja_environment(), autoescape=True))
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
@@ -119,6 +148,9 @@ def render_docx(
     if replacement:
         with replacement.file.open("rb") as handle:
             source = handle.read()
+        refused = docx_external_references(source)
+        if refused:  # checked at upload too; this catches a template planted some other way
+            raise RefusedReferences(refused)
     else:
         source = _template_bytes(default_path, default_path.stat().st_mtime)
     return render_docx_source(source, context)
@@ -135,7 +167,8 @@ def render_html(
     replacement = active_template(code, TemplateFormat.HTML, organisation)
     if replacement:
         with replacement.file.open("rb") as handle:
-            return _compiled(handle.read().decode("utf-8")).render(Context(context))
+            compiled = _compiled(handle.read().decode("utf-8"))
+        return within_budget(lambda: compiled.render(Context(context)))
     return render_to_string(default_template_name, context)
 
 
@@ -152,11 +185,19 @@ def _weasyprint_setup() -> tuple[Any, Any]:
     return prepared  # type: ignore[no-any-return]
 
 
-def html_to_pdf(html: str, *, base_url: str | None = None) -> bytes:
+def html_to_pdf(html: str) -> bytes:
+    """The PDF of `html`; anything it references outside the allow-list (see fetching.py) raises RefusedReferences."""
     from weasyprint import HTML
 
     fonts, base_css = _weasyprint_setup()
-    return HTML(string=html, base_url=base_url).write_pdf(stylesheets=[base_css], font_config=fonts)  # type: ignore[no-any-return]
+    fetcher = make_fetcher()
+    pdf = HTML(string=html, base_url=DOCUMENT_BASE_URL, url_fetcher=fetcher).write_pdf(
+        stylesheets=[base_css], font_config=fonts
+    )
+    if fetcher.refused:
+        # WeasyPrint only warns about a failed fetch and carries on; a document with a hole is refused.
+        raise RefusedReferences(fetcher.refused)
+    return pdf  # type: ignore[no-any-return]
 
 
 def render_pdf(
@@ -183,8 +224,9 @@ def render_html_file(
     if replacement:
         with replacement.file.open("rb") as handle:
             source = handle.read().decode("utf-8")
-    else:
-        source = _template_bytes(default_path, default_path.stat().st_mtime).decode("utf-8")
+        compiled = _compiled(source)
+        return within_budget(lambda: compiled.render(Context(context)))  # an uploaded template: bounded
+    source = _template_bytes(default_path, default_path.stat().st_mtime).decode("utf-8")
     return _compiled(source).render(Context(context))
 
 

@@ -19,11 +19,21 @@ from django.utils.translation import gettext as _
 from zhengtu.accounts.roles import Capability, can
 from zhengtu.audit.models import Action
 from zhengtu.audit.services import Actor, record_event
+from zhengtu.core.archives import check_zip_bounds
 from zhengtu.orgs.models import Organisation, OrganisationKind
 
+from .budget import within_budget
+from .fetching import RefusedReferences, docx_external_references, references_in_source
 from .models import DocumentTemplate, GeneratedDocument, TemplateFormat
 from .registry import DocumentKind, document_kind
-from .rendering import next_document_number, render_docx, render_docx_source, render_html_file, render_pdf_file
+from .rendering import (
+    html_to_pdf,
+    next_document_number,
+    render_docx,
+    render_docx_source,
+    render_html_file,
+    render_pdf_file,
+)
 
 if TYPE_CHECKING:
     from zhengtu.supervisees.models import Supervisee
@@ -32,6 +42,7 @@ P = ParamSpec("P")
 R = TypeVar("R")
 BUREAU_KINDS = {OrganisationKind.COUNTY_BUREAU, OrganisationKind.CITY_BUREAU}
 MAX_TEMPLATE_BYTES = 5 * 1024 * 1024
+MAX_TEMPLATE_UNPACKED_BYTES = 50 * 1024 * 1024
 
 
 def in_document_language(function: Callable[P, R]) -> Callable[P, R]:
@@ -79,6 +90,8 @@ def base_context(*, kind: DocumentKind, organisation: Organisation, number: str)
 
 
 def _render_failed(kind: DocumentKind, error: Exception) -> ValidationError:
+    if isinstance(error, RefusedReferences):
+        return ValidationError(f"{kind.title}: {error}")
     return ValidationError(
         _("The template of “%(title)s” could not be used (%(error)s). Ask an administrator to check it.")
         % {"title": kind.title, "error": str(error)[:200]}
@@ -165,21 +178,42 @@ def _check_template(kind: DocumentKind, template_format: str, upload: UploadedFi
             {"file": _("A %(format)s template must be a %(ext)s file.") % {"format": template_format, "ext": expected}}
         )
     upload.seek(0)
+    content = upload.read()
+    upload.seek(0)
     try:
         if template_format == TemplateFormat.HTML:
-            from django.template import Context, Template
-
-            Template(upload.read().decode("utf-8")).render(Context(sample_context(kind)))
+            _check_html_template(kind, content.decode("utf-8"))
         else:
-            render_docx_source(upload.read(), sample_context(kind))
+            _check_docx_template(kind, content)
     except UnicodeDecodeError as error:
         raise ValidationError({"file": _("The HTML template must be saved as UTF-8 text.")}) from error
+    except RefusedReferences as error:
+        raise ValidationError({"file": str(error)}) from error
+    except ValidationError as error:
+        raise ValidationError({"file": error.messages}) from error
     except Exception as error:  # noqa: BLE001 - any failure means the template is unusable
         raise ValidationError(
             {"file": _("The template cannot be rendered: %(error)s") % {"error": str(error)[:200]}}
         ) from error
-    finally:
-        upload.seek(0)
+
+
+def _check_html_template(kind: DocumentKind, source: str) -> None:
+    """Refuse references outside the allow-list, written anywhere in the text or fetched by a sample render."""
+    from django.template import Context, Template
+
+    refused = references_in_source(source)
+    if refused:
+        raise RefusedReferences(refused)
+    compiled = Template(source)
+    html_to_pdf(within_budget(lambda: compiled.render(Context(sample_context(kind)))))
+
+
+def _check_docx_template(kind: DocumentKind, content: bytes) -> None:
+    check_zip_bounds(content, max_uncompressed=MAX_TEMPLATE_UNPACKED_BYTES, what=_("The Word template"))
+    refused = docx_external_references(content)
+    if refused:
+        raise RefusedReferences(refused)
+    render_docx_source(content, sample_context(kind))
 
 
 @transaction.atomic
@@ -237,8 +271,6 @@ def preview_document(*, code: str, organisation: Organisation | None) -> bytes:
     kind = document_kind(code)
     try:
         html = render_html_file(kind.code, kind.html_template, sample_context(kind), organisation=organisation)
-    except Exception as error:  # noqa: BLE001
+        return html_to_pdf(html)
+    except Exception as error:  # noqa: BLE001 - a refused reference or any other template failure
         raise _render_failed(kind, error) from error
-    from .rendering import html_to_pdf
-
-    return html_to_pdf(html)

@@ -16,6 +16,7 @@ from django.utils.translation import pgettext
 
 from zhengtu.audit.models import Action
 from zhengtu.audit.services import Actor, record_event
+from zhengtu.core.spreadsheets import NEUTRALISED_NOTE, append_row, set_cell
 from zhengtu.supervisees.selectors import supervisees_visible_to
 
 from . import ledger_columns as columns
@@ -31,7 +32,7 @@ def _styled_header(sheet: Any, row: int, headings: list[str]) -> None:
     from openpyxl.styles import Alignment, Font, PatternFill
 
     for index, text in enumerate(headings, start=1):
-        cell = sheet.cell(row=row, column=index, value=text)
+        cell = set_cell(sheet, row=row, column=index, value=text)
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DCE6F1")
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
@@ -69,17 +70,13 @@ def _workbook(user: User, records: QuerySet[ServiceRecord], title: str) -> tuple
     fields = [field for field, _label in columns.IMPORT_COLUMNS]
     headings = [str(columns.NUMBER), *[columns.heading(f) for f in fields], str(columns.HEADCOUNT)]
     headings += [str(columns.PROJECT), str(columns.RECORDED_BY)]
-    sheet.cell(row=1, column=1, value=title)
+    set_cell(sheet, row=1, column=1, value=title)
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(headings))
-    sheet.cell(
-        row=2,
-        column=1,
-        value=_("Exported %(when)s by %(who)s")
-        % {
-            "when": timezone.localtime().strftime("%Y-%m-%d %H:%M"),
-            "who": user.display_name,
-        },
-    )
+    exported = _("Exported %(when)s by %(who)s") % {
+        "when": timezone.localtime().strftime("%Y-%m-%d %H:%M"),
+        "who": user.display_name,
+    }
+    set_cell(sheet, row=2, column=1, value=f"{exported} {NEUTRALISED_NOTE}")
     _styled_header(sheet, 3, headings)
     for number, record in enumerate(rows, start=1):
         attendances = list(record.attendances.all())
@@ -108,7 +105,7 @@ def _workbook(user: User, records: QuerySet[ServiceRecord], title: str) -> tuple
             record.project.name if record.project else "",
             record.recorded_by.display_name if record.recorded_by else "",
         ]
-        sheet.append(line)
+        append_row(sheet, line)
         sheet.cell(row=3 + number, column=2).number_format = "yyyy-mm-dd"
     for index, width in enumerate([6, 12, 10, 8, 10, 28, 12, 16, 10, 40, 30, 20, 16, 8, 24, 10], start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
@@ -132,7 +129,8 @@ def _workbook(user: User, records: QuerySet[ServiceRecord], title: str) -> tuple
         for attendance in record.attendances.all():
             if attendance.supervisee_id in visible:
                 row_number += 1
-                people.append(
+                append_row(
+                    people,
                     [
                         record.held_on,
                         record.get_kind_display(),
@@ -140,7 +138,7 @@ def _workbook(user: User, records: QuerySet[ServiceRecord], title: str) -> tuple
                         attendance.supervisee.name,
                         _office_name(attendance.supervisee),
                         float(attendance.hours),
-                    ]
+                    ],
                 )
                 people.cell(row=row_number, column=1).number_format = "yyyy-mm-dd"
     out = io.BytesIO()
@@ -166,23 +164,29 @@ def import_template() -> bytes:
         sheet.title = _("Ledger")
         _styled_header(sheet, 1, [columns.heading(f) for f, _label in columns.IMPORT_COLUMNS])
         help_sheet = workbook.create_sheet(_("How to fill in"))
-        help_sheet.append([_("Column"), _("What to write")])
-        help_sheet.append([columns.heading("held_on"), _("The date, e.g. 2026-03-05.")])
-        help_sheet.append([columns.heading("kind"), "、".join(str(label) for _v, label in ServiceKind.choices)])
-        help_sheet.append([columns.heading("mode"), "、".join(str(label) for _v, label in ServiceMode.choices)])
-        help_sheet.append([columns.heading("visit_type"), "、".join(str(label) for _v, label in VisitType.choices)])
-        help_sheet.append([columns.heading("duration_hours"), _("Hours, e.g. 2 or 1.5; credited to every attendee.")])
-        help_sheet.append(
+        append_row(help_sheet, [_("Column"), _("What to write")])
+        append_row(help_sheet, [columns.heading("held_on"), _("The date, e.g. 2026-03-05.")])
+        append_row(help_sheet, [columns.heading("kind"), "、".join(str(label) for _v, label in ServiceKind.choices)])
+        append_row(help_sheet, [columns.heading("mode"), "、".join(str(label) for _v, label in ServiceMode.choices)])
+        append_row(
+            help_sheet, [columns.heading("visit_type"), "、".join(str(label) for _v, label in VisitType.choices)]
+        )
+        append_row(
+            help_sheet, [columns.heading("duration_hours"), _("Hours, e.g. 2 or 1.5; credited to every attendee.")]
+        )
+        append_row(
+            help_sheet,
             [
                 columns.heading("attendees"),
                 _("Names separated by 、 or commas; the identity number when two share a name."),
-            ]
+            ],
         )
-        help_sheet.append(
+        append_row(
+            help_sheet,
             [
                 columns.heading("attendee_numbers"),
                 _("Optional: Zhengtu's numbers of the supervisees, as the export writes them."),
-            ]
+            ],
         )
         out = io.BytesIO()
         workbook.save(out)

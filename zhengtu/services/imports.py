@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from zhengtu.audit.models import Action
 from zhengtu.audit.services import Actor, record_event
+from zhengtu.core.archives import ArchiveTooLarge, check_zip_bounds
 from zhengtu.privacy.crypto import blind_index
 from zhengtu.projects.models import ServiceProject
 from zhengtu.supervisees.selectors import supervisees_visible_to
@@ -195,6 +196,7 @@ def _field_heading(field_name: str) -> str:
 def _read_rows(handle: IO[bytes]) -> list[tuple[int, tuple[Any, ...]]]:
     from openpyxl import load_workbook
 
+    check_zip_bounds(handle, what=_("The Excel file"))  # a zip bomb is refused before openpyxl unpacks it
     workbook = load_workbook(handle, read_only=True, data_only=True)
     sheet = workbook.worksheets[0]
     rows = [(index, tuple(row)) for index, row in enumerate(sheet.iter_rows(values_only=True), start=1)]
@@ -232,6 +234,9 @@ def _import(
     result = ImportResult()
     try:
         rows = _read_rows(file)
+    except ArchiveTooLarge as error:
+        result.errors.append(RowError(0, "", " ".join(error.messages)))
+        return result
     except Exception:  # noqa: BLE001 - any unreadable upload is the same problem for the clerk
         result.errors.append(RowError(0, "", _("The file cannot be read as an Excel workbook (.xlsx).")))
         return result

@@ -60,12 +60,14 @@ INSTALLED_APPS = [
     "django_htmx",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI served from our static files, never a CDN
     "huey.contrib.djhuey",
     *ZHENGTU_DOMAIN_APPS,
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "zhengtu.core.security.SecurityHeadersMiddleware",  # CSP with nonces, no-store on personal data
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -140,7 +142,8 @@ OTP_TOTP_ISSUER = "正途 Zhengtu"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
-LOCALE_PATHS: list[Path] = []  # each app keeps its own catalogue in <app>/locale/
+# Apps keep their catalogue in <app>/locale/; zhengtu.core is no installed app, so its own is named here.
+LOCALE_PATHS: list[Path] = [BASE_DIR / "zhengtu" / "core" / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
@@ -153,6 +156,10 @@ MEDIA_ROOT = Path(os.environ.get("ZHENGTU_MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "/media-not-served/"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Bodies above this are refused (413) before Django reads them (zhengtu/core/bodylimit.py); paths that
+# need more get an allowance in ZHENGTU_REQUEST_BODY_LIMITS ({path prefix: bytes}) or allow_larger_bodies().
+ZHENGTU_REQUEST_BODY_MAX_BYTES = int(os.environ.get("ZHENGTU_REQUEST_BODY_MAX_BYTES", str(25 * 1024 * 1024)))
+ZHENGTU_REQUEST_BODY_LIMITS: dict[str, int] = {}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -174,7 +181,17 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {"SupervisionLevelEnum": "zhengtu.supervisees.models.SupervisionLevel"},
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
+# Content-Security-Policy (zhengtu/core/security.py). Map tiles are images from the tile hosts of
+# zhengtu/monitoring/rules.py TILE_SOURCES; an installation with its own tile server names it here.
+ZHENGTU_CSP_IMG_SOURCES = os.environ.get(
+    "ZHENGTU_CSP_IMG_SOURCES", "https://tile.openstreetmap.org https://*.tianditu.gov.cn https://*.is.autonavi.com"
+).split()
+ZHENGTU_CSP_REPORT_ONLY = os.environ.get("ZHENGTU_CSP_REPORT_ONLY", "") == "1"
+
 ZHENGTU_API_TOKEN_DAYS = int(os.environ.get("ZHENGTU_API_TOKEN_DAYS", "7"))
 
 # Audit entries are kept at least this long; the purge command refuses anything shorter
@@ -198,7 +215,34 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # A refused request (403) is one warning line, not a traceback (zhengtu/core/logfilters.py).
+    "filters": {"forbidden_one_line": {"()": "zhengtu.core.logfilters.ForbiddenWithoutTraceback"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["forbidden_one_line"]}
+    },
     "root": {"handlers": ["console"], "level": "INFO"},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+
+# --- From the environment: proxy trust and the device gateway ---------------------------------
+# The web side trusts X-Real-IP only behind a proxy that overwrites it (docs/operations.md).
+ZHENGTU_TRUST_X_REAL_IP = os.environ.get("ZHENGTU_TRUST_X_REAL_IP", "") == "1"
+# The gateway's bind address, ports ("jt808=5015,gt06=5023": listed protocols replace the
+# defaults of zhengtu/monitoring/rules.py, the others keep theirs) and the proxies whose
+# connections it may trust; each is set only when its variable is.
+if os.environ.get("ZHENGTU_GATEWAY_HOST"):
+    ZHENGTU_MONITORING_LISTEN_HOST = os.environ["ZHENGTU_GATEWAY_HOST"]
+if os.environ.get("ZHENGTU_GATEWAY_PORTS"):
+    from zhengtu.monitoring.rules import DEFAULTS as _MONITORING_DEFAULTS
+
+    ZHENGTU_MONITORING_PORTS = {
+        **_MONITORING_DEFAULTS["PORTS"],
+        **{
+            name.strip(): int(port)
+            for name, _sep, port in (pair.partition("=") for pair in os.environ["ZHENGTU_GATEWAY_PORTS"].split(","))
+            if name.strip()
+        },
+    }
+if os.environ.get("ZHENGTU_GATEWAY_TRUSTED_PROXIES"):
+    ZHENGTU_MONITORING_TRUSTED_PROXIES = os.environ["ZHENGTU_GATEWAY_TRUSTED_PROXIES"].split(",")

@@ -5,11 +5,20 @@ Every secret comes from the environment (see docs/operations.md); nothing is gen
 
 import os
 
+from django.core.exceptions import ImproperlyConfigured
 from huey import RedisHuey
 
 from .base import *  # noqa: F403
 from .base import KEY_DIR
 from .keys import read_key
+
+# DEBUG shows settings, SQL and tracebacks to anyone who triggers an error: never in a real installation.
+if os.environ.get("ZHENGTU_DEBUG", "") not in ("", "0"):
+    raise ImproperlyConfigured(
+        "ZHENGTU_DEBUG is set, but the scaled settings never run with DEBUG: unset it "
+        "(debug on a copy with zhengtu.settings.embedded instead)."
+    )
+DEBUG = False
 
 SECRET_KEY = read_key("ZHENGTU_SECRET_KEY", KEY_DIR / "django-secret", create_if_missing=False)
 ZHENGTU_FIELD_KEY = read_key("ZHENGTU_FIELD_KEY", KEY_DIR / "field-key", create_if_missing=False)
@@ -29,5 +38,16 @@ DATABASES = {
 REDIS_URL = os.environ.get("ZHENGTU_REDIS_URL", "redis://127.0.0.1:6379/0")
 HUEY = RedisHuey(name="zhengtu", url=REDIS_URL)
 
-SESSION_COOKIE_SECURE = os.environ.get("ZHENGTU_HTTPS", "1") == "1"
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# --- HTTPS (docs/operations.md, "Securing an installation") ----------------------------------
+# On by default; ZHENGTU_HTTPS=0 only for a closed test network.
+HTTPS = os.environ.get("ZHENGTU_HTTPS", "1") == "1"
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_HSTS_SECONDS = int(os.environ.get("ZHENGTU_HSTS_SECONDS", "31536000")) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = os.environ.get("ZHENGTU_HSTS_INCLUDE_SUBDOMAINS", "1") == "1"
+SECURE_HSTS_PRELOAD = os.environ.get("ZHENGTU_HSTS_PRELOAD", "1") == "1"
+# Trust the TLS-terminating proxy's "this came over HTTPS" header only when told its name, e.g.
+# ZHENGTU_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO (the proxy must overwrite it on every request).
+if os.environ.get("ZHENGTU_PROXY_SSL_HEADER"):
+    SECURE_PROXY_SSL_HEADER = (os.environ["ZHENGTU_PROXY_SSL_HEADER"], "https")

@@ -19,6 +19,7 @@ from zhengtu.accounts.models import User
 from zhengtu.accounts.roles import Capability, can
 from zhengtu.audit.models import Action
 from zhengtu.audit.services import Actor, record_event
+from zhengtu.core.spreadsheets import NEUTRALISED_NOTE, append_row, csv_row, set_cell
 
 from .columns import COLUMNS, Column, choice_label
 from .models import Supervisee
@@ -27,6 +28,7 @@ from .selectors import SuperviseeFilters, list_supervisees
 
 SHEET_TITLE = "社区矫正对象"
 GUIDE_TITLE = "填写说明"
+NOTES_TITLE = "导出说明"
 TEMPLATE_ROWS = 1000  # rows pre-formatted as text in the template (identity numbers, phones)
 TEXT_COLUMNS = {"identity_number", "phone", "residence_division", "household_division", "judgment_number"}
 
@@ -45,7 +47,7 @@ def template_xlsx() -> bytes:
     required_font = Font(bold=True, color="B42318")
     header_fill = PatternFill("solid", fgColor="E6EEF8")
     for index, column in enumerate(COLUMNS, start=1):
-        cell = sheet.cell(row=1, column=index, value=column.header)
+        cell = set_cell(sheet, row=1, column=index, value=column.header)
         cell.font = required_font if column.required else Font(bold=True)
         cell.fill = header_fill
         if column.note:
@@ -66,12 +68,12 @@ def template_xlsx() -> bytes:
     sheet.freeze_panes = "B2"
 
     guide = workbook.create_sheet(GUIDE_TITLE)
-    guide.append(["列名", "是否必填", "说明", "可填的值"])
+    append_row(guide, ["列名", "是否必填", "说明", "可填的值"])
     for cell in guide[1]:
         cell.font = Font(bold=True)
     for column in COLUMNS:
         allowed = "、".join(_choice_words(column)) if column.kind == "choice" else ""
-        guide.append([column.header, "必填" if column.required else "", column.note, allowed])
+        append_row(guide, [column.header, "必填" if column.required else "", column.note, allowed])
     for letter, width in zip("ABCD", (18, 10, 60, 40), strict=True):
         guide.column_dimensions[letter].width = width
     buffer = io.BytesIO()
@@ -82,7 +84,7 @@ def template_xlsx() -> bytes:
 def template_csv() -> bytes:
     """The header row as CSV, UTF-8 with a byte-order mark so that Excel opens it correctly."""
     buffer = io.StringIO()
-    csv.writer(buffer).writerow([c.header for c in COLUMNS])
+    csv.writer(buffer).writerow(csv_row(c.header for c in COLUMNS))
     return buffer.getvalue().encode("utf-8-sig")
 
 
@@ -157,9 +159,12 @@ def export_supervisees(*, actor: Actor, user: User, filters: SuperviseeFilters, 
     columns = _export_columns()
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(SHEET_TITLE)
-    sheet.append([header for header, _getter in columns])
+    append_row(sheet, [header for header, _getter in columns])
     for supervisee in queryset.iterator(chunk_size=2000):
-        sheet.append([getter(supervisee, full_identity) for _header, getter in columns])
+        append_row(sheet, [getter(supervisee, full_identity) for _header, getter in columns])
+    # The import reads the first sheet only, so the note lives on a second one.
+    notes = workbook.create_sheet(NOTES_TITLE)
+    append_row(notes, [str(NEUTRALISED_NOTE)])
     buffer = io.BytesIO()
     workbook.save(buffer)
     record_event(

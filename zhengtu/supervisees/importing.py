@@ -2,7 +2,18 @@
 
 Every bad row is reported with its row number (as Excel shows it) and its reasons; every good
 row is registered through services.create_supervisee in its own savepoint, so a row is either
-wholly written or not at all. One IMPORT entry in the audit log sums the run up.
+wholly written or not at all (partial-import mode: good rows are registered, bad rows listed for
+correction). One IMPORT entry in the audit log sums the run up.
+
+The file is read and every row converted and checked with no transaction open, then the good rows
+are written in short transactions of `IMPORT_BATCH_ROWS` rows, so the SQLite write lock is held
+for about a second at a time, never for the whole file: other people's saves and device fixes go
+on meanwhile. A run interrupted half-way keeps the batches already written; importing the same
+file again refuses those rows as duplicates (their identity numbers exist) and registers the rest.
+Before anything parses an .xlsx, its zip directory is checked (zhengtu.core.archives) and the rows
+and columns read are bounded, so a "zip bomb" or a sheet claiming a million rows is refused at
+once. Files above `IMPORT_BACKGROUND_ABOVE_BYTES` are imported as a background job with a
+progress page (zhengtu.workspace.background).
 """
 
 from __future__ import annotations
@@ -11,10 +22,10 @@ import csv
 import datetime as dt
 import io
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field
 from pathlib import PurePath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -22,6 +33,7 @@ from django.utils.translation import gettext as _
 
 from zhengtu.audit.models import Action, Outcome
 from zhengtu.audit.services import Actor, record_event
+from zhengtu.core.archives import check_zip_bounds
 from zhengtu.orgs.divisions import is_division_code
 from zhengtu.orgs.models import Division, Organisation
 from zhengtu.privacy.crypto import blind_index
@@ -29,8 +41,19 @@ from zhengtu.privacy.crypto import blind_index
 from . import services
 from .columns import COLUMNS, COLUMNS_BY_KEY, Column, choice_lookup, header_lookup, normalise_header
 from .identity import normalise, parse_identity_number
-from .rules import import_max_bytes, import_max_rows, responsible_office_kinds
+from .rules import (
+    import_background_above_bytes,
+    import_batch_rows,
+    import_max_bytes,
+    import_max_rows,
+    import_max_unpacked_bytes,
+    responsible_office_kinds,
+)
 from .selectors import organisations_visible_to
+
+if TYPE_CHECKING:
+    from zhengtu.accounts.models import User
+    from zhengtu.workspace.models import Job
 
 DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d")
 TRUE_WORDS = {"是", "有", "y", "yes", "true", "1", "累犯"}
@@ -62,16 +85,37 @@ class ImportResult:
 # Reading the file into rows of cells.
 
 
+MAX_COLUMNS = 200  # the template has fewer than 40; a sheet claiming 16,384 columns is not padded to them
+BLANK_ROWS_ALLOWED = 1_000  # blank rows between data rows that are skipped before the file is refused
+
+
+def _max_row_number() -> int:
+    return import_max_rows() + HEADER_SEARCH_ROWS + BLANK_ROWS_ALLOWED
+
+
+def _too_many_rows() -> FileProblem:
+    return FileProblem(
+        _("The file has more than %(max)d rows; at most %(max)d can be imported at once.") % {"max": import_max_rows()}
+    )
+
+
 def _xlsx_rows(content: bytes) -> Iterator[tuple[int, list[Any]]]:
     from openpyxl import load_workbook
 
+    try:
+        check_zip_bounds(content, max_uncompressed=import_max_unpacked_bytes(), what=_("The Excel file"))
+    except ValidationError as error:
+        raise FileProblem(" ".join(error.messages)) from error
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a damaged file
         raise FileProblem(_("The Excel file cannot be opened; is it damaged?")) from error
     try:
         sheet = workbook.worksheets[0]
-        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+        limit = _max_row_number()
+        for number, row in enumerate(sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS), start=1):
+            if number > limit:
+                raise _too_many_rows()
             yield number, list(row)
     finally:
         workbook.close()
@@ -94,8 +138,11 @@ def _csv_rows(content: bytes) -> Iterator[tuple[int, list[Any]]]:
     first_line = text.split("\n", 1)[0]
     delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
     try:
+        limit = _max_row_number()
         for number, row in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1):
-            yield number, list(row)
+            if number > limit:
+                raise _too_many_rows()
+            yield number, list(row[:MAX_COLUMNS])
     except csv.Error as error:
         raise FileProblem(_("The CSV file cannot be read: %(error)s") % {"error": error}) from error
 
@@ -292,24 +339,70 @@ def _find_header(rows: Iterator[tuple[int, list[Any]]]) -> tuple[dict[int, Colum
     )
 
 
-@transaction.atomic
+@dataclass
+class CheckedRow:
+    number: int
+    name: str
+    values: dict[str, Any]
+    reasons: list[str]
+
+
+ProgressCallback = Callable[[int, int, str], None]
+
+
+def _no_progress(done: int, total: int, stage: str) -> None:
+    return None
+
+
+def _read_and_check(
+    *, actor: Actor, file_name: str, content: bytes, default_office: Organisation | None
+) -> tuple[list[CheckedRow], list[str]]:
+    """Parse the file and convert every row (no transaction: reads only). Raises FileProblem."""
+    if len(content) > import_max_bytes():
+        raise FileProblem(_("The file is too large: at most %(mb)d MB.") % {"mb": import_max_bytes() // (1024 * 1024)})
+    rows = _non_empty(read_rows(file_name, content))
+    positions, ignored_headers = _find_header(rows)
+    data_rows = list(rows)
+    if len(data_rows) > import_max_rows():
+        raise FileProblem(
+            _("The file has %(n)d rows; at most %(max)d can be imported at once.")
+            % {"n": len(data_rows), "max": import_max_rows()}
+        )
+    reader = RowReader(actor=actor, default_office=default_office)
+    seen: dict[str, int] = {}  # blind index of an identity number → first row with it
+    checked = []
+    for number, cells in data_rows:
+        by_column = {column: cells[i] for i, column in positions.items() if i < len(cells)}
+        values, reasons = reader.values(by_column)
+        identity = values.get("identity_number")
+        if identity:
+            try:
+                key = blind_index(parse_identity_number(identity).value)
+            except ValidationError:
+                key = ""
+            if key and key in seen:
+                reasons.append(_("identity number repeats row %(row)d of this file") % {"row": seen[key]})
+            elif key:
+                seen[key] = number
+        checked.append(CheckedRow(number=number, name=str(values.get("name", "")), values=values, reasons=reasons))
+    return checked, ignored_headers
+
+
 def import_supervisees(
-    *, actor: Actor, file_name: str, content: bytes, default_office: Organisation | None = None
+    *,
+    actor: Actor,
+    file_name: str,
+    content: bytes,
+    default_office: Organisation | None = None,
+    progress: ProgressCallback = _no_progress,
 ) -> ImportResult:
+    """Import a roster: read and check with no transaction open, then write good rows in short batches."""
     result = ImportResult(file_name=PurePath(file_name).name)
+    progress(0, 0, _("Reading the file"))
     try:
-        if len(content) > import_max_bytes():
-            raise FileProblem(
-                _("The file is too large: at most %(mb)d MB.") % {"mb": import_max_bytes() // (1024 * 1024)}
-            )
-        rows = _non_empty(read_rows(file_name, content))
-        positions, result.ignored_headers = _find_header(rows)
-        data_rows = list(rows)
-        if len(data_rows) > import_max_rows():
-            raise FileProblem(
-                _("The file has %(n)d rows; at most %(max)d can be imported at once.")
-                % {"n": len(data_rows), "max": import_max_rows()}
-            )
+        checked, result.ignored_headers = _read_and_check(
+            actor=actor, file_name=file_name, content=content, default_office=default_office
+        )
     except FileProblem as problem:
         result.file_problem = str(problem)
         record_event(
@@ -321,35 +414,15 @@ def import_supervisees(
         )
         return result
 
-    reader = RowReader(actor=actor, default_office=default_office)
-    seen: dict[str, int] = {}  # blind index of an identity number → first row with it
-    for number, cells in data_rows:
-        result.rows += 1
-        by_column = {column: cells[i] for i, column in positions.items() if i < len(cells)}
-        values, reasons = reader.values(by_column)
-        name = str(values.get("name", ""))
-        identity = values.get("identity_number")
-        if identity:
-            try:
-                key = blind_index(parse_identity_number(identity).value)
-            except ValidationError:
-                key = ""
-            if key and key in seen:
-                reasons.append(_("identity number repeats row %(row)d of this file") % {"row": seen[key]})
-            elif key:
-                seen[key] = number
-        if not reasons:
-            try:
-                with transaction.atomic():
-                    supervisee = services.create_supervisee(actor=actor, **values)
-            except ValidationError as error:
-                reasons = _reasons_from(error)
-            except IntegrityError:
-                reasons = [_("the row conflicts with a record saved meanwhile; import it again")]
-            else:
-                result.imported.append((number, supervisee.pk, supervisee.name))
-        if reasons:
-            result.errors.append(RowError(row=number, name=name, reasons=reasons))
+    result.rows = len(checked)
+    batch = import_batch_rows()
+    for start in range(0, len(checked), batch):
+        progress(start, len(checked), _("Registering rows"))
+        with transaction.atomic():  # one short write transaction per batch
+            for row in checked[start : start + batch]:
+                _register(actor, row, result)
+    progress(len(checked), len(checked), _("Done"))
+    result.errors.sort(key=lambda error: error.row)
 
     record_event(
         actor,
@@ -364,6 +437,70 @@ def import_supervisees(
         },
     )
     return result
+
+
+def _register(actor: Actor, row: CheckedRow, result: ImportResult) -> None:
+    reasons = row.reasons
+    if not reasons:
+        try:
+            with transaction.atomic():
+                supervisee = services.create_supervisee(actor=actor, **row.values)
+        except ValidationError as error:
+            reasons = _reasons_from(error)
+        except IntegrityError:
+            reasons = [_("the row conflicts with a record saved meanwhile; import it again")]
+        else:
+            result.imported.append((row.number, supervisee.pk, supervisee.name))
+    if reasons:
+        result.errors.append(RowError(row=row.number, name=row.name, reasons=reasons))
+
+
+# ---------------------------------------------------------------------------------------------
+# Big files: a background job with a progress page.
+
+
+def runs_in_background(content: bytes) -> bool:
+    return len(content) > import_background_above_bytes()
+
+
+def start_import_job(*, user: User, file_name: str, content: bytes, default_office: Organisation | None) -> Job:
+    from zhengtu.workspace.background import start_job
+
+    name = PurePath(file_name).name
+    return start_job(
+        owner=user,
+        kind="supervisees.import",
+        label=_("Import of %(file)s") % {"file": name},
+        runner="zhengtu.supervisees.importing.run_import_job",
+        arguments={"file_name": name, "office": default_office.pk if default_office else None},
+        input_name=name,
+        input_content=content,
+    )
+
+
+def run_import_job(job: Job, progress: ProgressCallback) -> None:
+    """The background runner: the same import, its result kept on the job for the result page."""
+    from django.urls import reverse
+
+    office_pk = job.arguments.get("office")
+    with job.input_file.open("rb") as handle:
+        content = handle.read()
+    result = import_supervisees(
+        actor=Actor(user=job.owner),
+        file_name=job.arguments["file_name"],
+        content=content,
+        default_office=Organisation.objects.filter(pk=office_pk).first() if office_pk else None,
+        progress=progress,
+    )
+    job.result = asdict(result)
+    job.result_url = reverse("supervisees:import_job_result", args=[job.pk])
+
+
+def result_from_job(job: Job) -> ImportResult:
+    data = dict(job.result)
+    data["errors"] = [RowError(**error) for error in data.get("errors", [])]
+    data["imported"] = [tuple(item) for item in data.get("imported", [])]
+    return ImportResult(**data)
 
 
 def _non_empty(rows: Iterator[tuple[int, list[Any]]]) -> Iterator[tuple[int, list[Any]]]:

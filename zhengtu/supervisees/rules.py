@@ -65,6 +65,21 @@ def import_max_rows() -> int:
     return int(_setting("IMPORT_MAX_ROWS", 20_000))
 
 
+def import_max_unpacked_bytes() -> int:
+    """What an .xlsx may unpack to before it is refused (a zip bomb); 20,000 rows take about 40 MB."""
+    return int(_setting("IMPORT_MAX_UNPACKED_BYTES", 150 * 1024 * 1024))
+
+
+def import_batch_rows() -> int:
+    """Rows written per transaction: short enough that others' writes wait about a second at most."""
+    return int(_setting("IMPORT_BATCH_ROWS", 200))
+
+
+def import_background_above_bytes() -> int:
+    """Files larger than this are imported as a background job with a progress page."""
+    return int(_setting("IMPORT_BACKGROUND_ABOVE_BYTES", 256 * 1024))
+
+
 def export_max_rows() -> int:
     return int(_setting("EXPORT_MAX_ROWS", 100_000))
 

@@ -7,7 +7,7 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
@@ -15,10 +15,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 from zhengtu.accounts.http import AuthenticatedRequest
 from zhengtu.accounts.roles import Capability
 from zhengtu.audit.services import Actor
+from zhengtu.workspace.models import Job, JobStatus
 
 from .exporting import export_supervisees, template_csv, template_xlsx
 from .forms import ExportForm, ImportForm
-from .importing import import_supervisees
+from .importing import import_supervisees, result_from_job, runs_in_background, start_import_job
 from .permissions import capability_required
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -38,14 +39,28 @@ def import_page(request: AuthenticatedRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
+        content = upload.read()
+        if runs_in_background(content):
+            job = start_import_job(
+                user=request.user, file_name=upload.name, content=content, default_office=form.cleaned_data["office"]
+            )
+            return redirect(job)
         result = import_supervisees(
             actor=Actor.from_request(request),
             file_name=upload.name,
-            content=upload.read(),
+            content=content,
             default_office=form.cleaned_data["office"],
         )
         return render(request, "supervisees/import_result.html", {"result": result})
     return render(request, "supervisees/import.html", {"form": form})
+
+
+@capability_required(Capability.IMPORT_SUPERVISEES)
+@require_GET
+def import_job_result(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """The result of a background import, for the person who started it."""
+    job = get_object_or_404(Job, pk=pk, owner=request.user, kind="supervisees.import", status=JobStatus.DONE)
+    return render(request, "supervisees/import_result.html", {"result": result_from_job(job)})
 
 
 @capability_required(Capability.IMPORT_SUPERVISEES)

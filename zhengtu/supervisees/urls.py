@@ -10,6 +10,7 @@ urlpatterns = [
     path("divisions/picker/", views.division_picker, name="division_picker"),
     path("officers/", views.officer_options, name="officer_options"),
     path("import/", spreadsheet_views.import_page, name="import"),
+    path("import/jobs/<int:pk>/", spreadsheet_views.import_job_result, name="import_job_result"),
     path("import/template.<str:kind>", spreadsheet_views.import_template, name="import_template"),
     path("export/", spreadsheet_views.export, name="export"),
     path("<int:pk>/", views.supervisee_detail, name="detail"),

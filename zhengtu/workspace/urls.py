@@ -8,4 +8,5 @@ urlpatterns = [
     path("tasks/", views.tasks, name="tasks"),
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/read/", views.notifications_read, name="notifications_read"),
+    path("jobs/<int:pk>/", views.job, name="job"),
 ]

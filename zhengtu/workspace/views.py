@@ -5,11 +5,12 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from zhengtu.accounts.http import AuthenticatedRequest
 
+from .models import Job
 from .registry import task_providers
 from .services import mark_read
 
@@ -44,3 +45,11 @@ def notifications_read(request: AuthenticatedRequest) -> HttpResponse:
 
 def healthz(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
+
+
+@login_required
+def job(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """A background job's progress, for its owner only; the page polls itself (htmx) until the job ends."""
+    entry = get_object_or_404(Job, pk=pk, owner=request.user)
+    template = "workspace/job_status.html" if request.headers.get("HX-Request") else "workspace/job.html"
+    return render(request, template, {"job": entry})

