@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from zhengtu.orgs.models import Organisation, OrganisationKind
 
@@ -102,7 +103,7 @@ class ReportForm(forms.Form):
 
 
 class AdultForm(forms.Form):
-    name = forms.CharField(label=_("name"), max_length=50)
+    name = forms.CharField(label=pgettext_lazy("person", "name"), max_length=50)
     unit = forms.CharField(label=_("work unit"), max_length=100, required=False)
     phone = forms.CharField(label=_("phone"), max_length=20, required=False)
     trained_on = forms.DateField(label=_("trained on"), widget=DATE, required=False)

@@ -32,14 +32,14 @@ class ServiceType(models.TextChoices):
 class Stage(models.TextChoices):
     """The service process of the standard: 接案 → 预估 → 计划 → 服务 → 评估 → 结案, then follow-up."""
 
-    REFERRED = "referred", _("Referred, not yet accepted")
-    INTAKE = "intake", _("Intake")  # 接案
-    ASSESSMENT = "assessment", _("Needs assessment")  # 预估
-    PLAN = "plan", _("Service plan")  # 计划
-    SERVICE = "service", _("Service delivery")  # 服务
-    EVALUATION = "evaluation", _("Evaluation")  # 评估
-    CLOSED = "closed", _("Closed")  # 结案
-    FOLLOW_UP = "follow_up", _("Follow-up")  # 跟进
+    REFERRED = "referred", pgettext_lazy("juvenile stage", "Referred, not yet accepted")
+    INTAKE = "intake", pgettext_lazy("juvenile stage", "Intake")  # 接案
+    ASSESSMENT = "assessment", pgettext_lazy("juvenile stage", "Needs assessment")  # 预估
+    PLAN = "plan", pgettext_lazy("juvenile stage", "Service plan")  # 计划
+    SERVICE = "service", pgettext_lazy("juvenile stage", "Service delivery")  # 服务
+    EVALUATION = "evaluation", pgettext_lazy("juvenile stage", "Evaluation")  # 评估
+    CLOSED = "closed", pgettext_lazy("juvenile stage", "Closed")  # 结案
+    FOLLOW_UP = "follow_up", pgettext_lazy("juvenile stage", "Follow-up")  # 跟进
 
 
 # The order a case moves through; follow-up may only come after closure.

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from zhengtu.juvenile.models import JuvenileCase
 from zhengtu.orgs.models import Organisation
@@ -18,7 +19,7 @@ DATE = forms.DateInput(attrs={"type": "date"})
 
 class VolunteerForm(forms.Form):
     organisation = forms.ModelChoiceField(label=_("registered with"), queryset=Organisation.objects.none())
-    name = forms.CharField(label=_("name"), max_length=50)
+    name = forms.CharField(label=pgettext_lazy("person", "name"), max_length=50)
     phone = forms.CharField(label=_("phone"), max_length=20, required=False)
     skills = forms.CharField(label=_("skills"), max_length=200, required=False)
     availability = forms.CharField(label=_("availability"), max_length=200, required=False)
@@ -79,7 +80,9 @@ class SessionForm(forms.Form):
 class StudioForm(forms.Form):
     organisation = forms.ModelChoiceField(label=_("organisation"), queryset=Organisation.objects.none())
     name = forms.CharField(label=_("name"), max_length=100)
-    description = forms.CharField(label=_("description"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    description = forms.CharField(
+        label=pgettext_lazy("studio", "description"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
     founded_on = forms.DateField(label=_("founded on"), widget=DATE, required=False)
 
     def __init__(self, *args: Any, organisations: Any, **kwargs: Any):
@@ -88,7 +91,7 @@ class StudioForm(forms.Form):
 
 
 class StudioMemberForm(forms.Form):
-    name = forms.CharField(label=_("name"), max_length=50)
+    name = forms.CharField(label=pgettext_lazy("person", "name"), max_length=50)
     role = forms.ChoiceField(label=_("role"), choices=StudioRole.choices)
     background = forms.CharField(label=_("background"), max_length=200, required=False)
 
@@ -97,4 +100,6 @@ class StudioOutputForm(forms.Form):
     title = forms.CharField(label=_("title"), max_length=200)
     kind = forms.CharField(label=_("kind"), max_length=50)
     produced_on = forms.DateField(label=_("date"), widget=DATE)
-    description = forms.CharField(label=_("description"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    description = forms.CharField(
+        label=pgettext_lazy("studio", "description"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )

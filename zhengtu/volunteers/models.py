@@ -113,7 +113,7 @@ class Studio(models.Model):
 
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="studios")
     name = models.CharField(_("name"), max_length=100)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(pgettext_lazy("studio", "description"), blank=True)
     founded_on = models.DateField(_("founded on"), null=True, blank=True)
     juvenile_cases = models.ManyToManyField("juvenile.JuvenileCase", blank=True, related_name="studios")
 
@@ -146,7 +146,7 @@ class StudioOutput(models.Model):
     title = models.CharField(_("title"), max_length=200)
     kind = models.CharField(_("kind"), max_length=50)
     produced_on = models.DateField(_("date"))
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(pgettext_lazy("studio", "description"), blank=True)
 
     class Meta:
         ordering = ["-produced_on"]
