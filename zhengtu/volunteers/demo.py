@@ -81,12 +81,12 @@ def seed(*, scale: str) -> None:
             if weeks > 1:
                 confirm_hours(actor=as_manager, entry=entry)
     staff = list(User.objects.filter(organisation=agency, role__in=[Role.SOCIAL_WORKER, Role.AGENCY_MANAGER]))
-    for n, person in enumerate(staff):
+    for n, member in enumerate(staff):
         for month, (topic, hours) in enumerate((("未成年人司法社会工作服务规范解读", 6), ("社会调查报告撰写", 8))):
             day = today.replace(month=max(today.month - month - 1, 1), day=10)
             record_training(
-                actor=as_manager if person != manager else as_worker,
-                worker=person,
+                actor=as_manager if member != manager else as_worker,
+                worker=member,
                 attended_on=min(day, today),
                 topic=topic,
                 provider="怀化市司法矫治协会",

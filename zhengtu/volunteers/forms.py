@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from zhengtu.accounts.models import User
 from zhengtu.juvenile.models import JuvenileCase
 from zhengtu.orgs.models import Organisation
 from zhengtu.supervisees.models import Supervisee
@@ -53,7 +54,7 @@ class HoursForm(forms.Form):
 
 
 class TrainingForm(forms.Form):
-    worker = forms.ModelChoiceField(label=_("social worker"), queryset=None)  # type: ignore[arg-type]
+    worker = forms.ModelChoiceField(label=_("social worker"), queryset=User.objects.none())
     attended_on = forms.DateField(label=_("date"), widget=DATE)
     topic = forms.CharField(label=_("topic"), max_length=200)
     provider = forms.CharField(label=_("provider"), max_length=100, required=False)
@@ -69,7 +70,7 @@ class SessionForm(forms.Form):
     held_on = forms.DateField(label=_("date"), widget=DATE)
     hours = forms.DecimalField(label=_("hours"), max_digits=4, decimal_places=1, min_value=0)
     topic = forms.CharField(label=_("topic"), max_length=200)
-    workers = forms.ModelMultipleChoiceField(label=_("social workers"), queryset=None)  # type: ignore[arg-type]
+    workers = forms.ModelMultipleChoiceField(label=_("social workers"), queryset=User.objects.none())
     notes = forms.CharField(label=_("notes"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
     def __init__(self, *args: Any, workers: Any, **kwargs: Any):

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zhengtu.accounts.models import User
 from zhengtu.accounts.roles import Capability, can
 from zhengtu.audit.models import Action
 from zhengtu.audit.services import Actor, record_event
@@ -73,9 +74,7 @@ def request_sealed_read(*, actor: Actor, case_number: str, legal_basis: str) -> 
     return request
 
 
-def _approvers_for(request: SealedReadRequest) -> list[object]:
-    from zhengtu.accounts.models import User
-
+def _approvers_for(request: SealedReadRequest) -> list[User]:
     if request.case is None:
         return []
     county_path = request.case.county.path
