@@ -257,3 +257,24 @@ def test_prosecutor_oversees_their_county_read_only_and_every_view_is_audited(ju
     assert client.get(reverse("juvenile:oversight_file", args=[theirs.pk])).status_code == 404
     # Read-only: the supervision pages themselves stay closed to the prosecutor.
     assert client.get(reverse("supervision:file", args=[mine.pk])).status_code in (403, 404)
+
+
+def test_referral_pages_for_the_prosecutor_and_for_staff(juv: Juvenile, client, login) -> None:  # type: ignore[no-untyped-def]
+    from zhengtu.juvenile.models import JuvenileCase
+
+    login(client, juv.prosecutor_a)
+    form = {"service_type": "social_investigation", "child_name": "彭小军", "sex": "male", "birth_date": "2010-03-15",
+            "agency": juv.agency_a.pk, "summary": "涉嫌抢夺", "child_consent": "on", "guardian_consent": "on"}  # fmt: skip
+    response = client.post(reverse("juvenile:refer"), form)
+    case = JuvenileCase.objects.get(child_name="彭小军")
+    assert response.status_code == 302 and response["Location"] == reverse("juvenile:case", args=[case.pk])
+    assert case.referring_organisation == juv.procuratorate_a and case.agency == juv.agency_a
+    login(client, juv.worker)
+    future = {**form, "child_name": "未来人", "birth_date": (timezone.localdate() + dt.timedelta(days=3)).isoformat(),
+              "referrer_kind": "school", "referrer_name": "卢峰中学", "agency": ""}  # fmt: skip
+    response = client.post(reverse("juvenile:refer"), future)
+    assert response.status_code == 200 and "出生日期必须早于今天" in response.content.decode()
+    assert not JuvenileCase.objects.filter(child_name="未来人").exists()
+    response = client.post(reverse("juvenile:refer"), {**future, "birth_date": "2011-01-01"})
+    school_case = JuvenileCase.objects.get(child_name="未来人")
+    assert school_case.referrer_kind == "school" and school_case.agency == juv.agency_a

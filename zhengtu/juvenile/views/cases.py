@@ -56,7 +56,7 @@ def refer(request: AuthenticatedRequest) -> HttpResponse:
     form = ReferralForm(request.POST or None, county=county, prosecutor=prosecutor)
 
     def save(data: dict[str, object]) -> object:
-        fields = {k: v for k, v in data.items() if v not in (None, "")}
+        fields = {k: v for k, v in data.items() if v not in (None, "") and k != "agency"}
         return case_services.refer_case(actor=Actor.from_request(request), agency=data.get("agency"), **fields)  # type: ignore[arg-type]
 
     return form_page(
