@@ -26,6 +26,7 @@ def test_referral_investigation_volunteer_and_sealing(browser: Any, live_server:
 
     from zhengtu.audit.services import Actor
     from zhengtu.juvenile.models import JuvenileCase
+    from zhengtu.supervision.tests.pdf import pdf_text
     from zhengtu.volunteers.services import register_volunteer
 
     base = live_server.url
@@ -94,9 +95,10 @@ def test_referral_investigation_volunteer_and_sealing(browser: Any, live_server:
     prosecutor.goto(f"{base}/")
     prosecutor.click("nav >> text=收到的调查报告")
     prosecutor.wait_for_selector(f"#received >> text={case.number}")
-    with prosecutor.expect_download() as download:
-        prosecutor.click("#received >> text=PDF")
-    assert download.value.suggested_filename.endswith(".pdf")
+    href = prosecutor.get_attribute("#received >> text=PDF", "href")
+    report = prosecutor.context.request.get(f"{base}{href}")
+    assert report.headers["content-type"] == "application/pdf"
+    assert "建议附条件不起诉并开展帮教" in pdf_text(report.body())
 
     # A volunteer is assigned to the case and logs hours.
     register_volunteer(
