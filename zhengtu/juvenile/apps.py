@@ -16,4 +16,5 @@ class JuvenileConfig(AppConfig):
         NavItem(_("Sealed records"), "juvenile:sealed", Capability.VIEW_JUVENILE_CASES, order=74),
         NavItem(_("Supervision oversight"), "juvenile:oversight", Capability.OVERSEE_SUPERVISION, order=75),
     ]
+    task_provider = "zhengtu.juvenile.tasks:tasks_for"
     document_kinds = "zhengtu.juvenile.documents:DOCUMENT_KINDS"

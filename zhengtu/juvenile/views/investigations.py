@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Max
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,7 +19,7 @@ from zhengtu.core.pages import run_action
 
 from ..forms import InterviewForm, InvestigationRequestForm, ReportForm
 from ..models import REPORT_SECTIONS, InvestigationStatus
-from ..selectors import get_case_for_user, get_investigation_for_user, investigations_received_by
+from ..selectors import cases_visible_to, get_case_for_user, get_investigation_for_user, investigations_received_by
 from ..services import investigations as services
 from ..services.cases import may_handle
 from .common import form_page, require
@@ -119,4 +120,14 @@ def report_action(request: AuthenticatedRequest, pk: int, action: str) -> HttpRe
 def received(request: AuthenticatedRequest) -> HttpResponse:
     require(request.user, Capability.REFER_JUVENILES)
     reports = investigations_received_by(request.user).select_related("document").order_by("-sent_at")
-    return render(request, "juvenile/received.html", {"reports": reports})
+    # The conditional non-prosecution cases this procuratorate decided, with the social worker's reports.
+    following = (
+        cases_visible_to(request.user)
+        .filter(referring_organisation=request.user.organisation, non_prosecution__isnull=False)
+        .select_related("non_prosecution")
+        .annotate(
+            report_count=Count("non_prosecution__reports"), last_report=Max("non_prosecution__reports__period_end")
+        )
+        .order_by("non_prosecution__ends_on")
+    )
+    return render(request, "juvenile/received.html", {"reports": reports, "following": following})
