@@ -49,7 +49,11 @@ DOCUMENT_STAGES = {
 DOCUMENT_KINDS: tuple[DocumentKind, ...] = (
     *(
         DocumentKind(
-            code=f"juvenile.{suffix}", title=title, html_template=TEMPLATES / "service_document.html", number_mark=None
+            code=f"juvenile.{suffix}",
+            title=title,
+            html_template=TEMPLATES / "service_document.html",
+            docx_template=TEMPLATES / "service_document.docx",
+            number_mark=None,
         )
         for suffix, title in SERVICE_DOCUMENTS
     ),
@@ -57,6 +61,7 @@ DOCUMENT_KINDS: tuple[DocumentKind, ...] = (
         code=INVESTIGATION_REPORT,
         title=_("Social investigation report on a juvenile suspect"),
         html_template=TEMPLATES / "social_investigation_report.html",
+        docx_template=TEMPLATES / "social_investigation_report.docx",
         number_mark=None,
     ),
 )

@@ -344,6 +344,7 @@ class JuvenileDocument(models.Model):
     code = models.CharField(max_length=100)
     title = models.CharField(_("title"), max_length=200)
     pdf = models.FileField(upload_to=_document_upload_to)
+    docx = models.FileField(upload_to=_document_upload_to, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(_("generated at"), auto_now_add=True)
 

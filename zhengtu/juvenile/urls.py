@@ -20,6 +20,7 @@ urlpatterns = [
         "cases/<int:pk>/non-prosecution/conclude/", measures.non_prosecution_conclude, name="non_prosecution_conclude"
     ),
     path("documents/<int:pk>.pdf", cases.document_pdf, name="document_pdf"),
+    path("documents/<int:pk>.docx", cases.document_docx, name="document_docx"),
     path("investigations/<int:pk>/", investigations.investigation_detail, name="investigation"),
     path("investigations/<int:pk>/interview/", investigations.interview_new, name="interview_new"),
     path("investigations/<int:pk>/edit/", investigations.report_edit, name="report_edit"),

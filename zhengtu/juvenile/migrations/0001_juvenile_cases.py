@@ -137,6 +137,7 @@ class Migration(migrations.Migration):
                 ('code', models.CharField(max_length=100)),
                 ('title', models.CharField(max_length=200, verbose_name='title')),
                 ('pdf', models.FileField(upload_to=zhengtu.juvenile.models._document_upload_to)),
+                ('docx', models.FileField(blank=True, upload_to=zhengtu.juvenile.models._document_upload_to)),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='generated at')),
                 ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='documents', to='juvenile.juvenilecase')),
                 ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),

@@ -16,7 +16,7 @@ from zhengtu.accounts.roles import Capability, Role, can
 from zhengtu.audit.models import Action
 from zhengtu.audit.services import Actor, record_event
 from zhengtu.documents.registry import document_kind
-from zhengtu.documents.rendering import render_pdf_file
+from zhengtu.documents.rendering import render_docx, render_pdf_file
 from zhengtu.documents.services import base_context, in_document_language
 from zhengtu.orgs.models import Organisation, OrganisationKind
 from zhengtu.privacy.crypto import encrypt, mask_phone
@@ -251,7 +251,7 @@ def link_supervisee(*, actor: Actor, case: JuvenileCase, supervisee: Supervisee)
 
 
 @in_document_language
-def _render(case: JuvenileCase, code: str, extra: dict[str, object] | None = None) -> tuple[str, bytes]:
+def _render(case: JuvenileCase, code: str, extra: dict[str, object] | None = None) -> tuple[str, bytes, bytes | None]:
     kind = document_kind(code)
     organisation = case.agency or case.county
     context = {
@@ -260,7 +260,9 @@ def _render(case: JuvenileCase, code: str, extra: dict[str, object] | None = Non
         **(extra or {}),
     }
     try:
-        return str(kind.title), render_pdf_file(code, kind.html_template, context, organisation=organisation)
+        pdf = render_pdf_file(code, kind.html_template, context, organisation=organisation)
+        docx = render_docx(code, kind.docx_template, context, organisation=organisation) if kind.docx_template else None
+        return str(kind.title), pdf, docx
     except Exception as error:  # noqa: BLE001 - a replaced template may be broken in any way
         raise ValidationError(
             _("The template of “%(title)s” could not be used (%(error)s). Ask an administrator to check it.")
@@ -282,9 +284,12 @@ def issue_case_document(
 def store_document(
     *, actor: Actor, case: JuvenileCase, code: str, extra: dict[str, object] | None = None
 ) -> JuvenileDocument:
-    title, pdf = _render(case, code, extra)
+    title, pdf, docx = _render(case, code, extra)
     document = JuvenileDocument(case=case, code=code, title=title, created_by=actor.user)
-    document.pdf.save(f"{code.replace('.', '-')}-{uuid.uuid4().hex[:12]}.pdf", ContentFile(pdf), save=False)
+    stem = f"{code.replace('.', '-')}-{uuid.uuid4().hex[:12]}"
+    document.pdf.save(f"{stem}.pdf", ContentFile(pdf), save=False)
+    if docx is not None:
+        document.docx.save(f"{stem}.docx", ContentFile(docx), save=False)
     document.save()
     record_event(actor, action=Action.CREATE, target=case, detail={"document": code})
     return document

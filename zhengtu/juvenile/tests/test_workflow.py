@@ -278,3 +278,22 @@ def test_referral_pages_for_the_prosecutor_and_for_staff(juv: Juvenile, client, 
     response = client.post(reverse("juvenile:refer"), {**future, "birth_date": "2011-01-01"})
     school_case = JuvenileCase.objects.get(child_name="未来人")
     assert school_case.referrer_kind == "school" and school_case.agency == juv.agency_a
+
+
+def test_word_version_is_generated_from_the_replaceable_template(juv: Juvenile, client, login) -> None:  # type: ignore[no-untyped-def]
+    import io
+
+    from docx import Document
+
+    case = accepted(juv)
+    document = case_services.issue_case_document(actor=Actor(user=juv.worker), case=case, code="juvenile.closure")
+    login(client, juv.worker)
+    response = client.get(reverse("juvenile:document_docx", args=[document.pk]))
+    assert response.status_code == 200
+    word = Document(io.BytesIO(b"".join(response.streaming_content)))
+    text = "\n".join(p.text for p in word.paragraphs) + "\n".join(
+        cell.text for table in word.tables for row in table.rows for cell in row.cells
+    )
+    assert "结案表" in text and "王小明" in text and "王建国（父亲）" in text
+    login(client, juv.worker_b)
+    assert client.get(reverse("juvenile:document_docx", args=[document.pk])).status_code == 404

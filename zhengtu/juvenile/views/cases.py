@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -32,6 +32,8 @@ from ..selectors import (
 from ..services import cases as case_services
 from ..services.sealing import seal_case
 from .common import form_page, require
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 @login_required
@@ -204,6 +206,15 @@ def document_pdf(request: AuthenticatedRequest, pk: int) -> FileResponse:
     document = get_document_for_user(request.user, pk)
     record_event(request, action=Action.EXPORT, target=document.case, detail={"document": document.code})
     return FileResponse(document.pdf.open("rb"), content_type="application/pdf", filename=f"{document.title}.pdf")
+
+
+@login_required
+def document_docx(request: AuthenticatedRequest, pk: int) -> FileResponse:
+    document = get_document_for_user(request.user, pk)
+    if not document.docx:
+        raise Http404
+    record_event(request, action=Action.EXPORT, target=document.case, detail={"document": document.code, "word": True})
+    return FileResponse(document.docx.open("rb"), content_type=DOCX, filename=f"{document.title}.docx")
 
 
 @login_required
