@@ -21,7 +21,7 @@ from zhengtu.workspace.services import notify
 
 from ..models import JuvenileCase, SealedReadRequest, SealedReadStatus
 from ..rules import sealed_read_days
-from ..selectors import is_member, read_requests_to_decide
+from ..selectors import cases_visible_to, is_member, read_requests_to_decide
 from .common import acting_user
 
 
@@ -34,7 +34,7 @@ def seal_case(*, actor: Actor, case: JuvenileCase, basis: str) -> JuvenileCase:
     allowed = can(user, Capability.APPROVE_JUVENILE) or (
         can(user, Capability.HANDLE_JUVENILE_CASES) and is_member(user, case)
     )
-    if not allowed:
+    if not allowed or not cases_visible_to(user).filter(pk=case.pk).exists():
         raise PermissionDenied
     if case.is_sealed:
         raise ValidationError(_("This case is already sealed."))

@@ -138,3 +138,20 @@ def test_outsider_approver_cannot_decide(juv: Juvenile, sealed_case) -> None:  #
     other_bureau = UserFactory(organisation=juv.county_b, role=Role.BUREAU_ADMIN)
     with pytest.raises(PermissionDenied):
         decide_sealed_read(actor=Actor(user=other_bureau), request=request, approve=True)
+
+
+def test_only_someone_who_sees_the_case_can_seal_it(juv: Juvenile) -> None:
+    from django.core.exceptions import PermissionDenied
+
+    from zhengtu.accounts.roles import Role
+    from zhengtu.testing.factories import UserFactory
+
+    case = accepted(juv)
+    other_bureau = UserFactory(organisation=juv.county_b, role=Role.BUREAU_ADMIN)
+    with pytest.raises(PermissionDenied):
+        seal_case(actor=Actor(user=other_bureau), case=case, basis="依法封存")
+    with pytest.raises(PermissionDenied):  # a colleague not on the case
+        seal_case(actor=Actor(user=juv.colleague), case=case, basis="依法封存")
+    seal_case(actor=Actor(user=juv.bureau_a), case=case, basis="依法封存")
+    # Whoever sealed it stays able to see it.
+    assert cases_visible_to(juv.bureau_a).filter(pk=case.pk).exists()

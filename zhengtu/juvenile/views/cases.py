@@ -45,7 +45,8 @@ def case_list(request: AuthenticatedRequest) -> HttpResponse:
         request.user, data.get("q", ""), service_type=data.get("service_type", ""), stage=data.get("stage", "")
     )
     page = Paginator(cases, 50).get_page(request.GET.get("page"))
-    return render(request, "juvenile/case_list.html", {"form": form, "page": page})
+    may_register = can(request.user, Capability.REFER_JUVENILES) or can(request.user, Capability.HANDLE_JUVENILE_CASES)
+    return render(request, "juvenile/case_list.html", {"form": form, "page": page, "may_register": may_register})
 
 
 @login_required
