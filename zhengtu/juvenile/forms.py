@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from zhengtu.orgs.models import Organisation, OrganisationKind
+from zhengtu.supervisees.models import Supervisee
 
 from .models import (
     REPORT_SECTIONS,
@@ -166,3 +167,11 @@ class CaseSearchForm(forms.Form):
     q = forms.CharField(label=_("name or case number"), required=False)
     service_type = forms.ChoiceField(label=_("service type"), choices=[("", "—"), *ServiceType.choices], required=False)
     stage = forms.ChoiceField(label=_("stage"), choices=[("", "—"), *Stage.choices], required=False)
+
+
+class LinkSuperviseeForm(forms.Form):
+    supervisee = forms.ModelChoiceField(label=_("linked supervisee record"), queryset=Supervisee.objects.none())
+
+    def __init__(self, *args: Any, supervisees: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["supervisee"].queryset = supervisees  # type: ignore[attr-defined]

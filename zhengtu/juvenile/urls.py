@@ -10,6 +10,7 @@ urlpatterns = [
     path("cases/<int:pk>/step/", cases.case_step, name="case_step"),
     path("cases/<int:pk>/consent/", cases.case_consent, name="case_consent"),
     path("cases/<int:pk>/guardian/", cases.case_guardian, name="case_guardian"),
+    path("cases/<int:pk>/link/", cases.case_link, name="case_link"),
     path("cases/<int:pk>/document/", cases.case_document, name="case_document"),
     path("cases/<int:pk>/seal/", cases.case_seal, name="case_seal"),
     path("cases/<int:pk>/investigation/", investigations.request_new, name="investigation_new"),

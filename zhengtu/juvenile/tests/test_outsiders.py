@@ -36,6 +36,7 @@ CASE_PAGES = [
     "juvenile:case",
     "juvenile:case_consent",
     "juvenile:case_guardian",
+    "juvenile:case_link",
     "juvenile:investigation_new",
     "juvenile:adult_request_new",
     "juvenile:non_prosecution_new",

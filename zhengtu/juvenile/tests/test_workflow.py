@@ -297,3 +297,20 @@ def test_word_version_is_generated_from_the_replaceable_template(juv: Juvenile, 
     assert "结案表" in text and "王小明" in text and "王建国（父亲）" in text
     login(client, juv.worker_b)
     assert client.get(reverse("juvenile:document_docx", args=[document.pk])).status_code == 404
+
+
+def test_link_page_offers_only_supervisees_the_worker_sees(juv: Juvenile, client, login) -> None:  # type: ignore[no-untyped-def]
+    from zhengtu.supervisees.models import Assignment
+
+    case = accepted(juv)
+    mine = make_supervisee(juv.office_a, name="周小明")
+    hidden = make_supervisee(juv.office_a, name="吴某某")
+    Assignment.objects.create(supervisee=mine, user=juv.worker, role="social_worker")
+    login(client, juv.worker)
+    page = client.get(reverse("juvenile:case_link", args=[case.pk])).content.decode()
+    assert "周小明" in page and "吴某某" not in page
+    assert client.post(reverse("juvenile:case_link", args=[case.pk]), {"supervisee": hidden.pk}).status_code == 200
+    response = client.post(reverse("juvenile:case_link", args=[case.pk]), {"supervisee": mine.pk})
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.supervisee == mine

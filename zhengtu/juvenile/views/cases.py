@@ -15,9 +15,19 @@ from zhengtu.accounts.roles import Capability, Role, can
 from zhengtu.audit.models import Action
 from zhengtu.audit.services import Actor, record_event
 from zhengtu.core.pages import run_form_action
+from zhengtu.supervisees.selectors import supervisees_visible_to
 
 from ..documents import SERVICE_DOCUMENTS
-from ..forms import CaseSearchForm, ConsentForm, DocumentForm, GuardianForm, ReferralForm, SealForm, StepForm
+from ..forms import (
+    CaseSearchForm,
+    ConsentForm,
+    DocumentForm,
+    GuardianForm,
+    LinkSuperviseeForm,
+    ReferralForm,
+    SealForm,
+    StepForm,
+)
 from ..models import Stage
 from ..selectors import (
     approved_sealed_read,
@@ -182,6 +192,25 @@ def case_guardian(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         title=_("Add a guardian"),
         save=lambda d: case_services.add_guardian(actor=Actor.from_request(request), case=case, **d),
         next_url=lambda g: reverse("juvenile:case", args=[case.pk]),
+        back=reverse("juvenile:case", args=[case.pk]),
+    )
+
+
+@login_required
+def case_link(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """Link the child's later supervisee record; only people who already see that record can choose it."""
+    case = get_case_for_user(request.user, pk)
+    require(request.user, Capability.HANDLE_JUVENILE_CASES)
+    case_services.require_handler(request.user, case)
+    form = LinkSuperviseeForm(request.POST or None, supervisees=supervisees_visible_to(request.user).order_by("name"))
+    return form_page(
+        request,
+        form,
+        title=_("Link the supervisee record"),
+        save=lambda d: case_services.link_supervisee(
+            actor=Actor.from_request(request), case=case, supervisee=d["supervisee"]
+        ),
+        next_url=lambda c: reverse("juvenile:case", args=[c.pk]),
         back=reverse("juvenile:case", args=[case.pk]),
     )
 
