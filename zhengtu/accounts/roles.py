@@ -50,9 +50,16 @@ class Capability(models.TextChoices):
     VIEW_STATISTICS = "view_statistics", _("View statistics")
     REFER_JUVENILES = "refer_juveniles", _("Refer juvenile cases")
     SELF_SERVICE = "self_service", _("Own check-ins and results")
+    # Juvenile judicial social work (zhengtu.juvenile) and volunteers (zhengtu.volunteers).
+    VIEW_JUVENILE_CASES = "view_juvenile_cases", _("View juvenile cases")
+    HANDLE_JUVENILE_CASES = "handle_juvenile_cases", _("Handle juvenile cases and social investigations")
+    APPROVE_JUVENILE = "approve_juvenile", _("Approve juvenile reports, sealing and sealed-record reads")
+    OVERSEE_SUPERVISION = "oversee_supervision", _("Read supervision files as the procuratorate (read-only)")
+    MANAGE_VOLUNTEERS = "manage_volunteers", _("Manage volunteers and professional development")
 
 
 C = Capability
+_JUVENILE_STAFF = {C.VIEW_JUVENILE_CASES, C.HANDLE_JUVENILE_CASES, C.MANAGE_VOLUNTEERS}
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.BUREAU_ADMIN: frozenset(
         {
@@ -71,6 +78,9 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             C.MONITOR,
             C.VIEW_STATISTICS,
             C.MANAGE_PROJECTS,
+            C.VIEW_JUVENILE_CASES,
+            C.APPROVE_JUVENILE,
+            C.MANAGE_VOLUNTEERS,
         }
     ),
     Role.OFFICE_OFFICER: frozenset(
@@ -85,14 +95,17 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             C.ASSESS,
             C.RECORD_SERVICES,
             C.VIEW_STATISTICS,
+            C.MANAGE_VOLUNTEERS,
         }
     ),
-    Role.SOCIAL_WORKER: frozenset({C.VIEW_SUPERVISEES, C.ASSESS, C.RECORD_SERVICES, C.SUPERVISE}),
-    Role.AGENCY_MANAGER: frozenset({C.VIEW_SUPERVISEES, C.ASSESS, C.RECORD_SERVICES, C.MANAGE_PROJECTS}),
+    Role.SOCIAL_WORKER: frozenset({C.VIEW_SUPERVISEES, C.ASSESS, C.RECORD_SERVICES, C.SUPERVISE, *_JUVENILE_STAFF}),
+    Role.AGENCY_MANAGER: frozenset(
+        {C.VIEW_SUPERVISEES, C.ASSESS, C.RECORD_SERVICES, C.MANAGE_PROJECTS, *_JUVENILE_STAFF, C.APPROVE_JUVENILE}
+    ),
     Role.INSPECTOR: frozenset({C.INSPECT}),
     Role.ASSOCIATION_ADMIN: frozenset({C.MANAGE_ASSOCIATION, C.INSPECT, C.VIEW_STATISTICS}),
     Role.COMMAND_CENTER: frozenset({C.VIEW_SUPERVISEES, C.MONITOR, C.VIEW_STATISTICS}),
-    Role.PROSECUTOR: frozenset({C.REFER_JUVENILES}),
+    Role.PROSECUTOR: frozenset({C.REFER_JUVENILES, C.VIEW_JUVENILE_CASES, C.OVERSEE_SUPERVISION}),
     Role.SUPERVISEE: frozenset({C.SELF_SERVICE}),
 }
 

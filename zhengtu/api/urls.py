@@ -18,4 +18,6 @@ urlpatterns = [
     path("", include("zhengtu.projects.api_urls")),
     path("", include("zhengtu.inspections.api_urls")),
     path("", include("zhengtu.association.api_urls")),
+    path("", include("zhengtu.juvenile.api_urls")),
+    path("", include("zhengtu.volunteers.api_urls")),
 ]

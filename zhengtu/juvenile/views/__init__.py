@@ -1,0 +1,1 @@
+"""Pages of juvenile judicial social work, by topic: cases, investigations, measures, sealing, oversight."""
