@@ -122,9 +122,8 @@ def figure_records(request: Request, key: str) -> Response:
     if request.query_params.get("organisation"):
         organisation = get_organisation_for_user(request.user, request.query_params["organisation"])  # type: ignore[arg-type]
     value = request.query_params.get("value")
-    records = drill_down(
-        request.user, figure, period, today=timezone.localdate(), organisation=organisation, value=value
-    )  # type: ignore[arg-type]
+    user: Any = request.user
+    records = drill_down(user, figure, period, today=timezone.localdate(), organisation=organisation, value=value)
     page = Paginator(records.order_by("-pk"), RECORDS_PAGE).get_page(request.query_params.get("page"))
     record_event(request, action="statistics.records", detail={"figure": key, "period": period.code, "api": True})
     results = []

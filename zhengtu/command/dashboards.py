@@ -83,12 +83,12 @@ def _people_panel(user: User) -> Panel:
         (Status.PENDING_INTAKE, _("Pending intake")),
     ):
         total = sum(n for (s, _level), n in counts.items() if s == status)
-        panel.tiles.append(Tile(label, total, _registry_url(status=status)))
-    for level, label in SupervisionLevel.choices:
+        panel.tiles.append(Tile(str(label), total, _registry_url(status=status)))
+    for level, level_label in SupervisionLevel.choices:
         n = counts.get((Status.UNDER_SUPERVISION, level), 0)
         panel.tiles.append(
             Tile(
-                str(label),
+                str(level_label),
                 n,
                 _registry_url(status=Status.UNDER_SUPERVISION, supervision_level=level),
                 tone="bad" if level == SupervisionLevel.STRICT and n else "",

@@ -77,12 +77,13 @@ def workbook(
                 *[data_row.cells.get(k, 0) for k, _l in table.columns],
                 data_row.total,
             ]
-            for col, value in enumerate(values, start=1):
-                sheet.cell(row, col, safe_cell(value)).border = BOX
+            for col, item in enumerate(values, start=1):
+                sheet.cell(row, col, safe_cell(item)).border = BOX
             row += 1
         totals = table.totals
-        for col, value in enumerate([_("Total"), *[totals[k] for k, _l in table.columns], table.grand_total], start=1):
-            cell = sheet.cell(row, col, safe_cell(value))
+        total_row: list[Any] = [_("Total"), *[totals[k] for k, _l in table.columns], table.grand_total]
+        for col, item in enumerate(total_row, start=1):
+            cell = sheet.cell(row, col, safe_cell(item))
             cell.font = bold
             cell.border = BOX
         row += 1
