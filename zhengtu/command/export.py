@@ -45,10 +45,10 @@ def workbook(
     row += 1
     for label, value in (
         (_("Reporting unit"), unit),
-        (_("Period"), period_label),
-        (_("Rows"), grouping_label),
+        (_("Reporting period"), period_label),
+        (_("Rows by"), grouping_label),
         (_("Made on"), made_on.isoformat()),
-        (_("Note"), _("Every figure is computed from the records; text cells are written as text, never as formulas.")),
+        (_("Explanation"), _("Every figure is computed from the records; text cells are written as text, never as formulas.")),
     ):
         sheet.cell(row, 1, safe_cell(label)).font = bold
         sheet.cell(row, 2, safe_cell(value))
