@@ -48,3 +48,7 @@ STORAGES = {
 for _rule in ("BATCH_MAX", "BATCH_WAIT_MS"):
     if os.environ.get(f"ZHENGTU_MONITORING_{_rule}"):
         globals()[f"ZHENGTU_MONITORING_{_rule}"] = int(os.environ[f"ZHENGTU_MONITORING_{_rule}"])
+
+# Dashboards: the bench measures them computed (0) and cached (the default).
+if os.environ.get("ZHENGTU_BENCH_DASHBOARD_CACHE_SECONDS"):
+    ZHENGTU_COMMAND = {"DASHBOARD_CACHE_SECONDS": int(os.environ["ZHENGTU_BENCH_DASHBOARD_CACHE_SECONDS"])}

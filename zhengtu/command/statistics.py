@@ -14,11 +14,11 @@ from zhengtu.accounts.models import User
 
 from .figures import Figure, MissingFigure, registry, sealed_supervisees
 from .periods import Period
-from .tables import CITY, COUNTY, OFFICE, FigureTable, figure_table
+from .tables import CITY, COUNTY, OFFICE, PROVINCE, FigureTable, figure_table
 
 
 def grouping_label(grouping: str) -> str:
-    return {OFFICE: _("by justice office"), COUNTY: _("by county"), CITY: _("by city")}.get(grouping, grouping)
+    return {OFFICE: _("by justice office"), COUNTY: _("by county"), CITY: _("by city"), PROVINCE: _("by province")}.get(grouping, grouping)
 
 
 @dataclass

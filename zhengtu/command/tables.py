@@ -26,7 +26,7 @@ OFFICE = "office"
 COUNTY = "county"
 CITY = "city"
 PROVINCE = "province"
-GROUPINGS = (OFFICE, COUNTY, CITY)
+GROUPINGS = (OFFICE, COUNTY, CITY, PROVINCE)
 TOTAL = ""  # the column key of a figure without breakdown
 OTHER_KIND_LABEL = "?"
 
@@ -34,6 +34,7 @@ OTHER_KIND_LABEL = "?"
 LEVEL_KINDS = {
     COUNTY: {OrganisationKind.COUNTY_BUREAU},
     CITY: {OrganisationKind.CITY_BUREAU},
+    PROVINCE: {OrganisationKind.PROVINCE_BUREAU},
 }
 
 Number = int | Decimal

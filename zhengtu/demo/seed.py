@@ -39,7 +39,7 @@ from zhengtu.supervisees.services import pinyin_of
 from zhengtu.supervisees.terms import compute_term_end
 
 from .accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_totp_hex_key
-from .organisations import County, build_huaihua, build_hunan
+from .organisations import PROVINCE_ROOT, County, build_huaihua, build_hunan
 
 
 @dataclass(frozen=True)
@@ -73,7 +73,10 @@ def _weighted(rng: random.Random, pairs: tuple[tuple[str, int], ...]) -> str:
 
 
 def demo_present() -> bool:
-    return Organisation.objects.filter(name=DEMO_ROOT, parent=None).exists()
+    # At the province scale the demo city sits under the province bureau.
+    return Organisation.objects.filter(name=DEMO_ROOT, parent__isnull=True).exists() or Organisation.objects.filter(
+        name=DEMO_ROOT, parent__name=PROVINCE_ROOT
+    ).exists()
 
 
 @transaction.atomic

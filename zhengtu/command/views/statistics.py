@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.core.paginator import Paginator
@@ -59,7 +58,7 @@ def statistics_page(request: AuthenticatedRequest) -> HttpResponse:
         "grouping": grouping,
         "groupings": [(g, grouping_label(g)) for g in GROUPINGS],
         "sections": sections,
-        "charts_json": json.dumps(charts, ensure_ascii=False),
+        "charts_json": charts,
         "error": error,
         "root": statistics_root(request.user),
     }
@@ -91,8 +90,8 @@ def figure_page(request: AuthenticatedRequest, key: str) -> HttpResponse:
         "grouping": grouping,
         "groupings": [(g, grouping_label(g)) for g in GROUPINGS],
         "trend": trend,
-        "chart_json": json.dumps(chart_of(table) if table else {}, ensure_ascii=False),
-        "trend_json": json.dumps(trend, ensure_ascii=False),
+        "chart_json": chart_of(table) if table else {},
+        "trend_json": trend,
         "error": error,
     }
     return render(request, "command/figure.html", context, status=400 if error else 200)

@@ -53,6 +53,9 @@
 
     function putAlert(alert, fresh) {
       alert.fresh = fresh;
+      // Live events carry no link or status label (monitoring/alerts.py alert_event_payload): complete them here.
+      if (!alert.url) alert.url = element.dataset.alertUrl.replace("/0/", "/" + alert.id + "/");
+      if (!alert.status_label) alert.status_label = STATUS_LABELS[alert.status] || "";
       alerts[alert.id] = alert;
       if (alert.point && !alertMarkers[alert.id]) {
         alertMarkers[alert.id] = L.circleMarker(alert.point, { radius: 12, color: "#ff6b5b", weight: 3, fill: false }).addTo(alertLayer).bindTooltip(text(alert.kind_label + " · " + alert.supervisee_name));
@@ -98,7 +101,7 @@
         data.positions.forEach(markerFor);
         renderQueue();
         var points = data.positions.filter(function (p) { return p.point; }).map(function (p) { return p.point; });
-        if (points.length && !fitted) { map.fitBounds(L.latLngBounds(points).pad(0.2)); fitted = true; }
+        if (points.length && !fitted) { map.fitBounds(L.latLngBounds(points).pad(0.2), { maxZoom: 11 }); fitted = true; }
       });
     }
 
@@ -157,7 +160,11 @@
       };
       live.onerror = function () { lost = true; status.className = "live warn"; status.textContent = status.dataset.disconnected; };
       live.addEventListener("position", function (e) { markerFor(JSON.parse(e.data)); });
-      live.addEventListener("alert", function (e) { putAlert(JSON.parse(e.data), true); renderQueue(); refreshFiguresSoon(); });
+      live.addEventListener("alert", function (e) {
+        var alert = JSON.parse(e.data);
+        putAlert(alert, true); renderQueue(); refreshFiguresSoon();
+        document.body.dataset.lastLiveAlert = alert.id;
+      });
       live.addEventListener("alert_status", function (e) {
         var data = JSON.parse(e.data);
         if (data.status === "closed") dropAlert(data.id);
