@@ -45,7 +45,10 @@ def _setup() -> dict[str, Any]:
         person = make_supervisee(office_, name=f"测试对象{index}", sentence_type=kind, status=Status.UNDER_SUPERVISION)
         people.append(person)
         CheckIn.objects.create(
-            supervisee=person, kind=CheckInKind.CHECK_IN, channel=CheckInChannel.IN_PERSON, occurred_on=timezone.localdate()
+            supervisee=person,
+            kind=CheckInKind.CHECK_IN,
+            channel=CheckInChannel.IN_PERSON,
+            occurred_on=timezone.localdate(),
         )
     wearer = people[0]
     wristband = register_device(

@@ -48,7 +48,10 @@ def workbook(
         (_("Reporting period"), period_label),
         (_("Rows by"), grouping_label),
         (_("Made on"), made_on.isoformat()),
-        (_("Explanation"), _("Every figure is computed from the records; text cells are written as text, never as formulas.")),
+        (
+            _("Explanation"),
+            _("Every figure is computed from the records; text cells are written as text, never as formulas."),
+        ),
     ):
         sheet.cell(row, 1, safe_cell(label)).font = bold
         sheet.cell(row, 2, safe_cell(value))

@@ -18,7 +18,9 @@ from .tables import CITY, COUNTY, OFFICE, PROVINCE, FigureTable, figure_table
 
 
 def grouping_label(grouping: str) -> str:
-    return {OFFICE: _("by justice office"), COUNTY: _("by county"), CITY: _("by city"), PROVINCE: _("by province")}.get(grouping, grouping)
+    return {OFFICE: _("by justice office"), COUNTY: _("by county"), CITY: _("by city"), PROVINCE: _("by province")}.get(
+        grouping, grouping
+    )
 
 
 @dataclass

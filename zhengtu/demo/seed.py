@@ -74,9 +74,10 @@ def _weighted(rng: random.Random, pairs: tuple[tuple[str, int], ...]) -> str:
 
 def demo_present() -> bool:
     # At the province scale the demo city sits under the province bureau.
-    return Organisation.objects.filter(name=DEMO_ROOT, parent__isnull=True).exists() or Organisation.objects.filter(
-        name=DEMO_ROOT, parent__name=PROVINCE_ROOT
-    ).exists()
+    return (
+        Organisation.objects.filter(name=DEMO_ROOT, parent__isnull=True).exists()
+        or Organisation.objects.filter(name=DEMO_ROOT, parent__name=PROVINCE_ROOT).exists()
+    )
 
 
 @transaction.atomic
