@@ -22,9 +22,9 @@ from zhengtu.audit.services import record_event
 from .dashboards import dashboard_for
 from .figures import registry
 from .periods import Period, parse_period
-from .selectors import can_view_statistics, get_figure_or_404, get_organisation_for_user
+from .selectors import can_view_statistics, get_figure_or_404, get_organisation_for_user, statistics_root
 from .statistics import all_tables, table_data
-from .tables import GROUPINGS, OFFICE, drill_down
+from .tables import GROUPINGS, default_grouping, drill_down
 
 PERIOD = OpenApiParameter("period", OpenApiTypes.STR, description="2026-12, 2026-Q4 or 2026 (default: this month)")
 GROUPING = OpenApiParameter("grouping", OpenApiTypes.STR, description="office, county or city")
@@ -79,7 +79,7 @@ def figure_list(request: Request) -> Response:
 def tables(request: Request) -> Response:
     _allowed(request)
     period = _period(request)
-    grouping = request.query_params.get("grouping", OFFICE)
+    grouping = request.query_params.get("grouping") or default_grouping(statistics_root(request.user))  # type: ignore[arg-type]
     if grouping not in GROUPINGS:
         raise ApiValidationError({"grouping": ["可选 office、county、city。"]})
     keys = request.query_params.getlist("figure") or None

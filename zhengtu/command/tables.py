@@ -75,6 +75,15 @@ class FigureTable:
         return sum(self.totals.values(), 0)
 
 
+def default_grouping(root: Organisation | None) -> str:
+    """Rows one level below the user's own: a province sees its cities, a city its counties, a county its offices."""
+    if root is not None and root.kind == OrganisationKind.PROVINCE_BUREAU:
+        return CITY
+    if root is not None and root.kind == OrganisationKind.CITY_BUREAU:
+        return COUNTY
+    return OFFICE
+
+
 def _group_of(grouping: str, organisations: dict[int, Organisation]) -> dict[int, Organisation]:
     """For each organisation id: the organisation of the row it is counted in."""
     if grouping == OFFICE:

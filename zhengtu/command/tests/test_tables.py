@@ -118,3 +118,20 @@ def test_figures_that_cannot_be_computed_are_listed_with_their_reason(stats, cli
     assert page.status_code == 200
     text = page.content.decode()
     assert "脱管" in text and "missing-figure" in text
+
+
+def test_a_province_bureau_sees_its_cities_by_default(stats, client, login):  # type: ignore[no-untyped-def]
+    from zhengtu.accounts.roles import Role
+    from zhengtu.orgs.models import OrganisationKind
+    from zhengtu.orgs.services import move_organisation
+    from zhengtu.testing.factories import UserFactory, make_org
+
+    world = stats.world
+    province = make_org("湖南省社区矫正管理局", OrganisationKind.PROVINCE_BUREAU)
+    move_organisation(organisation=world.city, new_parent=province)
+    head = UserFactory(organisation=province, role=Role.BUREAU_ADMIN)
+    login(client, head)
+    page = client.get("/command/statistics/?period=2026-12")
+    assert page.context["grouping"] == "city"
+    table = page.context["sections"][0].tables[0]
+    assert [(row.organisation.name, row.total) for row in table.rows] == [("怀化市社区矫正管理局", 6)]

@@ -18,7 +18,7 @@ from ..export import workbook
 from ..periods import Period, months_back, parse_period
 from ..selectors import get_figure_or_404, get_organisation_for_user, statistics_root
 from ..statistics import all_tables, chart_of, drill_url, grouping_label
-from ..tables import GROUPINGS, OFFICE, drill_down, figure_table, monthly_trend
+from ..tables import GROUPINGS, OFFICE, default_grouping, drill_down, figure_table, monthly_trend
 from .access import statistics_view
 
 TREND_MONTHS = 12
@@ -28,7 +28,7 @@ RECORDS_PAGE = 50
 def _choices(request: AuthenticatedRequest) -> tuple[Period | None, str, str]:
     today = timezone.localdate()
     period = parse_period(request.GET.get("period", ""), today=today)
-    grouping = request.GET.get("grouping", OFFICE)
+    grouping = request.GET.get("grouping") or default_grouping(statistics_root(request.user))
     error = ""
     if period is None:
         error = _("Period not understood: write a month as 2026-12, a quarter as 2026-Q4 or a year as 2026.")

@@ -125,10 +125,11 @@
           typeChart = echarts.init(document.getElementById("type-chart"), null, { renderer: "svg" });
           typeChart.on("click", function (p) { if (p.data && p.data.url) window.location.href = p.data.url; });
         }
+        var fontSize = Math.max(10, Math.round(window.innerHeight * 0.012));  // readable at 1080p and 4K alike
         typeChart.setOption({
           animation: false, grid: { left: 4, right: 4, top: 4, bottom: 4, containLabel: true },
-          xAxis: { type: "category", data: f.sentence_type.map(function (i) { return i.label; }), axisLabel: { color: "#8fa8c3", interval: 0, fontSize: 10 } },
-          yAxis: { type: "value", axisLabel: { color: "#8fa8c3" }, splitLine: { lineStyle: { color: "#23405f" } } },
+          xAxis: { type: "category", data: f.sentence_type.map(function (i) { return i.label; }), axisLabel: { color: "#8fa8c3", interval: 0, fontSize: fontSize } },
+          yAxis: { type: "value", minInterval: 1, axisLabel: { color: "#8fa8c3", fontSize: fontSize }, splitLine: { lineStyle: { color: "#23405f" } } },
           series: [{ type: "bar", cursor: "pointer", itemStyle: { color: "#5aa2ff" }, data: f.sentence_type.map(function (i) { return { value: i.value, url: i.url }; }) }],
         });
         if (!sparkAlerts) sparkAlerts = ZhengtuCharts.sparkline(document.getElementById("spark-alerts"), f.sparklines.alerts, "#ff6b5b");
