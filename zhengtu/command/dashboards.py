@@ -8,6 +8,7 @@ for `ZHENGTU_COMMAND["DASHBOARD_CACHE_SECONDS"]` (the page says how fresh its fi
 from __future__ import annotations
 
 import datetime as dt
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -29,11 +30,11 @@ from zhengtu.monitoring.selectors import can_see_locations
 from zhengtu.supervisees.models import SentenceType, Status, SupervisionLevel
 from zhengtu.supervisees.selectors import supervisees_visible_to
 
-from .figures import get_figure, registry, sealed_supervisees
+from .figures import Figure, get_figure, registry, sealed_supervisees
 from .periods import MONTH, period_containing
 from .rules import rule
 from .statistics import drill_url
-from .tables import OFFICE, figure_table
+from .tables import OFFICE, FigureTable, figure_table
 
 LAGGING_OFFICES = 10
 
@@ -97,13 +98,27 @@ def _people_panel(user: User) -> Panel:
     return panel
 
 
+_built: ContextVar[dict[str, FigureTable] | None] = ContextVar("dashboard_tables", default=None)
+
+
+def _today_table(user: User, figure: Figure, today: dt.date) -> FigureTable:
+    """A figure counted today by office; computed once per dashboard even when two panels show it."""
+    memo = _built.get()
+    if memo is not None and figure.key in memo:
+        return memo[figure.key]
+    table = figure_table(user, figure, period_containing(MONTH, today), grouping=OFFICE, today=today)
+    if memo is not None:
+        memo[figure.key] = table
+    return table
+
+
 def _figure_tile(user: User, key: str, label: str, *, today: dt.date, tone_if_any: str = "") -> Tile | None:
     figure = get_figure(key)
     if figure is None:
         missing = registry().missing.get(key)
         return Tile(label, None, note=str(missing.reason)) if missing else None
     period = period_containing(MONTH, today)
-    table = figure_table(user, figure, period, grouping=OFFICE, today=today)
+    table = _today_table(user, figure, today)
     total = table.grand_total
     return Tile(label, total, drill_url(figure, period), tone=tone_if_any if total else "")
 
@@ -133,11 +148,8 @@ def _lagging_panel(user: User, today: dt.date) -> Panel | None:
     if register is None or overdue is None:
         return None
     period = period_containing(MONTH, today)
-    people = {
-        row.organisation.pk: (row.organisation, row.total)
-        for row in figure_table(user, register, period, today=today).rows
-    }
-    late = {row.organisation.pk: row.total for row in figure_table(user, overdue, period, today=today).rows}
+    people = {row.organisation.pk: (row.organisation, row.total) for row in _today_table(user, register, today).rows}
+    late = {row.organisation.pk: row.total for row in _today_table(user, overdue, today).rows}
     if len(people) < 2:
         return None
     ranked = sorted(people.values(), key=lambda item: -(late.get(item[0].pk, 0) / item[1] if item[1] else 0))
@@ -164,7 +176,7 @@ def _types_panel(user: User, today: dt.date) -> Panel | None:
     if figure is None:
         return None
     period = period_containing(MONTH, today)
-    table = figure_table(user, figure, period, today=today)
+    table = _today_table(user, figure, today)
     totals = table.totals
     panel = Panel(_("In register by sentence type"))
     for value, label in SentenceType.choices:
@@ -260,6 +272,14 @@ def _association_panel(user: User, today: dt.date) -> Panel:
 
 
 def build_dashboard(user: User, *, today: dt.date) -> Dashboard | None:
+    token = _built.set({})
+    try:
+        return _build(user, today=today)
+    finally:
+        _built.reset(token)
+
+
+def _build(user: User, *, today: dt.date) -> Dashboard | None:
     role = "superuser" if user.is_superuser else user.role
     panels: list[Panel] = []
     links: list[tuple[str, str]] = []
