@@ -2,7 +2,8 @@
 
 For SQLite and PostgreSQL: the province demo is seeded once (a province bureau above 14 cities), a
 uvicorn server (the ASGI app, as `manage.py serve` runs it) is started on ZHENGTU_BENCH_PORT, and each
-dashboard is requested over HTTP with a verified staff session. Two figures per dashboard:
+dashboard is requested over HTTP with a verified staff session (the port is a free one unless
+ZHENGTU_BENCH_PORT names it). Two figures per dashboard:
 
 - "computed": the dashboard cache off (ZHENGTU_COMMAND DASHBOARD_CACHE_SECONDS=0), every request
   computes every figure from the records;
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import http.client
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -23,7 +25,16 @@ from bench.support import ROOT, database_env, percentiles, run_child
 
 GOAL_MS = 300
 REQUESTS = int(os.environ.get("ZHENGTU_BENCH_REQUESTS", "40"))
-PORT = int(os.environ.get("ZHENGTU_BENCH_PORT", "8108"))
+
+
+def _free_port() -> int:
+    """A port no one listens on (other benchmarks and servers may run on this machine at the same time)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+PORT = int(os.environ.get("ZHENGTU_BENCH_PORT", "0")) or _free_port()
 
 
 def run() -> None:
