@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import http.client
 import os
+import secrets
 import socket
 import subprocess
 import sys
@@ -38,6 +39,8 @@ PORT = int(os.environ.get("ZHENGTU_BENCH_PORT", "0")) or _free_port()
 
 
 def run() -> None:
+    # One secret key for this process and the server it starts: the sessions made here must be valid there.
+    os.environ.setdefault("ZHENGTU_BENCH_SECRET_KEY", secrets.token_urlsafe(48))
     for backend in os.environ.get("ZHENGTU_BENCH_BACKENDS", "sqlite,postgresql").split(","):
         print(f"\n[{backend}]", flush=True)
         run_child("bench.bench_dashboards", backend, "zt_bench_cmd")
@@ -171,7 +174,11 @@ def _child(backend: str) -> None:
                     print(f"   {name:<40} {percentiles(samples)}   {_load()}", flush=True)
             if cache_seconds == 0:
                 for name, path, username in STATISTICS:
-                    samples = [_get(path, sessions[username])[1] for _ in range(max(3, REQUESTS // 8))]
+                    answers = [_get(path, sessions[username]) for _ in range(max(3, REQUESTS // 8))]
+                    if any(status != 200 for status, _elapsed in answers):
+                        print(f"   {name}: HTTP {answers[0][0]}")
+                        continue
+                    samples = [elapsed for _status, elapsed in answers]
                     print(f"   {name:<40} {percentiles(samples)}   {_load()}   (not a dashboard: no goal)", flush=True)
         finally:
             server.terminate()

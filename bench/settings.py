@@ -8,7 +8,7 @@ from pathlib import Path
 from zhengtu.settings.base import *  # noqa: F403
 from zhengtu.settings.keys import read_key
 
-SECRET_KEY = base64.urlsafe_b64encode(secrets.token_bytes(48)).decode()
+SECRET_KEY = os.environ.get("ZHENGTU_BENCH_SECRET_KEY") or base64.urlsafe_b64encode(secrets.token_bytes(48)).decode()
 # A key file beside the cached bench databases, so a re-run can still read what it encrypted.
 ZHENGTU_FIELD_KEY = read_key(
     "ZHENGTU_BENCH_FIELD_KEY",
