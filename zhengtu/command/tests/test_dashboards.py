@@ -72,3 +72,21 @@ def test_offline_base_map_is_the_default_and_focuses_on_the_users_county(stats, 
     assert info["files"][-1].endswith("command/basemap/43.json")
     settings.ZHENGTU_MONITORING_TILES = "amap"
     assert tile_source()["crs"] == "gcj02"
+
+
+def test_alert_detail_shows_where_it_happened_on_a_map(stats, client, login):  # type: ignore[no-untyped-def]
+    from zhengtu.monitoring.alerts import raise_alert
+    from zhengtu.monitoring.models import AlertKind
+
+    person = stats.people_a[0]
+    alert = raise_alert(
+        kind=AlertKind.SOS, supervisee_id=person.pk, supervisee_name=person.name, officer_id=None,
+        latitude=27.95, longitude=110.62, detail="SOS",
+    )  # fmt: skip
+    login(client, stats.world.officer_a)
+    page = client.get(f"/monitoring/alerts/{alert.pk}/")
+    assert page.status_code == 200
+    assert 'id="alert-location-map"' in page.content.decode()
+    assert 'data-point="27.95,110.62"' in page.content.decode()
+    login(client, stats.world.officer_b)
+    assert client.get(f"/monitoring/alerts/{alert.pk}/").status_code == 404

@@ -29,8 +29,9 @@
     document.head.appendChild(style);
   }
 
-  function addTo(map) {
+  function addTo(map, options) {
     if (!infoUrl || !window.L) return;
+    var fit = !options || options.fit !== false;  // a map centred on one place (an alert) keeps its view
     addStyle();
     var start = map.getCenter(), initial = { lat: start.lat, lng: start.lng, zoom: map.getZoom() };
     map.getContainer().classList.add("offline-basemap");
@@ -57,7 +58,7 @@
           },
         }).addTo(map);
       });
-      if (focusBounds && isDefaultView(map, initial)) map.fitBounds(focusBounds.pad(0.05));
+      if (fit && focusBounds && isDefaultView(map, initial)) map.fitBounds(focusBounds.pad(0.05));
     });
   }
 

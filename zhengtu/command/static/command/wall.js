@@ -77,7 +77,7 @@
       if (!detailMap) {
         detailMap = L.map(mapBox, { zoomControl: false, attributionControl: false }).setView([27.9, 110.6], 12);
         if (source.url) L.tileLayer(source.url, source.subdomains ? { subdomains: source.subdomains } : {}).addTo(detailMap);
-        else if (window.ZhengtuBaseMap) ZhengtuBaseMap.addTo(detailMap);
+        else if (window.ZhengtuBaseMap) ZhengtuBaseMap.addTo(detailMap, { fit: false });
       }
       detailMap.invalidateSize();
       if (detailMarker) detailMap.removeLayer(detailMarker);
