@@ -8,7 +8,7 @@ from pathlib import Path
 from zhengtu.settings.base import *  # noqa: F403
 from zhengtu.settings.keys import read_key
 
-SECRET_KEY = base64.urlsafe_b64encode(secrets.token_bytes(48)).decode()
+SECRET_KEY = os.environ.get("ZHENGTU_BENCH_SECRET_KEY") or base64.urlsafe_b64encode(secrets.token_bytes(48)).decode()
 # A key file beside the cached bench databases, so a re-run can still read what it encrypted.
 ZHENGTU_FIELD_KEY = read_key(
     "ZHENGTU_BENCH_FIELD_KEY",
@@ -48,3 +48,7 @@ STORAGES = {
 for _rule in ("BATCH_MAX", "BATCH_WAIT_MS"):
     if os.environ.get(f"ZHENGTU_MONITORING_{_rule}"):
         globals()[f"ZHENGTU_MONITORING_{_rule}"] = int(os.environ[f"ZHENGTU_MONITORING_{_rule}"])
+
+# Dashboards: the bench measures them computed (0) and cached (the default).
+if os.environ.get("ZHENGTU_BENCH_DASHBOARD_CACHE_SECONDS"):
+    ZHENGTU_COMMAND = {"DASHBOARD_CACHE_SECONDS": int(os.environ["ZHENGTU_BENCH_DASHBOARD_CACHE_SECONDS"])}

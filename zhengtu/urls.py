@@ -23,6 +23,7 @@ urlpatterns = [
     path("association/", include("zhengtu.association.urls")),
     path("juvenile/", include("zhengtu.juvenile.urls")),
     path("volunteers/", include("zhengtu.volunteers.urls")),
+    path("command/", include("zhengtu.command.urls")),
     path("api/v1/", include("zhengtu.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves its start-up script as a file, so the Content-Security-Policy needs no inline script.

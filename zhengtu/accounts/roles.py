@@ -117,13 +117,13 @@ STAFF_ROLES = frozenset(set(Role.values) - {Role.SUPERVISEE})
 # apps' AppConfig classes before any model may be loaded. Supervisee accounts are opened from the
 # registry, never on the user-management pages.
 ROLE_ORGANISATION_KINDS: dict[str, frozenset[str]] = {
-    Role.BUREAU_ADMIN: frozenset({"city_bureau", "county_bureau"}),
+    Role.BUREAU_ADMIN: frozenset({"city_bureau", "county_bureau", "province_bureau"}),
     Role.OFFICE_OFFICER: frozenset({"justice_office"}),
     Role.SOCIAL_WORKER: frozenset({"agency"}),
     Role.AGENCY_MANAGER: frozenset({"agency"}),
     Role.INSPECTOR: frozenset({"association"}),
     Role.ASSOCIATION_ADMIN: frozenset({"association"}),
-    Role.COMMAND_CENTER: frozenset({"command_center", "city_bureau", "county_bureau"}),
+    Role.COMMAND_CENTER: frozenset({"command_center", "city_bureau", "county_bureau", "province_bureau"}),
     Role.PROSECUTOR: frozenset({"procuratorate"}),
 }
 ASSIGNABLE_ROLES = tuple(role for role in Role if role in ROLE_ORGANISATION_KINDS)

@@ -20,4 +20,5 @@ urlpatterns = [
     path("", include("zhengtu.association.api_urls")),
     path("", include("zhengtu.juvenile.api_urls")),
     path("", include("zhengtu.volunteers.api_urls")),
+    path("", include("zhengtu.command.api_urls")),
 ]

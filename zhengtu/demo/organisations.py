@@ -48,9 +48,13 @@ def _county(city: Organisation, name: str, code: str, towns: list[str] | tuple[s
     return county
 
 
-def build_huaihua(*, all_counties: bool, offices_per_other_county: int) -> list[County]:
+def build_huaihua(
+    *, all_counties: bool, offices_per_other_county: int, province: Organisation | None = None
+) -> list[County]:
     """怀化市 with 溆浦县 and 辰溪县 (the demo accounts' counties), plus its other counties when asked."""
-    city = create_organisation(name="怀化市社区矫正管理局", kind=K.CITY_BUREAU, division=_division("431200"))
+    city = create_organisation(
+        name="怀化市社区矫正管理局", kind=K.CITY_BUREAU, parent=province, division=_division("431200")
+    )
     create_organisation(name="怀化市司法矫治协会", kind=K.ASSOCIATION, parent=city)
     xupu = _county(city, "溆浦县", "431224", XUPU_TOWNS, weight=0.85 if not all_counties else 0.12)
     chenxi = _county(city, "辰溪县", "431223", CHENXI_TOWNS, weight=0.15 if not all_counties else 0.06)
@@ -67,11 +71,17 @@ def build_huaihua(*, all_counties: bool, offices_per_other_county: int) -> list[
     return counties
 
 
+PROVINCE_ROOT = "湖南省社区矫正管理局"
+
+
 def build_hunan(*, offices_per_county: int, counties_per_city: int) -> list[County]:
-    counties = build_huaihua(all_counties=True, offices_per_other_county=offices_per_county)
+    """The province scale: 湖南省 above its cities (a province bureau and its command centre)."""
+    province = create_organisation(name=PROVINCE_ROOT, kind=K.PROVINCE_BUREAU, division=_division("430000"))
+    create_organisation(name="湖南省社区矫正指挥中心", kind=K.COMMAND_CENTER, parent=province)
+    counties = build_huaihua(all_counties=True, offices_per_other_county=offices_per_county, province=province)
     for city_name, prefix in HUNAN_OTHER_CITIES:
         city = create_organisation(
-            name=f"{city_name}社区矫正管理局", kind=K.CITY_BUREAU, division=_division(prefix + "00")
+            name=f"{city_name}社区矫正管理局", kind=K.CITY_BUREAU, parent=province, division=_division(prefix + "00")
         )
         for c in range(counties_per_city):
             code = f"{prefix}{c + 21:02d}"

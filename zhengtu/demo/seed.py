@@ -43,7 +43,7 @@ from zhengtu.supervisees.terms import compute_term_end
 
 from .accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_totp_hex_key
 from .models import DemoDatabase
-from .organisations import County, build_huaihua, build_hunan
+from .organisations import PROVINCE_ROOT, County, build_huaihua, build_hunan
 
 
 @dataclass(frozen=True)
@@ -77,7 +77,11 @@ def _weighted(rng: random.Random, pairs: tuple[tuple[str, int], ...]) -> str:
 
 
 def demo_present() -> bool:
-    return Organisation.objects.filter(name=DEMO_ROOT, parent=None).exists()
+    # At the province scale the demo city sits under the province bureau.
+    return (
+        Organisation.objects.filter(name=DEMO_ROOT, parent__isnull=True).exists()
+        or Organisation.objects.filter(name=DEMO_ROOT, parent__name=PROVINCE_ROOT).exists()
+    )
 
 
 @transaction.atomic

@@ -57,8 +57,10 @@ DEFAULTS: dict[str, Any] = {
     "LOCATION_ROLES": ["bureau_admin", "office_officer", "command_center"],
     # One binding period may not exceed the approved monitoring period (law art. 29: ≤3 months).
     "MAX_BINDING_MONTHS": 3,
-    # Map.
-    "TILES": "osm",
+    # Map. "none": no tile server at all, the offline base map (administrative boundaries shipped with
+    # Zhengtu, zhengtu/command) is drawn instead. "tianditu", "amap" and "osm" are opt-in: each tile
+    # request tells that server which area is being looked at (see docs/operations.md).
+    "TILES": "none",
     "TRACK_SIMPLIFY_ABOVE": 2000,  # tracks with more fixes are simplified on the server
     "TRACK_SIMPLIFY_METRES": 5.0,
     "TRACK_MAX_DAYS": 31,

@@ -1,6 +1,6 @@
 """The organisation tree every record belongs to.
 
-city bureau → county bureau → justice office; agencies, the association, procuratorates and
+(province bureau →) city bureau → county bureau → justice office; agencies, the association, procuratorates and
 command centres hang under the bureau they serve. `path` is a materialised path ("/1/5/23/")
 so that "this organisation and everything below it" is one indexed prefix query.
 """
@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class OrganisationKind(models.TextChoices):
+    PROVINCE_BUREAU = "province_bureau", _("Province corrections bureau")
     CITY_BUREAU = "city_bureau", _("City corrections bureau")
     COUNTY_BUREAU = "county_bureau", _("County corrections bureau")
     JUSTICE_OFFICE = "justice_office", _("Justice office")
@@ -25,13 +26,18 @@ class OrganisationKind(models.TextChoices):
 
 # Which kinds may hang under which: one place for the shape of the tree.
 ALLOWED_PARENT_KINDS: dict[str, set[str | None]] = {
-    OrganisationKind.CITY_BUREAU: {None},
+    OrganisationKind.PROVINCE_BUREAU: {None},
+    OrganisationKind.CITY_BUREAU: {None, OrganisationKind.PROVINCE_BUREAU},
     OrganisationKind.COUNTY_BUREAU: {None, OrganisationKind.CITY_BUREAU},
     OrganisationKind.JUSTICE_OFFICE: {OrganisationKind.COUNTY_BUREAU},
     OrganisationKind.AGENCY: {OrganisationKind.COUNTY_BUREAU, OrganisationKind.CITY_BUREAU},
-    OrganisationKind.ASSOCIATION: {None, OrganisationKind.CITY_BUREAU},
+    OrganisationKind.ASSOCIATION: {None, OrganisationKind.CITY_BUREAU, OrganisationKind.PROVINCE_BUREAU},
     OrganisationKind.PROCURATORATE: {OrganisationKind.COUNTY_BUREAU, OrganisationKind.CITY_BUREAU},
-    OrganisationKind.COMMAND_CENTER: {OrganisationKind.COUNTY_BUREAU, OrganisationKind.CITY_BUREAU},
+    OrganisationKind.COMMAND_CENTER: {
+        OrganisationKind.COUNTY_BUREAU,
+        OrganisationKind.CITY_BUREAU,
+        OrganisationKind.PROVINCE_BUREAU,
+    },
 }
 
 division_code_validator = RegexValidator(r"^\d{6}(\d{6})?$", _("An administrative division code has 6 or 12 digits."))

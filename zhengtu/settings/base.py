@@ -43,6 +43,7 @@ ZHENGTU_DOMAIN_APPS = [
     "zhengtu.association",
     "zhengtu.juvenile",
     "zhengtu.volunteers",
+    "zhengtu.command",
     "zhengtu.demo",
 ]
 

@@ -4,7 +4,9 @@ An AppConfig may set:
 - `nav_items`: list of NavItem (label, url name, capability or None);
 - `task_provider`: "module:function" taking a user and returning a list of Task;
 - `embedded_companions`: list of "module:function" started inside `manage.py serve` in the
-  embedded shape, each taking an asyncio.Event (set at shutdown) and returning an awaitable.
+  embedded shape, each taking an asyncio.Event (set at shutdown) and returning an awaitable;
+- `home_dashboard`: "module:function" taking the request and returning the HTML of the user's
+  dashboard for the home page, or None (the first app that answers is shown).
 Collecting them here keeps domain apps from editing shared files.
 """
 
@@ -56,6 +58,10 @@ def nav_items() -> list[NavItem]:
 
 def task_providers() -> list[Callable[[User], list[Task]]]:
     return [load_callable(p) for c in apps.get_app_configs() if (p := getattr(c, "task_provider", None))]
+
+
+def home_dashboards() -> list[Callable[..., Any]]:
+    return [load_callable(p) for c in apps.get_app_configs() if (p := getattr(c, "home_dashboard", None))]
 
 
 def embedded_companions() -> list[Callable[..., Any]]:

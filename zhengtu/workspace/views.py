@@ -11,13 +11,18 @@ from django.views.decorators.http import require_POST
 from zhengtu.accounts.http import AuthenticatedRequest
 
 from .models import Job
-from .registry import task_providers
+from .registry import home_dashboards, task_providers
 from .services import mark_read
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "workspace/home.html", {})
+    dashboard = None
+    for provider in home_dashboards():
+        dashboard = provider(request)
+        if dashboard:
+            break
+    return render(request, "workspace/home.html", {"dashboard": dashboard})
 
 
 @login_required

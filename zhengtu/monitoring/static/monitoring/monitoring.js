@@ -12,6 +12,8 @@
       var options = { attribution: source.attribution, maxZoom: 18 };
       if (source.subdomains) options.subdomains = source.subdomains;
       L.tileLayer(source.url, options).addTo(map);
+    } else if (window.ZhengtuBaseMap) {
+      window.ZhengtuBaseMap.addTo(map);  // offline boundaries (zhengtu/command/static/command/basemap.js)
     }
     L.control.scale({ imperial: false }).addTo(map);
     return map;

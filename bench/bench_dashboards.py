@@ -1,0 +1,189 @@
+"""Home dashboards, the wall and the statistics tables at province scale (≈50,000 supervisees), over real HTTP.
+
+For SQLite and PostgreSQL: the province demo is seeded once (a province bureau above 14 cities), a
+uvicorn server (the ASGI app, as `manage.py serve` runs it) is started on ZHENGTU_BENCH_PORT, and each
+dashboard is requested over HTTP with a verified staff session (the port is a free one unless
+ZHENGTU_BENCH_PORT names it). Two figures per dashboard:
+
+- "computed": the dashboard cache off (ZHENGTU_COMMAND DASHBOARD_CACHE_SECONDS=0), every request
+  computes every figure from the records;
+- "cached": the default (figures computed once per scope and kept 60 s): what users get.
+
+Goal: p95 < 300 ms. The machine is shared: the load average is printed beside each figure.
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import time
+
+from bench.support import ROOT, database_env, percentiles, run_child
+
+GOAL_MS = 300
+REQUESTS = int(os.environ.get("ZHENGTU_BENCH_REQUESTS", "40"))
+
+
+def _free_port() -> int:
+    """A port no one listens on (other benchmarks and servers may run on this machine at the same time)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+PORT = int(os.environ.get("ZHENGTU_BENCH_PORT", "0")) or _free_port()
+
+
+def run() -> None:
+    # One secret key for this process and the server it starts: the sessions made here must be valid there.
+    os.environ.setdefault("ZHENGTU_BENCH_SECRET_KEY", secrets.token_urlsafe(48))
+    for backend in os.environ.get("ZHENGTU_BENCH_BACKENDS", "sqlite,postgresql").split(","):
+        print(f"\n[{backend}]", flush=True)
+        run_child("bench.bench_dashboards", backend, "zt_bench_cmd")
+
+
+def _load() -> str:
+    one, five, _fifteen = os.getloadavg()
+    return f"load {one:.1f}/{five:.1f} on {os.cpu_count()} cores"
+
+
+def _prepare(backend: str) -> dict[str, str]:
+    """Seed (once), create the bench users and their sessions; returns username → session key."""
+    from bench.bench_registry import _prepare_database
+
+    _prepare_database(backend)
+    import django
+
+    django.setup()
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.core.management import call_command
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from zhengtu.accounts.models import User
+    from zhengtu.accounts.roles import Role
+    from zhengtu.demo.organisations import PROVINCE_ROOT
+    from zhengtu.demo.seed import seed
+    from zhengtu.orgs.models import Organisation
+    from zhengtu.supervisees.models import Supervisee
+
+    call_command("migrate", verbosity=0)
+    if Supervisee.objects.count() < 40_000:
+        started = time.monotonic()
+        seed("province")
+        print(f"seeded province scale in {time.monotonic() - started:.0f} s", flush=True)
+    print(f"{Supervisee.objects.count()} supervisees, {Organisation.objects.count()} organisations", flush=True)
+    province = Organisation.objects.get(name=PROVINCE_ROOT)
+    city = User.objects.get(username="bureau_xupu").organisation.parent
+    extra = {
+        "bench_province_admin": (Role.BUREAU_ADMIN, province),
+        "bench_province_command": (Role.COMMAND_CENTER, Organisation.objects.get(name="湖南省社区矫正指挥中心")),
+        "bench_city_admin": (Role.BUREAU_ADMIN, city),
+    }
+    for username, (role, organisation) in extra.items():
+        User.objects.get_or_create(username=username, defaults={"role": role, "organisation": organisation})
+    sessions = {}
+    for user in User.objects.filter(
+        username__in=[*extra, "officer_lufeng", "bureau_xupu", "command_xupu", "manager_xupu", "association_admin"]
+    ):
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
+            user=user, name="bench", confirmed=True
+        )
+        store = SessionStore()
+        store[SESSION_KEY] = str(user.pk)
+        store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        store["otp_device_id"] = device.persistent_id
+        store.create()
+        sessions[user.username] = store.session_key or ""
+    return sessions
+
+
+def _server(backend: str, cache_seconds: int) -> subprocess.Popen[bytes]:
+    env = database_env(backend, "zt_bench_cmd")
+    env["ZHENGTU_BENCH_DASHBOARD_CACHE_SECONDS"] = str(cache_seconds)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "zhengtu.asgi:application", "--host", "127.0.0.1", "--port", str(PORT),
+         "--lifespan", "off", "--log-level", "warning"],
+        cwd=ROOT, env=env,
+    )  # fmt: skip
+    for _ in range(200):
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=2)
+            connection.request("GET", "/healthz")
+            if connection.getresponse().status == 200:
+                return process
+        except OSError:
+            time.sleep(0.2)
+    process.terminate()
+    raise RuntimeError("the bench server did not start")
+
+
+def _get(path: str, session: str) -> tuple[int, float]:
+    connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=60)
+    started = time.perf_counter()
+    connection.request("GET", path, headers={"Cookie": f"sessionid={session}", "Accept-Language": "zh-hans"})
+    response = connection.getresponse()
+    response.read()
+    elapsed = (time.perf_counter() - started) * 1000
+    connection.close()
+    return response.status, elapsed
+
+
+SCENARIOS = [
+    ("officer home (justice office)", "/", "officer_lufeng"),
+    ("bureau home (county)", "/", "bureau_xupu"),
+    ("bureau home (city)", "/", "bench_city_admin"),
+    ("bureau home (province)", "/", "bench_province_admin"),
+    ("command centre home (county)", "/", "command_xupu"),
+    ("agency manager home", "/", "manager_xupu"),
+    ("association home", "/", "association_admin"),
+    ("wall figures (county)", "/command/wall/figures/", "command_xupu"),
+    ("wall figures (province)", "/command/wall/figures/", "bench_province_command"),
+    ("dashboard API (province)", "/api/v1/dashboard/", "bench_province_admin"),
+]
+STATISTICS = [
+    ("statistics tables, month (county)", "/command/statistics/?period=", "bureau_xupu"),
+    (
+        "statistics tables, month by city (province)",
+        "/command/statistics/?grouping=city&period=",
+        "bench_province_admin",
+    ),
+]
+
+
+def _child(backend: str) -> None:
+    sessions = _prepare(backend)
+    for label, cache_seconds in (("computed (no cache)", 0), ("cached (default 60 s)", 60)):
+        print(f"-- dashboards, {label}; goal p95 < {GOAL_MS} ms", flush=True)
+        server = _server(backend, cache_seconds)
+        try:
+            for name, path, username in SCENARIOS:
+                samples = []
+                for _ in range(REQUESTS):
+                    status, elapsed = _get(path, sessions[username])
+                    if status != 200:
+                        print(f"   {name}: HTTP {status}")
+                        break
+                    samples.append(elapsed)
+                if samples:
+                    print(f"   {name:<40} {percentiles(samples)}   {_load()}", flush=True)
+            if cache_seconds == 0:
+                for name, path, username in STATISTICS:
+                    answers = [_get(path, sessions[username]) for _ in range(max(3, REQUESTS // 8))]
+                    if any(status != 200 for status, _elapsed in answers):
+                        print(f"   {name}: HTTP {answers[0][0]}")
+                        continue
+                    samples = [elapsed for _status, elapsed in answers]
+                    print(f"   {name:<40} {percentiles(samples)}   {_load()}   (not a dashboard: no goal)", flush=True)
+        finally:
+            server.terminate()
+            server.wait(20)
+
+
+if __name__ == "__main__":
+    _child(sys.argv[1])

@@ -1,0 +1,20 @@
+"""Command-centre defaults. Each is a key of the setting `ZHENGTU_COMMAND` a site may override."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+
+DEFAULTS: dict[str, Any] = {
+    # Dashboards are computed once per scope and kept this long (figures are at most this old).
+    "DASHBOARD_CACHE_SECONDS": 60,
+    # The wall re-reads its counts this often (and after each live alert).
+    "WALL_REFRESH_SECONDS": 60,
+    # Days of history in the wall's sparklines.
+    "SPARKLINE_DAYS": 14,
+}
+
+
+def rule(name: str) -> Any:
+    return getattr(settings, "ZHENGTU_COMMAND", {}).get(name, DEFAULTS[name])
