@@ -162,6 +162,7 @@ def test_outsiders_see_nothing(juv: Juvenile, client, login) -> None:  # type: i
     assert client.get(reverse("volunteers:studio", args=[studio.pk])).status_code == 404
     assert "陈志愿" not in client.get(reverse("volunteers:list")).content.decode()
     assert "青禾" not in client.get(reverse("volunteers:studios")).content.decode()
+    assert juv.worker.display_name not in client.get(reverse("volunteers:development")).content.decode()
     assert client.get(reverse("api-volunteers")).json()["results"] == []
     login(client, juv.prosecutor_a)
     assert client.get(reverse("volunteers:list")).status_code == 403
