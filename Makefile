@@ -11,7 +11,7 @@ SCALE ?= county
 STAMP := $(VENV)/.installed-$(shell sha1sum requirements.lock | cut -c1-12)
 PG_ENV = ZHENGTU_TEST_DB=postgresql ZHENGTU_DB_HOST=127.0.0.1 ZHENGTU_DB_PORT=$${ZHENGTU_TEST_PG_PORT:-5433} ZHENGTU_DB_USER=postgres ZHENGTU_DB_NAME=zhengtu
 
-.PHONY: run demo test setup venv system-packages runtime-packages postgres lint typecheck check-deploy test-sqlite test-postgres test-e2e bench messages lock clean
+.PHONY: run demo test setup venv system-packages runtime-packages postgres lint typecheck layers check-deploy test-sqlite test-postgres test-e2e bench messages lock clean
 
 run: setup
 	$(BIN)/python manage.py create_admin --check
@@ -23,7 +23,7 @@ demo: setup
 
 test: venv system-packages postgres
 	$(BIN)/python manage.py compile_catalogues --settings=zhengtu.settings.test
-	$(MAKE) --no-print-directory lint typecheck check-deploy test-sqlite test-postgres test-e2e
+	$(MAKE) --no-print-directory lint typecheck layers check-deploy test-sqlite test-postgres test-e2e
 
 venv: $(STAMP)
 
@@ -56,6 +56,10 @@ lint: venv
 
 typecheck: venv
 	$(BIN)/mypy zhengtu
+
+# The spine never imports a domain app (contracts in pyproject.toml, [tool.importlinter]).
+layers: venv
+	$(BIN)/lint-imports
 
 # The scaled settings must pass Django's deployment checks with no warning (throw-away keys here).
 check-deploy: venv
