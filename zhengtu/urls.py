@@ -23,6 +23,7 @@ urlpatterns = [
     path("association/", include("zhengtu.association.urls")),
     path("faces/", include("zhengtu.faces.urls")),
     path("app/", include("zhengtu.selfservice.urls")),
+    path("app-staff/", include("zhengtu.selfservice.staff_urls")),
     path("api/v1/", include("zhengtu.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

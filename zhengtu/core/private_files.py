@@ -57,6 +57,7 @@ def private_file_response(
     audit_target: Any,
     what: str,
     detail: dict[str, Any] | None = None,
+    content_type: str | None = None,
 ) -> FileResponse:
     """Send a private file inline, after writing who read it (`what` names the file in the audit entry).
 
@@ -69,7 +70,7 @@ def private_file_response(
     except FileNotFoundError as error:
         raise Http404 from error
     record_event(request, action=Action.VIEW, target=audit_target, detail={"file": what, **(detail or {})})
-    content_type = mimetypes.guess_type(PurePath(file.name or "").name)[0] or "application/octet-stream"
+    content_type = content_type or mimetypes.guess_type(PurePath(file.name or "").name)[0] or "application/octet-stream"
     response = FileResponse(handle, content_type=content_type)
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"

@@ -1,13 +1,20 @@
 from django.urls import path
 
-from . import views
+from .views import checkin, device, reports, shell
 
 app_name = "selfservice"
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("login/", views.login_view, name="login"),
-    path("logout/", views.logout_view, name="logout"),
-    path("offline/", views.offline, name="offline"),
-    path("manifest.webmanifest", views.manifest, name="manifest"),
-    path("sw.js", views.service_worker, name="service_worker"),
+    path("", shell.home, name="home"),
+    path("login/", shell.login_view, name="login"),
+    path("logout/", shell.logout_view, name="logout"),
+    path("offline/", shell.offline, name="offline"),
+    path("manifest.webmanifest", shell.manifest, name="manifest"),
+    path("sw.js", shell.service_worker, name="service_worker"),
+    path("device/", device.device_verify, name="device_verify"),
+    path("checkin/", checkin.checkin_page, name="checkin"),
+    path("checkin/challenge/", checkin.checkin_challenge, name="checkin_challenge"),
+    path("checkin/submit/", checkin.checkin_submit, name="checkin_submit"),
+    path("checkin/<int:pk>/", checkin.checkin_result, name="checkin_result"),
+    path("reports/", reports.reports, name="reports"),
+    path("messages/", reports.messages, name="messages"),
 ]

@@ -8,6 +8,7 @@ from django.contrib.auth import logout as django_logout
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.templatetags.static import static
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -19,10 +20,11 @@ from zhengtu.accounts.forms import LoginForm
 from zhengtu.accounts.login import LoginFailure, check_login, lockout_minutes_remaining, login_failure_message
 from zhengtu.accounts.middleware import LAST_SEEN_KEY, now_timestamp
 
-from .access import SuperviseeRequest, supervisee_of, supervisee_required
+from ..access import SuperviseeRequest, supervisee_of, supervisee_required
+from ..home import home_summary
 
 
-def _next_url(request: HttpRequest) -> str:
+def next_url(request: HttpRequest) -> str:
     candidate = request.POST.get("next") or request.GET.get("next") or ""
     if candidate.startswith("/app/") and url_has_allowed_host_and_scheme(
         candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
@@ -37,7 +39,7 @@ def _next_url(request: HttpRequest) -> str:
 def login_view(request: HttpRequest) -> HttpResponse:
     """Password login for supervisees (no second factor; the same lockout and audit as the staff login)."""
     if request.user.is_authenticated and request.method == "GET" and supervisee_of(request.user) is not None:
-        return redirect(_next_url(request))
+        return redirect(next_url(request))
     form = LoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -53,7 +55,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
         else:
             django_login(request, check.user)
             request.session[LAST_SEEN_KEY] = now_timestamp()
-            return redirect(_next_url(request))
+            return redirect(next_url(request))
     return render(request, "selfservice/login.html", {"form": form, "next": request.GET.get("next", "")})
 
 
@@ -66,7 +68,11 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 @supervisee_required
 @require_GET
 def home(request: SuperviseeRequest) -> HttpResponse:
-    return render(request, "selfservice/home.html", {"supervisee": request.supervisee, "tab": "home"})
+    return render(
+        request,
+        "selfservice/home.html",
+        {"supervisee": request.supervisee, "summary": home_summary(request.supervisee), "today": timezone.localdate()},
+    )
 
 
 @require_GET
