@@ -53,6 +53,11 @@
   showNetwork();
   showOutbox();
   if (navigator.onLine) flush();
+  // A phone may come back online without an "online" event (captive portals, flaky radio): retry now and then.
+  setInterval(function () {
+    if (!navigator.onLine || !user) return;
+    Outbox.pending(user).then(function (entries) { if (entries.length) flush(); }).catch(function () {});
+  }, 15000);
 
   // Leaving the account: forget the cached pages (they hold this person's data) before logging out.
   document.querySelectorAll("form.app-logout").forEach(function (form) {
