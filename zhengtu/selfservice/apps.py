@@ -15,6 +15,7 @@ class SelfServiceConfig(AppConfig):
         AppTab(_("Home"), "selfservice:home", "⌂", order=10, section=""),
         AppTab(_("Check in"), "selfservice:checkin", "◉", order=20, section="checkin"),
         AppTab(_("Thought reports"), "selfservice:reports", "✎", order=30, section="reports"),
+        AppTab(_("Requests"), "selfservice:requests", "☰", order=40, section="requests"),
         AppTab(_("Messages"), "selfservice:messages", "✉", order=60, section="messages"),
     ]
     nav_items = [NavItem(_("Supervisee app"), "appstaff:overview", Capability.VIEW_SUPERVISEES, order=46)]

@@ -245,3 +245,43 @@ class PushSubscription(models.Model):
 
     def __str__(self) -> str:
         return self.endpoint[:60]
+
+
+# ---------------------------------------------------------------------------------------------
+# Requests from the phone
+
+
+class AppRequestStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted, waiting for the office")
+    FILED = "filed", _("In approval")
+    RETURNED = "returned", _("Returned by the office")
+
+
+class AppRequest(models.Model):
+    """A request (leave, ...) the person files on the phone: checked by the kind's own form, then entered into the
+    approval engine by their officer (as the paper application is), where each step's decision is visible."""
+
+    supervisee = models.ForeignKey("supervisees.Supervisee", on_delete=models.CASCADE, related_name="app_requests")
+    kind = models.CharField(_("kind"), max_length=40)
+    data = models.JSONField(default=dict)
+    summary = models.CharField(_("summary"), max_length=300)
+    status = models.CharField(
+        _("status"), max_length=20, choices=AppRequestStatus.choices, default=AppRequestStatus.SUBMITTED
+    )
+    approval = models.OneToOneField(
+        "supervision.ApprovalRequest", null=True, blank=True, on_delete=models.SET_NULL, related_name="app_request"
+    )
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    handled_at = models.DateTimeField(null=True, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("request from the app")
+        verbose_name_plural = _("requests from the app")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.summary

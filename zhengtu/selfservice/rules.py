@@ -25,6 +25,8 @@ DEFAULTS: dict[str, object] = {
     "app_report_max_photos": 6,
     # The staff count "app active": people who used the app within this many days.
     "app_active_days": 30,
+    # Approval kinds only staff start: not offered in the app.
+    "app_request_excluded_kinds": ["monitoring", "sanction"],
     # Community-service activities: hours credited at most per sign-up.
     "app_activity_max_hours": 8,
 }

@@ -15,7 +15,17 @@ from zhengtu.supervisees.models import Status, Supervisee
 from zhengtu.supervisees.selectors import supervisees_visible_to
 
 from . import rules
-from .models import AppCheckIn, AppDevice, CheckInStatus, Message, SpotCheck, SpotCheckStatus, WrittenReport
+from .models import (
+    AppCheckIn,
+    AppDevice,
+    AppRequest,
+    AppRequestStatus,
+    CheckInStatus,
+    Message,
+    SpotCheck,
+    SpotCheckStatus,
+    WrittenReport,
+)
 
 # -- the person's own ------------------------------------------------------------------------
 
@@ -121,3 +131,18 @@ def app_activity_by_office(user: User, *, now: dt.datetime | None = None) -> lis
         .order_by("responsible_office__name")
     )
     return [{"office": row["responsible_office__name"], "total": row["total"], "active": row["active"]} for row in rows]
+
+
+def app_requests_visible_to(user: User) -> QuerySet[AppRequest]:
+    return AppRequest.objects.filter(supervisee__in=_visible_supervisees(user)).select_related("supervisee", "approval")
+
+
+def get_app_request_for_user(user: User, pk: object) -> AppRequest:
+    try:
+        return app_requests_visible_to(user).get(pk=int(str(pk)))
+    except (AppRequest.DoesNotExist, ValueError) as error:
+        raise Http404 from error
+
+
+def submitted_requests_for(user: User) -> QuerySet[AppRequest]:
+    return app_requests_visible_to(user).filter(status=AppRequestStatus.SUBMITTED, supervisee__responsible_officer=user)

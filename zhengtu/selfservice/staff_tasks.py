@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from zhengtu.accounts.roles import Capability, can
 from zhengtu.workspace.registry import Task
 
-from .selectors import flagged_check_ins_for, missed_spot_checks_for
+from .selectors import flagged_check_ins_for, missed_spot_checks_for, submitted_requests_for
 
 if TYPE_CHECKING:
     from zhengtu.accounts.models import User
@@ -44,5 +44,15 @@ def tasks_for(user: User) -> list[Task]:
             subject=item.supervisee.name,
         )
         for item in missed_spot_checks_for(user, since=since)[:100]
+    )
+    tasks.extend(
+        Task(
+            kind="app_request_submitted",
+            title=_("Request from the app to enter into approval: %(summary)s") % {"summary": item.summary[:80]},
+            url=reverse("appstaff:request", args=[item.pk]),
+            due=timezone.localdate(item.created_at),
+            subject=item.supervisee.name,
+        )
+        for item in submitted_requests_for(user)[:100]
     )
     return tasks

@@ -14,4 +14,5 @@ urlpatterns = [
     path("check-ins/<int:pk>/map/", staff.check_in_map, name="check_in_map"),
     path("reports/<int:pk>/<str:what>/", staff.report_file, name="report_file"),
     path("devices/<int:pk>/revoke/", staff.device_revoke, name="device_revoke"),
+    path("requests/<int:pk>/", staff.app_request, name="request"),
 ]

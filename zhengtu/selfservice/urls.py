@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import checkin, device, reports, shell
+from .views import checkin, device, reports, requests, shell
 
 app_name = "selfservice"
 urlpatterns = [
@@ -17,4 +17,6 @@ urlpatterns = [
     path("checkin/<int:pk>/", checkin.checkin_result, name="checkin_result"),
     path("reports/", reports.reports, name="reports"),
     path("messages/", reports.messages, name="messages"),
+    path("requests/", requests.requests_list, name="requests"),
+    path("requests/new/<str:kind>/", requests.request_new, name="request_new"),
 ]

@@ -27,6 +27,7 @@ from ..services.checkin import accept_flagged
 from ..services.devices import revoke_device
 from ..services.messages import can_write_to, mark_read, send_message
 from ..services.reports import VOICE_TYPES
+from ..services.requests import file_app_request, return_app_request
 from ..services.spotchecks import request_spot_check
 
 
@@ -175,4 +176,30 @@ def messages_thread(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "thread": list(thread.order_by("-sent_at")[:200])[::-1],
             "can_write": can_write_to(request.user, supervisee),
         },
+    )
+
+
+@capability_required(Capability.VIEW_SUPERVISEES)
+def app_request(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """A request from the app: enter it into the approval engine, or return it with a reason."""
+    item = selectors.get_app_request_for_user(request.user, pk)
+    if request.method == "POST":
+        actor = Actor.from_request(request)
+        try:
+            if request.POST.get("action") == "file":
+                file_app_request(actor=actor, item=item)
+                messages.success(request, _("The request is in approval."))
+            else:
+                return_app_request(actor=actor, item=item, reason=request.POST.get("reason", ""))
+                messages.success(request, _("The request is returned to the person."))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        except PermissionDenied as error:
+            raise Http404 from error
+        return redirect("appstaff:request", pk=item.pk)
+    record_event(request, action=Action.VIEW, target=item, detail={"supervisee": item.supervisee_id})
+    return render(
+        request,
+        "selfservice/staff/request.html",
+        {"item": item, "can_supervise": can(request.user, Capability.SUPERVISE)},
     )
