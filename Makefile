@@ -31,6 +31,7 @@ $(STAMP): requirements.lock
 setup: venv
 	$(BIN)/python manage.py compile_catalogues
 	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py make_vapid_key
 	$(BIN)/python manage.py load_workdays
 	$(BIN)/python manage.py load_instruments
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0

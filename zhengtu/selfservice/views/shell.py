@@ -22,6 +22,7 @@ from zhengtu.accounts.middleware import LAST_SEEN_KEY, now_timestamp
 
 from ..access import SuperviseeRequest, supervisee_of, supervisee_required
 from ..home import home_summary
+from ..push import public_key
 
 
 def next_url(request: HttpRequest) -> str:
@@ -71,7 +72,12 @@ def home(request: SuperviseeRequest) -> HttpResponse:
     return render(
         request,
         "selfservice/home.html",
-        {"supervisee": request.supervisee, "summary": home_summary(request.supervisee), "today": timezone.localdate()},
+        {
+            "supervisee": request.supervisee,
+            "summary": home_summary(request.supervisee),
+            "today": timezone.localdate(),
+            "vapid_public_key": public_key(),
+        },
     )
 
 

@@ -126,5 +126,32 @@
     });
   });
 
+  // Web Push: offered on the home page when the site has a VAPID key and the browser supports it.
+  var pushButton = document.getElementById("push-enable");
+  if (pushButton && "serviceWorker" in navigator && "PushManager" in window) {
+    pushButton.hidden = false;
+    pushButton.addEventListener("click", function () {
+      var key = pushButton.dataset.key.replace(/-/g, "+").replace(/_/g, "/");
+      var raw = atob(key + "===".slice((key.length + 3) % 4));
+      var bytes = new Uint8Array(raw.length);
+      for (var i = 0; i < raw.length; i++) bytes[i] = raw.charCodeAt(i);
+      navigator.serviceWorker.ready.then(function (registration) {
+        return registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: bytes });
+      }).then(function (subscription) {
+        return fetch(pushButton.dataset.url, {
+          method: "POST",
+          credentials: "same-origin",
+          headers: { "Content-Type": "application/json", "X-CSRFToken": Outbox.csrfToken() },
+          body: JSON.stringify(subscription.toJSON())
+        });
+      }).then(function (response) {
+        pushButton.textContent = response.ok ? pushButton.dataset.msgOn : pushButton.dataset.msgOff;
+        pushButton.disabled = response.ok;
+      }, function () {
+        pushButton.textContent = pushButton.dataset.msgOff;
+      });
+    });
+  }
+
   window.ZhengtuApp = { flush: flush, user: user, text: text };
 })();
