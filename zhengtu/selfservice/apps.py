@@ -16,6 +16,7 @@ class SelfServiceConfig(AppConfig):
         AppTab(_("Check in"), "selfservice:checkin", "◉", order=20, section="checkin"),
         AppTab(_("Thought reports"), "selfservice:reports", "✎", order=30, section="reports"),
         AppTab(_("Requests"), "selfservice:requests", "☰", order=40, section="requests"),
+        AppTab(_("Service"), "selfservice:activities", "♡", order=50, section="activities"),
         AppTab(_("Messages"), "selfservice:messages", "✉", order=60, section="messages"),
     ]
     nav_items = [NavItem(_("Supervisee app"), "appstaff:overview", Capability.VIEW_SUPERVISEES, order=46)]

@@ -285,3 +285,66 @@ class AppRequest(models.Model):
 
     def __str__(self) -> str:
         return self.summary
+
+
+# ---------------------------------------------------------------------------------------------
+# Community-service activities
+
+
+class Activity(models.Model):
+    """A community-service activity (社区服务 / 公益活动) an office publishes for the people it supervises."""
+
+    office = models.ForeignKey("orgs.Organisation", on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(_("title"), max_length=200)
+    place = models.CharField(_("place"), max_length=200)
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    hours = models.DecimalField(_("hours credited"), max_digits=4, decimal_places=1)
+    capacity = models.PositiveSmallIntegerField(_("places"), default=20)
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    service_record = models.ForeignKey(
+        "services.ServiceRecord", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("community-service activity")
+        verbose_name_plural = _("community-service activities")
+        ordering = ["-starts_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class SignupStatus(models.TextChoices):
+    SIGNED_UP = "signed_up", _("Signed up")
+    ATTENDED = "attended", _("Attended, hours awaiting confirmation")
+    CONFIRMED = "confirmed", _("Hours confirmed")
+
+
+class ActivitySignup(models.Model):
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="signups")
+    supervisee = models.ForeignKey("supervisees.Supervisee", on_delete=models.CASCADE, related_name="activity_signups")
+    status = models.CharField(max_length=20, choices=SignupStatus.choices, default=SignupStatus.SIGNED_UP)
+    signed_up_at = models.DateTimeField(auto_now_add=True)
+    checked_in_at = models.DateTimeField(null=True, blank=True)
+    check_in_face = models.ForeignKey(
+        "faces.FaceCheck", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    check_in_position = models.JSONField(null=True, blank=True)
+    checked_out_at = models.DateTimeField(null=True, blank=True)
+    check_out_face = models.ForeignKey(
+        "faces.FaceCheck", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    check_out_position = models.JSONField(null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["activity", "supervisee"], name="selfservice_one_signup_per_activity")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.supervisee} {self.activity}"

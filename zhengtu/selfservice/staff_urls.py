@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import staff
+from .views import staff, staff_activities
 
 app_name = "appstaff"
 urlpatterns = [
@@ -15,4 +15,6 @@ urlpatterns = [
     path("reports/<int:pk>/<str:what>/", staff.report_file, name="report_file"),
     path("devices/<int:pk>/revoke/", staff.device_revoke, name="device_revoke"),
     path("requests/<int:pk>/", staff.app_request, name="request"),
+    path("activities/", staff_activities.activity_list, name="activities"),
+    path("activities/<int:pk>/", staff_activities.activity_detail, name="activity"),
 ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import checkin, device, reports, requests, shell
+from .views import activities, checkin, device, reports, requests, shell
 
 app_name = "selfservice"
 urlpatterns = [
@@ -18,5 +18,8 @@ urlpatterns = [
     path("reports/", reports.reports, name="reports"),
     path("messages/", reports.messages, name="messages"),
     path("requests/", requests.requests_list, name="requests"),
+    path("activities/", activities.activities, name="activities"),
+    path("activities/<int:pk>/sign-up/", activities.activity_sign_up, name="activity_sign_up"),
+    path("activities/<int:pk>/attend/", activities.activity_attend, name="activity_attend"),
     path("requests/new/<str:kind>/", requests.request_new, name="request_new"),
 ]
