@@ -30,9 +30,10 @@ from zhengtu.workspace.models import Notification
 from . import idempotency
 from .access import supervisee_of
 from .home import home_summary
-from .models import AppCheckIn, AppRequest, Message, WrittenReport
+from .models import ActivitySignup, AppCheckIn, AppRequest, Message, WrittenReport
 from .request_kinds import request_kinds
 from .selectors import own_check_ins, own_messages, own_reports
+from .services.activities import activities_for, sign_up
 from .services.checkin import issue_challenge, submit_check_in
 from .services.common import read_upload
 from .services.messages import mark_read, send_message
@@ -361,3 +362,46 @@ class PushSubscriptionView(AppAPIView):
             auth=str(keys.get("auth", "")),
         )
         return Response({"ok": True}, status=201)
+
+
+class ActivitiesView(AppAPIView):
+    parser_classes = [JSONParser, FormParser]
+
+    @extend_schema(
+        summary="Community-service activities open to the person, with their sign-up",
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    def get(self, request: Request) -> Response:
+        person = self.person(request)
+        signups = {s.activity_id: s for s in ActivitySignup.objects.filter(supervisee=person)}
+        return Response(
+            [
+                {
+                    "id": activity.pk,
+                    "title": activity.title,
+                    "place": activity.place,
+                    "starts_at": activity.starts_at,
+                    "ends_at": activity.ends_at,
+                    "hours": str(activity.hours),
+                    "signup_status": signups[activity.pk].status if activity.pk in signups else None,
+                }
+                for activity in activities_for(person)
+            ]
+        )
+
+    @extend_schema(
+        summary="Sign up for an activity",
+        request=inline_serializer("AppActivitySignup", {"activity": serializers.IntegerField()}),
+        responses={201: OpenApiTypes.OBJECT},
+    )
+    def post(self, request: Request) -> Response:
+        def action() -> Response:
+            person = self.person(request)
+            wanted = str(request.data.get("activity", ""))
+            activity = next((a for a in activities_for(person) if str(a.pk) == wanted), None)
+            if activity is None:
+                raise NotFound
+            signup = sign_up(actor=Actor.from_request(request), supervisee=person, activity=activity)
+            return Response({"activity": activity.pk, "signup_status": signup.status}, status=201)
+
+        return self.once(request, action)

@@ -23,6 +23,7 @@ READS = [
     "/api/v1/app/requests/",
     "/api/v1/app/messages/",
     "/api/v1/app/notifications/",
+    "/api/v1/app/activities/",
 ]
 
 
@@ -87,6 +88,18 @@ def test_a_token_reads_only_its_own_persons_data_on_every_endpoint(client, me, m
         **other_auth,
     )
     notify([other.user], title="别人的通知")
+    from decimal import Decimal
+
+    from zhengtu.selfservice.models import Activity
+
+    Activity.objects.create(
+        office=world.office_b,
+        title="别人的活动",
+        place="别处",
+        starts_at=timezone.now(),
+        ends_at=timezone.now() + dt.timedelta(hours=1),
+        hours=Decimal("1"),
+    )
     assert AppCheckIn.objects.filter(supervisee=other).exists()
     assert WrittenReport.objects.filter(supervisee=other).exists()
     assert AppRequest.objects.filter(supervisee=other).exists()
