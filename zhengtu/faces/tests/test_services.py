@@ -82,3 +82,22 @@ def test_the_stored_photo_lies_outside_the_media_root(settings, person) -> None:
     assert not stored.is_relative_to(Path(settings.MEDIA_ROOT).resolve())
     with pytest.raises(ValueError, match="no URL"):
         check.photo.url  # noqa: B018
+
+
+def test_photos_past_retention_are_deleted_but_the_outcome_stays(person) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from zhengtu.faces.services import purge_expired_photos
+
+    check = check_face(supervisee=person, image=samples.first_person(), purpose=Purpose.CHECKIN, actor=Actor())
+    path = check.photo.path
+    assert purge_expired_photos(actor=Actor(), now=timezone.now() + dt.timedelta(days=30)) == 0
+    assert purge_expired_photos(actor=Actor(), now=timezone.now() + dt.timedelta(days=400)) == 1
+    check.refresh_from_db()
+    assert not check.photo
+    assert check.outcome == FaceOutcome.MATCH
+    import os
+
+    assert not os.path.exists(path)
