@@ -37,6 +37,7 @@ $(STAMP): requirements.lock
 setup: venv runtime-packages
 	$(BIN)/python manage.py compile_catalogues
 	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py make_vapid_key
 	$(BIN)/python manage.py load_workdays
 	$(BIN)/python manage.py load_instruments
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0

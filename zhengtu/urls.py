@@ -24,6 +24,9 @@ urlpatterns = [
     path("juvenile/", include("zhengtu.juvenile.urls")),
     path("volunteers/", include("zhengtu.volunteers.urls")),
     path("command/", include("zhengtu.command.urls")),
+    path("faces/", include("zhengtu.faces.urls")),
+    path("app/", include("zhengtu.selfservice.urls")),
+    path("app-staff/", include("zhengtu.selfservice.staff_urls")),
     path("api/v1/", include("zhengtu.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves its start-up script as a file, so the Content-Security-Policy needs no inline script.

@@ -21,4 +21,5 @@ urlpatterns = [
     path("", include("zhengtu.juvenile.api_urls")),
     path("", include("zhengtu.volunteers.api_urls")),
     path("", include("zhengtu.command.api_urls")),
+    path("", include("zhengtu.selfservice.api_urls")),
 ]

@@ -247,6 +247,8 @@ class AlertKind(models.TextChoices):
     TAMPER = "tamper", _("Tamper / strap removed")
     SOS = "sos", _("SOS")
     SEPARATION = "separation", _("Person-device separation")
+    # Raised by the supervisee's app (zhengtu/selfservice) when a spot check (点名) is not answered in time.
+    MISSED_SPOT_CHECK = "missed_spot_check", _("Missed spot check")
 
 
 class AlertStatus(models.TextChoices):

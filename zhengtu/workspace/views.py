@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from zhengtu.accounts.http import AuthenticatedRequest
+from zhengtu.accounts.roles import Role
 
 from .models import Job
 from .registry import home_dashboards, task_providers
@@ -17,6 +18,9 @@ from .services import mark_read
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
+    # Supervisees use their own phone app (zhengtu/selfservice), not the staff workspace.
+    if getattr(request.user, "role", "") == Role.SUPERVISEE:
+        return redirect("selfservice:home")
     dashboard = None
     for provider in home_dashboards():
         dashboard = provider(request)
