@@ -182,6 +182,19 @@ ZHENGTU_API_TOKEN_DAYS = int(os.environ.get("ZHENGTU_API_TOKEN_DAYS", "7"))
 ZHENGTU_AUDIT_RETENTION_DAYS = int(os.environ.get("ZHENGTU_AUDIT_RETENTION_DAYS", "730"))
 ZHENGTU_AUDIT_MINIMUM_RETENTION_DAYS = 183
 
+# Audit chain key and head checkpoints (zhengtu/audit/keying.py). The key lives outside the
+# database (environment or var/keys/audit-key, set per shape); empty means "derived from the
+# field key". Signed checkpoints of the chain head are appended to this file, which belongs on
+# storage the database's users cannot rewrite (another disk, a WORM share); "" switches them off.
+ZHENGTU_AUDIT_KEY = ""
+ZHENGTU_AUDIT_CHECKPOINT_FILE = os.environ.get(
+    "ZHENGTU_AUDIT_CHECKPOINT_FILE", str(VAR_DIR / "audit" / "checkpoints.log")
+)
+ZHENGTU_AUDIT_CHECKPOINT_MINUTES = int(os.environ.get("ZHENGTU_AUDIT_CHECKPOINT_MINUTES", "10"))
+# Also send each checkpoint to the bureau administrators as a notification (a second copy outside the
+# database's control is only as good as its reader; off by default).
+ZHENGTU_AUDIT_CHECKPOINT_NOTIFY = os.environ.get("ZHENGTU_AUDIT_CHECKPOINT_NOTIFY", "") == "1"
+
 # True in the embedded shape: `manage.py serve` then also runs the job consumer and every
 # app's `embedded_companions` (device gateway, ...) in the same process.
 ZHENGTU_EMBEDDED = False
