@@ -78,11 +78,16 @@ def reset_two_factor(*, actor: Actor, user: User) -> int:
 
 @transaction.atomic
 def change_own_password(*, request: HttpRequest, user: User, new_password: str) -> None:
-    """The user's own change (old password checked by the form); the current session stays valid."""
+    """The user's own change (old password checked by the form); the current session stays valid.
+
+    Every API token is revoked: a password change is what someone does who fears it leaked, and
+    a token obtained with the old password must not outlive it.
+    """
     validate_password(new_password, user)
     user.set_password(new_password)
     user.save(update_fields=["password"])
     update_session_auth_hash(request, user)
+    revoke_all_tokens(actor=Actor.from_request(request), user=user, reason="password_changed")
     record_event(request, action=Action.UPDATE, target=user, detail={"change": "password"})
 
 
