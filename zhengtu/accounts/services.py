@@ -19,6 +19,7 @@ from zhengtu.audit.models import Action
 from zhengtu.audit.services import Actor, record_event
 from zhengtu.orgs.models import Organisation
 
+from . import lockout
 from .models import User
 from .roles import ASSIGNABLE_ROLES, ROLE_ORGANISATION_KINDS, Role
 
@@ -103,6 +104,12 @@ def set_user_password(*, actor: Actor, user: User, new_password: str) -> None:
 
 
 # --- user management -----------------------------------------------------------------------
+
+
+def unlock_account(*, actor: Actor, user: User) -> None:
+    """Lift the per-account lock and the (username, address) locks; only for a manager of the account."""
+    _check_manageable(actor, user)
+    lockout.unlock_account(actor=actor, user=user)
 
 
 @transaction.atomic

@@ -164,3 +164,23 @@ class AuditPurge(models.Model):
 
     def __str__(self) -> str:
         return f"≤{self.through_sequence}"
+
+
+class EventCounter(models.Model):
+    """How often one kind of event came from one source in one time window.
+
+    Lets anonymous floods (bogus API tokens, failed logins of unknown names) be counted instead
+    of each writing an audit entry, and rate limits be shared by every web process.
+    """
+
+    scope = models.CharField(max_length=50)
+    key = models.CharField(max_length=200)
+    window_start = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+    summarised = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "key", "window_start"], name="audit_eventcounter_once_per_window")
+        ]
+        indexes = [models.Index(fields=["window_start", "scope"])]

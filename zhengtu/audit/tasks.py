@@ -16,6 +16,7 @@ from zhengtu.accounts.models import User
 from zhengtu.accounts.roles import Role
 from zhengtu.workspace.services import notify
 
+from .anonymous import summarise_closed_windows
 from .chain import verify_chain
 from .services import Actor, purge_expired_entries, write_checkpoint
 
@@ -27,6 +28,12 @@ def purge_expired_audit_entries() -> int:
     result = purge_expired_entries(actor=Actor(username="scheduled_purge"))
     logger.info("Audit purge: %d entries older than %s deleted.", result.entry_count, result.cutoff.isoformat())
     return result.entry_count
+
+
+@db_periodic_task(crontab(minute="*/10"))
+def summarise_anonymous_failures() -> int:
+    """One audit entry per source and window for anonymous failures that were only counted."""
+    return summarise_closed_windows()
 
 
 @db_periodic_task(crontab(hour="3", minute="10"))
