@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from zhengtu.accounts.http import AuthenticatedRequest
+from zhengtu.core.query import int_list
 
 from .registry import task_providers
 from .services import mark_read
@@ -37,7 +38,7 @@ def notifications(request: AuthenticatedRequest) -> HttpResponse:
 @login_required
 @require_POST
 def notifications_read(request: AuthenticatedRequest) -> HttpResponse:
-    ids = [int(i) for i in request.POST.getlist("id") if i.isdigit()]
+    ids = int_list(request.POST.getlist("id"))
     mark_read(user=request.user, notification_ids=ids)
     return redirect("workspace:notifications")
 

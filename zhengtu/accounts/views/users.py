@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from django_otp import devices_for_user
 
 from zhengtu.audit.services import Actor
+from zhengtu.core.query import int_param
 from zhengtu.orgs.models import Organisation
 from zhengtu.orgs.selectors import organisations_visible_to
 
@@ -71,7 +72,7 @@ def user_list(request: AuthenticatedRequest) -> HttpResponse:
 def user_create(request: AuthenticatedRequest) -> HttpResponse:
     _require_capability(request)
     initial = {}
-    if (organisation_id := request.GET.get("organisation", "")).isdigit():
+    if (organisation_id := int_param(request.GET, "organisation")) is not None:
         initial["organisation"] = _organisations(request).filter(pk=organisation_id).first()
     form = UserCreateForm(request.POST or None, organisations=_organisations(request), initial=initial)
     if request.method == "POST" and form.is_valid():
