@@ -135,6 +135,8 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 12 * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 ZHENGTU_IDLE_TIMEOUT_MINUTES = int(os.environ.get("ZHENGTU_IDLE_TIMEOUT_MINUTES", "30"))
+# A live map stream re-checks its session (logout, idle, deactivation, new role) this often.
+ZHENGTU_LIVE_SESSION_RECHECK_SECONDS = 15
 ZHENGTU_REQUIRE_TWO_FACTOR = True
 OTP_TOTP_ISSUER = "正途 Zhengtu"
 
