@@ -30,6 +30,7 @@ from zhengtu.supervisees.selectors import organisations_visible_to, supervisees_
 
 from .alerts import acknowledge_alert, close_alert, handle_alert
 from .coords import to_display
+from .location_reads import record_location_read
 from .models import (
     Alert,
     AlertKind,
@@ -345,6 +346,7 @@ class PositionViewSet(viewsets.ViewSet):
                     "battery_percent": state.battery_percent if state else None,
                 }
             )
+        record_location_read(request, what="latest_positions", supervisee_ids=[row["supervisee"] for row in rows])
         return Response(LatestPositionSerializer(rows, many=True).data)
 
 
@@ -423,6 +425,11 @@ class AlertViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         if status_filter in AlertStatus.values:
             alerts = alerts.filter(status=status_filter)
         return alerts
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        alert = self.get_object()
+        record_location_read(request, what="alert", target=alert.supervisee, alert=alert.pk)
+        return Response(self.get_serializer(alert).data)
 
     def get_object(self) -> Alert:
         return get_alert_for_user(self.request.user, self.kwargs["pk"])  # type: ignore[arg-type]

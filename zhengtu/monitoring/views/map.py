@@ -17,10 +17,11 @@ from django.utils import timezone
 
 from zhengtu.accounts.http import AuthenticatedRequest
 from zhengtu.accounts.sessions import session_still_valid, snapshot_of
-from zhengtu.audit.services import Actor
+from zhengtu.audit.services import Actor, client_ip
 
 from ..coords import to_display
 from ..live import bus
+from ..location_reads import record_location_read
 from ..presenters import map_data
 from ..rules import tile_source
 from ..selectors import can_see_locations, get_monitored_supervisee, monitored_supervisees_visible_to
@@ -42,7 +43,10 @@ def command_map(request: AuthenticatedRequest) -> HttpResponse:
 
 @location_view
 def command_map_data(request: AuthenticatedRequest) -> JsonResponse:
-    return JsonResponse(map_data(request.user, now=timezone.now()))
+    data = map_data(request.user, now=timezone.now())
+    shown = [p["supervisee_id"] for p in data["positions"]] + [a["supervisee_id"] for a in data["alerts"]]
+    record_location_read(request, what="map_positions", supervisee_ids=shown)
+    return JsonResponse(data)
 
 
 @location_view
@@ -93,7 +97,13 @@ async def live_events(request: HttpRequest) -> HttpResponseBase:
     def scope() -> set[int]:
         return set(monitored_supervisees_visible_to(user).values_list("pk", flat=True))
 
+    def audit_scope(people: set[int], reason: str) -> None:
+        record_location_read(
+            Actor(user=user, ip_address=client_ip(request)), what="live_stream", supervisee_ids=people, reason=reason
+        )
+
     visible = await sync_to_async(scope)()
+    await sync_to_async(audit_scope)(visible, "opened")
     crs = tile_source()["crs"]
     recheck = live_recheck_seconds()
 
@@ -110,7 +120,10 @@ async def live_events(request: HttpRequest) -> HttpResponseBase:
                     if not await sync_to_async(session_still_valid)(session):
                         yield "event: closed\ndata: {}\n\n"
                         return
-                    visible = await sync_to_async(scope)()
+                    now_visible = await sync_to_async(scope)()
+                    if now_visible != visible:
+                        await sync_to_async(audit_scope)(now_visible, "scope_changed")
+                        visible = now_visible
                     next_check = loop.time() + recheck
                 wait = max(0.0, min(KEEPALIVE_SECONDS, next_check - loop.time()))
                 try:
