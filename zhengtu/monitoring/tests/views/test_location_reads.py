@@ -41,7 +41,11 @@ def test_an_outsiders_empty_read_is_still_recorded_as_showing_nobody(client, log
 
 def test_the_alert_page_and_its_api_detail_are_audited(client, login, world, monitored):
     alert = Alert.objects.create(
-        kind=AlertKind.SOS, supervisee=monitored.supervisee, raised_at=timezone.now(), latitude=HOME[0], longitude=HOME[1]
+        kind=AlertKind.SOS,
+        supervisee=monitored.supervisee,
+        raised_at=timezone.now(),
+        latitude=HOME[0],
+        longitude=HOME[1],
     )
     login(client, world.officer_a)
     assert client.get(reverse("monitoring:alert_detail", args=[alert.pk])).status_code == 200
