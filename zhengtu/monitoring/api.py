@@ -329,7 +329,8 @@ class PositionViewSet(viewsets.ViewSet):
     def latest(self, request: Request) -> Response:
         crs = _crs(request)
         rows = []
-        for binding, state in latest_states_visible_to(request.user, at=timezone.now()):  # type: ignore[arg-type]
+        states = list(latest_states_visible_to(request.user, at=timezone.now()))  # type: ignore[arg-type]
+        for binding, state in states:
             lat = lon = None
             if state is not None and state.latitude is not None and state.longitude is not None:
                 lat, lon = to_display(state.latitude, state.longitude, crs)
@@ -346,7 +347,9 @@ class PositionViewSet(viewsets.ViewSet):
                     "battery_percent": state.battery_percent if state else None,
                 }
             )
-        record_location_read(request, what="latest_positions", supervisee_ids=[row["supervisee"] for row in rows])
+        record_location_read(
+            request, what="latest_positions", supervisee_ids=[binding.supervisee_id for binding, _state in states]
+        )
         return Response(LatestPositionSerializer(rows, many=True).data)
 
 

@@ -248,7 +248,9 @@ def _set_family(supervisee: Supervisee, members: list[dict[str, Any]]) -> None:
         if phone and not (phone.lstrip("+").isdigit() and 5 <= len(phone) <= 20):
             raise ValidationError({"family_members": _("A phone number has 5 to 20 digits.")})
         if existing is None:
-            FamilyMember.objects.create(supervisee=supervisee, phone=phone, **member)
+            created = FamilyMember(supervisee=supervisee, **member)
+            created.phone = phone
+            created.save()
             continue
         kept.add(existing.pk)
         for name, value in member.items():
