@@ -196,6 +196,12 @@ ZHENGTU_AUDIT_CHECKPOINT_MINUTES = int(os.environ.get("ZHENGTU_AUDIT_CHECKPOINT_
 # Also send each checkpoint to the bureau administrators as a notification (a second copy outside the
 # database's control is only as good as its reader; off by default).
 ZHENGTU_AUDIT_CHECKPOINT_NOTIFY = os.environ.get("ZHENGTU_AUDIT_CHECKPOINT_NOTIFY", "") == "1"
+# Anonymous failures (bogus tokens, unknown usernames): per source and window, the first few are
+# recorded one by one, the rest counted and summarised (zhengtu/audit/anonymous.py).
+ZHENGTU_AUDIT_ANONYMOUS_LIMITS = {"window_minutes": 10, "per_source": 5, "per_window": 50, "sources": 100}
+# Per-account lockout across addresses (zhengtu/accounts/lockout.py) and the token endpoint's rate.
+ZHENGTU_ACCOUNT_LOCKOUT = {"failures": 20, "window_minutes": 60, "lock_minutes": 30}
+ZHENGTU_API_TOKEN_RATE = {"window_minutes": 10, "per_address": 30, "per_account": 10}
 
 # True in the embedded shape: `manage.py serve` then also runs the job consumer and every
 # app's `embedded_companions` (device gateway, ...) in the same process.
