@@ -24,6 +24,7 @@ from django.utils.translation import ngettext
 from django_otp import devices_for_user
 from django_otp.models import Device, VerifyNotAllowed
 
+from .lockout import clear_failed_logins, locked_until
 from .models import User
 
 # Set on the request when a login fails after the password was accepted, so the audit entry
@@ -36,7 +37,12 @@ class LoginFailure(enum.StrEnum):
     MISSING_TOKEN = "otp_missing"  # noqa: S105 (a reason code, not a secret)
     BAD_TOKEN = "otp_invalid"  # noqa: S105
     THROTTLED = "otp_throttled"
-    LOCKED_OUT = "locked_out"
+    LOCKED_OUT = "locked_out"  # this username from this address (django-axes)
+    ACCOUNT_LOCKED = "account_locked"  # this account from anywhere (lockout.py)
+
+
+# Refusals of an attempt that was never checked: recorded in bounded form (accounts.signals).
+LOCKED_REASONS = frozenset({str(LoginFailure.LOCKED_OUT), str(LoginFailure.ACCOUNT_LOCKED)})
 
 
 @dataclass(frozen=True)
@@ -66,13 +72,21 @@ def has_confirmed_device(user: User) -> bool:
 
 def check_login(request: HttpRequest, *, username: str, password: str, otp_token: str) -> LoginCheck:
     """Check a username, password and (for staff with a device) a one-time code. Logs nobody in."""
+    if (until := locked_until(username)) is not None:
+        # Refused before the password is even looked at: a locked account answers nothing.
+        setattr(request, FAILURE_REASON_ATTRIBUTE, str(LoginFailure.ACCOUNT_LOCKED))
+        user_login_failed.send(sender=__name__, credentials={"username": username}, request=request)
+        return LoginCheck(failure=LoginFailure.ACCOUNT_LOCKED, retry_at=until)
     user = authenticate(request, username=username, password=password)
     if getattr(request, "axes_locked_out", False):
         return LoginCheck(failure=LoginFailure.LOCKED_OUT)
     if user is None:
+        if (until := locked_until(username)) is not None:  # this very failure locked it
+            return LoginCheck(failure=LoginFailure.ACCOUNT_LOCKED, retry_at=until)
         return LoginCheck(failure=LoginFailure.BAD_CREDENTIALS)
     assert isinstance(user, User)
     if not needs_second_factor(user) or not has_confirmed_device(user):
+        clear_failed_logins(user)
         return LoginCheck(user=user)
     token = otp_token.strip().replace(" ", "")
     if not token:
@@ -81,6 +95,7 @@ def check_login(request: HttpRequest, *, username: str, password: str, otp_token
     if device is None:
         reason = LoginFailure.THROTTLED if retry_at else LoginFailure.BAD_TOKEN
         return _second_factor_failed(request, user, reason, retry_at)
+    clear_failed_logins(user)
     return LoginCheck(user=user, device=device)
 
 
@@ -113,6 +128,8 @@ def _second_factor_failed(
     record_second_factor_failure(request, user, reason)
     if getattr(request, "axes_locked_out", False):
         return LoginCheck(failure=LoginFailure.LOCKED_OUT)
+    if (until := locked_until(user.get_username())) is not None:
+        return LoginCheck(failure=LoginFailure.ACCOUNT_LOCKED, retry_at=until)
     return LoginCheck(failure=reason, retry_at=retry_at)
 
 
@@ -142,6 +159,15 @@ def login_failure_message(check: LoginCheck, *, minutes: int = 0) -> str:
         return ngettext(
             "Too many failed attempts: this account is locked for %(minutes)d minute from this address.",
             "Too many failed attempts: this account is locked for %(minutes)d minutes from this address.",
+            minutes,
+        ) % {"minutes": minutes}
+    if check.failure == LoginFailure.ACCOUNT_LOCKED:
+        minutes = max(1, -(-seconds_until(check.retry_at) // 60))
+        return ngettext(
+            "Too many failed attempts on this account: it is locked for %(minutes)d minute. "
+            "Your administrator can unlock it.",
+            "Too many failed attempts on this account: it is locked for %(minutes)d minutes. "
+            "Your administrator can unlock it.",
             minutes,
         ) % {"minutes": minutes}
     if check.failure == LoginFailure.MISSING_TOKEN:

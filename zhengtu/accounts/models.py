@@ -24,6 +24,10 @@ class User(AbstractUser):
     role = models.CharField(_("role"), max_length=30, choices=Role.choices, blank=True)
     title = models.CharField(_("job title"), max_length=50, blank=True)
     phone = models.CharField(_("work phone"), max_length=30, blank=True)
+    # The per-account lockout (lockout.py), across all addresses; django-axes locks (username, address).
+    failed_logins = models.PositiveIntegerField(default=0, editable=False)
+    failed_logins_since = models.DateTimeField(null=True, blank=True, editable=False)
+    locked_until = models.DateTimeField(_("locked until"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("user")

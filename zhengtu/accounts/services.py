@@ -19,6 +19,7 @@ from zhengtu.audit.models import Action
 from zhengtu.audit.services import Actor, record_event
 from zhengtu.orgs.models import Organisation
 
+from . import lockout
 from .models import User
 from .roles import ASSIGNABLE_ROLES, ROLE_ORGANISATION_KINDS, Role
 
@@ -78,11 +79,16 @@ def reset_two_factor(*, actor: Actor, user: User) -> int:
 
 @transaction.atomic
 def change_own_password(*, request: HttpRequest, user: User, new_password: str) -> None:
-    """The user's own change (old password checked by the form); the current session stays valid."""
+    """The user's own change (old password checked by the form); the current session stays valid.
+
+    Every API token is revoked: a password change is what someone does who fears it leaked, and
+    a token obtained with the old password must not outlive it.
+    """
     validate_password(new_password, user)
     user.set_password(new_password)
     user.save(update_fields=["password"])
     update_session_auth_hash(request, user)
+    revoke_all_tokens(actor=Actor.from_request(request), user=user, reason="password_changed")
     record_event(request, action=Action.UPDATE, target=user, detail={"change": "password"})
 
 
@@ -98,6 +104,12 @@ def set_user_password(*, actor: Actor, user: User, new_password: str) -> None:
 
 
 # --- user management -----------------------------------------------------------------------
+
+
+def unlock_account(*, actor: Actor, user: User) -> None:
+    """Lift the per-account lock and the (username, address) locks; only for a manager of the account."""
+    _check_manageable(actor, user)
+    lockout.unlock_account(actor=actor, user=user)
 
 
 @transaction.atomic

@@ -14,10 +14,12 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.dispatch import receiver
 from django.http import HttpRequest
 
+from zhengtu.audit.anonymous import record_unidentified_failure
 from zhengtu.audit.models import Action, Outcome
 from zhengtu.audit.services import Actor, client_ip, record_event
 
-from .login import FAILURE_REASON_ATTRIBUTE
+from .lockout import register_failed_login
+from .login import FAILURE_REASON_ATTRIBUTE, LOCKED_REASONS
 from .middleware import LOGOUT_REASON_ATTRIBUTE
 from .models import User
 
@@ -64,21 +66,25 @@ def audit_login_failed(sender: Any, credentials: dict[str, Any], request: Any = 
     if getattr(http_request, "axes_locked_out", False) and reason == "password":
         reason = "locked_out"
     user = _known_user(username)
-    record_event(
-        Actor(user=user, ip_address=_ip(request), username=username),
-        action=Action.LOGIN_FAILED,
-        target=user,
-        outcome=Outcome.FAILURE,
-        detail={"username_tried": username, "reason": reason, "path": getattr(http_request, "path", "")},
-    )
+    if user is not None:
+        register_failed_login(user)
+    actor = Actor(user=user, ip_address=_ip(request), username=username)
+    detail = {"username_tried": username, "reason": reason, "path": getattr(http_request, "path", "")}
+    if user is None or reason in LOCKED_REASONS:
+        # Unknown names and attempts on a locked account can be sent without end: bounded records.
+        kind = "login_unknown_user" if user is None else "login_locked"
+        record_unidentified_failure(actor, kind=kind, target=user, detail=detail)
+        return
+    record_event(actor, action=Action.LOGIN_FAILED, target=user, outcome=Outcome.FAILURE, detail=detail)
 
 
 @receiver(user_locked_out, dispatch_uid="zhengtu_audit_lockout")
 def audit_lockout(sender: Any, request: Any, username: str | None, ip_address: str | None, **kwargs: Any) -> None:
     name = str(username or "")[:150]
     user = _known_user(name)
-    record_event(
+    record_unidentified_failure(
         Actor(user=user, ip_address=_ip(request) or ip_address, username=name),
+        kind="login_locked_out",
         action=Action.LOGIN_LOCKED,
         target=user,
         outcome=Outcome.DENIED,

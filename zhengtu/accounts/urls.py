@@ -17,4 +17,5 @@ urlpatterns = [
     path("users/<int:pk>/active/", users.user_set_active, name="user_set_active"),
     path("users/<int:pk>/reset-two-factor/", users.user_reset_two_factor, name="user_reset_two_factor"),
     path("users/<int:pk>/password/", users.user_set_password, name="user_set_password"),
+    path("users/<int:pk>/unlock/", users.user_unlock, name="user_unlock"),
 ]

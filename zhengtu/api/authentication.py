@@ -11,8 +11,8 @@ from rest_framework.request import Request
 
 from zhengtu.accounts.login import needs_second_factor
 from zhengtu.accounts.models import User
-from zhengtu.audit.models import Action, Outcome
-from zhengtu.audit.services import Actor, client_ip, record_event
+from zhengtu.audit.anonymous import record_unidentified_failure
+from zhengtu.audit.services import Actor, client_ip
 
 from .models import ApiToken
 from .services import check_token
@@ -50,10 +50,10 @@ class BearerTokenAuthentication(BaseAuthentication):
         return 'Bearer realm="api"'
 
     def _fail(self, request: Request, token: ApiToken | None, reason: str) -> NoReturn:
-        record_event(
+        # Anyone can send a bearer header: counted per address, recorded one by one only up to a bound.
+        record_unidentified_failure(
             Actor(user=token.user if token else None, ip_address=client_ip(request)),
-            action=Action.LOGIN_FAILED,
-            outcome=Outcome.FAILURE,
+            kind="bearer",
             detail={"method": "bearer", "reason": reason, "token": token.prefix if token else ""},
         )
         raise AuthenticationFailed(_("The API token is invalid, expired or revoked. Obtain a new one."))

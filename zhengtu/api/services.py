@@ -11,11 +11,12 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.utils import timezone
 
+from zhengtu.audit.counters import hit, window_start
 from zhengtu.audit.models import Action
 from zhengtu.audit.services import Actor, record_event
 
 from .models import ApiToken
-from .rules import last_used_resolution_seconds, token_days
+from .rules import last_used_resolution_seconds, token_days, token_rate
 
 if TYPE_CHECKING:
     from zhengtu.accounts.models import User
@@ -108,3 +109,17 @@ def revoke_all_tokens(*, actor: Actor, user: User, reason: str) -> int:
             detail={"change": "api_tokens_revoked", "reason": reason, "count": count},
         )
     return count
+
+
+def token_requests_wait_seconds(*, address: str | None, username: str) -> int:
+    """Count this token request; how long the client must wait if it is over a limit (0: go on)."""
+    window = token_rate("window_minutes") * 60
+    over = False
+    if address:
+        over |= hit(scope="api_token:address", key=address, window_seconds=window) > token_rate("per_address")
+    if username:
+        over |= hit(scope="api_token:account", key=username.lower(), window_seconds=window) > token_rate("per_account")
+    if not over:
+        return 0
+    now = timezone.now()
+    return max(1, int((window_start(now, window) + dt.timedelta(seconds=window) - now).total_seconds()))

@@ -15,13 +15,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from zhengtu.accounts.login import LoginFailure, check_login, lockout_minutes_remaining, login_failure_message
+from zhengtu.audit.anonymous import record_unidentified_failure
 from zhengtu.audit.models import Action, Outcome
 from zhengtu.audit.services import Actor, client_ip, record_event
 
 from .models import ApiToken
 from .selectors import get_token_for_user, tokens_of
 from .serializers import ApiTokenSerializer, ErrorSerializer, IssuedTokenSerializer, TokenRequestSerializer
-from .services import issue_token, revoke_token
+from .services import issue_token, revoke_token, token_requests_wait_seconds
 
 UNAUTHORISED_HEADERS = {"WWW-Authenticate": 'Bearer realm="api"'}
 
@@ -31,7 +32,9 @@ UNAUTHORISED_HEADERS = {"WWW-Authenticate": 'Bearer realm="api"'}
     summary="Obtain an API token",
     description=(
         "Username and password, plus the current TOTP code for staff. Failures count toward the "
-        "login lockout (5 failures lock the username from this address for 30 minutes) and are audited."
+        "login lockout (5 failures lock the username from this address for 30 minutes; 20 from any addresses "
+        "within an hour lock the account) and are audited. Requests are rate-limited per address and per "
+        "username (429 with Retry-After)."
     ),
     request=TokenRequestSerializer,
     responses={
@@ -51,7 +54,22 @@ def obtain_token(request: Request) -> Response:
     serializer.is_valid(raise_exception=True)
     data: dict[str, Any] = serializer.validated_data
     http_request = request._request
+    wait = token_requests_wait_seconds(address=client_ip(request), username=data["username"])
+    if wait:
+        record_unidentified_failure(
+            Actor(ip_address=client_ip(request), username=data["username"][:150]),
+            kind="api_token_rate",
+            outcome=Outcome.DENIED,
+            detail={"method": "api_token", "reason": "rate_limited", "username_tried": data["username"][:150]},
+        )
+        return Response(
+            {"detail": _("Too many token requests: try again in %(seconds)d seconds.") % {"seconds": wait}},
+            status=status.HTTP_429_TOO_MANY_REQUESTS,
+            headers={"Retry-After": str(wait)},
+        )
     check = check_login(http_request, username=data["username"], password=data["password"], otp_token=data["otp_token"])
+    if check.failure == LoginFailure.ACCOUNT_LOCKED:
+        return Response({"detail": login_failure_message(check)}, status=status.HTTP_429_TOO_MANY_REQUESTS)
     if check.failure == LoginFailure.LOCKED_OUT:
         minutes = lockout_minutes_remaining(http_request, data["username"])
         return Response(

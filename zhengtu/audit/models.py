@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import ipaddress
 import json
 from typing import Any
@@ -11,6 +10,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from zhengtu.accounts.roles import Role
+
+from . import keying
 
 
 class Action(models.TextChoices):
@@ -110,9 +111,12 @@ class AuditEntry(models.Model):
             "previous_hash": self.previous_hash,
         }
 
-    def compute_hash(self) -> str:
+    def compute_hash(self, *, keyed: bool = True) -> str:
+        """HMAC under the audit key; `keyed=False` only for entries written before the key (ChainKeying)."""
         encoded = json.dumps(self.canonical_payload(), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-        return hashlib.sha256(encoded.encode()).hexdigest()
+        if keyed:
+            return keying.keyed_hash(encoded.encode())
+        return keying.unkeyed_hash(encoded.encode())
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
@@ -121,6 +125,22 @@ class AuditEntry(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise RuntimeError("Audit entries are append-only; use the retention purge command.")
+
+
+class ChainKeying(models.Model):
+    """ "The audit key was introduced at entry N": entries before N keep the old unkeyed hash.
+
+    Signed with the key itself (keying.keying_message), so a database writer cannot move N.
+    """
+
+    first_keyed_sequence = models.BigIntegerField(unique=True)
+    introduced_at = models.DateTimeField()
+    key_fingerprint = models.CharField(max_length=16)
+    signature = models.CharField(max_length=64)
+
+    def signature_is_valid(self) -> bool:
+        message = keying.keying_message(self.first_keyed_sequence, self.key_fingerprint)
+        return keying.signature_is_valid(message, self.signature)
 
 
 class AuditPurge(models.Model):
@@ -144,3 +164,23 @@ class AuditPurge(models.Model):
 
     def __str__(self) -> str:
         return f"≤{self.through_sequence}"
+
+
+class EventCounter(models.Model):
+    """How often one kind of event came from one source in one time window.
+
+    Lets anonymous floods (bogus API tokens, failed logins of unknown names) be counted instead
+    of each writing an audit entry, and rate limits be shared by every web process.
+    """
+
+    scope = models.CharField(max_length=50)
+    key = models.CharField(max_length=200)
+    window_start = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+    summarised = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "key", "window_start"], name="audit_eventcounter_once_per_window")
+        ]
+        indexes = [models.Index(fields=["window_start", "scope"])]

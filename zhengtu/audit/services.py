@@ -14,8 +14,10 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from . import keying
 from .models import Action, AuditEntry, AuditPurge, ChainHead, Outcome
 from .rules import minimum_retention_days, retention_days
+from .sqlite_guard import changes_allowed
 
 if TYPE_CHECKING:
     from zhengtu.accounts.models import User
@@ -168,7 +170,8 @@ def purge_expired_entries(*, actor: Actor, days: int | None = None, dry_run: boo
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT set_config(%s, 'on', true)", [PURGE_SETTING])
-    doomed.delete()
+    with changes_allowed():
+        doomed.delete()
     AuditPurge.objects.create(
         purged_at=timezone.now(),
         through_sequence=last.sequence,
@@ -186,3 +189,11 @@ def purge_expired_entries(*, actor: Actor, days: int | None = None, dry_run: boo
         detail={"through_sequence": last.sequence, "entries": count, "retention_days": days},
     )
     return PurgeResult(cutoff=cutoff, entry_count=count, through_sequence=last.sequence)
+
+
+def write_checkpoint() -> keying.Checkpoint | None:
+    """Append the current head (sequence and hash) to the signed checkpoint file outside the database."""
+    head = ChainHead.objects.filter(pk=1).first()
+    if head is None or head.last_sequence == 0:
+        return None
+    return keying.append_checkpoint(sequence=head.last_sequence, entry_hash=head.last_hash)

@@ -30,6 +30,7 @@ from zhengtu.supervisees.selectors import organisations_visible_to, supervisees_
 
 from .alerts import acknowledge_alert, close_alert, handle_alert
 from .coords import to_display
+from .location_reads import record_location_read
 from .models import (
     Alert,
     AlertKind,
@@ -328,7 +329,8 @@ class PositionViewSet(viewsets.ViewSet):
     def latest(self, request: Request) -> Response:
         crs = _crs(request)
         rows = []
-        for binding, state in latest_states_visible_to(request.user, at=timezone.now()):  # type: ignore[arg-type]
+        states = list(latest_states_visible_to(request.user, at=timezone.now()))  # type: ignore[arg-type]
+        for binding, state in states:
             lat = lon = None
             if state is not None and state.latitude is not None and state.longitude is not None:
                 lat, lon = to_display(state.latitude, state.longitude, crs)
@@ -345,6 +347,9 @@ class PositionViewSet(viewsets.ViewSet):
                     "battery_percent": state.battery_percent if state else None,
                 }
             )
+        record_location_read(
+            request, what="latest_positions", supervisee_ids=[binding.supervisee_id for binding, _state in states]
+        )
         return Response(LatestPositionSerializer(rows, many=True).data)
 
 
@@ -423,6 +428,11 @@ class AlertViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         if status_filter in AlertStatus.values:
             alerts = alerts.filter(status=status_filter)
         return alerts
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        alert = self.get_object()
+        record_location_read(request, what="alert", target=alert.supervisee, alert=alert.pk)
+        return Response(self.get_serializer(alert).data)
 
     def get_object(self) -> Alert:
         return get_alert_for_user(self.request.user, self.kwargs["pk"])  # type: ignore[arg-type]

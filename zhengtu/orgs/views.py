@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from zhengtu.accounts.http import AuthenticatedRequest
 from zhengtu.accounts.roles import Capability
 from zhengtu.audit.services import Actor
+from zhengtu.core.query import int_param
 
 from .forms import OrganisationForm
 from .models import Organisation
@@ -51,8 +52,8 @@ def create(request: AuthenticatedRequest) -> HttpResponse:
     _require_capability(request)
     parents = organisations_manageable_by(request.user)
     initial: dict[str, Any] = {"is_active": True}
-    if parent_id := request.GET.get("parent"):
-        initial["parent"] = parents.filter(pk=parent_id).first() if parent_id.isdigit() else None
+    if (parent_id := int_param(request.GET, "parent")) is not None:
+        initial["parent"] = parents.filter(pk=parent_id).first()
     form = OrganisationForm(
         request.POST or None, parents=parents, parent_required=not request.user.is_superuser, initial=initial
     )

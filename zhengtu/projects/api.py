@@ -121,9 +121,10 @@ class ProgressItemSerializer(serializers.Serializer[Any]):
     period_end = serializers.DateField()
     target_value = serializers.IntegerField()
     actual = serializers.IntegerField()
-    completion = serializers.DecimalField(max_digits=8, decimal_places=4, allow_null=True)
+    # Wide enough for any stored target and count: one odd target must not break everyone's progress.
+    completion = serializers.DecimalField(max_digits=30, decimal_places=4, allow_null=True)
     elapsed = serializers.DecimalField(max_digits=8, decimal_places=4)
-    expected = serializers.DecimalField(max_digits=12, decimal_places=1)
+    expected = serializers.DecimalField(max_digits=30, decimal_places=1)
     pace = serializers.CharField()
 
 

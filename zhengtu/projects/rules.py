@@ -10,6 +10,9 @@ DEFAULTS: dict[str, object] = {
     # An indicator is "behind" when its count is below the share of the target expected by
     # the elapsed share of its period by more than this fraction of the target.
     "project_pace_tolerance": "0.10",
+    # The largest KPI target accepted (a count of sessions, cases, people in one period); beyond
+    # it a typo, not a plan, and figures computed from it would overflow.
+    "project_kpi_target_max": 1_000_000,
     # Vouchers behind spending entries: accepted file types and size.
     "project_voucher_extensions": ["pdf", "jpg", "jpeg", "png", "webp", "ofd"],
     "project_voucher_max_megabytes": 10,
@@ -55,3 +58,7 @@ def indicator_counted_by() -> dict[str, str]:
     value = rule("project_indicator_counted_by")
     assert isinstance(default, dict) and isinstance(value, dict)
     return {str(code): str(app) for code, app in {**default, **value}.items()}
+
+
+def kpi_target_max() -> int:
+    return int(str(rule("project_kpi_target_max")))

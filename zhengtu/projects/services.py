@@ -42,7 +42,7 @@ from .models import (
     StaffCredential,
 )
 from .progress import funds_received, line_allowance, line_spent, money
-from .rules import voucher_extensions, voucher_max_bytes
+from .rules import kpi_target_max, voucher_extensions, voucher_max_bytes
 from .selectors import can_manage_project
 
 if TYPE_CHECKING:
@@ -506,6 +506,10 @@ def set_target(
     _check_target(project, indicator, period_start, period_end)
     if target_value < 0:
         raise ValidationError({"target_value": _("The target cannot be negative.")})
+    if target_value > kpi_target_max():
+        raise ValidationError(
+            {"target_value": _("The target cannot exceed %(maximum)d.") % {"maximum": kpi_target_max()}}
+        )
     target, created = KpiTarget.objects.update_or_create(
         project=project,
         indicator=indicator,

@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from zhengtu.accounts.roles import Capability, can
 from zhengtu.api.fields import named_choice_field
 from zhengtu.audit.services import Actor
+from zhengtu.core.query import int_param
 from zhengtu.projects.selectors import projects_open_for_recording
 from zhengtu.supervisees.selectors import supervisees_visible_to
 
@@ -101,8 +102,8 @@ class ServiceRecordList(generics.ListCreateAPIView[ServiceRecord]):
     def get_queryset(self) -> Any:
         params = self.request.query_params
         filters: dict[str, Any] = {}
-        if params.get("project", "").isdigit():
-            filters["project_id"] = int(params["project"])
+        if (project := int_param(params, "project")) is not None:
+            filters["project_id"] = project
         if params.get("kind") in ServiceKind.values:
             filters["kind"] = params["kind"]
         for name, key in (("from", "first_day"), ("to", "last_day")):

@@ -4,6 +4,10 @@ A record is visible to whoever may see its project (projects.selectors), to user
 organisation that held it (and the organisations above), and to its counsellor and recorder.
 Attendees are shown by name only when the reader may see that supervisee; counselling notes
 only to the counsellor and the project's supervisor (never to colleagues, nor superusers).
+
+Scope alone is not enough: a prosecutor's procuratorate hangs under the bureau that buys the
+projects, so without a capability check every record (page, API and attachments) was readable
+by someone refused the ledger. Only roles that work with the records read them.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
-from zhengtu.accounts.roles import Role
+from zhengtu.accounts.roles import Capability, Role, can
 from zhengtu.projects.selectors import is_project_supervisor, projects_visible_to
 from zhengtu.supervisees.selectors import supervisees_visible_to
 
@@ -24,12 +28,19 @@ if TYPE_CHECKING:
     from zhengtu.supervisees.models import Supervisee
 
 
+# Recording services (the ledger), managing the projects they belong to, or supervising the
+# people who attended (the hours overview links each person's records).
+RECORD_READING_CAPABILITIES = (Capability.RECORD_SERVICES, Capability.MANAGE_PROJECTS, Capability.VIEW_SUPERVISEES)
+
+
 def records_visible_to(user: User) -> QuerySet[ServiceRecord]:
     if not user.is_authenticated or not user.is_active:
         return ServiceRecord.objects.none()
     if user.is_superuser:
         return ServiceRecord.objects.all()
     if user.role == Role.SUPERVISEE:
+        return ServiceRecord.objects.none()
+    if not any(can(user, capability) for capability in RECORD_READING_CAPABILITIES):
         return ServiceRecord.objects.none()
     scope = Q(project__in=projects_visible_to(user).values("pk")) | Q(counsellor=user) | Q(recorded_by=user)
     if user.organisation is not None:

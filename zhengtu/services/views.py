@@ -18,6 +18,7 @@ from zhengtu.accounts.http import AuthenticatedRequest
 from zhengtu.accounts.roles import Capability, can
 from zhengtu.audit.models import Action
 from zhengtu.audit.services import Actor, record_event
+from zhengtu.core.query import int_param
 from zhengtu.projects.forms import add_service_errors
 from zhengtu.projects.selectors import get_project_for_user
 from zhengtu.supervisees.selectors import get_supervisee_for_user
@@ -107,8 +108,8 @@ def ledger_export(request: AuthenticatedRequest) -> HttpResponse:
 def record_new(request: AuthenticatedRequest) -> HttpResponse:
     _require(request.user, Capability.RECORD_SERVICES)
     initial = {"kind": request.GET.get("kind", ServiceKind.EDUCATION), "held_on": timezone.localdate()}
-    if request.GET.get("project", "").isdigit():
-        initial["project"] = request.GET["project"]
+    if (project := int_param(request.GET, "project")) is not None:
+        initial["project"] = project
     form = ServiceRecordForm(request.POST or None, request.FILES or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -142,6 +142,8 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 12 * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 ZHENGTU_IDLE_TIMEOUT_MINUTES = int(os.environ.get("ZHENGTU_IDLE_TIMEOUT_MINUTES", "30"))
+# A live map stream re-checks its session (logout, idle, deactivation, new role) this often.
+ZHENGTU_LIVE_SESSION_RECHECK_SECONDS = 15
 ZHENGTU_REQUIRE_TWO_FACTOR = True
 OTP_TOTP_ISSUER = "正途 Zhengtu"
 
@@ -203,6 +205,25 @@ ZHENGTU_API_TOKEN_DAYS = int(os.environ.get("ZHENGTU_API_TOKEN_DAYS", "7"))
 # than the legal minimum of six months.
 ZHENGTU_AUDIT_RETENTION_DAYS = int(os.environ.get("ZHENGTU_AUDIT_RETENTION_DAYS", "730"))
 ZHENGTU_AUDIT_MINIMUM_RETENTION_DAYS = 183
+
+# Audit chain key and head checkpoints (zhengtu/audit/keying.py). The key lives outside the
+# database (environment or var/keys/audit-key, set per shape); empty means "derived from the
+# field key". Signed checkpoints of the chain head are appended to this file, which belongs on
+# storage the database's users cannot rewrite (another disk, a WORM share); "" switches them off.
+ZHENGTU_AUDIT_KEY = ""
+ZHENGTU_AUDIT_CHECKPOINT_FILE = os.environ.get(
+    "ZHENGTU_AUDIT_CHECKPOINT_FILE", str(VAR_DIR / "audit" / "checkpoints.log")
+)
+ZHENGTU_AUDIT_CHECKPOINT_MINUTES = int(os.environ.get("ZHENGTU_AUDIT_CHECKPOINT_MINUTES", "10"))
+# Also send each checkpoint to the bureau administrators as a notification (a second copy outside the
+# database's control is only as good as its reader; off by default).
+ZHENGTU_AUDIT_CHECKPOINT_NOTIFY = os.environ.get("ZHENGTU_AUDIT_CHECKPOINT_NOTIFY", "") == "1"
+# Anonymous failures (bogus tokens, unknown usernames): per source and window, the first few are
+# recorded one by one, the rest counted and summarised (zhengtu/audit/anonymous.py).
+ZHENGTU_AUDIT_ANONYMOUS_LIMITS = {"window_minutes": 10, "per_source": 5, "per_window": 50, "sources": 100}
+# Per-account lockout across addresses (zhengtu/accounts/lockout.py) and the token endpoint's rate.
+ZHENGTU_ACCOUNT_LOCKOUT = {"failures": 20, "window_minutes": 60, "lock_minutes": 30}
+ZHENGTU_API_TOKEN_RATE = {"window_minutes": 10, "per_address": 30, "per_account": 10}
 
 # True in the embedded shape: `manage.py serve` then also runs the job consumer and every
 # app's `embedded_companions` (device gateway, ...) in the same process.

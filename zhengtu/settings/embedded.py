@@ -10,6 +10,7 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 SECRET_KEY = read_key("ZHENGTU_SECRET_KEY", KEY_DIR / "django-secret", create_if_missing=True, length=48)
 ZHENGTU_FIELD_KEY = read_key("ZHENGTU_FIELD_KEY", KEY_DIR / "field-key", create_if_missing=True)
+ZHENGTU_AUDIT_KEY = read_key("ZHENGTU_AUDIT_KEY", KEY_DIR / "audit-key", create_if_missing=True)
 
 DATABASES = {
     "default": {

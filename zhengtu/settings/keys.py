@@ -35,3 +35,13 @@ def read_key(
     with os.fdopen(fd, "w") as handle:
         handle.write(value + "\n")
     return value
+
+
+def read_optional_key(env_name: str, key_file: Path) -> str:
+    """The environment, then the key file; "" when neither is there."""
+    value = os.environ.get(env_name, "").strip()
+    if value:
+        return value
+    if key_file.exists():
+        return key_file.read_text().strip()
+    return ""

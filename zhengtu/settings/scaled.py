@@ -10,7 +10,7 @@ from huey import RedisHuey
 
 from .base import *  # noqa: F403
 from .base import KEY_DIR
-from .keys import read_key
+from .keys import read_key, read_optional_key
 
 # DEBUG shows settings, SQL and tracebacks to anyone who triggers an error: never in a real installation.
 if os.environ.get("ZHENGTU_DEBUG", "") not in ("", "0"):
@@ -22,6 +22,8 @@ DEBUG = False
 
 SECRET_KEY = read_key("ZHENGTU_SECRET_KEY", KEY_DIR / "django-secret", create_if_missing=False)
 ZHENGTU_FIELD_KEY = read_key("ZHENGTU_FIELD_KEY", KEY_DIR / "field-key", create_if_missing=False)
+# Optional: without it the audit chain key is derived from the field key (zhengtu/audit/keying.py).
+ZHENGTU_AUDIT_KEY = read_optional_key("ZHENGTU_AUDIT_KEY", KEY_DIR / "audit-key")
 
 DATABASES = {
     "default": {

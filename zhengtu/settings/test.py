@@ -15,6 +15,11 @@ from .base import *  # noqa: F403
 
 SECRET_KEY = base64.urlsafe_b64encode(secrets.token_bytes(48)).decode()
 ZHENGTU_FIELD_KEY = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
+ZHENGTU_AUDIT_KEY = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
+# Checkpoints are per test (the audit tests point this at a temporary file); the test runner
+# empties tables between transactional tests, which the SQLite audit trigger must let through.
+ZHENGTU_AUDIT_CHECKPOINT_FILE = ""
+ZHENGTU_AUDIT_SQLITE_ALLOW_CHANGES = True
 
 if os.environ.get("ZHENGTU_TEST_DB") == "postgresql":
     DATABASES = {

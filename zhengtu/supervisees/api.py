@@ -40,11 +40,17 @@ def _drf_error(error: DjangoValidationError) -> ValidationError:
 
 
 class FamilyMemberSerializer(serializers.ModelSerializer[FamilyMember]):
+    """A relative's phone is written in clear and read masked, like the supervisee's own."""
+
     id = serializers.IntegerField(required=False)
+    phone = serializers.CharField(
+        write_only=True, required=False, allow_blank=True, max_length=30, help_text=_("Blank keeps the stored number.")
+    )
 
     class Meta:
         model = FamilyMember
-        fields = ["id", "name", "relation", "phone", "work_unit", "address"]
+        fields = ["id", "name", "relation", "phone", "phone_masked", "work_unit", "address"]
+        read_only_fields = ["phone_masked"]
 
 
 class SuperviseeSerializer(serializers.ModelSerializer[Supervisee]):

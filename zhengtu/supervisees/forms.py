@@ -273,12 +273,21 @@ FamilyFormSet = forms.formset_factory(FamilyMemberForm, extra=2, can_delete=True
 
 
 def family_formset(data: Any = None, *, instance: Supervisee | None = None) -> Any:
+    # Phones are never pre-filled in clear: the field stays empty ("keep"), the masked number is its placeholder.
     initial = (
-        list(instance.family_members.order_by("pk").values("id", "name", "relation", "phone", "work_unit", "address"))
+        list(
+            instance.family_members.order_by("pk").values(
+                "id", "name", "relation", "phone_masked", "work_unit", "address"
+            )
+        )
         if instance is not None
         else []
     )
-    return FamilyFormSet(data, initial=initial, prefix="family")
+    formset = FamilyFormSet(data, initial=initial, prefix="family")
+    for form in formset.forms:
+        if masked := form.initial.get("phone_masked"):
+            form.fields["phone"].widget.attrs["placeholder"] = masked
+    return formset
 
 
 def family_members_from(formset: Any) -> list[dict[str, Any]]:

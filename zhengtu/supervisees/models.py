@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from zhengtu.orgs.models import Division, Organisation
-from zhengtu.privacy.crypto import decrypt, mask_identity_number, mask_phone
+from zhengtu.privacy.crypto import decrypt, encrypt, mask_identity_number, mask_phone
 
 
 class SentenceType(models.TextChoices):
@@ -192,7 +192,9 @@ class FamilyMember(models.Model):
     supervisee = models.ForeignKey(Supervisee, on_delete=models.CASCADE, related_name="family_members")
     name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     relation = models.CharField(_("relation"), max_length=20)
-    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    # Encrypted and masked like the supervisee's own phone: a relative's number is personal data too.
+    phone_encrypted = models.TextField(editable=False, default="")
+    phone_masked = models.CharField(_("phone"), max_length=20, editable=False, default="")
     work_unit = models.CharField(_("work unit"), max_length=100, blank=True)
     address = models.CharField(pgettext_lazy("person", "address"), max_length=200, blank=True)
 
@@ -202,6 +204,15 @@ class FamilyMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.relation} {self.name}"
+
+    @property
+    def phone(self) -> str:
+        return decrypt(self.phone_encrypted)
+
+    @phone.setter
+    def phone(self, value: str) -> None:
+        self.phone_encrypted = encrypt(value)
+        self.phone_masked = mask_phone(value)
 
 
 class AssignmentRole(models.TextChoices):

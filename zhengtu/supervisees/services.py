@@ -29,6 +29,8 @@ from .selectors import OFFICER_ROLES, assignable_staff, organisations_visible_to
 from .terms import compute_term_end
 
 FAMILY_FIELDS = ("name", "relation", "phone", "work_unit", "address")
+# What is stored (the phone encrypted): compared to tell whether an edit changed the family list.
+FAMILY_STORED_FIELDS = ("name", "relation", "phone_encrypted", "work_unit", "address")
 # Fields a caller may set directly; the rest are derived (pinyin, term end, encrypted numbers).
 EDITABLE_FIELDS = frozenset(
     field.name
@@ -242,12 +244,21 @@ def _set_family(supervisee: Supervisee, members: list[dict[str, Any]]) -> None:
     for member in members:
         member_id = member.pop("id", None)
         existing = current.get(int(member_id)) if member_id not in (None, "") else None
+        phone = normalise_phone(member.pop("phone", ""))
+        if phone and not (phone.lstrip("+").isdigit() and 5 <= len(phone) <= 20):
+            raise ValidationError({"family_members": _("A phone number has 5 to 20 digits.")})
         if existing is None:
-            FamilyMember.objects.create(supervisee=supervisee, **member)
+            created = FamilyMember(supervisee=supervisee, **member)
+            created.phone = phone
+            created.save()
             continue
         kept.add(existing.pk)
         for name, value in member.items():
             setattr(existing, name, value)
+        # Blank keeps the stored number (the form never shows it in clear); the same number is not
+        # re-encrypted, so an unchanged list does not count as a change.
+        if phone and phone != existing.phone:
+            existing.phone = phone
         existing.full_clean(exclude=["supervisee"])
         existing.save()
     FamilyMember.objects.filter(supervisee=supervisee, pk__in=set(current) - kept).delete()
@@ -334,9 +345,9 @@ def update_supervisee(
     _set_name_readings(supervisee)
     changed = [name for name, value in _snapshot(supervisee).items() if before[name] != value]
     if family is not None:
-        before_family = list(supervisee.family_members.order_by("pk").values_list(*FAMILY_FIELDS))
+        before_family = list(supervisee.family_members.order_by("pk").values_list(*FAMILY_STORED_FIELDS))
         _set_family(supervisee, _clean_family(list(family)))
-        if list(supervisee.family_members.order_by("pk").values_list(*FAMILY_FIELDS)) != before_family:
+        if list(supervisee.family_members.order_by("pk").values_list(*FAMILY_STORED_FIELDS)) != before_family:
             changed.append("family_members")
     if actor is not None:
         record_event(actor, action=Action.UPDATE, target=supervisee, detail={"fields": changed})

@@ -24,6 +24,7 @@ from zhengtu.accounts.roles import Capability, can
 from zhengtu.assessment.permissions import can_view_results
 from zhengtu.audit.models import Action
 from zhengtu.audit.services import Actor, record_event
+from zhengtu.core.query import int_param
 
 from . import services
 from .forms import (
@@ -220,8 +221,8 @@ def division_picker(request: AuthenticatedRequest) -> HttpResponse:
 @require_GET
 def officer_options(request: AuthenticatedRequest) -> HttpResponse:
     """HTMX: the officers who may be responsible, for the office just chosen."""
-    raw = request.GET.get("responsible_office", "")
-    office = responsible_offices_for(request.user).filter(pk=int(raw)).first() if raw.isdigit() else None
+    office_id = int_param(request.GET, "responsible_office")
+    office = responsible_offices_for(request.user).filter(pk=office_id).first() if office_id else None
     officers = responsible_officer_choices(request.user, office) if office else []
     return render(request, "supervisees/partials/officer_options.html", {"officers": officers})
 

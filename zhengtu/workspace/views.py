@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from zhengtu.accounts.http import AuthenticatedRequest
 from zhengtu.accounts.roles import Role
+from zhengtu.core.query import int_list
 
 from .models import Job
 from .registry import home_dashboards, task_providers
@@ -47,7 +48,7 @@ def notifications(request: AuthenticatedRequest) -> HttpResponse:
 @login_required
 @require_POST
 def notifications_read(request: AuthenticatedRequest) -> HttpResponse:
-    ids = [int(i) for i in request.POST.getlist("id") if i.isdigit()]
+    ids = int_list(request.POST.getlist("id"))
     mark_read(user=request.user, notification_ids=ids)
     return redirect("workspace:notifications")
 

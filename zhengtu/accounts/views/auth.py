@@ -31,6 +31,7 @@ from zhengtu.audit.services import Actor
 
 from ..forms import LoginForm, OneTimeCodeForm, PasswordChangeForm
 from ..http import AuthenticatedRequest
+from ..lockout import lockout_rule
 from ..login import (
     LoginCheck,
     LoginFailure,
@@ -71,6 +72,8 @@ def login_view(request: HttpRequest) -> HttpResponse:
         check = check_login(request, username=data["username"], password=data["password"], otp_token=data["otp_token"])
         if check.failure == LoginFailure.LOCKED_OUT:
             return lockout_response(request, credentials={"username": data["username"]})
+        if check.failure == LoginFailure.ACCOUNT_LOCKED:
+            return _account_locked_response(request, check)
         if check.failure is not None:
             form.add_error(None, login_failure_message(check))
         else:
@@ -170,6 +173,11 @@ def lockout_response(
     return render(request, "accounts/lockout.html", context, status=429)
 
 
+def _account_locked_response(request: HttpRequest, check: LoginCheck) -> HttpResponse:
+    context = {"message": login_failure_message(check), "failure_limit": lockout_rule("failures")}
+    return render(request, "accounts/lockout.html", context, status=429)
+
+
 def password_policy(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -179,6 +187,9 @@ def password_policy(request: HttpRequest) -> HttpResponse:
             "failure_limit": settings.AXES_FAILURE_LIMIT,
             "cooloff_minutes": int(float(settings.AXES_COOLOFF_TIME) * 60),
             "idle_minutes": settings.ZHENGTU_IDLE_TIMEOUT_MINUTES,
+            "account_failure_limit": lockout_rule("failures"),
+            "account_window_minutes": lockout_rule("window_minutes"),
+            "account_lock_minutes": lockout_rule("lock_minutes"),
         },
     )
 

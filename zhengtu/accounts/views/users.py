@@ -17,14 +17,23 @@ from django.views.decorators.http import require_POST
 from django_otp import devices_for_user
 
 from zhengtu.audit.services import Actor
+from zhengtu.core.query import int_param
 from zhengtu.orgs.models import Organisation
 from zhengtu.orgs.selectors import organisations_visible_to
 
 from ..forms import NewPasswordFields, UserCreateForm, UserFilterForm, UserUpdateForm, add_service_error
 from ..http import AuthenticatedRequest
+from ..lockout import locked_until
 from ..roles import Capability
 from ..selectors import filter_users, get_user_for_manager, users_visible_to
-from ..services import create_user, reset_two_factor, set_user_active, set_user_password, update_user
+from ..services import (
+    create_user,
+    reset_two_factor,
+    set_user_active,
+    set_user_password,
+    unlock_account,
+    update_user,
+)
 
 PAGE_SIZE = 50
 
@@ -63,7 +72,7 @@ def user_list(request: AuthenticatedRequest) -> HttpResponse:
 def user_create(request: AuthenticatedRequest) -> HttpResponse:
     _require_capability(request)
     initial = {}
-    if (organisation_id := request.GET.get("organisation", "")).isdigit():
+    if (organisation_id := int_param(request.GET, "organisation")) is not None:
         initial["organisation"] = _organisations(request).filter(pk=organisation_id).first()
     form = UserCreateForm(request.POST or None, organisations=_organisations(request), initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -113,6 +122,7 @@ def user_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "form": form,
             "devices": list(devices_for_user(managed, confirmed=True)),
             "is_self": managed.pk == request.user.pk,
+            "locked_until": locked_until(managed.username),
         },
     )
 
@@ -153,6 +163,20 @@ def user_reset_two_factor(request: AuthenticatedRequest, pk: int) -> HttpRespons
             _("Two-factor login of “%(username)s” was reset: they set up a new authenticator at their next login.")
             % {"username": managed.username},
         )
+    return redirect("accounts:user_detail", pk=managed.pk)
+
+
+@require_POST
+@login_required
+def user_unlock(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    _require_capability(request)
+    managed = get_user_for_manager(request.user, pk)
+    try:
+        unlock_account(actor=Actor.from_request(request), user=managed)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Account “%(username)s” unlocked.") % {"username": managed.username})
     return redirect("accounts:user_detail", pk=managed.pk)
 
 

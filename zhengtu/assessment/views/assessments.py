@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from zhengtu.accounts.http import AuthenticatedRequest
 from zhengtu.audit.models import Action
 from zhengtu.audit.services import Actor, record_event
+from zhengtu.core.query import id_param
 from zhengtu.supervisees.models import SupervisionLevel
 from zhengtu.supervisees.selectors import get_supervisee_for_user, supervisees_visible_to
 
@@ -56,8 +57,8 @@ def index(request: AuthenticatedRequest) -> HttpResponse:
         rows = rows.filter(status=status)
     else:
         rows = rows.exclude(status=AssessmentStatus.CANCELLED)
-    if request.GET.get("instrument", "").isdigit():
-        rows = rows.filter(instrument_version__instrument_id=int(request.GET["instrument"]))
+    if (instrument := id_param(request.GET, "instrument")) is not None:
+        rows = rows.filter(instrument_version__instrument_id=instrument)
     query = request.GET.get("q", "").strip()
     if query:
         rows = rows.filter(supervisee__name__contains=query) | rows.filter(
@@ -101,8 +102,8 @@ def start(request: AuthenticatedRequest) -> HttpResponse:
     require(request, can_assess)
     initial = {}
     chosen = None
-    if request.GET.get("supervisee", "").isdigit():
-        chosen = get_supervisee_for_user(request.user, request.GET["supervisee"])
+    if (supervisee := id_param(request.GET, "supervisee")) is not None:
+        chosen = get_supervisee_for_user(request.user, supervisee)
         initial["supervisee"] = chosen
     form = StartAssessmentForm(
         request.POST or None,

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from zhengtu.accounts.http import AuthenticatedRequest
 from zhengtu.audit.services import Actor
+from zhengtu.core.query import int_param
 
 from ..forms import PaperImportForm, PeriodForm
 from ..models import PaperImport
@@ -37,8 +38,7 @@ def deadlines(request: AuthenticatedRequest) -> HttpResponse:
     """Per month: questionnaires received, reports issued on time or late, due today, overdue."""
     require(request, can_view_figures)
     today = timezone.localdate()
-    year_text = request.GET.get("year", "")
-    year = int(year_text) if year_text.isdigit() and 2000 <= int(year_text) <= 2100 else today.year
+    year = int_param(request.GET, "year", minimum=2000, maximum=2100) or today.year
     figures = report_deadline_figures(request.user, year=year, today=today)
     totals = {
         name: sum(getattr(month, name) for month in figures)

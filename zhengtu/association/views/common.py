@@ -14,6 +14,7 @@ from zhengtu.accounts.http import AuthenticatedRequest
 from zhengtu.accounts.models import User
 from zhengtu.accounts.roles import can
 from zhengtu.core.pages import Saved, save_form
+from zhengtu.core.query import parse_int
 from zhengtu.orgs.models import Organisation
 
 from ..selectors import association_of
@@ -45,6 +46,4 @@ def save_for_association(
 
 
 def selected_year(raw: str | None) -> int:
-    if raw and raw.isdigit() and 2000 <= int(raw) <= 2100:
-        return int(raw)
-    return timezone.localdate().year
+    return parse_int(raw, minimum=2000, maximum=2100) or timezone.localdate().year

@@ -16,6 +16,7 @@ from zhengtu.accounts.http import AuthenticatedRequest
 from zhengtu.accounts.roles import Capability, can
 from zhengtu.audit.services import Actor
 from zhengtu.core.pages import run_action, run_form_action, save_form
+from zhengtu.core.query import parse_int
 
 from ..forms import AttendanceForm, GuestForm, QuestionnaireForm, QuestionnaireItemForm, TrainingForm
 from ..models import QuestionnaireItem, TrainingRegistration
@@ -228,8 +229,8 @@ def questionnaire_items(request: AuthenticatedRequest) -> HttpResponse:
     items = (
         QuestionnaireItem.objects.filter(association=association) if association else QuestionnaireItem.objects.none()
     )
-    edit_pk = request.POST.get("item") or request.GET.get("item")
-    editing = items.filter(pk=int(edit_pk)).first() if edit_pk and edit_pk.isdigit() else None
+    edit_pk = parse_int(request.POST.get("item") or request.GET.get("item"))
+    editing = items.filter(pk=edit_pk).first() if edit_pk else None
     initial = {"text": editing.text, "order": editing.order, "is_active": editing.is_active} if editing else None
     form = QuestionnaireItemForm(request.POST or None, initial=initial)
     if request.method == "POST" and association is not None:

@@ -15,6 +15,7 @@ from zhengtu.audit.services import Actor
 
 from ..alerts import acknowledge_alert, close_alert, handle_alert
 from ..forms import AlertFilterForm, HandleAlertForm, NoteForm
+from ..location_reads import record_location_read
 from ..models import AlertStatus
 from ..selectors import alerts_visible_to, get_alert_for_user
 from .access import location_view
@@ -40,6 +41,7 @@ def alert_list(request: AuthenticatedRequest) -> HttpResponse:
 @location_view
 def alert_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     alert = get_alert_for_user(request.user, pk)
+    record_location_read(request, what="alert", target=alert.supervisee, alert=alert.pk)
     context = {
         "alert": alert,
         "events": alert.events.select_related("actor"),

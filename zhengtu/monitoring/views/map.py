@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from asgiref.sync import sync_to_async
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
@@ -15,10 +16,12 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from zhengtu.accounts.http import AuthenticatedRequest
-from zhengtu.audit.services import Actor
+from zhengtu.accounts.sessions import session_still_valid, snapshot_of
+from zhengtu.audit.services import Actor, client_ip
 
 from ..coords import to_display
 from ..live import bus
+from ..location_reads import record_location_read
 from ..presenters import map_data
 from ..rules import tile_source
 from ..selectors import can_see_locations, get_monitored_supervisee, monitored_supervisees_visible_to
@@ -28,6 +31,11 @@ from .access import location_view
 KEEPALIVE_SECONDS = 15
 
 
+def live_recheck_seconds() -> float:
+    """How often an open live stream re-checks its session and scope (settings, default 15 s)."""
+    return float(getattr(settings, "ZHENGTU_LIVE_SESSION_RECHECK_SECONDS", 15))
+
+
 @location_view
 def command_map(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "monitoring/map.html", {"tiles": tile_source()})
@@ -35,7 +43,10 @@ def command_map(request: AuthenticatedRequest) -> HttpResponse:
 
 @location_view
 def command_map_data(request: AuthenticatedRequest) -> JsonResponse:
-    return JsonResponse(map_data(request.user, now=timezone.now()))
+    data = map_data(request.user, now=timezone.now())
+    shown = [p["supervisee_id"] for p in data["positions"]] + [a["supervisee_id"] for a in data["alerts"]]
+    record_location_read(request, what="map_positions", supervisee_ids=shown)
+    return JsonResponse(data)
 
 
 @location_view
@@ -79,20 +90,47 @@ async def live_events(request: HttpRequest) -> HttpResponseBase:
     user = await request.auser()  # type: ignore[attr-defined]
     if not user.is_authenticated or not await sync_to_async(can_see_locations)(user):
         return HttpResponse(status=403)
-    visible = set(
-        await sync_to_async(lambda: list(monitored_supervisees_visible_to(user).values_list("pk", flat=True)))()
-    )
+    session = snapshot_of(request, user)
+    if session is None:
+        return HttpResponse(status=403)
+
+    def scope() -> set[int]:
+        return set(monitored_supervisees_visible_to(user).values_list("pk", flat=True))
+
+    def audit_scope(people: set[int], reason: str) -> None:
+        record_location_read(
+            Actor(user=user, ip_address=client_ip(request)), what="live_stream", supervisee_ids=people, reason=reason
+        )
+
+    visible = await sync_to_async(scope)()
+    await sync_to_async(audit_scope)(visible, "opened")
     crs = tile_source()["crs"]
+    recheck = live_recheck_seconds()
 
     async def stream() -> AsyncIterator[str]:
+        nonlocal visible
         queue = bus.open()
+        loop = asyncio.get_running_loop()
+        next_check = loop.time() + recheck
         try:
             yield "retry: 5000\n: connected\n\n"
             while True:
+                if loop.time() >= next_check:
+                    # Logout, idle timeout, deactivation or a new role or organisation end the stream.
+                    if not await sync_to_async(session_still_valid)(session):
+                        yield "event: closed\ndata: {}\n\n"
+                        return
+                    now_visible = await sync_to_async(scope)()
+                    if now_visible != visible:
+                        await sync_to_async(audit_scope)(now_visible, "scope_changed")
+                        visible = now_visible
+                    next_check = loop.time() + recheck
+                wait = max(0.0, min(KEEPALIVE_SECONDS, next_check - loop.time()))
                 try:
-                    event = await asyncio.wait_for(queue.get(), KEEPALIVE_SECONDS)
+                    event = await asyncio.wait_for(queue.get(), wait)
                 except TimeoutError:
-                    yield ": keep-alive\n\n"
+                    if loop.time() < next_check:
+                        yield ": keep-alive\n\n"
                     continue
                 if event.get("supervisee_id") in visible:
                     yield _sse(event, crs)

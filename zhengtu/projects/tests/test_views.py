@@ -181,3 +181,36 @@ def test_staff_and_targets_pages(client, login, pw, world):
         },
     )
     assert response.status_code == 302 and pw.project.kpi_targets.get().target_value == 250
+
+
+@pytest.mark.django_db
+def test_a_huge_kpi_target_is_refused_in_chinese_and_progress_keeps_working(client, login, pw):
+    """Issue 16 item 15: a 30-digit target was a 500, and a huge stored one broke everyone's progress."""
+    login(client, pw.manager)
+    response = client.post(
+        reverse("projects:targets", args=[pw.project.pk]),
+        {
+            "indicator": "education_sessions",
+            "period_start": "2026-01-01",
+            "period_end": "2026-12-31",
+            "target_value": "1" + "0" * 29,
+        },
+    )
+    assert response.status_code == 200 and "目标不能超过" in response.content.decode()
+    api = client.post(
+        reverse("api-project-targets", args=[pw.project.pk]),
+        {"indicator": "education_sessions", "period_start": "2026-01-01", "period_end": "2026-12-31",
+         "target_value": 2**63 - 1},
+        content_type="application/json",
+    )  # fmt: skip
+    assert api.status_code == 400
+    # A target stored before the bound existed still lets the progress page and API answer.
+    services.set_target(
+        actor=actor(pw.manager), project=pw.project, indicator="education_sessions",
+        period_start=YEAR[0], period_end=YEAR[1], target_value=156,
+    )  # fmt: skip
+    from zhengtu.projects.models import KpiTarget
+
+    KpiTarget.objects.update(target_value=2**63 - 1)
+    assert client.get(reverse("projects:detail", args=[pw.project.pk])).status_code == 200
+    assert client.get(reverse("api-project-progress", args=[pw.project.pk])).status_code == 200

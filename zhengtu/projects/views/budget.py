@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from zhengtu.accounts.http import AuthenticatedRequest
 from zhengtu.audit.models import Action
 from zhengtu.audit.services import Actor, record_event
+from zhengtu.core.query import int_param
 
 from .. import services
 from ..forms import AdjustmentForm, BudgetLineForm, DecisionForm, FundReceiptForm, SpendingForm, add_service_errors
@@ -123,9 +124,8 @@ def spending(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("The spending was booked."))
                 return redirect("projects:spending", project.pk)
     entries = spending_of(project)
-    line = request.GET.get("line", "")
-    if line.isdigit():
-        entries = entries.filter(budget_line_id=int(line))
+    if (line := int_param(request.GET, "line")) is not None:
+        entries = entries.filter(budget_line_id=line)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     return render(
         request,
@@ -136,8 +136,8 @@ def spending(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 def _add_vouchers(request: AuthenticatedRequest, project: ServiceProject) -> HttpResponse:
     """Vouchers that arrive after the spending was booked (the invoice comes later)."""
-    number = request.POST.get("entry", "")
-    entry = spending_of(project).filter(pk=int(number)).first() if number.isdigit() else None
+    number = int_param(request.POST, "entry")
+    entry = spending_of(project).filter(pk=number).first() if number else None
     files = request.FILES.getlist("vouchers")
     if entry is None or not files:
         messages.error(request, _("Choose the files to attach."))

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from zhengtu.accounts.http import AuthenticatedRequest
 from zhengtu.accounts.roles import Capability, can
 from zhengtu.audit.services import Actor
+from zhengtu.core.query import int_param
 
 from .. import services
 from ..credentials import credentials_of
@@ -142,8 +143,8 @@ def project_staff(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("The credential was recorded."))
                 return redirect("projects:staff", project.pk)
             if "end_staff" in request.POST:
-                number = request.POST.get("staff_id", "")
-                member = project.staff.filter(pk=int(number)).first() if number.isdigit() else None
+                number = int_param(request.POST, "staff_id")
+                member = project.staff.filter(pk=number).first() if number else None
                 if member is not None:
                     services.end_staff(actor=actor, staff=member, left_on=timezone.localdate())
                     messages.success(request, _("%(name)s left the project today.") % {"name": member.user})

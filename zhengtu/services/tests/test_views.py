@@ -160,3 +160,23 @@ def test_editing_and_deleting_on_the_page(client, login, pw, people, record):
     login(client, pw.worker)
     assert client.post(reverse("services:record_delete", args=[record.pk]), {"reason": "重复录入"}).status_code == 302
     assert not ServiceRecord.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_prosecutor_refused_the_ledger_cannot_read_a_record_either(client, login, pw, people, record, world):
+    """Issue 16 item 14: the procuratorate hangs under the buying bureau, so scope alone let it in."""
+    from zhengtu.accounts.roles import Role
+    from zhengtu.orgs.models import OrganisationKind
+    from zhengtu.testing.factories import UserFactory, make_org
+
+    procuratorate = make_org("溆浦县人民检察院", OrganisationKind.PROCURATORATE, pw.project.buying_bureau)
+    prosecutor = UserFactory(organisation=procuratorate, role=Role.PROSECUTOR)
+    attachment = ServiceAttachment.objects.get(record=record)
+    login(client, prosecutor)
+    assert client.get(reverse("services:ledger")).status_code == 403
+    for url in (reverse("services:record", args=[record.pk]), reverse("services:attachment", args=[attachment.pk])):
+        response = client.get(url)
+        assert response.status_code == 404, url
+        assert "宪法学习" not in response.content.decode()
+    api = client.get(reverse("api-service-record", args=[record.pk]))
+    assert api.status_code == 404

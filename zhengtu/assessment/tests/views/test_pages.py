@@ -391,3 +391,13 @@ def test_starting_finds_people_by_initials_and_accepts_anyone_in_scope(
         },
     )
     assert "问卷收到日期不能晚于今天" in refused.content.decode()
+
+
+def test_an_overflowing_instrument_filter_is_a_404_not_a_500(
+    client: Client, login: Any, case: Case, scored: Assessment
+) -> None:
+    """Issue 16 item 15: ?instrument=99999999999999999999999 overflowed the database integer."""
+    login(client, case.colleague)
+    for value in ("99999999999999999999999", "²"):
+        assert client.get(reverse("assessment:index") + f"?instrument={value}").status_code == 404
+    assert client.get(reverse("assessment:start") + "?supervisee=99999999999999999999999").status_code == 404
