@@ -132,6 +132,7 @@ class DeviceSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
             "organisation",
             "is_active",
             "notes",
+            "jt808_auth_optional",
             "last_seen_at",
             "battery_percent",
         ]
@@ -159,13 +160,14 @@ class DeviceViewSet(
     def perform_create(self, serializer: serializers.BaseSerializer[Any]) -> None:
         data = dict(serializer.validated_data)
         data.pop("is_active", None)
+        data.pop("jt808_auth_optional", None)  # relaxed only by an explicit, audited change
         serializer.instance = register_device(actor=Actor.from_request(self.request), **data)
 
     def perform_update(self, serializer: serializers.BaseSerializer[Any]) -> None:
         fields = {
             k: v
             for k, v in serializer.validated_data.items()
-            if k in ("kind", "sim_number", "model_name", "notes", "is_active")
+            if k in ("kind", "sim_number", "model_name", "notes", "is_active", "jt808_auth_optional")
         }
         device = serializer.instance
         assert isinstance(device, Device)
@@ -286,6 +288,7 @@ class FenceViewSet(
         data = dict(serializer.validated_data)
         organisation: Organisation = data.pop("organisation")
         data.pop("is_active", None)
+        data.pop("jt808_auth_optional", None)  # relaxed only by an explicit, audited change
         serializer.instance = create_fence(actor=Actor.from_request(self.request), organisation=organisation, **data)
 
     def perform_update(self, serializer: serializers.BaseSerializer[Any]) -> None:

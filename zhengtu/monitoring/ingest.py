@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import hmac
 import json
 import logging
 import queue
@@ -21,11 +22,12 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from django.db import connection
 
-from .processing import BatchProcessor, Outcome, Report, warm_up
+from .processing import REGISTER_ALREADY, BatchProcessor, Outcome, Report, warm_up
 from .protocols.base import Alarm, DeviceMessage, Fix, MessageKind
 from .rules import rule
 from .writer_process import fail_future, resolve_all
@@ -196,6 +198,8 @@ def report_to_fields(report: Report) -> dict[str, str]:
         "s": message.carries_status,
         "r": report.received_at.timestamp(),
         "ra": report.remote_address,
+        "u": report.authenticated,
+        "x": {k: v for k, v in message.extra.items() if k == "auth_code"},
         "f": [
             [
                 f.time.timestamp(),
@@ -221,9 +225,21 @@ def report_from_fields(fields: dict[bytes, bytes]) -> Report:
         for f in data["f"]
     ]
     message = DeviceMessage(
-        data["i"], MessageKind(data["k"]), fixes, {Alarm(a) for a in data["a"]}, data["b"], bool(data["s"])
+        data["i"],
+        MessageKind(data["k"]),
+        fixes,
+        {Alarm(a) for a in data["a"]},
+        data["b"],
+        bool(data["s"]),
+        dict(data.get("x") or {}),
     )
-    return Report(data["p"], message, dt.datetime.fromtimestamp(data["r"], tz=dt.UTC), remote_address=data["ra"])
+    return Report(
+        data["p"],
+        message,
+        dt.datetime.fromtimestamp(data["r"], tz=dt.UTC),
+        remote_address=data["ra"],
+        authenticated=bool(data.get("u", True)),
+    )
 
 
 class RedisStreamIngestor:
@@ -234,7 +250,7 @@ class RedisStreamIngestor:
         self.stream = rule("REDIS_STREAM")
         self._client: Any = None
         self._directory_lock = asyncio.Lock()
-        self._known: dict[str, tuple[str, str]] = {}
+        self._known: dict[str, DirectoryRow] = {}
         self._known_at = 0.0
 
     async def start(self) -> None:
@@ -252,7 +268,7 @@ class RedisStreamIngestor:
 
             await sync_to_async(connections.close_all)()
 
-    async def _directory(self) -> dict[str, tuple[str, str]]:
+    async def _directory(self) -> dict[str, DirectoryRow]:
         async with self._directory_lock:
             if time.monotonic() - self._known_at > float(rule("CACHE_SECONDS")):
                 from asgiref.sync import sync_to_async
@@ -261,27 +277,60 @@ class RedisStreamIngestor:
 
                 rows = await sync_to_async(
                     lambda: list(
-                        Device.objects.filter(is_active=True).values_list("identifier", "protocol", "auth_code")
+                        Device.objects.filter(is_active=True).values_list(
+                            "identifier", "protocol", "auth_code", "jt808_auth_optional", "jt808_registered_at"
+                        )
                     )
                 )()
-                self._known = {identifier: (protocol, code) for identifier, protocol, code in rows}
+                self._known = {
+                    identifier: DirectoryRow(protocol, code, optional, registered is not None)
+                    for identifier, protocol, code, optional, registered in rows
+                }
                 self._known_at = time.monotonic()
         return self._known
 
     async def submit(self, reports: list[Report]) -> list[Outcome]:
-        pipe = self._client.pipeline(transaction=False)
-        for report in reports:
-            pipe.xadd(self.stream, report_to_fields(report))
-        await pipe.execute()
         known = await self._directory()
         outcomes = []
+        accepted = []
         for report in reports:
-            entry = known.get(report.message.identifier)
-            if entry is not None and entry[0] == report.protocol:
-                outcomes.append(Outcome(known=True, auth_code=entry[1], stored=len(report.message.fixes)))
-            else:
-                outcomes.append(Outcome(known=False))
+            outcome = gateway_outcome(report, known.get(report.message.identifier))
+            outcomes.append(outcome)
+            if not outcome.refused:
+                accepted.append(report)
+        pipe = self._client.pipeline(transaction=False)
+        for report in accepted:
+            pipe.xadd(self.stream, report_to_fields(report))
+        await pipe.execute()
         return outcomes
+
+
+@dataclass(slots=True)
+class DirectoryRow:
+    protocol: str
+    auth_code: str
+    auth_optional: bool
+    registered: bool
+
+
+def gateway_outcome(report: Report, entry: DirectoryRow | None) -> Outcome:
+    """The scaled gateway answers from its own copy of the registry, by the writer's rules
+    (processing.BatchProcessor): unknown devices, the JT/T 808 handshake, unauthenticated data."""
+    if entry is None or entry.protocol != report.protocol:
+        return Outcome(known=False)
+    message = report.message
+    if message.kind is MessageKind.REGISTER:
+        if entry.registered:
+            return Outcome(known=True, registration=REGISTER_ALREADY)
+        entry.registered = True
+        return Outcome(known=True, auth_code=entry.auth_code)
+    if message.kind is MessageKind.LOGIN and report.protocol == "jt808":
+        given = str(message.extra.get("auth_code", ""))
+        ok = bool(entry.auth_code) and hmac.compare_digest(given.encode(), entry.auth_code.encode())
+        return Outcome(known=True, authenticated=ok)
+    if not (report.authenticated or entry.auth_optional):
+        return Outcome(known=True, refused=True)
+    return Outcome(known=True, stored=len(message.fixes))
 
 
 def consume_stream(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hmac
 import logging
 import time
 from collections.abc import Callable, Iterable
@@ -27,8 +28,8 @@ from .coords import distance_metres
 from .directory import DeviceEntry, Directory, SuperviseeEntry
 from .filters import FilterSettings, LastFix, Screen
 from .live import bus
-from .models import Alert, AlertKind, DeviceState, FenceState, Position, UnknownDevice
-from .protocols.base import Alarm, DeviceMessage, Fix
+from .models import Alert, AlertKind, Device, DeviceState, FenceState, Position, UnknownDevice
+from .protocols.base import Alarm, DeviceMessage, Fix, MessageKind
 from .rules import rule
 
 POSITION_COLUMNS = (
@@ -63,14 +64,26 @@ class Report:
     received_at: dt.datetime
     received_monotonic: float = field(default_factory=time.monotonic)
     remote_address: str = ""
+    # JT/T 808: whether the connection authenticated this terminal (0x0102) before the report
+    # was submitted. Other protocols have no authentication step and always pass True.
+    authenticated: bool = True
 
 
 @dataclass(slots=True)
 class Outcome:
     known: bool
-    auth_code: str = ""
+    auth_code: str = ""  # only in the answer to an accepted JT/T 808 registration
     stored: int = 0
     rejected: int = 0
+    # JT/T 808: the report came from a connection that had not authenticated: nothing stored.
+    refused: bool = False
+    # JT/T 808 authentication (0x0102): the code matched.
+    authenticated: bool = False
+    # JT/T 808 registration (0x0100): the 0x8100 result (0 accepted, 3 already registered).
+    registration: int = 0
+
+
+REGISTER_ALREADY = 3  # JT/T 808 0x8100 result "terminal already registered"
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +159,7 @@ class BatchProcessor:
         self.fixes_stored = 0
         self.fixes_rejected = 0
         self.fixes_evaluated = 0
+        self.reports_refused = 0
 
     # -- entry point -------------------------------------------------------------------------
 
@@ -188,6 +202,7 @@ class BatchProcessor:
         self.open_conditions.clear()
         self._conditions_loaded = False
         self.separation_counts.clear()
+        self.directory.expire()  # e.g. a registration marked in memory but rolled back
 
     # -- the batch ---------------------------------------------------------------------------
 
@@ -197,14 +212,37 @@ class BatchProcessor:
         known: list[tuple[Report, DeviceEntry]] = []
         unknown: dict[tuple[str, str], list[Report]] = {}
         outcomes: list[Outcome] = []
+        registered: list[int] = []
         for report in reports:
             device = self.directory.device(report.message.identifier)
             if device is None or device.protocol != report.protocol:
                 unknown.setdefault((report.protocol, report.message.identifier), []).append(report)
                 outcomes.append(Outcome(known=False))
-            else:
-                known.append((report, device))
-                outcomes.append(Outcome(known=True, auth_code=device.auth_code))
+                continue
+            kind = report.message.kind
+            outcome = Outcome(known=True)
+            if kind is MessageKind.REGISTER:
+                # The code goes to the first registration only (or after an administrator's reset).
+                if device.registered:
+                    outcome.registration = REGISTER_ALREADY
+                else:
+                    device.registered = True
+                    registered.append(device.id)
+                    outcome.auth_code = device.auth_code
+            elif kind is MessageKind.LOGIN and report.protocol == "jt808":
+                given = str(report.message.extra.get("auth_code", ""))
+                outcome.authenticated = bool(device.auth_code) and hmac.compare_digest(
+                    given.encode(), device.auth_code.encode()
+                )
+            elif not (report.authenticated or device.auth_optional):
+                # JT/T 808 data before authentication: refused, nothing stored.
+                self.reports_refused += 1
+                outcomes.append(Outcome(known=True, refused=True))
+                continue
+            known.append((report, device))
+            outcomes.append(outcome)
+        if registered:
+            Device.objects.filter(pk__in=registered).update(jt808_registered_at=now)
         if unknown:
             self._record_unknown(unknown, now)
         if not known:
@@ -217,7 +255,7 @@ class BatchProcessor:
         server_time = self._adapt(now)
         changed_states: set[int] = set()
         live_positions: dict[int, tuple[SuperviseeEntry, DeviceEntry, Fix]] = {}
-        known_outcomes = iter(o for o in outcomes if o.known)
+        known_outcomes = iter(o for o in outcomes if o.known and not o.refused)
         screen = Screen(self.filters, now)
         supervisees = self.directory.supervisees
         for report, device in known:

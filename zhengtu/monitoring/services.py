@@ -77,12 +77,27 @@ def register_device(
 
 @transaction.atomic
 def update_device(*, actor: Actor, device: Device, **fields: Any) -> Device:
-    for name in ("kind", "sim_number", "model_name", "notes", "is_active"):
+    for name in ("kind", "sim_number", "model_name", "notes", "is_active", "jt808_auth_optional"):
         if name in fields:
             setattr(device, name, fields[name])
     device.full_clean()
     device.save()
-    record_event(actor, action=Action.UPDATE, target=device, detail={"fields": sorted(fields)})
+    detail: dict[str, Any] = {"fields": sorted(fields)}
+    if "jt808_auth_optional" in fields:  # weakens the device's protection: say so in the record
+        detail["jt808_auth_optional"] = bool(fields["jt808_auth_optional"])
+    record_event(actor, action=Action.UPDATE, target=device, detail=detail)
+    _after_change()
+    return device
+
+
+@transaction.atomic
+def reset_jt808_registration(*, actor: Actor, device: Device) -> Device:
+    """Let a JT/T 808 terminal register again (a replaced or factory-reset terminal that lost its
+    authentication code): the next 0x0100 receives a new code, the old one stops working."""
+    device.jt808_registered_at = None
+    device.auth_code = secrets.token_hex(8)
+    device.save(update_fields=["jt808_registered_at", "auth_code"])
+    record_event(actor, action=Action.UPDATE, target=device, detail={"jt808_registration": "reset"})
     _after_change()
     return device
 

@@ -210,8 +210,22 @@ class Connection(asyncio.Protocol):
                 self._paused_for_backlog = True
                 self._update_reading()
             return
+        self._submit(pending)
+
+    def _submit(self, pending: Pending) -> None:
+        # Frames after a barrier (JT/T 808 authentication) wait until it is answered: whether
+        # they are accepted depends on that answer.
+        for index, (frame, _reports) in enumerate(pending[:-1]):
+            if frame.barrier:
+                self.backlog[:0] = pending[index + 1 :]
+                pending = pending[: index + 1]
+                break
         self.in_flight = True
+        self.prepare(pending)
         self.gateway.submit(self, pending)
+
+    def prepare(self, pending: Pending) -> None:
+        """Last look at the reports before they go (JT/T 808: stamp the authentication)."""
 
     def stored(self, pending: Pending, outcomes: list[Outcome]) -> None:
         """The submission is stored: answer each frame, then submit what waited meanwhile."""
@@ -238,8 +252,7 @@ class Connection(asyncio.Protocol):
             return
         if self.backlog:
             backlog, self.backlog = self.backlog, []
-            self.in_flight = True
-            self.gateway.submit(self, backlog)
+            self._submit(backlog)
             if self._paused_for_backlog:
                 self._paused_for_backlog = False
                 self._update_reading()
@@ -280,6 +293,10 @@ class DeviceConnection(Connection):
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         super().connection_made(transport)
         self.session = self.session_class(self.peer, self.gateway.max_frame_bytes)
+
+    def prepare(self, pending: Pending) -> None:
+        assert self.session is not None
+        self.session.prepare([report for _frame, reports in pending for report in reports])
 
     def data_received(self, data: bytes) -> None:
         self.last_activity = now_monotonic = time.monotonic()

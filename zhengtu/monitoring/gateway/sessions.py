@@ -26,6 +26,7 @@ class DecodedFrame:
     messages: list[DeviceMessage]
     reply: ReplyBuilder
     close: bool = False  # close the connection once the reply is written (HTTP refusals)
+    barrier: bool = False  # later frames of the connection wait until this one is answered
 
 
 def log_bad_frame(protocol: str, peer: str, error: FrameError) -> None:
@@ -55,17 +56,26 @@ class Session:
     ) -> list[Report]:
         return [Report(self.protocol, m, received_at, received_monotonic, self.peer) for m in messages]
 
+    def prepare(self, reports: list[Report]) -> None:
+        """Just before the reports are submitted (after the previous submission was answered)."""
+
 
 def _all_known(outcomes: list[Outcome]) -> bool:
     return bool(outcomes) and all(o.known for o in outcomes)
 
 
 class Jt808Session(Session):
+    """JT/T 808 with its handshake: registration (0x0100 → 0x8100 with the authentication code,
+    once per terminal) and authentication (0x0102 → 0x8001) on each connection before any other
+    message is accepted. Data from a connection that has not authenticated the terminal is
+    answered 0x8001 with "failed" and not stored (unless the device is set to skip it)."""
+
     protocol = "jt808"
 
     def __init__(self, peer: str, max_bytes: int) -> None:
         super().__init__(peer, max_bytes)
         self.serial = 0
+        self.authenticated: str | None = None  # the terminal number this connection authenticated
 
     def frames(self, data: bytes) -> list[bytes | FrameError]:
         # The usual case: exactly one whole frame in the segment and nothing buffered.
@@ -80,6 +90,13 @@ class Jt808Session(Session):
 
     def extract(self, buffer: bytearray) -> list[bytes | FrameError]:
         return jt808.extract_frames(buffer, self.max_bytes)
+
+    def prepare(self, reports: list[Report]) -> None:
+        # Stamped at submission, not at decoding: frames that waited behind the authentication
+        # in this connection are submitted only once its answer has been worked out.
+        authenticated = self.authenticated
+        for report in reports:
+            report.authenticated = report.message.identifier == authenticated
 
     def _next_serial(self) -> int:
         self.serial = (self.serial + 1) & 0xFFFF
@@ -96,19 +113,24 @@ class Jt808Session(Session):
             if header.message_id == jt808.MSG_REGISTER:
                 if not known:
                     return jt808.register_reply(header, self._next_serial(), jt808.REGISTER_UNKNOWN_TERMINAL)
-                return jt808.register_reply(header, self._next_serial(), jt808.REGISTER_OK, outcomes[0].auth_code)
+                result = outcomes[0].registration
+                return jt808.register_reply(header, self._next_serial(), result, outcomes[0].auth_code)
             if not known:
                 return None
             if header.message_id == jt808.MSG_AUTH:
-                expected = outcomes[0].auth_code
-                given = str(messages[0].extra.get("auth_code", ""))
-                result = jt808.RESULT_OK if not expected or given == expected else jt808.RESULT_FAILED
-                return jt808.platform_reply(header, self._next_serial(), result)
+                if outcomes[0].authenticated:
+                    self.authenticated = header.identifier
+                    return jt808.platform_reply(header, self._next_serial(), jt808.RESULT_OK)
+                if self.authenticated == header.identifier:
+                    self.authenticated = None
+                return jt808.platform_reply(header, self._next_serial(), jt808.RESULT_FAILED)
+            if any(o.refused for o in outcomes):
+                return jt808.platform_reply(header, self._next_serial(), jt808.RESULT_FAILED)
             if any(m.extra.get("unsupported") for m in messages):
                 return jt808.platform_reply(header, self._next_serial(), jt808.RESULT_UNSUPPORTED)
             return jt808.platform_reply(header, self._next_serial(), jt808.RESULT_OK)
 
-        return DecodedFrame(messages, reply)
+        return DecodedFrame(messages, reply, barrier=header.message_id == jt808.MSG_AUTH)
 
 
 class Gt06Session(Session):
