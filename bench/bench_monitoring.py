@@ -262,6 +262,8 @@ def _build_data(rng: random.Random) -> list[dict[str, Any]]:
     for i in range(DEVICES):
         protocol = protocols[i % len(protocols)]
         identifier = f"{13_800_000_000 + i}" if protocol in ("jt808", "watch") else f"{868_120_000_000_000 + i}"
+        if protocol == "jt808":  # the registry's form: BCD digits with the leading zero
+            identifier = identifier.zfill(12)
         kind = "phone" if protocol == "osmand" else "wristband"
         device_rows.append(
             Device(

@@ -27,6 +27,7 @@ from .fences.geojson import ImportedShape, normalise_polygon
 from .fences.geojson import parse as parse_geojson
 from .models import Device, DeviceBinding, DeviceKind, Fence, FenceKind, FenceShape, Protocol, UnknownDevice
 from .periods import authorise_binding
+from .protocols.jt808 import normalise_terminal_number
 from .rules import rule, tile_source
 from .selectors import track_of
 from .tracks import TrackPoint, track_payload
@@ -52,6 +53,13 @@ def register_device(
     notes: str = "",
 ) -> Device:
     identifier = identifier.strip()
+    if protocol == Protocol.JT808:
+        try:
+            identifier = normalise_terminal_number(identifier)
+        except ValueError:
+            raise ValidationError(
+                {"identifier": _("A JT/T 808 terminal number has 1 to 20 digits and nothing else.")}
+            ) from None
     if Device.objects.filter(identifier=identifier).exists():
         raise ValidationError({"identifier": _("A device with this terminal id / IMEI is already registered.")})
     device = Device(

@@ -115,7 +115,7 @@ def test_unknown_device_gets_no_acknowledgement_and_is_recorded(world, gateway):
         sock.sendall(jt808_register("13800000000"))
         _header, body = receive_jt808(sock)
         assert body[2] == jt808.REGISTER_UNKNOWN_TERMINAL
-    unknown = UnknownDevice.objects.get(identifier="13800000000")
+    unknown = UnknownDevice.objects.get(identifier="013800000000")
     assert unknown.protocol == Protocol.JT808 and unknown.frames == 2
 
 
