@@ -321,13 +321,13 @@ def gateway_outcome(report: Report, entry: DirectoryRow | None) -> Outcome:
     message = report.message
     if message.kind is MessageKind.REGISTER:
         if entry.registered:
-            return Outcome(known=True, registration=REGISTER_ALREADY)
+            return Outcome(known=True, refused=True, registration=REGISTER_ALREADY)
         entry.registered = True
         return Outcome(known=True, auth_code=entry.auth_code)
     if message.kind is MessageKind.LOGIN and report.protocol == "jt808":
         given = str(message.extra.get("auth_code", ""))
         ok = bool(entry.auth_code) and hmac.compare_digest(given.encode(), entry.auth_code.encode())
-        return Outcome(known=True, authenticated=ok)
+        return Outcome(known=True, authenticated=True) if ok else Outcome(known=True, refused=True)
     if not (report.authenticated or entry.auth_optional):
         return Outcome(known=True, refused=True)
     return Outcome(known=True, stored=len(message.fixes))

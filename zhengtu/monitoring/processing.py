@@ -75,7 +75,8 @@ class Outcome:
     auth_code: str = ""  # only in the answer to an accepted JT/T 808 registration
     stored: int = 0
     rejected: int = 0
-    # JT/T 808: the report came from a connection that had not authenticated: nothing stored.
+    # JT/T 808: refused, nothing stored: data from a connection that had not authenticated, a
+    # wrong authentication code, a second registration.
     refused: bool = False
     # JT/T 808 authentication (0x0102): the code matched.
     authenticated: bool = False
@@ -160,6 +161,9 @@ class BatchProcessor:
         self.fixes_rejected = 0
         self.fixes_evaluated = 0
         self.reports_refused = 0
+        self.unknown_rows: int | None = None
+        self.unknown_dropped = 0
+        self._unknown_logged_at = -60.0
 
     # -- entry point -------------------------------------------------------------------------
 
@@ -224,16 +228,19 @@ class BatchProcessor:
             if kind is MessageKind.REGISTER:
                 # The code goes to the first registration only (or after an administrator's reset).
                 if device.registered:
-                    outcome.registration = REGISTER_ALREADY
-                else:
-                    device.registered = True
-                    registered.append(device.id)
-                    outcome.auth_code = device.auth_code
+                    self.reports_refused += 1
+                    outcomes.append(Outcome(known=True, refused=True, registration=REGISTER_ALREADY))
+                    continue
+                device.registered = True
+                registered.append(device.id)
+                outcome.auth_code = device.auth_code
             elif kind is MessageKind.LOGIN and report.protocol == "jt808":
                 given = str(report.message.extra.get("auth_code", ""))
-                outcome.authenticated = bool(device.auth_code) and hmac.compare_digest(
-                    given.encode(), device.auth_code.encode()
-                )
+                if not (device.auth_code and hmac.compare_digest(given.encode(), device.auth_code.encode())):
+                    self.reports_refused += 1
+                    outcomes.append(Outcome(known=True, refused=True))
+                    continue
+                outcome.authenticated = True
             elif not (report.authenticated or device.auth_optional):
                 # JT/T 808 data before authentication: refused, nothing stored.
                 self.reports_refused += 1
@@ -389,21 +396,39 @@ class BatchProcessor:
         execute_rows(sql, rows, STATE_TYPES)
 
     def _record_unknown(self, unknown: dict[tuple[str, str], list[Report]], now: dt.datetime) -> None:
+        """Count frames of unregistered devices in their row of the list (for registration). The
+        list is bounded (UNKNOWN_DEVICES_MAX rows): past it, new identifiers are only counted, so
+        a sender inventing identifiers cannot grow the table, or the log, without end."""
+        if self.unknown_rows is None:
+            self.unknown_rows = UnknownDevice.objects.count()
+        limit = int(rule("UNKNOWN_DEVICES_MAX"))
         for (protocol, identifier), reports in unknown.items():
             address = reports[-1].remote_address[:64]
             updated = UnknownDevice.objects.filter(protocol=protocol, identifier=identifier).update(
                 last_seen_at=now, frames=F("frames") + len(reports), remote_address=address
             )
-            if not updated:
-                UnknownDevice.objects.create(
-                    protocol=protocol,
-                    identifier=identifier[:64],
-                    first_seen_at=now,
-                    last_seen_at=now,
-                    frames=len(reports),
-                    remote_address=address,
-                )
-            logger.info("Frames from unknown %s device %s (%d)", protocol, identifier, len(reports))
+            if updated:
+                continue
+            if self.unknown_rows >= limit:
+                self.unknown_dropped += len(reports)
+                continue
+            UnknownDevice.objects.create(
+                protocol=protocol,
+                identifier=identifier[:64],
+                first_seen_at=now,
+                last_seen_at=now,
+                frames=len(reports),
+                remote_address=address,
+            )
+            self.unknown_rows += 1
+            logger.info("Frames from unknown %s device %s (%d)", protocol, identifier[:64], len(reports))
+        if self.unknown_dropped and time.monotonic() - self._unknown_logged_at >= 60:
+            logger.warning(
+                "The list of unknown devices is full (%d rows): %d frames of further unknown devices counted only",
+                limit,
+                self.unknown_dropped,
+            )
+            self._unknown_logged_at = time.monotonic()
 
     def _clear_offline(self, device_ids: set[int], now: dt.datetime) -> None:
         """Offline alerts are raised by the periodic job (any process): look them up, few as they are."""

@@ -202,3 +202,15 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "INFO"},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Electronic monitoring gateway: listen address and ports from the environment (the defaults,
+# Traccar's ports on 127.0.0.1, are in zhengtu/monitoring/rules.py).
+if os.environ.get("ZHENGTU_GATEWAY_BIND"):
+    ZHENGTU_MONITORING_LISTEN_HOST = os.environ["ZHENGTU_GATEWAY_BIND"]
+_GATEWAY_PORTS = {
+    p: os.environ.get(f"ZHENGTU_GATEWAY_{p.upper()}_PORT", "") for p in ("jt808", "gt06", "watch", "osmand")
+}
+if any(_GATEWAY_PORTS.values()):
+    from zhengtu.monitoring.rules import DEFAULTS as _MONITORING_DEFAULTS
+
+    ZHENGTU_MONITORING_PORTS = {p: int(v) if v else _MONITORING_DEFAULTS["PORTS"][p] for p, v in _GATEWAY_PORTS.items()}

@@ -25,7 +25,7 @@ from ..processing import Outcome, Report
 from ..protocols.base import FrameError
 from ..rules import rule
 from .http import HttpRequestReader
-from .sessions import SESSIONS, DecodedFrame, Session, log_bad_frame
+from .sessions import SESSIONS, BadFrameLog, DecodedFrame, Session
 
 logger = logging.getLogger("zhengtu.monitoring.gateway")
 
@@ -48,6 +48,9 @@ class GatewayCounters:
     bad_frames: int = 0
     reports: int = 0
     submissions: int = 0
+    refused_connections: int = 0  # over a connection cap: closed at once
+    closed_unproven: int = 0  # no registered device's frame within HANDSHAKE_SECONDS
+    closed_hostile: int = 0  # too many bad frames or frames of unknown devices
     by_protocol: dict[str, int] = field(default_factory=dict)
 
 
@@ -60,7 +63,16 @@ class Gateway:
         self.counters = GatewayCounters()
         self.max_frame_bytes = int(rule("MAX_FRAME_BYTES"))
         self.idle_seconds = float(rule("IDLE_SECONDS"))
+        self.handshake_seconds = float(rule("HANDSHAKE_SECONDS"))
+        self.max_connections = int(rule("MAX_CONNECTIONS"))
+        self.max_unproven = int(rule("MAX_UNPROVEN_CONNECTIONS"))
+        self.max_unproven_per_address = int(rule("MAX_UNPROVEN_PER_ADDRESS"))
+        self.max_bad_frames = int(rule("MAX_BAD_FRAMES_PER_CONNECTION"))
+        self.max_unknown_frames = int(rule("MAX_UNKNOWN_FRAMES_PER_CONNECTION"))
+        self.bad_frames = BadFrameLog(int(rule("BAD_FRAME_LOG_SAMPLES")))
         self.connections: set[Connection] = set()
+        self.unproven: dict[str, int] = {}  # address → connections without a registered device yet
+        self.unproven_total = 0
         self._servers: list[asyncio.Server] = []
         self._pending: list[tuple[Connection, Pending]] = []
         self._flush_scheduled = False
@@ -159,14 +171,46 @@ class Gateway:
     # -- idle connections ----------------------------------------------------------------------
 
     def _sweep_interval(self) -> float:
-        return max(0.05, min(SWEEP_SECONDS_MAX, self.idle_seconds / 4))
+        return max(0.05, min(SWEEP_SECONDS_MAX, self.idle_seconds / 4, self.handshake_seconds / 4))
 
     def _sweep(self) -> None:
         assert self._loop is not None
-        limit = time.monotonic() - self.idle_seconds
-        for connection in [c for c in self.connections if c.last_activity < limit and not c.in_flight]:
-            connection.close()
+        now = time.monotonic()
+        idle_limit = now - self.idle_seconds
+        handshake_limit = now - self.handshake_seconds
+        for connection in list(self.connections):
+            if connection.in_flight:
+                continue
+            if not connection.proven and connection.opened_at < handshake_limit:
+                self.counters.closed_unproven += 1
+                connection.abort()
+            elif connection.last_activity < idle_limit:
+                connection.close()
         self._sweeper = self._loop.call_later(self._sweep_interval(), self._sweep)
+
+    # -- connection caps ---------------------------------------------------------------------
+
+    def admit(self, connection: Connection, address: str) -> bool:
+        """Whether a new connection may stay: under the total cap, and under the caps of
+        connections that have not yet carried a registered device's frame."""
+        if (
+            len(self.connections) >= self.max_connections
+            or self.unproven_total >= self.max_unproven
+            or self.unproven.get(address, 0) >= self.max_unproven_per_address
+        ):
+            self.counters.refused_connections += 1
+            return False
+        self.unproven[address] = self.unproven.get(address, 0) + 1
+        self.unproven_total += 1
+        return True
+
+    def release_unproven(self, address: str) -> None:
+        left = self.unproven.get(address, 0) - 1
+        if left > 0:
+            self.unproven[address] = left
+        else:
+            self.unproven.pop(address, None)
+        self.unproven_total -= 1
 
 
 class Connection(asyncio.Protocol):
@@ -181,13 +225,24 @@ class Connection(asyncio.Protocol):
         self.in_flight = False
         self.backlog: Pending = []
         self.last_activity = 0.0
+        self.opened_at = 0.0
+        self.address = ""
+        self.proven = False  # a registered device's frame was stored from this connection
+        self.admitted = False
+        self.bad_frames = 0
+        self.unknown_frames = 0
         self._paused_for_backlog = False
         self._paused_for_writes = False
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = cast(asyncio.Transport, transport)  # uvloop's transports do not derive from it
         self.peer = _peer(transport)
-        self.last_activity = time.monotonic()
+        self.address = self.peer.rsplit(":", 1)[0]
+        self.opened_at = self.last_activity = time.monotonic()
+        if not self.gateway.admit(self, self.address):
+            self.transport.abort()
+            return
+        self.admitted = True
         self.gateway.connections.add(self)
         self.gateway.counters.connections += 1
         self.gateway.counters.open_connections += 1
@@ -196,11 +251,32 @@ class Connection(asyncio.Protocol):
         if self in self.gateway.connections:
             self.gateway.connections.discard(self)
             self.gateway.counters.open_connections -= 1
+        if self.admitted and not self.proven:
+            self.gateway.release_unproven(self.address)
+        self.admitted = False
         self.backlog = []
 
     def close(self) -> None:
         if self.transport is not None and not self.transport.is_closing():
             self.transport.close()
+
+    def abort(self) -> None:
+        """Close without flushing what is buffered for a peer that may not be reading."""
+        if self.transport is not None and not self.transport.is_closing():
+            self.transport.abort()
+
+    def _prove(self, outcomes: list[Outcome]) -> None:
+        for outcome in outcomes:
+            if outcome.known and not outcome.refused:
+                if not self.proven and self.admitted:
+                    self.proven = True
+                    self.gateway.release_unproven(self.address)
+                return
+        if outcomes:
+            self.unknown_frames += len(outcomes)
+            if self.unknown_frames >= self.gateway.max_unknown_frames and not self.proven:
+                self.gateway.counters.closed_hostile += 1
+                self.abort()
 
     def accept(self, pending: Pending) -> None:
         """Decoded frames with their reports: submit now, or after the submission in flight."""
@@ -233,6 +309,7 @@ class Connection(asyncio.Protocol):
         transport = self.transport
         if transport is None or transport.is_closing():
             return
+        self._prove(outcomes)
         replies = []
         close = False
         index = 0
@@ -278,7 +355,11 @@ class Connection(asyncio.Protocol):
 
     def bad_frame(self, error: FrameError) -> None:
         self.gateway.counters.bad_frames += 1
-        log_bad_frame(self.protocol, self.peer, error)
+        self.gateway.bad_frames.record(self.protocol, self.peer, error)
+        self.bad_frames += 1
+        if self.bad_frames >= self.gateway.max_bad_frames and not self.proven:
+            self.gateway.counters.closed_hostile += 1
+            self.abort()
 
 
 class DeviceConnection(Connection):
@@ -317,9 +398,8 @@ class DeviceConnection(Connection):
             except FrameError as error:
                 self.bad_frame(error)
                 continue
-            except Exception:  # a decoder bug must not take the connection down
-                self.gateway.counters.bad_frames += 1
-                logger.exception("Decoder failure on %s frame from %s; raw=%s", self.protocol, self.peer, item.hex())
+            except Exception as error:  # a decoder bug must not take the connection down
+                self.bad_frame(FrameError(f"decoder failure: {type(error).__name__}: {error}", item))
                 continue
             pending.append((frame, session.reports(frame.messages, received_at, now_monotonic)))
         if pending:
