@@ -30,7 +30,7 @@ from django.db import connection
 from .processing import REGISTER_ALREADY, BatchProcessor, Outcome, Report, warm_up
 from .protocols.base import Alarm, DeviceMessage, Fix, MessageKind
 from .rules import rule
-from .writer_process import fail_future, resolve_all
+from .writer_process import Wanted, expand, fail_future, resolve_all, still_wanted
 
 logger = logging.getLogger(__name__)
 
@@ -40,10 +40,10 @@ class Ingestor(Protocol):
 
     async def stop(self) -> None: ...
 
-    async def submit(self, reports: list[Report]) -> list[Outcome]: ...
+    async def submit(self, reports: list[Report], *, wanted: Wanted = None) -> list[Outcome]: ...
 
 
-_Item = tuple[list[Report], "asyncio.Future[list[Outcome]]", asyncio.AbstractEventLoop]
+_Item = tuple[list[Report], "asyncio.Future[list[Outcome]]", asyncio.AbstractEventLoop, Wanted]
 
 
 class InProcessIngestor:
@@ -55,6 +55,7 @@ class InProcessIngestor:
         self._thread: threading.Thread | None = None
         self.batches = 0
         self.reports = 0
+        self.dropped = 0  # reports not stored: their device had closed its connection
 
     async def start(self) -> None:
         if self._thread is None:
@@ -67,10 +68,10 @@ class InProcessIngestor:
             await asyncio.to_thread(self._thread.join, 30)
             self._thread = None
 
-    async def submit(self, reports: list[Report]) -> list[Outcome]:
+    async def submit(self, reports: list[Report], *, wanted: Wanted = None) -> list[Outcome]:
         loop = asyncio.get_running_loop()
         future: asyncio.Future[list[Outcome]] = loop.create_future()
-        self._queue.put((reports, future, loop))
+        self._queue.put((reports, future, loop, wanted))
         return await future
 
     def _run(self) -> None:
@@ -103,22 +104,28 @@ class InProcessIngestor:
                     return
 
     def _handle(self, processor: BatchProcessor, items: list[_Item]) -> None:
-        reports = [report for batch, _future, _loop in items for report in batch]
+        sent: list[tuple[int, asyncio.Future[list[Outcome]], asyncio.AbstractEventLoop, list[bool] | None]] = []
+        reports: list[Report] = []
+        for batch, future, loop, wanted in items:
+            going, mask = still_wanted(batch, wanted)
+            self.dropped += len(batch) - len(going)
+            sent.append((len(going), future, loop, mask))
+            reports.extend(going)
         keep_connection_usable()
         try:
-            outcomes = processor.process(reports)
+            outcomes = processor.process(reports) if reports else []
         except Exception as error:  # noqa: BLE001 - reported to every waiting connection
             logger.exception("Ingest batch failed")
-            for _batch, future, loop in items:
+            for _count, future, loop, _mask in sent:
                 loop.call_soon_threadsafe(fail_future, future, error)
             return
         self.batches += 1
         self.reports += len(reports)
         index = 0
         by_loop: dict[asyncio.AbstractEventLoop, list[tuple[asyncio.Future[list[Outcome]], list[Outcome]]]] = {}
-        for batch, future, loop in items:
-            by_loop.setdefault(loop, []).append((future, outcomes[index : index + len(batch)]))
-            index += len(batch)
+        for count, future, loop, mask in sent:
+            by_loop.setdefault(loop, []).append((future, expand(outcomes[index : index + count], mask)))
+            index += count
         for loop, results in by_loop.items():
             loop.call_soon_threadsafe(resolve_all, results)
 
@@ -289,7 +296,11 @@ class RedisStreamIngestor:
                 self._known_at = time.monotonic()
         return self._known
 
-    async def submit(self, reports: list[Report]) -> list[Outcome]:
+    async def submit(self, reports: list[Report], *, wanted: Wanted = None) -> list[Outcome]:
+        if wanted is not None and not all(mask := wanted()):  # devices that gave up: nothing of theirs kept
+            gone = [Outcome(known=False) for keep in mask if not keep]
+            kept = await self.submit([r for r, keep in zip(reports, mask, strict=True) if keep])
+            return expand(kept, mask) if kept or not gone else gone
         known = await self._directory()
         outcomes = []
         accepted = []

@@ -264,6 +264,8 @@ class BatchProcessor:
         live_positions: dict[int, tuple[SuperviseeEntry, DeviceEntry, Fix]] = {}
         known_outcomes = iter(o for o in outcomes if o.known and not o.refused)
         screen = Screen(self.filters, now)
+        dedupe = self.filters.duplicates
+        seen: set[tuple[int, dt.datetime]] = set()  # (device, fix time) stored in this batch
         supervisees = self.directory.supervisees
         for report, device in known:
             outcome = next(known_outcomes)
@@ -277,12 +279,18 @@ class BatchProcessor:
             person_id = device.supervisee_at(now)
             person = supervisees.get(person_id) if person_id is not None else None
             fixes = message.fixes if len(message.fixes) < 2 else sorted(message.fixes, key=_fix_time)
+            duplicates = 0
             for fix in fixes:
-                reason = screen.rejection(fix, self.last_fix.get(device.id))
+                last = self.last_fix.get(device.id)
+                reason = screen.rejection(fix, last)
+                if reason is None and last is not None and fix.time < last.time and dedupe:
+                    reason = self._resent(device.id, fix, seen)
                 if reason is not None:
                     outcome.rejected += 1
                     self.fixes_rejected += 1
+                    duplicates += reason == "duplicate"
                     continue
+                seen.add((device.id, fix.time))
                 outcome.stored += 1
                 self.fixes_stored += 1
                 fix_person_id = device.supervisee_at(fix.time)
@@ -299,7 +307,8 @@ class BatchProcessor:
                         if len(person.devices) > 1:
                             self._evaluate_separation(person, device, fix, report, now)
                         live_positions[device.id] = (person, device, fix)
-            if person is not None:
+            # A message whose every fix was stored before is a resend: its alarms were acted on then.
+            if person is not None and not (fixes and duplicates == len(fixes)):
                 self._evaluate_device_alarms(person, device, message, report, now)
         if rows:
             self._insert_positions(rows)
@@ -313,6 +322,19 @@ class BatchProcessor:
             events = [self._live_position(*entry) for entry in live_positions.values()]
             transaction.on_commit(lambda: bus.publish(events))
         return outcomes
+
+    def _resent(self, device_id: int, fix: Fix, seen: set[tuple[int, dt.datetime]]) -> str | None:
+        """An older fix than the device's last (blind-area data, or a resend of something stored
+        before the device got its answer, e.g. across a crash): stored only if no position of the
+        device has that fix time and place. In order, a fix newer than the last is new by itself,
+        so the index lookup is paid only for out-of-order fixes."""
+        if (device_id, fix.time) in seen:
+            return "duplicate"
+        if Position.objects.filter(
+            device_id=device_id, fix_time=fix.time, latitude=fix.latitude, longitude=fix.longitude
+        ).exists():
+            return "duplicate"
+        return None
 
     # -- storage -----------------------------------------------------------------------------
 

@@ -32,6 +32,9 @@ DEFAULTS: dict[str, Any] = {
     # Ingest: batch writes on one writer.
     "BATCH_MAX": 2000,
     "BATCH_WAIT_MS": 20,
+    # Back-pressure: past this many reports submitted and not yet stored, the gateway stops
+    # reading from every connection until half of them are stored.
+    "MAX_IN_FLIGHT_REPORTS": 8_000,
     "CACHE_SECONDS": 30,  # device, binding and fence caches of the writer
     # "process" (embedded: the writer in a child process, so gateway and writer use a core each),
     # "memory" (embedded: the writer a thread of the gateway's process, one core) or "redis"

@@ -51,6 +51,7 @@ class GatewayCounters:
     refused_connections: int = 0  # over a connection cap: closed at once
     closed_unproven: int = 0  # no registered device's frame within HANDSHAKE_SECONDS
     closed_hostile: int = 0  # too many bad frames or frames of unknown devices
+    overloads: int = 0  # times every connection stopped reading because the writer was behind
     by_protocol: dict[str, int] = field(default_factory=dict)
 
 
@@ -73,6 +74,9 @@ class Gateway:
         self.connections: set[Connection] = set()
         self.unproven: dict[str, int] = {}  # address → connections without a registered device yet
         self.unproven_total = 0
+        self.max_in_flight = int(rule("MAX_IN_FLIGHT_REPORTS"))
+        self.in_flight_reports = 0
+        self.overloaded = False
         self._servers: list[asyncio.Server] = []
         self._pending: list[tuple[Connection, Pending]] = []
         self._flush_scheduled = False
@@ -148,25 +152,54 @@ class Gateway:
     def _start_store(self, chunk: list[tuple[Connection, Pending]], reports: list[Report]) -> None:
         self.counters.submissions += 1
         self.counters.reports += len(reports)
+        self.in_flight_reports += len(reports)
+        if self.in_flight_reports > self.max_in_flight and not self.overloaded:
+            self._set_overloaded(True)
         assert self._loop is not None
         task = self._loop.create_task(self._store(chunk, reports))
         self._stores.add(task)
         task.add_done_callback(self._stores.discard)
 
     async def _store(self, batch: list[tuple[Connection, Pending]], reports: list[Report]) -> None:
+        owners = [
+            connection for connection, pending in batch for _frame, frame_reports in pending for _ in frame_reports
+        ]
+
+        def wanted() -> list[bool]:
+            # Asked by the ingestor just before the reports go to the writer: a device that gave
+            # up (closed its connection) gets no answer, so nothing of it may be stored.
+            return [not owner.lost for owner in owners]
+
         try:
-            outcomes = await self.ingestor.submit(reports)
+            outcomes = await self.ingestor.submit(reports, wanted=wanted)
         except Exception:
             # Nothing was stored, so nothing is acknowledged: close and let the devices send again.
             logger.exception("Storing %d reports failed; closing their %d connections", len(reports), len(batch))
             for connection, _pending in batch:
                 connection.close()
             return
+        finally:
+            self.in_flight_reports -= len(reports)
+            if self.overloaded and self.in_flight_reports <= self.max_in_flight // 2:
+                self._set_overloaded(False)
         index = 0
         for connection, pending in batch:
             count = sum(len(frame_reports) for _frame, frame_reports in pending)
             connection.stored(pending, outcomes[index : index + count])
             index += count
+
+    # -- back-pressure ------------------------------------------------------------------------
+
+    def _set_overloaded(self, overloaded: bool) -> None:
+        """The writer is behind (more than MAX_IN_FLIGHT_REPORTS submitted and not yet stored):
+        stop reading from every connection, new ones included, until half of that is stored.
+        The devices' data then waits in their TCP buffers and in the devices, not in this
+        process, and nothing is decoded that the writer cannot store soon."""
+        self.overloaded = overloaded
+        if overloaded:
+            self.counters.overloads += 1
+        for connection in self.connections:
+            connection._update_reading()
 
     # -- idle connections ----------------------------------------------------------------------
 
@@ -229,6 +262,7 @@ class Connection(asyncio.Protocol):
         self.address = ""
         self.proven = False  # a registered device's frame was stored from this connection
         self.admitted = False
+        self.lost = False
         self.bad_frames = 0
         self.unknown_frames = 0
         self._paused_for_backlog = False
@@ -246,8 +280,11 @@ class Connection(asyncio.Protocol):
         self.gateway.connections.add(self)
         self.gateway.counters.connections += 1
         self.gateway.counters.open_connections += 1
+        if self.gateway.overloaded:
+            self._update_reading()
 
     def connection_lost(self, exc: Exception | None) -> None:
+        self.lost = True
         if self in self.gateway.connections:
             self.gateway.connections.discard(self)
             self.gateway.counters.open_connections -= 1
@@ -347,7 +384,7 @@ class Connection(asyncio.Protocol):
         transport = self.transport
         if transport is None or transport.is_closing():
             return
-        if self._paused_for_backlog or self._paused_for_writes:
+        if self._paused_for_backlog or self._paused_for_writes or self.gateway.overloaded:
             if transport.is_reading():
                 transport.pause_reading()
         elif not transport.is_reading():
