@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -60,6 +61,7 @@ from .selectors import (
 from .services import (
     bind_device,
     create_fence,
+    issue_osmand_secret,
     parse_period,
     register_device,
     unbind_device,
@@ -140,6 +142,10 @@ class DeviceSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
         extra_kwargs: dict[str, dict[str, Any]] = {"identifier": {"validators": []}}
 
 
+class OsmandSecretSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    secret = serializers.CharField(read_only=True)
+
+
 class DeviceViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -172,6 +178,17 @@ class DeviceViewSet(
         device = serializer.instance
         assert isinstance(device, Device)
         serializer.instance = update_device(actor=Actor.from_request(self.request), device=device, **fields)
+
+    @extend_schema(request=None, responses=OsmandSecretSerializer)
+    @action(detail=True, methods=["post"], url_path="osmand-secret")
+    def osmand_secret(self, request: Request, pk: str | None = None) -> Response:
+        """A new secret for an OsmAnd phone, shown this once; its reports must carry it from now on."""
+        device = self.get_object()
+        try:
+            secret = issue_osmand_secret(actor=Actor.from_request(request), device=device)
+        except DjangoValidationError as error:
+            raise ApiValidationError(error.message_dict) from None
+        return Response({"secret": secret})
 
 
 # -- bindings ----------------------------------------------------------------------------------

@@ -70,6 +70,7 @@ class DeviceEntry:
     bindings: list[BindingEntry] = field(default_factory=list)
     auth_optional: bool = False  # JT/T 808 positions accepted without authentication
     registered: bool = False  # JT/T 808 registration done: the code is not handed out again
+    secret_hash: str = ""  # OsmAnd: SHA-256 of the device secret, required when set
 
     def supervisee_at(self, at: dt.datetime) -> int | None:
         for binding in self.bindings:
@@ -133,9 +134,16 @@ class Directory:
         devices: dict[str, DeviceEntry] = {}
         by_id: dict[int, DeviceEntry] = {}
         rows = Device.objects.filter(is_active=True).values_list(
-            "id", "identifier", "kind", "protocol", "auth_code", "jt808_auth_optional", "jt808_registered_at"
+            "id",
+            "identifier",
+            "kind",
+            "protocol",
+            "auth_code",
+            "jt808_auth_optional",
+            "jt808_registered_at",
+            "osmand_secret_hash",
         )
-        for device_id, identifier, kind, protocol, auth_code, auth_optional, registered_at in rows.iterator(
+        for device_id, identifier, kind, protocol, auth_code, auth_optional, registered_at, secret in rows.iterator(
             chunk_size=5000
         ):
             entry = DeviceEntry(
@@ -146,6 +154,7 @@ class Directory:
                 auth_code,
                 auth_optional=auth_optional,
                 registered=registered_at is not None,
+                secret_hash=secret,
             )
             devices[identifier] = entry
             by_id[device_id] = entry

@@ -206,7 +206,7 @@ def report_to_fields(report: Report) -> dict[str, str]:
         "r": report.received_at.timestamp(),
         "ra": report.remote_address,
         "u": report.authenticated,
-        "x": {k: v for k, v in message.extra.items() if k == "auth_code"},
+        "x": {k: v for k, v in message.extra.items() if k in ("auth_code", "secret_hash")},
         "f": [
             [
                 f.time.timestamp(),
@@ -285,13 +285,18 @@ class RedisStreamIngestor:
                 rows = await sync_to_async(
                     lambda: list(
                         Device.objects.filter(is_active=True).values_list(
-                            "identifier", "protocol", "auth_code", "jt808_auth_optional", "jt808_registered_at"
+                            "identifier",
+                            "protocol",
+                            "auth_code",
+                            "jt808_auth_optional",
+                            "jt808_registered_at",
+                            "osmand_secret_hash",
                         )
                     )
                 )()
                 self._known = {
-                    identifier: DirectoryRow(protocol, code, optional, registered is not None)
-                    for identifier, protocol, code, optional, registered in rows
+                    identifier: DirectoryRow(protocol, code, optional, registered is not None, secret)
+                    for identifier, protocol, code, optional, registered, secret in rows
                 }
                 self._known_at = time.monotonic()
         return self._known
@@ -322,6 +327,7 @@ class DirectoryRow:
     auth_code: str
     auth_optional: bool
     registered: bool
+    secret_hash: str = ""
 
 
 def gateway_outcome(report: Report, entry: DirectoryRow | None) -> Outcome:
@@ -339,6 +345,10 @@ def gateway_outcome(report: Report, entry: DirectoryRow | None) -> Outcome:
         given = str(message.extra.get("auth_code", ""))
         ok = bool(entry.auth_code) and hmac.compare_digest(given.encode(), entry.auth_code.encode())
         return Outcome(known=True, authenticated=True) if ok else Outcome(known=True, refused=True)
+    if entry.secret_hash and not hmac.compare_digest(
+        str(message.extra.get("secret_hash", "")).encode(), entry.secret_hash.encode()
+    ):
+        return Outcome(known=True, refused=True)
     if not (report.authenticated or entry.auth_optional):
         return Outcome(known=True, refused=True)
     return Outcome(known=True, stored=len(message.fixes))

@@ -48,6 +48,8 @@ class Device(models.Model):
     # second registration is refused ("terminal already registered") until an administrator
     # resets it, so knowing a terminal number is not enough to obtain its code.
     jt808_registered_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # OsmAnd phones: SHA-256 of the device secret; when set, a report without it is refused.
+    osmand_secret_hash = models.CharField(max_length=64, blank=True, editable=False)
     # For JT/T 808 terminals that never authenticate: positions accepted without 0x0102 (audited).
     jt808_auth_optional = models.BooleanField(
         _("accepts positions without JT/T 808 authentication"),

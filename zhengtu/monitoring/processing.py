@@ -241,6 +241,11 @@ class BatchProcessor:
                     outcomes.append(Outcome(known=True, refused=True))
                     continue
                 outcome.authenticated = True
+            elif device.secret_hash and not _secret_matches(report.message, device.secret_hash):
+                # OsmAnd phone with a secret: a report without it (or with another) is refused.
+                self.reports_refused += 1
+                outcomes.append(Outcome(known=True, refused=True))
+                continue
             elif not (report.authenticated or device.auth_optional):
                 # JT/T 808 data before authentication: refused, nothing stored.
                 self.reports_refused += 1
@@ -682,6 +687,11 @@ class BatchProcessor:
             "longitude": fix.longitude,
             "time": fix.time.isoformat(),
         }
+
+
+def _secret_matches(message: DeviceMessage, expected: str) -> bool:
+    given = str(message.extra.get("secret_hash", ""))
+    return hmac.compare_digest(given.encode(), expected.encode())
 
 
 def _fix_time(fix: Fix) -> dt.datetime:

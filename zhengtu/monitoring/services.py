@@ -28,6 +28,7 @@ from .fences.geojson import parse as parse_geojson
 from .models import Device, DeviceBinding, DeviceKind, Fence, FenceKind, FenceShape, Protocol, UnknownDevice
 from .periods import authorise_binding
 from .protocols.jt808 import normalise_terminal_number
+from .protocols.osmand import secret_hash as osmand_secret_hash
 from .rules import rule, tile_source
 from .selectors import track_of
 from .tracks import TrackPoint, track_payload
@@ -106,6 +107,30 @@ def reset_jt808_registration(*, actor: Actor, device: Device) -> Device:
     device.auth_code = secrets.token_hex(8)
     device.save(update_fields=["jt808_registered_at", "auth_code"])
     record_event(actor, action=Action.UPDATE, target=device, detail={"jt808_registration": "reset"})
+    _after_change()
+    return device
+
+
+@transaction.atomic
+def issue_osmand_secret(*, actor: Actor, device: Device) -> str:
+    """A new secret for an OsmAnd phone (shown once; only its SHA-256 is kept). From then on the
+    phone's reports must carry it (`secret` parameter, or `Authorization: Bearer …`)."""
+    if device.protocol != Protocol.OSMAND:
+        raise ValidationError({"protocol": _("Only OsmAnd phones use a device secret.")})
+    secret = secrets.token_urlsafe(18)
+    device.osmand_secret_hash = osmand_secret_hash(secret)
+    device.save(update_fields=["osmand_secret_hash"])
+    record_event(actor, action=Action.UPDATE, target=device, detail={"osmand_secret": "issued"})
+    _after_change()
+    return secret
+
+
+@transaction.atomic
+def clear_osmand_secret(*, actor: Actor, device: Device) -> Device:
+    """Accept the phone's reports without a secret again (audited: it weakens the protection)."""
+    device.osmand_secret_hash = ""
+    device.save(update_fields=["osmand_secret_hash"])
+    record_event(actor, action=Action.UPDATE, target=device, detail={"osmand_secret": "cleared"})
     _after_change()
     return device
 
