@@ -336,8 +336,14 @@ class TrackSerializer(serializers.Serializer):  # type: ignore[type-arg]
     simplified = serializers.BooleanField()
     crs = serializers.CharField()
     points = serializers.ListField(
-        child=serializers.ListField(), help_text="[latitude, longitude, time (ISO 8601), speed km/h]"
+        child=serializers.ListField(), required=False, help_text="[latitude, longitude, time (ISO 8601), speed km/h]"
     )
+    zoom = serializers.FloatField(required=False)
+    count = serializers.IntegerField(required=False, help_text="encoding=polyline: points encoded")
+    polyline = serializers.CharField(required=False, help_text="encoding=polyline: encoded polyline, 6 decimals")
+    start = serializers.DateTimeField(required=False, help_text="encoding=polyline: time of the first point")
+    times = serializers.CharField(required=False, help_text="encoding=polyline: encoded seconds since the point before")
+    speeds = serializers.CharField(required=False, help_text="encoding=polyline: encoded speeds, km/h")
 
 
 class PositionViewSet(viewsets.ViewSet):
@@ -377,6 +383,15 @@ class TrackViewSet(viewsets.ViewSet):
             OpenApiParameter("start", OpenApiTypes.DATETIME, description="Local date-time (Asia/Shanghai) or ISO 8601"),
             OpenApiParameter("end", OpenApiTypes.DATETIME),
             CRS_PARAMETER,
+            OpenApiParameter(
+                "zoom", OpenApiTypes.FLOAT, description="Map zoom (0–22): the track reduced to what it can show"
+            ),
+            OpenApiParameter(
+                "encoding", OpenApiTypes.STR, enum=["rows", "polyline"], description="polyline: encoded, compact"
+            ),
+            OpenApiParameter(
+                "resolution", OpenApiTypes.STR, enum=["full"], description="Every fix (audited as an export)"
+            ),
         ],
         responses=TrackSerializer,
     )
@@ -385,8 +400,24 @@ class TrackViewSet(viewsets.ViewSet):
         start, end = parse_period(
             request.query_params.get("start", ""), request.query_params.get("end", ""), now=timezone.now()
         )
+        zoom: float | None = None
+        if request.query_params.get("zoom"):
+            try:
+                zoom = float(request.query_params["zoom"])
+            except ValueError:
+                zoom = -1
+            if not 0 <= zoom <= 22:
+                raise ApiValidationError({"zoom": [_("The zoom level is a number from 0 to 22.")]})
+        encoding = "polyline" if request.query_params.get("encoding") == "polyline" else "rows"
         payload = view_track(
-            actor=Actor.from_request(request), supervisee=supervisee, start=start, end=end, crs=_crs(request)
+            actor=Actor.from_request(request),
+            supervisee=supervisee,
+            start=start,
+            end=end,
+            crs=_crs(request),
+            zoom=zoom,
+            encoding=encoding,
+            full=request.query_params.get("resolution") == "full",
         )
         return Response(payload)
 

@@ -31,7 +31,8 @@ from .protocols.jt808 import normalise_terminal_number
 from .protocols.osmand import secret_hash as osmand_secret_hash
 from .rules import rule, tile_source
 from .selectors import track_of
-from .tracks import TrackPoint, track_payload
+from .tracks import TrackPoint, query_track, track_payload
+from .tracks import metres_per_pixel as tracks_metres_per_pixel
 
 
 def _after_change() -> None:
@@ -347,17 +348,42 @@ def parse_period(start_text: str, end_text: str, *, now: dt.datetime) -> tuple[d
 
 
 def view_track(
-    *, actor: Actor, supervisee: Supervisee, start: dt.datetime, end: dt.datetime, crs: str | None = None
+    *,
+    actor: Actor,
+    supervisee: Supervisee,
+    start: dt.datetime,
+    end: dt.datetime,
+    crs: str | None = None,
+    zoom: float | None = None,
+    encoding: str = "rows",
+    full: bool = False,
 ) -> dict[str, object]:
-    """The supervisee's track for the period, written to the audit log before it is returned."""
-    rows = track_of(supervisee, start=start, end=end).values_list("fix_time", "latitude", "longitude", "speed_kmh")
-    points = [TrackPoint(*row) for row in rows]
-    payload = track_payload(points, crs=crs or tile_source()["crs"])
+    """The supervisee's track for the period, written to the audit log before it is returned.
+    With `zoom`, reduced to what a map at that zoom can show (see tracks.py); `full` gives every
+    fix, audited as an export."""
+    crs = crs or tile_source()["crs"]
+    if full:
+        points = query_track(supervisee.pk, start, end, cell_m=None)
+        payload = track_payload(points, crs=crs, encoding=encoding, keep_all=True)
+        fixes = len(points)
+        action, what = Action.EXPORT, "location_track_export"
+    elif zoom is not None:
+        total = track_of(supervisee, start=start, end=end).count()
+        points = query_track(supervisee.pk, start, end, cell_m=tracks_metres_per_pixel(zoom, 30.0))
+        payload = track_payload(points, crs=crs, zoom=zoom, encoding=encoding, fixes=total)
+        fixes = total
+        action, what = Action.VIEW, "location_track"
+    else:
+        rows = track_of(supervisee, start=start, end=end).values_list("fix_time", "latitude", "longitude", "speed_kmh")
+        points = [TrackPoint(*row) for row in rows]
+        payload = track_payload(points, crs=crs, encoding=encoding)
+        fixes = len(points)
+        action, what = Action.VIEW, "location_track"
     record_event(
         actor,
-        action=Action.VIEW,
+        action=action,
         target=supervisee,
-        detail={"what": "location_track", "from": start.isoformat(), "until": end.isoformat(), "fixes": len(points)},
+        detail={"what": what, "from": start.isoformat(), "until": end.isoformat(), "fixes": fixes},
     )
     return payload
 
