@@ -37,7 +37,7 @@ import sys
 import time
 from typing import Any
 
-from bench.support import run_child
+from bench.support import drop_database, run_child
 
 DEVICES = int(os.environ.get("ZHENGTU_BENCH_DEVICES", "5200"))
 TRANSPORT = os.environ.get("ZHENGTU_BENCH_TRANSPORT", "process")  # or "memory": the writer a thread of the gateway
@@ -57,7 +57,8 @@ def run() -> None:
     print(f"  machine: {os.cpu_count()} cores, load average {_load_average()} before the run", flush=True)
     for backend in os.environ.get("ZHENGTU_BENCH_BACKENDS", "sqlite,postgresql").split(","):
         print(f"\n[{backend}]", flush=True)
-        run_child("bench.bench_monitoring", backend, "zt_bench_monitoring")
+        # A database of this run's own (dropped at its end): two runs never destroy each other's.
+        run_child("bench.bench_monitoring", backend, f"zt_bench_monitoring_{os.getpid()}")
 
 
 # -- the load process (no Django) -------------------------------------------------------------
@@ -583,4 +584,7 @@ def _compare_with_postgis(rng: random.Random) -> None:
 
 
 if __name__ == "__main__":
-    _child(sys.argv[1])
+    try:
+        _child(sys.argv[1])
+    finally:
+        drop_database(sys.argv[1])
