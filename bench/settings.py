@@ -48,3 +48,7 @@ STORAGES = {
 for _rule in ("BATCH_MAX", "BATCH_WAIT_MS"):
     if os.environ.get(f"ZHENGTU_MONITORING_{_rule}"):
         globals()[f"ZHENGTU_MONITORING_{_rule}"] = int(os.environ[f"ZHENGTU_MONITORING_{_rule}"])
+
+# Every simulated device connects from 127.0.0.1: no per-address cap on new connections here.
+ZHENGTU_MONITORING_MAX_UNPROVEN_PER_ADDRESS = 100_000
+ZHENGTU_MONITORING_MAX_UNPROVEN_CONNECTIONS = 100_000

@@ -22,8 +22,10 @@ DEFAULTS: dict[str, Any] = {
     # runs in it in the embedded shape). Proven connections are capped only in total: many
     # devices share an address behind a carrier's NAT.
     "MAX_CONNECTIONS": 20_000,
-    "MAX_UNPROVEN_CONNECTIONS": 2_000,
-    "MAX_UNPROVEN_PER_ADDRESS": 32,
+    # After a restart every device reconnects at once, many from one carrier NAT address: the
+    # caps leave room for that, and the handshake time empties them again.
+    "MAX_UNPROVEN_CONNECTIONS": 10_000,
+    "MAX_UNPROVEN_PER_ADDRESS": 256,
     "HANDSHAKE_SECONDS": 60,
     "MAX_BAD_FRAMES_PER_CONNECTION": 16,  # then the connection is closed
     "MAX_UNKNOWN_FRAMES_PER_CONNECTION": 16,  # frames of unregistered devices, then closed
