@@ -25,7 +25,7 @@ class RunningGateway:
 
     def start(self) -> None:
         self.thread.start()
-        self.run(self.ingestor.start())
+        self.run(self.ingestor.start(), timeout=150)  # a writer process starts slowly on a busy machine
         self.run(self.gateway.start())
 
     def stop(self) -> None:
