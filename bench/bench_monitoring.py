@@ -37,7 +37,7 @@ import sys
 import time
 from typing import Any
 
-from bench.support import run_child
+from bench.support import drop_database, run_child
 
 DEVICES = int(os.environ.get("ZHENGTU_BENCH_DEVICES", "5200"))
 TRANSPORT = os.environ.get("ZHENGTU_BENCH_TRANSPORT", "process")  # or "memory": the writer a thread of the gateway
@@ -49,6 +49,7 @@ PROVINCE_RATE = 1_300  # PRODUCT.md: a province's 40,000 devices reporting every
 CROSSING_SHARE = 0.05
 # County border (the bench county is a box) and points either side of its northern edge.
 BOX = (27.70, 110.30, 28.10, 110.90)  # min lat, min lon, max lat, max lon
+BENCH_AUTH_CODE = "bench0808"
 PROTOCOL_MIX = [("jt808", 0.4), ("gt06", 0.3), ("watch", 0.2), ("osmand", 0.1)]
 
 
@@ -56,7 +57,8 @@ def run() -> None:
     print(f"  machine: {os.cpu_count()} cores, load average {_load_average()} before the run", flush=True)
     for backend in os.environ.get("ZHENGTU_BENCH_BACKENDS", "sqlite,postgresql").split(","):
         print(f"\n[{backend}]", flush=True)
-        run_child("bench.bench_monitoring", backend, "zt_bench_monitoring")
+        # A database of this run's own (dropped at its end): two runs never destroy each other's.
+        run_child("bench.bench_monitoring", backend, f"zt_bench_monitoring_{os.getpid()}")
 
 
 # -- the load process (no Django) -------------------------------------------------------------
@@ -127,6 +129,9 @@ def _load_process(devices: list[dict[str, Any]], ports_pipe: Any, control: Any, 
         if device["protocol"] == "gt06":
             sock.send(simulate.gt06_login(device["identifier"], serial=1))
             expected_acks += 10
+        elif device["protocol"] == "jt808":  # authenticated before any location is accepted
+            sock.send(simulate.jt808_auth(device["identifier"], BENCH_AUTH_CODE, serial=1))
+            expected_acks += 20
         connections.append(_LoadConnection(sock, frames))
         if len(connections) % 200 == 0:
             received += drain()
@@ -258,8 +263,18 @@ def _build_data(rng: random.Random) -> list[dict[str, Any]]:
     for i in range(DEVICES):
         protocol = protocols[i % len(protocols)]
         identifier = f"{13_800_000_000 + i}" if protocol in ("jt808", "watch") else f"{868_120_000_000_000 + i}"
+        if protocol == "jt808":  # the registry's form: BCD digits with the leading zero
+            identifier = identifier.zfill(12)
         kind = "phone" if protocol == "osmand" else "wristband"
-        device_rows.append(Device(identifier=identifier, kind=kind, protocol=protocol, organisation=county))
+        device_rows.append(
+            Device(
+                identifier=identifier,
+                kind=kind,
+                protocol=protocol,
+                organisation=county,
+                auth_code=BENCH_AUTH_CODE if protocol == "jt808" else "",
+            )
+        )
     devices = Device.objects.bulk_create(device_rows, batch_size=1000)
     now = timezone.now()
     DeviceBinding.objects.bulk_create(
@@ -569,4 +584,7 @@ def _compare_with_postgis(rng: random.Random) -> None:
 
 
 if __name__ == "__main__":
-    _child(sys.argv[1])
+    try:
+        _child(sys.argv[1])
+    finally:
+        drop_database(sys.argv[1])

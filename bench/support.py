@@ -35,3 +35,26 @@ def percentiles(samples_ms: list[float]) -> str:
     p50 = statistics.median(ordered)
     p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
     return f"p50 {p50:7.1f} ms   p95 {p95:7.1f} ms   (n={len(ordered)})"
+
+
+def drop_database(backend: str) -> None:
+    """In the child: remove this run's database (named per run, so runs never share one)."""
+    from django.db import connections
+
+    connections.close_all()
+    if backend == "postgresql":
+        import psycopg
+
+        with psycopg.connect(
+            host="127.0.0.1",
+            port=int(os.environ["ZHENGTU_DB_PORT"]),
+            user="postgres",
+            dbname="postgres",
+            autocommit=True,
+        ) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{os.environ["ZHENGTU_BENCH_DB_NAME"]}" WITH (FORCE)')
+    else:
+        path = os.environ["ZHENGTU_BENCH_SQLITE"]
+        for suffix in ("", "-wal", "-shm"):
+            if os.path.exists(path + suffix):
+                os.remove(path + suffix)

@@ -57,7 +57,8 @@ def _report_sos_through_the_gateway() -> None:
     """Start the real gateway on an ephemeral port and send JT/T 808 location frames with the SOS bit."""
     from zhengtu.monitoring.gateway.servers import Gateway
     from zhengtu.monitoring.ingest import InProcessIngestor
-    from zhengtu.monitoring.protocols.simulate import jt808_location
+    from zhengtu.monitoring.models import Device
+    from zhengtu.monitoring.protocols.simulate import jt808_auth, jt808_location
 
     loop = asyncio.new_event_loop()
     thread = threading.Thread(target=loop.run_forever, daemon=True)
@@ -68,7 +69,12 @@ def _report_sos_through_the_gateway() -> None:
     asyncio.run_coroutine_threadsafe(gateway.start(), loop).result(10)
     try:
         now = timezone.now().replace(microsecond=0)
+        code = Device.objects.get(identifier__endswith="13912345678").auth_code
         with socket.create_connection(("127.0.0.1", gateway.bound["jt808"]), timeout=10) as sock:
+            sock.sendall(jt808_auth("13912345678", code, serial=1))  # authenticated before any data
+            reply = b""
+            while reply.count(b"\x7e") < 2:
+                reply += sock.recv(1)
             for minute in range(5, 0, -1):
                 frame = jt808_location(
                     "13912345678", now - dt.timedelta(minutes=minute), 27.9083 + minute * 0.0005, 110.5939,

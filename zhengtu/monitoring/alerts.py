@@ -245,9 +245,12 @@ def escalate_overdue_alerts(*, now: dt.datetime | None = None) -> int:
 
 
 def detect_offline(*, now: dt.datetime | None = None) -> int:
-    """Raise an offline alert for every bound device silent longer than its kind allows (phone apps too)."""
+    """Raise an offline alert for every bound device silent longer than its kind allows (phone
+    apps too), coalesced per responsible office: one short transaction, one notification per
+    recipient and one live event per office. A storm (a network outage, a restart: thousands of
+    devices at once) then neither holds the database's write lock for long at a time nor floods
+    the command-centre pages, and fence and SOS alerts are not kept waiting behind it."""
     now = now or timezone.now()
-    raised = 0
     bindings = (
         DeviceBinding.objects.filter(
             unbound_at__isnull=True, starts_at__lte=now, ends_at__gt=now, device__is_active=True
@@ -259,6 +262,7 @@ def detect_offline(*, now: dt.datetime | None = None) -> int:
         Alert.objects.filter(kind=AlertKind.OFFLINE, cleared_at__isnull=True).values_list("device_id", flat=True)
     )
     last_seen = dict(DeviceState.objects.values_list("device_id", "last_seen_at"))
+    by_office: dict[int | None, list[tuple[DeviceBinding, int]]] = {}
     for binding in bindings:
         device = binding.device
         if device.pk in open_offline:
@@ -268,16 +272,69 @@ def detect_offline(*, now: dt.datetime | None = None) -> int:
         minutes = offline_minutes(device.kind)
         if now - silent_since < dt.timedelta(minutes=minutes):
             continue
-        with transaction.atomic():
-            raise_alert(
+        open_offline.add(device.pk)
+        by_office.setdefault(binding.supervisee.responsible_office_id, []).append((binding, minutes))
+    raised = 0
+    for office_id, items in by_office.items():
+        for start in range(0, len(items), OFFLINE_CHUNK):
+            raised += _raise_offline(office_id, items[start : start + OFFLINE_CHUNK], now)
+    return raised
+
+
+OFFLINE_CHUNK = 500  # alerts per transaction: a big office's storm in several short ones
+
+
+@transaction.atomic
+def _raise_offline(office_id: int | None, items: list[tuple[DeviceBinding, int]], now: dt.datetime) -> int:
+    alerts = Alert.objects.bulk_create(
+        [
+            Alert(
                 kind=AlertKind.OFFLINE,
                 supervisee_id=binding.supervisee_id,
-                supervisee_name=binding.supervisee.name,
-                officer_id=binding.supervisee.responsible_officer_id,
-                device_id=device.pk,
-                detail=_("%(device)s has not reported for %(m)s minutes.") % {"device": device, "m": minutes},
-                now=now,
+                device_id=binding.device_id,
+                detail=(_("%(device)s has not reported for %(m)s minutes.") % {"device": binding.device, "m": minutes})[
+                    :200
+                ],
+                raised_at=now,
             )
-        open_offline.add(device.pk)
-        raised += 1
-    return raised
+            for binding, minutes in items
+        ]
+    )
+    AlertEvent.objects.bulk_create(
+        [AlertEvent(alert=alert, at=now, action="raised", note=alert.detail) for alert in alerts]
+    )
+    # One notification per recipient: the responsible officer, or else the office's officers.
+    by_recipient: dict[int, tuple[User, list[tuple[Alert, str]]]] = {}
+    for alert, (binding, _minutes) in zip(alerts, items, strict=True):
+        person = binding.supervisee
+        for user in _recipients(person.pk, person.responsible_officer_id, person.responsible_office_id):
+            by_recipient.setdefault(user.pk, (user, []))[1].append((alert, person.name))
+    for user, entries in by_recipient.values():
+        if len(entries) == 1:
+            alert, name = entries[0]
+            title = _("Monitoring alert: %(kind)s — %(name)s") % {"kind": AlertKind.OFFLINE.label, "name": name}
+            url = reverse("monitoring:alert_detail", args=[alert.pk])
+        else:
+            title = _("Monitoring alert: %(n)d devices offline") % {"n": len(entries)}
+            url = reverse("monitoring:alerts") + "?kind=offline"
+        body = "、".join(name for _alert, name in entries[:20]) + ("…" if len(entries) > 20 else "")
+        notify([user], title=title, body=body, url=url, kind="monitoring_alert")
+    names = [binding.supervisee.name for binding, _minutes in items]
+    payload = alert_event_payload(alerts[0], names[0])
+    if len(alerts) > 1:
+        # One event for the office (the fields of an alert event, plus the whole list): a page
+        # that knows only single alerts still shows one line for the storm.
+        payload["supervisee_name"] = _("%(name)s and %(n)d more") % {"name": names[0], "n": len(alerts) - 1}
+        payload["count"] = len(alerts)
+        payload["office_id"] = office_id
+        payload["alerts"] = [
+            {"id": alert.pk, "supervisee_id": alert.supervisee_id, "supervisee_name": name}
+            for alert, name in zip(alerts, names, strict=True)
+        ]
+    transaction.on_commit(lambda: bus.publish([payload]))
+    if rule("ALERT_CHANNELS"):
+        from .tasks import deliver_alert
+
+        for alert in alerts:
+            transaction.on_commit(lambda alert_id=alert.pk: deliver_alert(alert_id, "raised"))  # type: ignore[misc]
+    return len(alerts)

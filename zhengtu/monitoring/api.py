@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -61,6 +62,7 @@ from .selectors import (
 from .services import (
     bind_device,
     create_fence,
+    issue_osmand_secret,
     parse_period,
     register_device,
     unbind_device,
@@ -133,11 +135,16 @@ class DeviceSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
             "organisation",
             "is_active",
             "notes",
+            "jt808_auth_optional",
             "last_seen_at",
             "battery_percent",
         ]
         read_only_fields = ["id"]
         extra_kwargs: dict[str, dict[str, Any]] = {"identifier": {"validators": []}}
+
+
+class OsmandSecretSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    secret = serializers.CharField(read_only=True)
 
 
 class DeviceViewSet(
@@ -160,17 +167,29 @@ class DeviceViewSet(
     def perform_create(self, serializer: serializers.BaseSerializer[Any]) -> None:
         data = dict(serializer.validated_data)
         data.pop("is_active", None)
+        data.pop("jt808_auth_optional", None)  # relaxed only by an explicit, audited change
         serializer.instance = register_device(actor=Actor.from_request(self.request), **data)
 
     def perform_update(self, serializer: serializers.BaseSerializer[Any]) -> None:
         fields = {
             k: v
             for k, v in serializer.validated_data.items()
-            if k in ("kind", "sim_number", "model_name", "notes", "is_active")
+            if k in ("kind", "sim_number", "model_name", "notes", "is_active", "jt808_auth_optional")
         }
         device = serializer.instance
         assert isinstance(device, Device)
         serializer.instance = update_device(actor=Actor.from_request(self.request), device=device, **fields)
+
+    @extend_schema(request=None, responses=OsmandSecretSerializer)
+    @action(detail=True, methods=["post"], url_path="osmand-secret")
+    def osmand_secret(self, request: Request, pk: str | None = None) -> Response:
+        """A new secret for an OsmAnd phone, shown this once; its reports must carry it from now on."""
+        device = self.get_object()
+        try:
+            secret = issue_osmand_secret(actor=Actor.from_request(request), device=device)
+        except DjangoValidationError as error:
+            raise ApiValidationError(error.message_dict) from None
+        return Response({"secret": secret})
 
 
 # -- bindings ----------------------------------------------------------------------------------
@@ -287,6 +306,7 @@ class FenceViewSet(
         data = dict(serializer.validated_data)
         organisation: Organisation = data.pop("organisation")
         data.pop("is_active", None)
+        data.pop("jt808_auth_optional", None)  # relaxed only by an explicit, audited change
         serializer.instance = create_fence(actor=Actor.from_request(self.request), organisation=organisation, **data)
 
     def perform_update(self, serializer: serializers.BaseSerializer[Any]) -> None:
@@ -317,8 +337,14 @@ class TrackSerializer(serializers.Serializer):  # type: ignore[type-arg]
     simplified = serializers.BooleanField()
     crs = serializers.CharField()
     points = serializers.ListField(
-        child=serializers.ListField(), help_text="[latitude, longitude, time (ISO 8601), speed km/h]"
+        child=serializers.ListField(), required=False, help_text="[latitude, longitude, time (ISO 8601), speed km/h]"
     )
+    zoom = serializers.FloatField(required=False)
+    count = serializers.IntegerField(required=False, help_text="encoding=polyline: points encoded")
+    polyline = serializers.CharField(required=False, help_text="encoding=polyline: encoded polyline, 6 decimals")
+    start = serializers.DateTimeField(required=False, help_text="encoding=polyline: time of the first point")
+    times = serializers.CharField(required=False, help_text="encoding=polyline: encoded seconds since the point before")
+    speeds = serializers.CharField(required=False, help_text="encoding=polyline: encoded speeds, km/h")
 
 
 class PositionViewSet(viewsets.ViewSet):
@@ -362,6 +388,15 @@ class TrackViewSet(viewsets.ViewSet):
             OpenApiParameter("start", OpenApiTypes.DATETIME, description="Local date-time (Asia/Shanghai) or ISO 8601"),
             OpenApiParameter("end", OpenApiTypes.DATETIME),
             CRS_PARAMETER,
+            OpenApiParameter(
+                "zoom", OpenApiTypes.FLOAT, description="Map zoom (0–22): the track reduced to what it can show"
+            ),
+            OpenApiParameter(
+                "encoding", OpenApiTypes.STR, enum=["rows", "polyline"], description="polyline: encoded, compact"
+            ),
+            OpenApiParameter(
+                "resolution", OpenApiTypes.STR, enum=["full"], description="Every fix (audited as an export)"
+            ),
         ],
         responses=TrackSerializer,
     )
@@ -370,8 +405,24 @@ class TrackViewSet(viewsets.ViewSet):
         start, end = parse_period(
             request.query_params.get("start", ""), request.query_params.get("end", ""), now=timezone.now()
         )
+        zoom: float | None = None
+        if request.query_params.get("zoom"):
+            try:
+                zoom = float(request.query_params["zoom"])
+            except ValueError:
+                zoom = -1
+            if not 0 <= zoom <= 22:
+                raise ApiValidationError({"zoom": [_("The zoom level is a number from 0 to 22.")]})
+        encoding = "polyline" if request.query_params.get("encoding") == "polyline" else "rows"
         payload = view_track(
-            actor=Actor.from_request(request), supervisee=supervisee, start=start, end=end, crs=_crs(request)
+            actor=Actor.from_request(request),
+            supervisee=supervisee,
+            start=start,
+            end=end,
+            crs=_crs(request),
+            zoom=zoom,
+            encoding=encoding,
+            full=request.query_params.get("resolution") == "full",
         )
         return Response(payload)
 

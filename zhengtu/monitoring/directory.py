@@ -68,6 +68,9 @@ class DeviceEntry:
     protocol: str
     auth_code: str
     bindings: list[BindingEntry] = field(default_factory=list)
+    auth_optional: bool = False  # JT/T 808 positions accepted without authentication
+    registered: bool = False  # JT/T 808 registration done: the code is not handed out again
+    secret_hash: str = ""  # OsmAnd: SHA-256 of the device secret, required when set
 
     def supervisee_at(self, at: dt.datetime) -> int | None:
         for binding in self.bindings:
@@ -108,6 +111,10 @@ class Directory:
             else:
                 self._loaded_at = time.monotonic()
 
+    def expire(self) -> None:
+        """Reload at the next use."""
+        self._generation = -1
+
     def device(self, identifier: str) -> DeviceEntry | None:
         return self.devices.get(identifier)
 
@@ -126,9 +133,29 @@ class Directory:
         horizon = now - dt.timedelta(days=int(rule("FILTER_PAST_DAYS")) + 1)
         devices: dict[str, DeviceEntry] = {}
         by_id: dict[int, DeviceEntry] = {}
-        rows = Device.objects.filter(is_active=True).values_list("id", "identifier", "kind", "protocol", "auth_code")
-        for device_id, identifier, kind, protocol, auth_code in rows.iterator(chunk_size=5000):
-            entry = DeviceEntry(device_id, identifier, kind, protocol, auth_code)
+        rows = Device.objects.filter(is_active=True).values_list(
+            "id",
+            "identifier",
+            "kind",
+            "protocol",
+            "auth_code",
+            "jt808_auth_optional",
+            "jt808_registered_at",
+            "osmand_secret_hash",
+        )
+        for device_id, identifier, kind, protocol, auth_code, auth_optional, registered_at, secret in rows.iterator(
+            chunk_size=5000
+        ):
+            entry = DeviceEntry(
+                device_id,
+                identifier,
+                kind,
+                protocol,
+                auth_code,
+                auth_optional=auth_optional,
+                registered=registered_at is not None,
+                secret_hash=secret,
+            )
             devices[identifier] = entry
             by_id[device_id] = entry
         supervisees: dict[int, SuperviseeEntry] = {}

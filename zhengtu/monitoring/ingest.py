@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import hmac
 import json
 import logging
 import queue
@@ -21,14 +22,15 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from django.db import connection
 
-from .processing import BatchProcessor, Outcome, Report, warm_up
+from .processing import REGISTER_ALREADY, BatchProcessor, Outcome, Report, warm_up
 from .protocols.base import Alarm, DeviceMessage, Fix, MessageKind
 from .rules import rule
-from .writer_process import fail_future, resolve_all
+from .writer_process import Wanted, expand, fail_future, resolve_all, still_wanted
 
 logger = logging.getLogger(__name__)
 
@@ -38,10 +40,10 @@ class Ingestor(Protocol):
 
     async def stop(self) -> None: ...
 
-    async def submit(self, reports: list[Report]) -> list[Outcome]: ...
+    async def submit(self, reports: list[Report], *, wanted: Wanted = None) -> list[Outcome]: ...
 
 
-_Item = tuple[list[Report], "asyncio.Future[list[Outcome]]", asyncio.AbstractEventLoop]
+_Item = tuple[list[Report], "asyncio.Future[list[Outcome]]", asyncio.AbstractEventLoop, Wanted]
 
 
 class InProcessIngestor:
@@ -53,6 +55,7 @@ class InProcessIngestor:
         self._thread: threading.Thread | None = None
         self.batches = 0
         self.reports = 0
+        self.dropped = 0  # reports not stored: their device had closed its connection
 
     async def start(self) -> None:
         if self._thread is None:
@@ -65,10 +68,10 @@ class InProcessIngestor:
             await asyncio.to_thread(self._thread.join, 30)
             self._thread = None
 
-    async def submit(self, reports: list[Report]) -> list[Outcome]:
+    async def submit(self, reports: list[Report], *, wanted: Wanted = None) -> list[Outcome]:
         loop = asyncio.get_running_loop()
         future: asyncio.Future[list[Outcome]] = loop.create_future()
-        self._queue.put((reports, future, loop))
+        self._queue.put((reports, future, loop, wanted))
         return await future
 
     def _run(self) -> None:
@@ -101,22 +104,28 @@ class InProcessIngestor:
                     return
 
     def _handle(self, processor: BatchProcessor, items: list[_Item]) -> None:
-        reports = [report for batch, _future, _loop in items for report in batch]
+        sent: list[tuple[int, asyncio.Future[list[Outcome]], asyncio.AbstractEventLoop, list[bool] | None]] = []
+        reports: list[Report] = []
+        for batch, future, loop, wanted in items:
+            going, mask = still_wanted(batch, wanted)
+            self.dropped += len(batch) - len(going)
+            sent.append((len(going), future, loop, mask))
+            reports.extend(going)
         keep_connection_usable()
         try:
-            outcomes = processor.process(reports)
+            outcomes = processor.process(reports) if reports else []
         except Exception as error:  # noqa: BLE001 - reported to every waiting connection
             logger.exception("Ingest batch failed")
-            for _batch, future, loop in items:
+            for _count, future, loop, _mask in sent:
                 loop.call_soon_threadsafe(fail_future, future, error)
             return
         self.batches += 1
         self.reports += len(reports)
         index = 0
         by_loop: dict[asyncio.AbstractEventLoop, list[tuple[asyncio.Future[list[Outcome]], list[Outcome]]]] = {}
-        for batch, future, loop in items:
-            by_loop.setdefault(loop, []).append((future, outcomes[index : index + len(batch)]))
-            index += len(batch)
+        for count, future, loop, mask in sent:
+            by_loop.setdefault(loop, []).append((future, expand(outcomes[index : index + count], mask)))
+            index += count
         for loop, results in by_loop.items():
             loop.call_soon_threadsafe(resolve_all, results)
 
@@ -196,6 +205,8 @@ def report_to_fields(report: Report) -> dict[str, str]:
         "s": message.carries_status,
         "r": report.received_at.timestamp(),
         "ra": report.remote_address,
+        "u": report.authenticated,
+        "x": {k: v for k, v in message.extra.items() if k in ("auth_code", "secret_hash")},
         "f": [
             [
                 f.time.timestamp(),
@@ -221,9 +232,21 @@ def report_from_fields(fields: dict[bytes, bytes]) -> Report:
         for f in data["f"]
     ]
     message = DeviceMessage(
-        data["i"], MessageKind(data["k"]), fixes, {Alarm(a) for a in data["a"]}, data["b"], bool(data["s"])
+        data["i"],
+        MessageKind(data["k"]),
+        fixes,
+        {Alarm(a) for a in data["a"]},
+        data["b"],
+        bool(data["s"]),
+        dict(data.get("x") or {}),
     )
-    return Report(data["p"], message, dt.datetime.fromtimestamp(data["r"], tz=dt.UTC), remote_address=data["ra"])
+    return Report(
+        data["p"],
+        message,
+        dt.datetime.fromtimestamp(data["r"], tz=dt.UTC),
+        remote_address=data["ra"],
+        authenticated=bool(data.get("u", True)),
+    )
 
 
 class RedisStreamIngestor:
@@ -234,7 +257,7 @@ class RedisStreamIngestor:
         self.stream = rule("REDIS_STREAM")
         self._client: Any = None
         self._directory_lock = asyncio.Lock()
-        self._known: dict[str, tuple[str, str]] = {}
+        self._known: dict[str, DirectoryRow] = {}
         self._known_at = 0.0
 
     async def start(self) -> None:
@@ -252,7 +275,7 @@ class RedisStreamIngestor:
 
             await sync_to_async(connections.close_all)()
 
-    async def _directory(self) -> dict[str, tuple[str, str]]:
+    async def _directory(self) -> dict[str, DirectoryRow]:
         async with self._directory_lock:
             if time.monotonic() - self._known_at > float(rule("CACHE_SECONDS")):
                 from asgiref.sync import sync_to_async
@@ -261,27 +284,74 @@ class RedisStreamIngestor:
 
                 rows = await sync_to_async(
                     lambda: list(
-                        Device.objects.filter(is_active=True).values_list("identifier", "protocol", "auth_code")
+                        Device.objects.filter(is_active=True).values_list(
+                            "identifier",
+                            "protocol",
+                            "auth_code",
+                            "jt808_auth_optional",
+                            "jt808_registered_at",
+                            "osmand_secret_hash",
+                        )
                     )
                 )()
-                self._known = {identifier: (protocol, code) for identifier, protocol, code in rows}
+                self._known = {
+                    identifier: DirectoryRow(protocol, code, optional, registered is not None, secret)
+                    for identifier, protocol, code, optional, registered, secret in rows
+                }
                 self._known_at = time.monotonic()
         return self._known
 
-    async def submit(self, reports: list[Report]) -> list[Outcome]:
-        pipe = self._client.pipeline(transaction=False)
-        for report in reports:
-            pipe.xadd(self.stream, report_to_fields(report))
-        await pipe.execute()
+    async def submit(self, reports: list[Report], *, wanted: Wanted = None) -> list[Outcome]:
+        if wanted is not None and not all(mask := wanted()):  # devices that gave up: nothing of theirs kept
+            gone = [Outcome(known=False) for keep in mask if not keep]
+            kept = await self.submit([r for r, keep in zip(reports, mask, strict=True) if keep])
+            return expand(kept, mask) if kept or not gone else gone
         known = await self._directory()
         outcomes = []
+        accepted = []
         for report in reports:
-            entry = known.get(report.message.identifier)
-            if entry is not None and entry[0] == report.protocol:
-                outcomes.append(Outcome(known=True, auth_code=entry[1], stored=len(report.message.fixes)))
-            else:
-                outcomes.append(Outcome(known=False))
+            outcome = gateway_outcome(report, known.get(report.message.identifier))
+            outcomes.append(outcome)
+            if not outcome.refused:
+                accepted.append(report)
+        pipe = self._client.pipeline(transaction=False)
+        for report in accepted:
+            pipe.xadd(self.stream, report_to_fields(report))
+        await pipe.execute()
         return outcomes
+
+
+@dataclass(slots=True)
+class DirectoryRow:
+    protocol: str
+    auth_code: str
+    auth_optional: bool
+    registered: bool
+    secret_hash: str = ""
+
+
+def gateway_outcome(report: Report, entry: DirectoryRow | None) -> Outcome:
+    """The scaled gateway answers from its own copy of the registry, by the writer's rules
+    (processing.BatchProcessor): unknown devices, the JT/T 808 handshake, unauthenticated data."""
+    if entry is None or entry.protocol != report.protocol:
+        return Outcome(known=False)
+    message = report.message
+    if message.kind is MessageKind.REGISTER:
+        if entry.registered:
+            return Outcome(known=True, refused=True, registration=REGISTER_ALREADY)
+        entry.registered = True
+        return Outcome(known=True, auth_code=entry.auth_code)
+    if message.kind is MessageKind.LOGIN and report.protocol == "jt808":
+        given = str(message.extra.get("auth_code", ""))
+        ok = bool(entry.auth_code) and hmac.compare_digest(given.encode(), entry.auth_code.encode())
+        return Outcome(known=True, authenticated=True) if ok else Outcome(known=True, refused=True)
+    if entry.secret_hash and not hmac.compare_digest(
+        str(message.extra.get("secret_hash", "")).encode(), entry.secret_hash.encode()
+    ):
+        return Outcome(known=True, refused=True)
+    if not (report.authenticated or entry.auth_optional):
+        return Outcome(known=True, refused=True)
+    return Outcome(known=True, stored=len(message.fixes))
 
 
 def consume_stream(

@@ -10,6 +10,7 @@ process listen to.
 from __future__ import annotations
 
 import asyncio
+import collections
 import json
 import logging
 import threading
@@ -133,11 +134,44 @@ def _offer(queue: asyncio.Queue[dict[str, Any]], event: dict[str, Any]) -> None:
     queue.put_nowait(event)
 
 
+URGENT_KINDS = frozenset({"fence_breach", "sos", "tamper", "separation"})
+
+
+def is_urgent(event: dict[str, Any]) -> bool:
+    return event.get("type") == "alert" and event.get("kind") in URGENT_KINDS
+
+
 class LiveQueue(asyncio.Queue[dict[str, Any]]):
-    """A page's queue of live events. When the page falls behind (thousands of positions a second),
-    positions make way, never alerts: a full queue drops the new position, or the oldest queued
-    position to make room for an alert or a status change. Only a queue full of alerts drops
-    its oldest alert."""
+    """A page's queue of live events, in two lanes: urgent alerts (fence, SOS, tamper,
+    separation) are taken before anything else queued (offline alerts of a storm, status
+    changes, positions), so they never wait behind them. When the page falls behind (thousands
+    of positions a second), positions make way, never alerts: a full queue drops the new
+    position, or the oldest queued position to make room for an alert or a status change. Only
+    a queue full of alerts drops its oldest non-urgent one, then its oldest."""
+
+    def _init(self, maxsize: int) -> None:
+        super()._init(maxsize)  # type: ignore[misc]
+        self._urgent: collections.deque[dict[str, Any]] = collections.deque()
+
+    def _put(self, item: dict[str, Any]) -> None:
+        if is_urgent(item):
+            self._urgent.append(item)
+        else:
+            self._queue.append(item)  # type: ignore[attr-defined]
+
+    def _get(self) -> dict[str, Any]:
+        if self._urgent:
+            return self._urgent.popleft()
+        return self._queue.popleft()  # type: ignore[attr-defined,no-any-return]
+
+    def qsize(self) -> int:
+        return len(self._urgent) + len(self._queue)  # type: ignore[attr-defined]
+
+    def empty(self) -> bool:
+        return self.qsize() == 0
+
+    def full(self) -> bool:
+        return 0 < self.maxsize <= self.qsize()
 
     def offer(self, event: dict[str, Any]) -> None:
         if self.full():
@@ -147,8 +181,10 @@ class LiveQueue(asyncio.Queue[dict[str, Any]]):
             oldest_position = next((queued for queued in waiting if queued.get("type") == "position"), None)
             if oldest_position is not None:
                 waiting.remove(oldest_position)
-            else:
+            elif waiting:
                 waiting.popleft()
+            else:
+                self._urgent.popleft()
         self.put_nowait(event)
 
 

@@ -44,6 +44,20 @@ class Device(models.Model):
         Organisation, on_delete=models.PROTECT, related_name="monitoring_devices", verbose_name=_("held by")
     )
     auth_code = models.CharField(max_length=32, blank=True, editable=False)  # JT/T 808 authentication code
+    # JT/T 808: when the terminal registered (0x0100) and received the authentication code. A
+    # second registration is refused ("terminal already registered") until an administrator
+    # resets it, so knowing a terminal number is not enough to obtain its code.
+    jt808_registered_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # OsmAnd phones: SHA-256 of the device secret; when set, a report without it is refused.
+    osmand_secret_hash = models.CharField(max_length=64, blank=True, editable=False)
+    # For JT/T 808 terminals that never authenticate: positions accepted without 0x0102 (audited).
+    jt808_auth_optional = models.BooleanField(
+        _("accepts positions without JT/T 808 authentication"),
+        default=False,
+        help_text=_(
+            "Only for terminals that skip authentication; anyone knowing the number could then send positions."
+        ),
+    )
     is_active = models.BooleanField(_("in service"), default=True)
     notes = models.CharField(pgettext_lazy("monitoring", "notes"), max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

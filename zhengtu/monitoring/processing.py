@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hmac
 import logging
 import time
 from collections.abc import Callable, Iterable
@@ -27,8 +28,8 @@ from .coords import distance_metres
 from .directory import DeviceEntry, Directory, SuperviseeEntry
 from .filters import FilterSettings, LastFix, Screen
 from .live import bus
-from .models import Alert, AlertKind, DeviceState, FenceState, Position, UnknownDevice
-from .protocols.base import Alarm, DeviceMessage, Fix
+from .models import Alert, AlertKind, Device, DeviceState, FenceState, Position, UnknownDevice
+from .protocols.base import Alarm, DeviceMessage, Fix, MessageKind
 from .rules import rule
 
 POSITION_COLUMNS = (
@@ -63,14 +64,27 @@ class Report:
     received_at: dt.datetime
     received_monotonic: float = field(default_factory=time.monotonic)
     remote_address: str = ""
+    # JT/T 808: whether the connection authenticated this terminal (0x0102) before the report
+    # was submitted. Other protocols have no authentication step and always pass True.
+    authenticated: bool = True
 
 
 @dataclass(slots=True)
 class Outcome:
     known: bool
-    auth_code: str = ""
+    auth_code: str = ""  # only in the answer to an accepted JT/T 808 registration
     stored: int = 0
     rejected: int = 0
+    # JT/T 808: refused, nothing stored: data from a connection that had not authenticated, a
+    # wrong authentication code, a second registration.
+    refused: bool = False
+    # JT/T 808 authentication (0x0102): the code matched.
+    authenticated: bool = False
+    # JT/T 808 registration (0x0100): the 0x8100 result (0 accepted, 3 already registered).
+    registration: int = 0
+
+
+REGISTER_ALREADY = 3  # JT/T 808 0x8100 result "terminal already registered"
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +160,10 @@ class BatchProcessor:
         self.fixes_stored = 0
         self.fixes_rejected = 0
         self.fixes_evaluated = 0
+        self.reports_refused = 0
+        self.unknown_rows: int | None = None
+        self.unknown_dropped = 0
+        self._unknown_logged_at = -60.0
 
     # -- entry point -------------------------------------------------------------------------
 
@@ -188,6 +206,7 @@ class BatchProcessor:
         self.open_conditions.clear()
         self._conditions_loaded = False
         self.separation_counts.clear()
+        self.directory.expire()  # e.g. a registration marked in memory but rolled back
 
     # -- the batch ---------------------------------------------------------------------------
 
@@ -197,14 +216,45 @@ class BatchProcessor:
         known: list[tuple[Report, DeviceEntry]] = []
         unknown: dict[tuple[str, str], list[Report]] = {}
         outcomes: list[Outcome] = []
+        registered: list[int] = []
         for report in reports:
             device = self.directory.device(report.message.identifier)
             if device is None or device.protocol != report.protocol:
                 unknown.setdefault((report.protocol, report.message.identifier), []).append(report)
                 outcomes.append(Outcome(known=False))
-            else:
-                known.append((report, device))
-                outcomes.append(Outcome(known=True, auth_code=device.auth_code))
+                continue
+            kind = report.message.kind
+            outcome = Outcome(known=True)
+            if kind is MessageKind.REGISTER:
+                # The code goes to the first registration only (or after an administrator's reset).
+                if device.registered:
+                    self.reports_refused += 1
+                    outcomes.append(Outcome(known=True, refused=True, registration=REGISTER_ALREADY))
+                    continue
+                device.registered = True
+                registered.append(device.id)
+                outcome.auth_code = device.auth_code
+            elif kind is MessageKind.LOGIN and report.protocol == "jt808":
+                given = str(report.message.extra.get("auth_code", ""))
+                if not (device.auth_code and hmac.compare_digest(given.encode(), device.auth_code.encode())):
+                    self.reports_refused += 1
+                    outcomes.append(Outcome(known=True, refused=True))
+                    continue
+                outcome.authenticated = True
+            elif device.secret_hash and not _secret_matches(report.message, device.secret_hash):
+                # OsmAnd phone with a secret: a report without it (or with another) is refused.
+                self.reports_refused += 1
+                outcomes.append(Outcome(known=True, refused=True))
+                continue
+            elif not (report.authenticated or device.auth_optional):
+                # JT/T 808 data before authentication: refused, nothing stored.
+                self.reports_refused += 1
+                outcomes.append(Outcome(known=True, refused=True))
+                continue
+            known.append((report, device))
+            outcomes.append(outcome)
+        if registered:
+            Device.objects.filter(pk__in=registered).update(jt808_registered_at=now)
         if unknown:
             self._record_unknown(unknown, now)
         if not known:
@@ -217,8 +267,10 @@ class BatchProcessor:
         server_time = self._adapt(now)
         changed_states: set[int] = set()
         live_positions: dict[int, tuple[SuperviseeEntry, DeviceEntry, Fix]] = {}
-        known_outcomes = iter(o for o in outcomes if o.known)
+        known_outcomes = iter(o for o in outcomes if o.known and not o.refused)
         screen = Screen(self.filters, now)
+        dedupe = self.filters.duplicates
+        seen: set[tuple[int, dt.datetime]] = set()  # (device, fix time) stored in this batch
         supervisees = self.directory.supervisees
         for report, device in known:
             outcome = next(known_outcomes)
@@ -232,12 +284,18 @@ class BatchProcessor:
             person_id = device.supervisee_at(now)
             person = supervisees.get(person_id) if person_id is not None else None
             fixes = message.fixes if len(message.fixes) < 2 else sorted(message.fixes, key=_fix_time)
+            duplicates = 0
             for fix in fixes:
-                reason = screen.rejection(fix, self.last_fix.get(device.id))
+                last = self.last_fix.get(device.id)
+                reason = screen.rejection(fix, last)
+                if reason is None and last is not None and fix.time < last.time and dedupe:
+                    reason = self._resent(device.id, fix, seen)
                 if reason is not None:
                     outcome.rejected += 1
                     self.fixes_rejected += 1
+                    duplicates += reason == "duplicate"
                     continue
+                seen.add((device.id, fix.time))
                 outcome.stored += 1
                 self.fixes_stored += 1
                 fix_person_id = device.supervisee_at(fix.time)
@@ -254,7 +312,8 @@ class BatchProcessor:
                         if len(person.devices) > 1:
                             self._evaluate_separation(person, device, fix, report, now)
                         live_positions[device.id] = (person, device, fix)
-            if person is not None:
+            # A message whose every fix was stored before is a resend: its alarms were acted on then.
+            if person is not None and not (fixes and duplicates == len(fixes)):
                 self._evaluate_device_alarms(person, device, message, report, now)
         if rows:
             self._insert_positions(rows)
@@ -268,6 +327,19 @@ class BatchProcessor:
             events = [self._live_position(*entry) for entry in live_positions.values()]
             transaction.on_commit(lambda: bus.publish(events))
         return outcomes
+
+    def _resent(self, device_id: int, fix: Fix, seen: set[tuple[int, dt.datetime]]) -> str | None:
+        """An older fix than the device's last (blind-area data, or a resend of something stored
+        before the device got its answer, e.g. across a crash): stored only if no position of the
+        device has that fix time and place. In order, a fix newer than the last is new by itself,
+        so the index lookup is paid only for out-of-order fixes."""
+        if (device_id, fix.time) in seen:
+            return "duplicate"
+        if Position.objects.filter(
+            device_id=device_id, fix_time=fix.time, latitude=fix.latitude, longitude=fix.longitude
+        ).exists():
+            return "duplicate"
+        return None
 
     # -- storage -----------------------------------------------------------------------------
 
@@ -351,21 +423,39 @@ class BatchProcessor:
         execute_rows(sql, rows, STATE_TYPES)
 
     def _record_unknown(self, unknown: dict[tuple[str, str], list[Report]], now: dt.datetime) -> None:
+        """Count frames of unregistered devices in their row of the list (for registration). The
+        list is bounded (UNKNOWN_DEVICES_MAX rows): past it, new identifiers are only counted, so
+        a sender inventing identifiers cannot grow the table, or the log, without end."""
+        if self.unknown_rows is None:
+            self.unknown_rows = UnknownDevice.objects.count()
+        limit = int(rule("UNKNOWN_DEVICES_MAX"))
         for (protocol, identifier), reports in unknown.items():
             address = reports[-1].remote_address[:64]
             updated = UnknownDevice.objects.filter(protocol=protocol, identifier=identifier).update(
                 last_seen_at=now, frames=F("frames") + len(reports), remote_address=address
             )
-            if not updated:
-                UnknownDevice.objects.create(
-                    protocol=protocol,
-                    identifier=identifier[:64],
-                    first_seen_at=now,
-                    last_seen_at=now,
-                    frames=len(reports),
-                    remote_address=address,
-                )
-            logger.info("Frames from unknown %s device %s (%d)", protocol, identifier, len(reports))
+            if updated:
+                continue
+            if self.unknown_rows >= limit:
+                self.unknown_dropped += len(reports)
+                continue
+            UnknownDevice.objects.create(
+                protocol=protocol,
+                identifier=identifier[:64],
+                first_seen_at=now,
+                last_seen_at=now,
+                frames=len(reports),
+                remote_address=address,
+            )
+            self.unknown_rows += 1
+            logger.info("Frames from unknown %s device %s (%d)", protocol, identifier[:64], len(reports))
+        if self.unknown_dropped and time.monotonic() - self._unknown_logged_at >= 60:
+            logger.warning(
+                "The list of unknown devices is full (%d rows): %d frames of further unknown devices counted only",
+                limit,
+                self.unknown_dropped,
+            )
+            self._unknown_logged_at = time.monotonic()
 
     def _clear_offline(self, device_ids: set[int], now: dt.datetime) -> None:
         """Offline alerts are raised by the periodic job (any process): look them up, few as they are."""
@@ -597,6 +687,11 @@ class BatchProcessor:
             "longitude": fix.longitude,
             "time": fix.time.isoformat(),
         }
+
+
+def _secret_matches(message: DeviceMessage, expected: str) -> bool:
+    given = str(message.extra.get("secret_hash", ""))
+    return hmac.compare_digest(given.encode(), expected.encode())
 
 
 def _fix_time(fix: Fix) -> dt.datetime:

@@ -16,9 +16,27 @@ DEFAULTS: dict[str, Any] = {
     "PORTS": {"jt808": 5015, "gt06": 5023, "watch": 5093, "osmand": 5055},
     "MAX_FRAME_BYTES": 4096,  # a longer frame is dropped as oversized
     "IDLE_SECONDS": 900,  # a connection silent this long is closed
+    # Hostile senders. A connection is "unproven" until a frame of a registered device on it has
+    # been stored; unproven connections are capped per address and in total and closed after
+    # HANDSHAKE_SECONDS, so idle or half-open sockets cannot starve the process (the web server
+    # runs in it in the embedded shape). Proven connections are capped only in total: many
+    # devices share an address behind a carrier's NAT.
+    "MAX_CONNECTIONS": 20_000,
+    # After a restart every device reconnects at once, many from one carrier NAT address: the
+    # caps leave room for that, and the handshake time empties them again.
+    "MAX_UNPROVEN_CONNECTIONS": 10_000,
+    "MAX_UNPROVEN_PER_ADDRESS": 256,
+    "HANDSHAKE_SECONDS": 60,
+    "MAX_BAD_FRAMES_PER_CONNECTION": 16,  # then the connection is closed
+    "MAX_UNKNOWN_FRAMES_PER_CONNECTION": 16,  # frames of unregistered devices, then closed
+    "BAD_FRAME_LOG_SAMPLES": 10,  # bad frames logged (64 bytes of each) per minute; the rest counted
+    "UNKNOWN_DEVICES_MAX": 1_000,  # rows in the list of unknown devices; past it, only counted
     # Ingest: batch writes on one writer.
     "BATCH_MAX": 2000,
     "BATCH_WAIT_MS": 20,
+    # Back-pressure: past this many reports submitted and not yet stored, the gateway stops
+    # reading from every connection until half of them are stored.
+    "MAX_IN_FLIGHT_REPORTS": 8_000,
     "CACHE_SECONDS": 30,  # device, binding and fence caches of the writer
     # "process" (embedded: the writer in a child process, so gateway and writer use a core each),
     # "memory" (embedded: the writer a thread of the gateway's process, one core) or "redis"

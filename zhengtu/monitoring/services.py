@@ -27,9 +27,12 @@ from .fences.geojson import ImportedShape, normalise_polygon
 from .fences.geojson import parse as parse_geojson
 from .models import Device, DeviceBinding, DeviceKind, Fence, FenceKind, FenceShape, Protocol, UnknownDevice
 from .periods import authorise_binding
+from .protocols.jt808 import normalise_terminal_number
+from .protocols.osmand import secret_hash as osmand_secret_hash
 from .rules import rule, tile_source
 from .selectors import track_of
-from .tracks import TrackPoint, track_payload
+from .tracks import TrackPoint, query_track, track_payload
+from .tracks import metres_per_pixel as tracks_metres_per_pixel
 
 
 def _after_change() -> None:
@@ -52,6 +55,13 @@ def register_device(
     notes: str = "",
 ) -> Device:
     identifier = identifier.strip()
+    if protocol == Protocol.JT808:
+        try:
+            identifier = normalise_terminal_number(identifier)
+        except ValueError:
+            raise ValidationError(
+                {"identifier": _("A JT/T 808 terminal number has 1 to 20 digits and nothing else.")}
+            ) from None
     if Device.objects.filter(identifier=identifier).exists():
         raise ValidationError({"identifier": _("A device with this terminal id / IMEI is already registered.")})
     device = Device(
@@ -77,12 +87,51 @@ def register_device(
 
 @transaction.atomic
 def update_device(*, actor: Actor, device: Device, **fields: Any) -> Device:
-    for name in ("kind", "sim_number", "model_name", "notes", "is_active"):
+    for name in ("kind", "sim_number", "model_name", "notes", "is_active", "jt808_auth_optional"):
         if name in fields:
             setattr(device, name, fields[name])
     device.full_clean()
     device.save()
-    record_event(actor, action=Action.UPDATE, target=device, detail={"fields": sorted(fields)})
+    detail: dict[str, Any] = {"fields": sorted(fields)}
+    if "jt808_auth_optional" in fields:  # weakens the device's protection: say so in the record
+        detail["jt808_auth_optional"] = bool(fields["jt808_auth_optional"])
+    record_event(actor, action=Action.UPDATE, target=device, detail=detail)
+    _after_change()
+    return device
+
+
+@transaction.atomic
+def reset_jt808_registration(*, actor: Actor, device: Device) -> Device:
+    """Let a JT/T 808 terminal register again (a replaced or factory-reset terminal that lost its
+    authentication code): the next 0x0100 receives a new code, the old one stops working."""
+    device.jt808_registered_at = None
+    device.auth_code = secrets.token_hex(8)
+    device.save(update_fields=["jt808_registered_at", "auth_code"])
+    record_event(actor, action=Action.UPDATE, target=device, detail={"jt808_registration": "reset"})
+    _after_change()
+    return device
+
+
+@transaction.atomic
+def issue_osmand_secret(*, actor: Actor, device: Device) -> str:
+    """A new secret for an OsmAnd phone (shown once; only its SHA-256 is kept). From then on the
+    phone's reports must carry it (`secret` parameter, or `Authorization: Bearer …`)."""
+    if device.protocol != Protocol.OSMAND:
+        raise ValidationError({"protocol": _("Only OsmAnd phones use a device secret.")})
+    secret = secrets.token_urlsafe(18)
+    device.osmand_secret_hash = osmand_secret_hash(secret)
+    device.save(update_fields=["osmand_secret_hash"])
+    record_event(actor, action=Action.UPDATE, target=device, detail={"osmand_secret": "issued"})
+    _after_change()
+    return secret
+
+
+@transaction.atomic
+def clear_osmand_secret(*, actor: Actor, device: Device) -> Device:
+    """Accept the phone's reports without a secret again (audited: it weakens the protection)."""
+    device.osmand_secret_hash = ""
+    device.save(update_fields=["osmand_secret_hash"])
+    record_event(actor, action=Action.UPDATE, target=device, detail={"osmand_secret": "cleared"})
     _after_change()
     return device
 
@@ -299,17 +348,42 @@ def parse_period(start_text: str, end_text: str, *, now: dt.datetime) -> tuple[d
 
 
 def view_track(
-    *, actor: Actor, supervisee: Supervisee, start: dt.datetime, end: dt.datetime, crs: str | None = None
+    *,
+    actor: Actor,
+    supervisee: Supervisee,
+    start: dt.datetime,
+    end: dt.datetime,
+    crs: str | None = None,
+    zoom: float | None = None,
+    encoding: str = "rows",
+    full: bool = False,
 ) -> dict[str, object]:
-    """The supervisee's track for the period, written to the audit log before it is returned."""
-    rows = track_of(supervisee, start=start, end=end).values_list("fix_time", "latitude", "longitude", "speed_kmh")
-    points = [TrackPoint(*row) for row in rows]
-    payload = track_payload(points, crs=crs or tile_source()["crs"])
+    """The supervisee's track for the period, written to the audit log before it is returned.
+    With `zoom`, reduced to what a map at that zoom can show (see tracks.py); `full` gives every
+    fix, audited as an export."""
+    crs = crs or tile_source()["crs"]
+    if full:
+        points = query_track(supervisee.pk, start, end, cell_m=None)
+        payload = track_payload(points, crs=crs, encoding=encoding, keep_all=True)
+        fixes = len(points)
+        action, what = Action.EXPORT, "location_track_export"
+    elif zoom is not None:
+        total = track_of(supervisee, start=start, end=end).count()
+        points = query_track(supervisee.pk, start, end, cell_m=tracks_metres_per_pixel(zoom, 30.0))
+        payload = track_payload(points, crs=crs, zoom=zoom, encoding=encoding, fixes=total)
+        fixes = total
+        action, what = Action.VIEW, "location_track"
+    else:
+        rows = track_of(supervisee, start=start, end=end).values_list("fix_time", "latitude", "longitude", "speed_kmh")
+        points = [TrackPoint(*row) for row in rows]
+        payload = track_payload(points, crs=crs, encoding=encoding)
+        fixes = len(points)
+        action, what = Action.VIEW, "location_track"
     record_event(
         actor,
-        action=Action.VIEW,
+        action=action,
         target=supervisee,
-        detail={"what": "location_track", "from": start.isoformat(), "until": end.isoformat(), "fixes": len(points)},
+        detail={"what": what, "from": start.isoformat(), "until": end.isoformat(), "fixes": fixes},
     )
     return payload
 

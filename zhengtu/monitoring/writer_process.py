@@ -31,6 +31,7 @@ import os
 import queue
 import threading
 import time
+from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any
 
@@ -42,7 +43,32 @@ logger = logging.getLogger("zhengtu.monitoring.ingest")
 START_SECONDS = 120
 _INVALIDATE = ("invalidate",)
 
-_Item = tuple[list["Report"], "asyncio.Future[list[Outcome]]", asyncio.AbstractEventLoop]
+# Asked just before reports go to the writer: which of them are still wanted (their device has
+# not closed its connection). None: all are.
+Wanted = Callable[[], list[bool]] | None
+_Item = tuple[list["Report"], "asyncio.Future[list[Outcome]]", asyncio.AbstractEventLoop, Wanted]
+# A submission handed to the writer: how many of its reports went, and the mask of those that went.
+_Sent = tuple[int, "asyncio.Future[list[Outcome]]", asyncio.AbstractEventLoop, list[bool] | None]
+
+
+def still_wanted(reports: list[Report], wanted: Wanted) -> tuple[list[Report], list[bool] | None]:
+    """The reports whose devices are still connected, and the mask (None when all are)."""
+    if wanted is None:
+        return reports, None
+    mask = wanted()
+    if all(mask):
+        return reports, None
+    return [report for report, keep in zip(reports, mask, strict=True) if keep], mask
+
+
+def expand(outcomes: list[Outcome], mask: list[bool] | None) -> list[Outcome]:
+    """Outcomes of the reports that went, spread over the whole submission (the others: not stored)."""
+    if mask is None:
+        return outcomes
+    from .processing import Outcome
+
+    stored = iter(outcomes)
+    return [next(stored) if keep else Outcome(known=False) for keep in mask]
 
 
 class WriterProcessError(RuntimeError):
@@ -76,7 +102,7 @@ class ProcessIngestor:
     def __init__(self, database: dict[str, Any] | None = None) -> None:
         self._database = database
         self._outbox: queue.SimpleQueue[_Item | tuple[str] | None] = queue.SimpleQueue()
-        self._pending: dict[int, list[_Item]] = {}
+        self._pending: dict[int, list[_Sent]] = {}
         self._lock = threading.Lock()
         self._process: Any = None
         self._to_child: Connection | None = None
@@ -90,6 +116,7 @@ class ProcessIngestor:
         self.reports = 0
         self.fixes_stored = 0
         self.fixes_evaluated = 0
+        self.dropped = 0  # reports not stored: their device had closed its connection
 
     # -- lifecycle -------------------------------------------------------------------------------
 
@@ -170,12 +197,12 @@ class ProcessIngestor:
 
     # -- batches ---------------------------------------------------------------------------------
 
-    async def submit(self, reports: list[Report]) -> list[Outcome]:
+    async def submit(self, reports: list[Report], *, wanted: Wanted = None) -> list[Outcome]:
         if self._broken:
             await self._restart()
         loop = asyncio.get_running_loop()
         future: asyncio.Future[list[Outcome]] = loop.create_future()
-        self._outbox.put((reports, future, loop))
+        self._outbox.put((reports, future, loop, wanted))
         return await future
 
     def _send_loop(self, outbox: queue.SimpleQueue[_Item | tuple[str] | None], to_child: Connection) -> None:
@@ -207,21 +234,30 @@ class ProcessIngestor:
                     entry = outbox.get_nowait()
                 except queue.Empty:
                     break
+            sent: list[_Sent] = []
+            reports: list[Report] = []
+            for batch, future, loop, wanted in items:
+                going, mask = still_wanted(batch, wanted)
+                self.dropped += len(batch) - len(going)
+                if going:
+                    sent.append((len(going), future, loop, mask))
+                    reports.extend(going)
+                else:  # the device is gone: nothing to store, nobody to answer
+                    loop.call_soon_threadsafe(resolve_all, [(future, expand([], mask))])
             try:
                 if invalidate:
                     to_child.send(_INVALIDATE)
-                if items:
+                if sent:
                     batch_id += 1
                     with self._lock:
-                        self._pending[batch_id] = items
-                    reports = [report for batch, _future, _loop in items for report in batch]
+                        self._pending[batch_id] = sent
                     to_child.send(("batch", batch_id, reports, bus.has_local_subscribers))
                 if stopping:
                     to_child.send(None)
                     return
             except (OSError, ValueError) as error:  # the child is gone; the receiver fails what it held
                 logger.error("Could not hand a batch to the ingest writer process: %s", error)
-                if items:
+                if sent:
                     self._fail([batch_id], WriterProcessError(str(error)))
                 if stopping:
                     return
@@ -257,9 +293,9 @@ class ProcessIngestor:
             self.batches += 1
             self.reports += len(outcomes)
             index = 0
-            for batch, future, loop in items:
-                by_loop.setdefault(loop, []).append((future, outcomes[index : index + len(batch)]))
-                index += len(batch)
+            for count, future, loop, mask in items:
+                by_loop.setdefault(loop, []).append((future, expand(outcomes[index : index + count], mask)))
+                index += count
         for loop, resolved in by_loop.items():
             loop.call_soon_threadsafe(resolve_all, resolved)
 
@@ -267,7 +303,7 @@ class ProcessIngestor:
         for batch_id in batch_ids:
             with self._lock:
                 items = self._pending.pop(batch_id, [])
-            for _batch, future, loop in items:
+            for _count, future, loop, _mask in items:
                 with contextlib.suppress(RuntimeError):  # that event loop has closed
                     loop.call_soon_threadsafe(fail_future, future, error)
 

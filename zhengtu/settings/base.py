@@ -261,21 +261,27 @@ LOGGING = {
 # --- From the environment: proxy trust and the device gateway ---------------------------------
 # The web side trusts X-Real-IP only behind a proxy that overwrites it (docs/operations.md).
 ZHENGTU_TRUST_X_REAL_IP = os.environ.get("ZHENGTU_TRUST_X_REAL_IP", "") == "1"
-# The gateway's bind address, ports ("jt808=5015,gt06=5023": listed protocols replace the
-# defaults of zhengtu/monitoring/rules.py, the others keep theirs) and the proxies whose
-# connections it may trust; each is set only when its variable is.
-if os.environ.get("ZHENGTU_GATEWAY_HOST"):
-    ZHENGTU_MONITORING_LISTEN_HOST = os.environ["ZHENGTU_GATEWAY_HOST"]
-if os.environ.get("ZHENGTU_GATEWAY_PORTS"):
+# The gateway's bind address (ZHENGTU_GATEWAY_BIND, or its older name ZHENGTU_GATEWAY_HOST), its ports
+# (ZHENGTU_GATEWAY_<JT808|GT06|WATCH|OSMAND>_PORT one by one, or ZHENGTU_GATEWAY_PORTS="jt808=5015,gt06=5023";
+# unlisted protocols keep the defaults of zhengtu/monitoring/rules.py) and the proxies whose connections
+# it may trust; each is set only when its variable is.
+if os.environ.get("ZHENGTU_GATEWAY_BIND") or os.environ.get("ZHENGTU_GATEWAY_HOST"):
+    ZHENGTU_MONITORING_LISTEN_HOST = os.environ.get("ZHENGTU_GATEWAY_BIND") or os.environ["ZHENGTU_GATEWAY_HOST"]
+_GATEWAY_PORTS = {
+    name: int(port)
+    for name in ("jt808", "gt06", "watch", "osmand")
+    if (port := os.environ.get(f"ZHENGTU_GATEWAY_{name.upper()}_PORT", ""))
+}
+_GATEWAY_PORTS.update(
+    {
+        name.strip(): int(port)
+        for name, _sep, port in (pair.partition("=") for pair in os.environ.get("ZHENGTU_GATEWAY_PORTS", "").split(","))
+        if name.strip()
+    }
+)
+if _GATEWAY_PORTS:
     from zhengtu.monitoring.rules import DEFAULTS as _MONITORING_DEFAULTS
 
-    ZHENGTU_MONITORING_PORTS = {
-        **_MONITORING_DEFAULTS["PORTS"],
-        **{
-            name.strip(): int(port)
-            for name, _sep, port in (pair.partition("=") for pair in os.environ["ZHENGTU_GATEWAY_PORTS"].split(","))
-            if name.strip()
-        },
-    }
+    ZHENGTU_MONITORING_PORTS = {**_MONITORING_DEFAULTS["PORTS"], **_GATEWAY_PORTS}
 if os.environ.get("ZHENGTU_GATEWAY_TRUSTED_PROXIES"):
     ZHENGTU_MONITORING_TRUSTED_PROXIES = os.environ["ZHENGTU_GATEWAY_TRUSTED_PROXIES"].split(",")

@@ -23,7 +23,14 @@ if TYPE_CHECKING:
 MAX_HTTP_HEAD = 8192
 MAX_HTTP_BODY = 65536
 
-REASONS = {200: "OK", 400: "Bad Request", 405: "Method Not Allowed", 413: "Payload Too Large", 431: "Too Large"}
+REASONS = {
+    200: "OK",
+    400: "Bad Request",
+    403: "Forbidden",
+    405: "Method Not Allowed",
+    413: "Payload Too Large",
+    431: "Too Large",
+}
 
 
 def response(status: int, *, close: bool) -> bytes:
@@ -115,10 +122,12 @@ class HttpRequestReader:
             error.raw = error.raw or (target.encode("utf-8", "replace") + b" " + body)
             connection.bad_frame(error)
             return _fixed(400, close=close), []
-        ok, refused = _RESPONSES[(200, close)], _RESPONSES[(400, close)]
+        ok, refused, forbidden = _RESPONSES[(200, close)], _RESPONSES[(400, close)], _RESPONSES[(403, close)]
 
         def reply(outcomes: list[Outcome]) -> bytes:
-            return ok if outcomes and outcomes[0].known else refused
+            if not outcomes or not outcomes[0].known:
+                return refused
+            return forbidden if outcomes[0].refused else ok
 
         report = Report("osmand", message, received_at, time.monotonic(), connection.peer)
         return DecodedFrame([message], reply, close), [report]

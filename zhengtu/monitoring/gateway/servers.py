@@ -25,7 +25,7 @@ from ..processing import Outcome, Report
 from ..protocols.base import FrameError
 from ..rules import rule
 from .http import HttpRequestReader
-from .sessions import SESSIONS, DecodedFrame, Session, log_bad_frame
+from .sessions import SESSIONS, BadFrameLog, DecodedFrame, Session
 
 logger = logging.getLogger("zhengtu.monitoring.gateway")
 
@@ -48,6 +48,10 @@ class GatewayCounters:
     bad_frames: int = 0
     reports: int = 0
     submissions: int = 0
+    refused_connections: int = 0  # over a connection cap: closed at once
+    closed_unproven: int = 0  # no registered device's frame within HANDSHAKE_SECONDS
+    closed_hostile: int = 0  # too many bad frames or frames of unknown devices
+    overloads: int = 0  # times every connection stopped reading because the writer was behind
     by_protocol: dict[str, int] = field(default_factory=dict)
 
 
@@ -60,7 +64,19 @@ class Gateway:
         self.counters = GatewayCounters()
         self.max_frame_bytes = int(rule("MAX_FRAME_BYTES"))
         self.idle_seconds = float(rule("IDLE_SECONDS"))
+        self.handshake_seconds = float(rule("HANDSHAKE_SECONDS"))
+        self.max_connections = int(rule("MAX_CONNECTIONS"))
+        self.max_unproven = int(rule("MAX_UNPROVEN_CONNECTIONS"))
+        self.max_unproven_per_address = int(rule("MAX_UNPROVEN_PER_ADDRESS"))
+        self.max_bad_frames = int(rule("MAX_BAD_FRAMES_PER_CONNECTION"))
+        self.max_unknown_frames = int(rule("MAX_UNKNOWN_FRAMES_PER_CONNECTION"))
+        self.bad_frames = BadFrameLog(int(rule("BAD_FRAME_LOG_SAMPLES")))
         self.connections: set[Connection] = set()
+        self.unproven: dict[str, int] = {}  # address → connections without a registered device yet
+        self.unproven_total = 0
+        self.max_in_flight = int(rule("MAX_IN_FLIGHT_REPORTS"))
+        self.in_flight_reports = 0
+        self.overloaded = False
         self._servers: list[asyncio.Server] = []
         self._pending: list[tuple[Connection, Pending]] = []
         self._flush_scheduled = False
@@ -136,37 +152,98 @@ class Gateway:
     def _start_store(self, chunk: list[tuple[Connection, Pending]], reports: list[Report]) -> None:
         self.counters.submissions += 1
         self.counters.reports += len(reports)
+        self.in_flight_reports += len(reports)
+        if self.in_flight_reports > self.max_in_flight and not self.overloaded:
+            self._set_overloaded(True)
         assert self._loop is not None
         task = self._loop.create_task(self._store(chunk, reports))
         self._stores.add(task)
         task.add_done_callback(self._stores.discard)
 
     async def _store(self, batch: list[tuple[Connection, Pending]], reports: list[Report]) -> None:
+        owners = [
+            connection for connection, pending in batch for _frame, frame_reports in pending for _ in frame_reports
+        ]
+
+        def wanted() -> list[bool]:
+            # Asked by the ingestor just before the reports go to the writer: a device that gave
+            # up (closed its connection) gets no answer, so nothing of it may be stored.
+            return [not owner.lost for owner in owners]
+
         try:
-            outcomes = await self.ingestor.submit(reports)
+            outcomes = await self.ingestor.submit(reports, wanted=wanted)
         except Exception:
             # Nothing was stored, so nothing is acknowledged: close and let the devices send again.
             logger.exception("Storing %d reports failed; closing their %d connections", len(reports), len(batch))
             for connection, _pending in batch:
                 connection.close()
             return
+        finally:
+            self.in_flight_reports -= len(reports)
+            if self.overloaded and self.in_flight_reports <= self.max_in_flight // 2:
+                self._set_overloaded(False)
         index = 0
         for connection, pending in batch:
             count = sum(len(frame_reports) for _frame, frame_reports in pending)
             connection.stored(pending, outcomes[index : index + count])
             index += count
 
+    # -- back-pressure ------------------------------------------------------------------------
+
+    def _set_overloaded(self, overloaded: bool) -> None:
+        """The writer is behind (more than MAX_IN_FLIGHT_REPORTS submitted and not yet stored):
+        stop reading from every connection, new ones included, until half of that is stored.
+        The devices' data then waits in their TCP buffers and in the devices, not in this
+        process, and nothing is decoded that the writer cannot store soon."""
+        self.overloaded = overloaded
+        if overloaded:
+            self.counters.overloads += 1
+        for connection in self.connections:
+            connection._update_reading()
+
     # -- idle connections ----------------------------------------------------------------------
 
     def _sweep_interval(self) -> float:
-        return max(0.05, min(SWEEP_SECONDS_MAX, self.idle_seconds / 4))
+        return max(0.05, min(SWEEP_SECONDS_MAX, self.idle_seconds / 4, self.handshake_seconds / 4))
 
     def _sweep(self) -> None:
         assert self._loop is not None
-        limit = time.monotonic() - self.idle_seconds
-        for connection in [c for c in self.connections if c.last_activity < limit and not c.in_flight]:
-            connection.close()
+        now = time.monotonic()
+        idle_limit = now - self.idle_seconds
+        handshake_limit = now - self.handshake_seconds
+        for connection in list(self.connections):
+            if connection.in_flight:
+                continue
+            if not connection.proven and connection.opened_at < handshake_limit:
+                self.counters.closed_unproven += 1
+                connection.abort()
+            elif connection.last_activity < idle_limit:
+                connection.close()
         self._sweeper = self._loop.call_later(self._sweep_interval(), self._sweep)
+
+    # -- connection caps ---------------------------------------------------------------------
+
+    def admit(self, connection: Connection, address: str) -> bool:
+        """Whether a new connection may stay: under the total cap, and under the caps of
+        connections that have not yet carried a registered device's frame."""
+        if (
+            len(self.connections) >= self.max_connections
+            or self.unproven_total >= self.max_unproven
+            or self.unproven.get(address, 0) >= self.max_unproven_per_address
+        ):
+            self.counters.refused_connections += 1
+            return False
+        self.unproven[address] = self.unproven.get(address, 0) + 1
+        self.unproven_total += 1
+        return True
+
+    def release_unproven(self, address: str) -> None:
+        left = self.unproven.get(address, 0) - 1
+        if left > 0:
+            self.unproven[address] = left
+        else:
+            self.unproven.pop(address, None)
+        self.unproven_total -= 1
 
 
 class Connection(asyncio.Protocol):
@@ -181,26 +258,62 @@ class Connection(asyncio.Protocol):
         self.in_flight = False
         self.backlog: Pending = []
         self.last_activity = 0.0
+        self.opened_at = 0.0
+        self.address = ""
+        self.proven = False  # a registered device's frame was stored from this connection
+        self.admitted = False
+        self.lost = False
+        self.bad_frames = 0
+        self.unknown_frames = 0
         self._paused_for_backlog = False
         self._paused_for_writes = False
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = cast(asyncio.Transport, transport)  # uvloop's transports do not derive from it
         self.peer = _peer(transport)
-        self.last_activity = time.monotonic()
+        self.address = self.peer.rsplit(":", 1)[0]
+        self.opened_at = self.last_activity = time.monotonic()
+        if not self.gateway.admit(self, self.address):
+            self.transport.abort()
+            return
+        self.admitted = True
         self.gateway.connections.add(self)
         self.gateway.counters.connections += 1
         self.gateway.counters.open_connections += 1
+        if self.gateway.overloaded:
+            self._update_reading()
 
     def connection_lost(self, exc: Exception | None) -> None:
+        self.lost = True
         if self in self.gateway.connections:
             self.gateway.connections.discard(self)
             self.gateway.counters.open_connections -= 1
+        if self.admitted and not self.proven:
+            self.gateway.release_unproven(self.address)
+        self.admitted = False
         self.backlog = []
 
     def close(self) -> None:
         if self.transport is not None and not self.transport.is_closing():
             self.transport.close()
+
+    def abort(self) -> None:
+        """Close without flushing what is buffered for a peer that may not be reading."""
+        if self.transport is not None and not self.transport.is_closing():
+            self.transport.abort()
+
+    def _prove(self, outcomes: list[Outcome]) -> None:
+        for outcome in outcomes:
+            if outcome.known and not outcome.refused:
+                if not self.proven and self.admitted:
+                    self.proven = True
+                    self.gateway.release_unproven(self.address)
+                return
+        if outcomes:
+            self.unknown_frames += len(outcomes)
+            if self.unknown_frames >= self.gateway.max_unknown_frames and not self.proven:
+                self.gateway.counters.closed_hostile += 1
+                self.abort()
 
     def accept(self, pending: Pending) -> None:
         """Decoded frames with their reports: submit now, or after the submission in flight."""
@@ -210,8 +323,22 @@ class Connection(asyncio.Protocol):
                 self._paused_for_backlog = True
                 self._update_reading()
             return
+        self._submit(pending)
+
+    def _submit(self, pending: Pending) -> None:
+        # Frames after a barrier (JT/T 808 authentication) wait until it is answered: whether
+        # they are accepted depends on that answer.
+        for index, (frame, _reports) in enumerate(pending[:-1]):
+            if frame.barrier:
+                self.backlog[:0] = pending[index + 1 :]
+                pending = pending[: index + 1]
+                break
         self.in_flight = True
+        self.prepare(pending)
         self.gateway.submit(self, pending)
+
+    def prepare(self, pending: Pending) -> None:
+        """Last look at the reports before they go (JT/T 808: stamp the authentication)."""
 
     def stored(self, pending: Pending, outcomes: list[Outcome]) -> None:
         """The submission is stored: answer each frame, then submit what waited meanwhile."""
@@ -219,6 +346,7 @@ class Connection(asyncio.Protocol):
         transport = self.transport
         if transport is None or transport.is_closing():
             return
+        self._prove(outcomes)
         replies = []
         close = False
         index = 0
@@ -238,8 +366,7 @@ class Connection(asyncio.Protocol):
             return
         if self.backlog:
             backlog, self.backlog = self.backlog, []
-            self.in_flight = True
-            self.gateway.submit(self, backlog)
+            self._submit(backlog)
             if self._paused_for_backlog:
                 self._paused_for_backlog = False
                 self._update_reading()
@@ -257,7 +384,7 @@ class Connection(asyncio.Protocol):
         transport = self.transport
         if transport is None or transport.is_closing():
             return
-        if self._paused_for_backlog or self._paused_for_writes:
+        if self._paused_for_backlog or self._paused_for_writes or self.gateway.overloaded:
             if transport.is_reading():
                 transport.pause_reading()
         elif not transport.is_reading():
@@ -265,7 +392,11 @@ class Connection(asyncio.Protocol):
 
     def bad_frame(self, error: FrameError) -> None:
         self.gateway.counters.bad_frames += 1
-        log_bad_frame(self.protocol, self.peer, error)
+        self.gateway.bad_frames.record(self.protocol, self.peer, error)
+        self.bad_frames += 1
+        if self.bad_frames >= self.gateway.max_bad_frames and not self.proven:
+            self.gateway.counters.closed_hostile += 1
+            self.abort()
 
 
 class DeviceConnection(Connection):
@@ -280,6 +411,10 @@ class DeviceConnection(Connection):
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         super().connection_made(transport)
         self.session = self.session_class(self.peer, self.gateway.max_frame_bytes)
+
+    def prepare(self, pending: Pending) -> None:
+        assert self.session is not None
+        self.session.prepare([report for _frame, reports in pending for report in reports])
 
     def data_received(self, data: bytes) -> None:
         self.last_activity = now_monotonic = time.monotonic()
@@ -300,9 +435,8 @@ class DeviceConnection(Connection):
             except FrameError as error:
                 self.bad_frame(error)
                 continue
-            except Exception:  # a decoder bug must not take the connection down
-                self.gateway.counters.bad_frames += 1
-                logger.exception("Decoder failure on %s frame from %s; raw=%s", self.protocol, self.peer, item.hex())
+            except Exception as error:  # a decoder bug must not take the connection down
+                self.bad_frame(FrameError(f"decoder failure: {type(error).__name__}: {error}", item))
                 continue
             pending.append((frame, session.reports(frame.messages, received_at, now_monotonic)))
         if pending:

@@ -65,7 +65,28 @@ class Header(NamedTuple):
 
     @property
     def identifier(self) -> str:
-        return bcd_digits(self.phone_bcd).lstrip("0") or "0"
+        return normalise_terminal_number(bcd_digits(self.phone_bcd))
+
+
+TERMINAL_DIGITS = 12  # 2011/2013 headers: 6 BCD bytes
+TERMINAL_DIGITS_2019 = 20  # 2019 headers: 10 BCD bytes
+
+
+def normalise_terminal_number(number: str) -> str:
+    """The one form of a JT/T 808 terminal number everywhere (registry, gateway, unknown
+    devices): the BCD digits with their leading zeros, 12 of them (e.g. 012076463279, as many
+    wristbands send). A 2019 header's 20 digits with eight leading zeros are the same 12-digit
+    terminal (firmware updated to the 2019 protocol); longer numbers keep all 20 digits.
+    Raises ValueError for anything but 1–20 digits."""
+    digits = number.strip().replace(" ", "")
+    if not digits.isdigit() or not digits.isascii() or len(digits) > TERMINAL_DIGITS_2019:
+        raise ValueError(number)
+    if len(digits) <= TERMINAL_DIGITS:
+        return digits.zfill(TERMINAL_DIGITS)
+    digits = digits.zfill(TERMINAL_DIGITS_2019)
+    if digits.startswith("0" * (TERMINAL_DIGITS_2019 - TERMINAL_DIGITS)):
+        return digits[-TERMINAL_DIGITS:]
+    return digits
 
 
 def extract_frames(buffer: bytearray, max_bytes: int) -> list[bytes | FrameError]:

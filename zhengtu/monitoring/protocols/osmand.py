@@ -10,6 +10,7 @@ Query form: GET or POST /?id=…&lat=…&lon=…&timestamp=…&speed=(knots)&bea
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import math
 from typing import Any
@@ -22,13 +23,28 @@ ALARMS = {"sos": Alarm.SOS, "lowBattery": Alarm.LOW_BATTERY, "tampering": Alarm.
 
 
 def decode(target: str, headers: dict[str, str], body: bytes, *, now: dt.datetime) -> DeviceMessage:
+    """A request → its message. A device secret (parameter or JSON field `secret`, or the header
+    `Authorization: Bearer …`) travels on only as its SHA-256 in `extra["secret_hash"]`."""
     content_type = headers.get("content-type", "")
     if content_type.startswith("application/json"):
-        return _decode_json(body, now=now)
-    params = query_parameters(target)
-    if not params and body:
-        params = {k: v[-1] for k, v in parse_qs(body.decode("utf-8", errors="replace"), keep_blank_values=True).items()}
-    return _decode_query(params, now=now)
+        message, secret = _decode_json(body, now=now)
+    else:
+        params = query_parameters(target)
+        if not params and body:
+            params = {
+                k: v[-1] for k, v in parse_qs(body.decode("utf-8", errors="replace"), keep_blank_values=True).items()
+            }
+        message, secret = _decode_query(params, now=now), params.get("secret", "")
+    authorization = headers.get("authorization", "")
+    if not secret and authorization[:7].lower() == "bearer ":
+        secret = authorization[7:].strip()
+    if secret:
+        message.extra["secret_hash"] = secret_hash(secret)
+    return message
+
+
+def secret_hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8", errors="replace")).hexdigest()
 
 
 def query_parameters(target: str) -> dict[str, str]:
@@ -113,7 +129,7 @@ def _decode_query(params: dict[str, str], *, now: dt.datetime) -> DeviceMessage:
     return message
 
 
-def _decode_json(body: bytes, *, now: dt.datetime) -> DeviceMessage:
+def _decode_json(body: bytes, *, now: dt.datetime) -> tuple[DeviceMessage, str]:
     try:
         root = json.loads(body.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError):
@@ -157,4 +173,5 @@ def _decode_json(body: bytes, *, now: dt.datetime) -> DeviceMessage:
         )
         message.kind = MessageKind.LOCATION
         message.fixes.append(fix)
-    return message
+    secret = root.get("secret") or extras.get("secret") or ""
+    return message, str(secret)

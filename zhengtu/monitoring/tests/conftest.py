@@ -39,7 +39,7 @@ class Monitored:
 
 
 def make_monitored(
-    world, *, identifier: str = "13900000001", protocol: str = Protocol.JT808, kind: str = DeviceKind.WRISTBAND
+    world, *, identifier: str = "013900000001", protocol: str = Protocol.JT808, kind: str = DeviceKind.WRISTBAND
 ) -> Monitored:
     person = make_supervisee(world.office_a, responsible_officer=world.officer_a, status=Status.UNDER_SUPERVISION)
     actor = Actor(user=world.bureau_a)

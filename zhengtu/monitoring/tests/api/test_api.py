@@ -16,7 +16,7 @@ API = "/api/v1/monitoring"
 def test_devices_listed_created_and_scoped(client, login, world, monitored):
     login(client, world.bureau_a)
     listed = client.get(f"{API}/devices/").json()
-    assert [d["identifier"] for d in listed["results"]] == ["13900000001"]
+    assert [d["identifier"] for d in listed["results"]] == ["013900000001"]
     created = client.post(
         f"{API}/devices/",
         {"identifier": "868120000000009", "kind": "wristband", "protocol": "gt06", "organisation": world.county_a.pk},
@@ -122,7 +122,7 @@ def test_fences_create_read_and_outsider(client, login, world, monitored):
 
 
 def test_latest_positions_and_crs(client, login, world, monitored, processor):
-    processor.process([location("13900000001", timezone.now(), *HOME)])
+    processor.process([location("013900000001", timezone.now(), *HOME)])
     login(client, world.officer_a)
     (row,) = client.get(f"{API}/positions/latest/").json()
     assert (row["latitude"], row["longitude"]) == (pytest.approx(HOME[0]), pytest.approx(HOME[1]))
@@ -135,7 +135,7 @@ def test_latest_positions_and_crs(client, login, world, monitored, processor):
 
 def test_track_api_is_audited_and_scoped(client, login, world, monitored, processor):
     now = timezone.now()
-    processor.process([location("13900000001", now - dt.timedelta(minutes=5), *HOME)])
+    processor.process([location("013900000001", now - dt.timedelta(minutes=5), *HOME)])
     login(client, world.officer_a)
     response = client.get(f"{API}/tracks/{monitored.supervisee.pk}/")
     assert response.status_code == 200 and response.json()["fixes"] == 1
@@ -145,7 +145,7 @@ def test_track_api_is_audited_and_scoped(client, login, world, monitored, proces
 
 
 def test_alert_lifecycle_over_the_api(client, login, world, monitored, processor):
-    processor.process([location("13900000001", timezone.now(), *HOME)])
+    processor.process([location("013900000001", timezone.now(), *HOME)])
     detect_offline(now=timezone.now() + dt.timedelta(hours=1))
     alert = Alert.objects.get()
     login(client, world.officer_a)
@@ -169,7 +169,7 @@ def test_alert_lifecycle_over_the_api(client, login, world, monitored, processor
 
 
 def test_alerts_outsider(client, login, world, monitored, processor):
-    processor.process([location("13900000001", timezone.now(), *HOME)])
+    processor.process([location("013900000001", timezone.now(), *HOME)])
     detect_offline(now=timezone.now() + dt.timedelta(hours=1))
     alert = Alert.objects.get()
     login(client, world.officer_b)

@@ -25,7 +25,7 @@ class RunningGateway:
 
     def start(self) -> None:
         self.thread.start()
-        self.run(self.ingestor.start())
+        self.run(self.ingestor.start(), timeout=150)  # a writer process starts slowly on a busy machine
         self.run(self.gateway.start())
 
     def stop(self) -> None:
@@ -77,3 +77,13 @@ def receive_jt808(sock: socket.socket) -> tuple[object, bytes]:
             raise ConnectionError("closed before a full frame")
         frame += chunk
     return jt808.parse_header(jt808.unescape(frame[1:-1])[:-1])
+
+
+def authenticate_jt808(sock: socket.socket, identifier: str, code: str, serial: int = 900) -> None:
+    """The JT/T 808 authentication (0x0102 → 0x8001 success) every connection needs before data."""
+    from zhengtu.monitoring.protocols import jt808
+    from zhengtu.monitoring.protocols.simulate import jt808_auth
+
+    sock.sendall(jt808_auth(identifier, code, serial=serial))
+    header, body = receive_jt808(sock)
+    assert (header.message_id, body[-1]) == (jt808.MSG_PLATFORM_REPLY, jt808.RESULT_OK)  # type: ignore[attr-defined]

@@ -18,7 +18,13 @@ from zhengtu.monitoring.protocols.simulate import (
     watch_position,
 )
 from zhengtu.monitoring.tests.conftest import HOME, make_monitored
-from zhengtu.monitoring.tests.gateway.conftest import RunningGateway, receive, receive_jt808, receive_nothing
+from zhengtu.monitoring.tests.gateway.conftest import (
+    RunningGateway,
+    authenticate_jt808,
+    receive,
+    receive_jt808,
+    receive_nothing,
+)
 from zhengtu.monitoring.tests.gateway.test_tcp import recent
 
 
@@ -31,6 +37,7 @@ def test_a_frame_split_across_many_segments_is_stored_once_and_answered(world, g
     monitored = make_monitored(world, identifier="13912345678")
     frame = jt808_location("13912345678", recent(), *HOME, serial=41)
     with _no_delay(gateway.connect("jt808")) as sock:
+        authenticate_jt808(sock, "13912345678", monitored.wristband.auth_code)
         for byte in frame:  # one TCP segment per byte
             sock.sendall(bytes([byte]))
             time.sleep(0.002)
@@ -45,6 +52,7 @@ def test_two_frames_in_one_segment_are_both_stored_and_answered_in_order(world, 
     first = jt808_location("13912345678", recent(60), *HOME, serial=7)
     second = jt808_location("13912345678", recent(30), HOME[0] + 0.0001, HOME[1], serial=8)
     with gateway.connect("jt808") as sock:
+        authenticate_jt808(sock, "13912345678", monitored.wristband.auth_code)
         sock.sendall(first + second)
         serials = [receive_jt808(sock)[1][:2] for _ in range(2)]
     assert serials == [(7).to_bytes(2, "big"), (8).to_bytes(2, "big")]

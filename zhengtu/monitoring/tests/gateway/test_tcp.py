@@ -24,7 +24,7 @@ from zhengtu.monitoring.protocols.simulate import (
     watch_position,
 )
 from zhengtu.monitoring.tests.conftest import HOME, make_monitored
-from zhengtu.monitoring.tests.gateway.conftest import receive, receive_jt808, receive_nothing
+from zhengtu.monitoring.tests.gateway.conftest import authenticate_jt808, receive, receive_jt808, receive_nothing
 
 
 def recent(seconds: int = 30) -> dt.datetime:
@@ -75,12 +75,13 @@ def test_jt808_wrong_auth_code_is_refused(world, gateway):
 
 
 def test_bad_frames_are_logged_and_the_connection_carries_on(world, gateway, caplog):
-    make_monitored(world, identifier="13912345678")
+    monitored = make_monitored(world, identifier="13912345678")
     good = jt808_location("13912345678", recent(), *HOME, serial=9)
     broken = bytearray(jt808_location("13912345678", recent(20), *HOME, serial=8))
     broken[-2] ^= 0xFF  # wrong checksum
     caplog.set_level(logging.WARNING, logger="zhengtu.monitoring.gateway")
     with gateway.connect("jt808") as sock:
+        authenticate_jt808(sock, "13912345678", monitored.wristband.auth_code)
         # Garbage, a wrong-checksum frame and a good one, split across writes at odd places.
         payload = b"\x00\x01garbage" + bytes(broken) + good
         sock.sendall(payload[:17])
@@ -98,6 +99,7 @@ def test_jt808_2019_batch_is_stored_whole(world, gateway):
     monitored = make_monitored(world, identifier="13912345678")
     bodies = [jt808_location_body(recent(120 - 30 * i), HOME[0] + i * 0.0001, HOME[1]) for i in range(3)]
     with gateway.connect("jt808") as sock:
+        authenticate_jt808(sock, "13912345678", monitored.wristband.auth_code)
         sock.sendall(jt808_batch("13912345678", bodies, serial=5))
         assert receive_jt808(sock)
         sock.sendall(jt808_location("13912345678", recent(), *HOME, version_2019=True, serial=6))
@@ -113,7 +115,7 @@ def test_unknown_device_gets_no_acknowledgement_and_is_recorded(world, gateway):
         sock.sendall(jt808_register("13800000000"))
         _header, body = receive_jt808(sock)
         assert body[2] == jt808.REGISTER_UNKNOWN_TERMINAL
-    unknown = UnknownDevice.objects.get(identifier="13800000000")
+    unknown = UnknownDevice.objects.get(identifier="013800000000")
     assert unknown.protocol == Protocol.JT808 and unknown.frames == 2
 
 

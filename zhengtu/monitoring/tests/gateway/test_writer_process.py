@@ -26,7 +26,7 @@ from zhengtu.monitoring.tests.conftest import HOME, make_monitored
 from zhengtu.monitoring.tests.gateway.conftest import RunningGateway, receive_jt808
 from zhengtu.monitoring.writer_process import ProcessIngestor, WriterProcessError
 
-IDENTIFIER = "13912345678"
+IDENTIFIER = "013912345678"
 
 
 class WriterDatabase:

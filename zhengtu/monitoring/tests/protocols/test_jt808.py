@@ -17,7 +17,7 @@ def test_location_frame_decodes_position_time_and_alarms():
         "13912345678", WHEN, 27.908312, 110.593871, alarm_bits=0b1 | 1 << 7, speed_kmh=12.5, course=90, satellites=9
     )
     header, decoded = jt808.decode(frame)
-    assert header.identifier == "13912345678"
+    assert header.identifier == "013912345678"
     assert header.version is None
     (message,) = decoded.messages
     assert message.kind == MessageKind.LOCATION
@@ -43,7 +43,7 @@ def test_2019_header_is_understood_and_mirrored_in_the_reply():
     frame = jt808_location("13912345678", WHEN, 27.9, 110.6, version_2019=True, serial=77)
     header, decoded = jt808.decode(frame)
     assert header.version == 1
-    assert header.identifier == "13912345678"
+    assert header.identifier == "013912345678"
     reply = jt808.platform_reply(header, serial=5)
     reply_header, _ = jt808.parse_header(jt808.unescape(reply[1:-1])[:-1])
     assert reply_header.message_id == 0x8001

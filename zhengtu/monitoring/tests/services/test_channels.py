@@ -46,7 +46,7 @@ def test_sos_goes_to_sms_and_wecom(monitored, processor, settings, receiver, dja
     settings.ZHENGTU_MONITORING_SMS_GATEWAY_URL = f"{base}/sms"
     settings.ZHENGTU_MONITORING_SMS_GATEWAY_TOKEN = "token-1"
     settings.ZHENGTU_MONITORING_WECOM_WEBHOOK_URL = f"{base}/wecom"
-    message = DeviceMessage("13900000001", MessageKind.LOCATION, [Fix(timezone.now(), *HOME)], {Alarm.SOS})
+    message = DeviceMessage("013900000001", MessageKind.LOCATION, [Fix(timezone.now(), *HOME)], {Alarm.SOS})
     with django_capture_on_commit_callbacks(execute=True):
         processor.process([Report("jt808", message, timezone.now())])
     paths = {path: (body, auth) for path, body, auth in received}
@@ -69,7 +69,7 @@ def test_a_failing_channel_is_recorded_and_does_not_stop_the_others(
     settings.ZHENGTU_MONITORING_SMS_GATEWAY_URL = f"{base}/sms"
     monitored.supervisee.responsible_officer.phone = "13700000000"
     monitored.supervisee.responsible_officer.save()
-    message = DeviceMessage("13900000001", MessageKind.LOCATION, [Fix(timezone.now(), *HOME)], {Alarm.SOS})
+    message = DeviceMessage("013900000001", MessageKind.LOCATION, [Fix(timezone.now(), *HOME)], {Alarm.SOS})
     with django_capture_on_commit_callbacks(execute=True):
         processor.process([Report("jt808", message, timezone.now())])
     assert AlertEvent.objects.filter(action="notify_failed", note__startswith="wecom").exists()

@@ -48,3 +48,21 @@ def test_a_queue_of_alerts_only_drops_its_oldest_alert():
 
     events = asyncio.run(scenario())
     assert [e["id"] for e in events] == list(range(3, QUEUE_LIMIT + 3))
+
+
+def test_fence_and_sos_alerts_overtake_a_storm_of_offline_alerts_on_the_page():
+    async def scenario() -> list[dict]:
+        queue = bus.open()
+        try:
+            bus.publish([{"type": "alert", "id": n, "kind": "offline", "supervisee_id": n} for n in range(300)])
+            bus.publish([_position(1)])
+            bus.publish([{"type": "alert", "id": 900, "kind": "fence_breach", "supervisee_id": 9}])
+            bus.publish([{"type": "alert", "id": 901, "kind": "sos", "supervisee_id": 9}])
+            await asyncio.sleep(0.05)
+            return _drain(queue)
+        finally:
+            bus.close(queue)
+
+    events = asyncio.run(scenario())
+    assert [e["id"] for e in events[:2]] == [900, 901]  # first to the page, in their order
+    assert len(events) == 303

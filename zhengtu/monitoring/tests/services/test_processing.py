@@ -12,7 +12,7 @@ from zhengtu.workspace.models import Notification
 
 def test_fixes_are_stored_with_supervisee_and_latest_state(monitored, processor):
     now = timezone.now()
-    (outcome,) = processor.process([location("13900000001", now - dt.timedelta(seconds=5), *HOME)])
+    (outcome,) = processor.process([location("013900000001", now - dt.timedelta(seconds=5), *HOME)])
     assert outcome.known and outcome.stored == 1
     position = Position.objects.get()
     assert position.supervisee_id == monitored.supervisee.pk
@@ -34,7 +34,7 @@ def test_filters_drop_bad_fixes(monitored, processor, fix_kwargs, reason):
     now = timezone.now()
     shift = fix_kwargs.pop("time_shift", dt.timedelta(0))
     fix = Fix(now + shift, fix_kwargs.pop("latitude", HOME[0]), fix_kwargs.pop("longitude", HOME[1]), **fix_kwargs)
-    report = Report("jt808", DeviceMessage("13900000001", MessageKind.LOCATION, [fix]), now)
+    report = Report("jt808", DeviceMessage("013900000001", MessageKind.LOCATION, [fix]), now)
     (outcome,) = processor.process([report])
     assert (outcome.stored, outcome.rejected) == (0, 1)
     assert not Position.objects.exists()
@@ -42,9 +42,9 @@ def test_filters_drop_bad_fixes(monitored, processor, fix_kwargs, reason):
 
 def test_duplicates_and_impossible_jumps_are_dropped(monitored, processor):
     now = timezone.now()
-    first = location("13900000001", now - dt.timedelta(seconds=60), *HOME)
-    duplicate = location("13900000001", now - dt.timedelta(seconds=60), *HOME)
-    jump = location("13900000001", now - dt.timedelta(seconds=50), 31.23, 121.47)  # Shanghai 10 s later
+    first = location("013900000001", now - dt.timedelta(seconds=60), *HOME)
+    duplicate = location("013900000001", now - dt.timedelta(seconds=60), *HOME)
+    jump = location("013900000001", now - dt.timedelta(seconds=50), 31.23, 121.47)  # Shanghai 10 s later
     outcomes = processor.process([first, duplicate, jump])
     assert [o.stored for o in outcomes] == [1, 0, 0]
     assert Position.objects.count() == 1
@@ -68,7 +68,7 @@ def test_drift_rule_needs_consecutive_fixes_outside(monitored, processor, settin
     tick = iter(range(1000))
 
     def at_point(point):
-        return location("13900000001", start + dt.timedelta(seconds=60 * next(tick)), *point)
+        return location("013900000001", start + dt.timedelta(seconds=60 * next(tick)), *point)
 
     # Drift: two fixes outside, then back inside — no alert.
     processor.process([at_point(JUST_OUTSIDE)])
@@ -96,17 +96,17 @@ def test_breach_confirmed_by_time_outside(monitored, processor, settings):
     settings.ZHENGTU_MONITORING_BREACH_CONFIRM_FIXES = 100
     settings.ZHENGTU_MONITORING_BREACH_CONFIRM_SECONDS = 120
     start = timezone.now() - dt.timedelta(minutes=10)
-    processor.process([location("13900000001", start, *OUTSIDE)])
-    processor.process([location("13900000001", start + dt.timedelta(seconds=60), *OUTSIDE)])
+    processor.process([location("013900000001", start, *OUTSIDE)])
+    processor.process([location("013900000001", start + dt.timedelta(seconds=60), *OUTSIDE)])
     assert not Alert.objects.exists()
-    processor.process([location("13900000001", start + dt.timedelta(seconds=121), *OUTSIDE)])
+    processor.process([location("013900000001", start + dt.timedelta(seconds=121), *OUTSIDE)])
     assert Alert.objects.filter(kind=AlertKind.FENCE_BREACH).count() == 1
 
 
 def test_sos_tamper_and_low_battery_alerts(monitored, processor):
     now = timezone.now()
     message = DeviceMessage(
-        "13900000001",
+        "013900000001",
         MessageKind.LOCATION,
         [Fix(now, *HOME)],
         {Alarm.SOS, Alarm.TAMPER},
@@ -118,7 +118,7 @@ def test_sos_tamper_and_low_battery_alerts(monitored, processor):
     assert kinds == {AlertKind.SOS, AlertKind.TAMPER, AlertKind.LOW_BATTERY}
     # Repeated flags do not flood.
     message2 = DeviceMessage(
-        "13900000001",
+        "013900000001",
         MessageKind.LOCATION,
         [Fix(now + dt.timedelta(seconds=30), *HOME)],
         {Alarm.SOS, Alarm.TAMPER},
@@ -129,7 +129,7 @@ def test_sos_tamper_and_low_battery_alerts(monitored, processor):
     assert Alert.objects.count() == 3
     # A report without the tamper bit and a charged battery clear those conditions.
     message3 = DeviceMessage(
-        "13900000001", MessageKind.LOCATION, [Fix(now + dt.timedelta(seconds=60), *HOME)], set(), 90, True
+        "013900000001", MessageKind.LOCATION, [Fix(now + dt.timedelta(seconds=60), *HOME)], set(), 90, True
     )
     processor.process([Report("jt808", message3, now)])
     cleared = set(Alert.objects.filter(cleared_at__isnull=False).values_list("kind", flat=True))

@@ -52,12 +52,12 @@ def test_curfew_fence_alerts_only_at_night(world, monitored, processor, settings
     evening = dt.datetime.combine(yesterday, dt.time(20, 0), tzinfo=SHANGHAI)
     # 20:00–20:10 in town: no curfew yet.
     for minute in range(0, 10, 2):
-        processor.process([location("13900000001", evening + dt.timedelta(minutes=minute), *town)])
+        processor.process([location("013900000001", evening + dt.timedelta(minutes=minute), *town)])
     assert not Alert.objects.exists()
     # 22:05 still in town: breach of the curfew after two fixes.
     late = evening + dt.timedelta(hours=2, minutes=5)
-    processor.process([location("13900000001", late, *town)])
-    processor.process([location("13900000001", late + dt.timedelta(minutes=1), *town)])
+    processor.process([location("013900000001", late, *town)])
+    processor.process([location("013900000001", late + dt.timedelta(minutes=1), *town)])
     alert = Alert.objects.get(kind=AlertKind.FENCE_BREACH)
     assert alert.fence.name == "居所宵禁"
 
@@ -80,12 +80,12 @@ def test_separation_of_phone_and_wristband(world, monitored, processor, settings
     start = now - dt.timedelta(minutes=10)
     near = (HOME[0] + 0.0005, HOME[1])  # ~55 m
     far = (HOME[0] + 0.01, HOME[1])  # ~1.1 km
-    processor.process([location("13900000001", start, *HOME)])
+    processor.process([location("013900000001", start, *HOME)])
     processor.process([location("phone-7", start + dt.timedelta(seconds=20), *near, protocol="osmand")])
     assert not Alert.objects.filter(kind=AlertKind.SEPARATION).exists()
     processor.process([location("phone-7", start + dt.timedelta(seconds=120), *far, protocol="osmand")])
     assert not Alert.objects.filter(kind=AlertKind.SEPARATION).exists()  # one fix is not enough
-    processor.process([location("13900000001", start + dt.timedelta(seconds=140), *HOME)])
+    processor.process([location("013900000001", start + dt.timedelta(seconds=140), *HOME)])
     alert = Alert.objects.get(kind=AlertKind.SEPARATION)
     assert "1" in alert.detail  # distance in metres
     processor.process([location("phone-7", start + dt.timedelta(seconds=240), *near, protocol="osmand")])
@@ -96,14 +96,14 @@ def test_separation_of_phone_and_wristband(world, monitored, processor, settings
 def test_offline_detection_for_wristbands_and_phone_apps(world, monitored, processor, settings):
     settings.ZHENGTU_MONITORING_OFFLINE_MINUTES = {"wristband": 10, "phone": 30}
     now = timezone.now()
-    processor.process([location("13900000001", now - dt.timedelta(minutes=1), *HOME)])
+    processor.process([location("013900000001", now - dt.timedelta(minutes=1), *HOME)])
     assert detect_offline(now=now) == 0
     assert detect_offline(now=now + dt.timedelta(minutes=11)) == 1
     alert = Alert.objects.get(kind=AlertKind.OFFLINE)
     assert alert.device == monitored.wristband
     assert detect_offline(now=now + dt.timedelta(minutes=20)) == 0  # one alert until it is back
     # The device reports again: the condition clears.
-    processor.process([location("13900000001", now, HOME[0] + 0.0001, HOME[1])])
+    processor.process([location("013900000001", now, HOME[0] + 0.0001, HOME[1])])
     alert.refresh_from_db()
     assert alert.cleared_at is not None
 
@@ -111,7 +111,7 @@ def test_offline_detection_for_wristbands_and_phone_apps(world, monitored, proce
 def test_unacknowledged_alerts_escalate_to_the_county_bureau(world, monitored, processor, settings):
     settings.ZHENGTU_MONITORING_ESCALATION_MINUTES = 15
     now = timezone.now()
-    processor.process([location("13900000001", now, *HOME)])
+    processor.process([location("013900000001", now, *HOME)])
     detect_offline(now=now + dt.timedelta(minutes=11))
     alert = Alert.objects.get()
     assert escalate_overdue_alerts(now=now + dt.timedelta(minutes=20)) == 0

@@ -15,7 +15,7 @@ from zhengtu.testing.factories import UserFactory
 
 
 def test_map_shows_positions_fences_and_alerts_in_scope(client, login, world, monitored, processor):
-    processor.process([location("13900000001", timezone.now() - dt.timedelta(seconds=10), *HOME)])
+    processor.process([location("013900000001", timezone.now() - dt.timedelta(seconds=10), *HOME)])
     login(client, world.officer_a)
     page = client.get(reverse("monitoring:map"))
     assert page.status_code == 200
@@ -27,7 +27,7 @@ def test_map_shows_positions_fences_and_alerts_in_scope(client, login, world, mo
 
 
 def test_map_data_of_an_outsider_is_empty(client, login, world, monitored, processor):
-    processor.process([location("13900000001", timezone.now(), *HOME)])
+    processor.process([location("013900000001", timezone.now(), *HOME)])
     login(client, world.officer_b)
     data = client.get(reverse("monitoring:map_data")).json()
     assert data["positions"] == [] and data["fences"] == [] and data["alerts"] == []
@@ -35,7 +35,7 @@ def test_map_data_of_an_outsider_is_empty(client, login, world, monitored, proce
 
 def test_gcj02_tiles_shift_the_displayed_points(client, login, world, monitored, processor, settings):
     settings.ZHENGTU_MONITORING_TILES = "amap"
-    processor.process([location("13900000001", timezone.now(), *HOME)])
+    processor.process([location("013900000001", timezone.now(), *HOME)])
     login(client, world.officer_a)
     point = client.get(reverse("monitoring:map_data")).json()["positions"][0]["point"]
     assert point != [HOME[0], HOME[1]]
@@ -52,7 +52,7 @@ def test_track_view_is_audited_with_its_period(client, login, world, monitored, 
     now = timezone.now()
     for minute in range(5):
         processor.process(
-            [location("13900000001", now - dt.timedelta(minutes=10 - minute), HOME[0] + minute * 0.001, HOME[1])]
+            [location("013900000001", now - dt.timedelta(minutes=10 - minute), HOME[0] + minute * 0.001, HOME[1])]
         )
     login(client, world.officer_a)
     url = reverse("monitoring:track", args=[monitored.supervisee.pk])
@@ -90,7 +90,7 @@ def test_track_with_a_bad_period_explains(client, login, world, monitored):
 def test_alert_lifecycle_through_the_pages(client, login, world, monitored, processor):
     from zhengtu.monitoring.alerts import detect_offline
 
-    processor.process([location("13900000001", timezone.now(), *HOME)])
+    processor.process([location("013900000001", timezone.now(), *HOME)])
     detect_offline(now=timezone.now() + dt.timedelta(hours=1))
     alert = Alert.objects.get()
     login(client, world.officer_a)
@@ -117,7 +117,7 @@ def test_alert_lifecycle_through_the_pages(client, login, world, monitored, proc
 def test_outsider_cannot_see_or_act_on_alerts(client, login, world, monitored, processor):
     from zhengtu.monitoring.alerts import detect_offline
 
-    processor.process([location("13900000001", timezone.now(), *HOME)])
+    processor.process([location("013900000001", timezone.now(), *HOME)])
     detect_offline(now=timezone.now() + dt.timedelta(hours=1))
     alert = Alert.objects.get()
     login(client, world.officer_b)
@@ -129,27 +129,27 @@ def test_outsider_cannot_see_or_act_on_alerts(client, login, world, monitored, p
 
 
 def test_register_device_from_an_unknown_device(client, login, world, processor):
-    processor.process([location("13911112222", timezone.now(), *HOME)])
+    processor.process([location("013911112222", timezone.now(), *HOME)])
     login(client, world.bureau_a)
     page = client.get(reverse("monitoring:unknown_devices")).content.decode()
-    assert "13911112222" in page
-    form = client.get(reverse("monitoring:device_create"), {"identifier": "13911112222", "protocol": "jt808"})
-    assert form.context["form"].initial["identifier"] == "13911112222"
+    assert "013911112222" in page
+    form = client.get(reverse("monitoring:device_create"), {"identifier": "013911112222", "protocol": "jt808"})
+    assert form.context["form"].initial["identifier"] == "013911112222"
     response = client.post(
         reverse("monitoring:device_create"),
-        {"identifier": "13911112222", "kind": "wristband", "protocol": "jt808", "organisation": world.county_a.pk},
+        {"identifier": "013911112222", "kind": "wristband", "protocol": "jt808", "organisation": world.county_a.pk},
     )
-    device = Device.objects.get(identifier="13911112222")
+    device = Device.objects.get(identifier="013911112222")
     assert response.status_code == 302
-    assert UnknownDevice.objects.get(identifier="13911112222").registered_device == device
-    assert "13911112222" not in client.get(reverse("monitoring:unknown_devices")).content.decode()
+    assert UnknownDevice.objects.get(identifier="013911112222").registered_device == device
+    assert "013911112222" not in client.get(reverse("monitoring:unknown_devices")).content.decode()
 
 
 def test_duplicate_device_is_refused_in_chinese(client, login, world, monitored):
     login(client, world.bureau_a)
     response = client.post(
         reverse("monitoring:device_create"),
-        {"identifier": "13900000001", "kind": "wristband", "protocol": "jt808", "organisation": world.county_a.pk},
+        {"identifier": "013900000001", "kind": "wristband", "protocol": "jt808", "organisation": world.county_a.pk},
     )
     assert response.status_code == 200
     assert "已登记" in response.content.decode()
@@ -194,7 +194,7 @@ def test_device_pages_are_404_for_another_county(client, login, world, monitored
         client.post(reverse("monitoring:binding_unbind", args=[monitored.binding.pk]), {"reason": "x"}).status_code
         == 404
     )
-    assert "13900000001" not in client.get(reverse("monitoring:devices")).content.decode()
+    assert "013900000001" not in client.get(reverse("monitoring:devices")).content.decode()
     monitored.binding.refresh_from_db()
     assert monitored.binding.unbound_at is None
 
