@@ -35,7 +35,7 @@ class RunningGateway:
         self.thread.join(5)
 
     def connect(self, protocol: str) -> socket.socket:
-        return socket.create_connection(("127.0.0.1", self.gateway.bound[protocol]), timeout=10)
+        return socket.create_connection(("127.0.0.1", self.gateway.bound[protocol]), timeout=60)
 
 
 @pytest.fixture
