@@ -7,6 +7,8 @@ documents app's template page.
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +66,37 @@ DOCUMENT_KINDS: tuple[DocumentKind, ...] = (
 )
 
 
+def full_residence(supervisee: Supervisee) -> str:
+    """The residence as documents print it: the administrative division, then the street address.
+
+    The address is often typed without the division ("新华路12号"); when it already starts with the
+    division's name it is not repeated.
+    """
+    address = supervisee.residence_address.strip()
+    division = supervisee.residence_division
+    if division is None:
+        return address
+    names = [name for name in (division.full_name, division.name) if name]
+    if any(address.startswith(name) for name in names):
+        return address
+    return f"{names[0]}{address}" if names else address
+
+
+_LEADING_DATE = re.compile(r"^\s*\d{4}\s*年\s*\d{1,2}\s*月(\s*\d{1,2}\s*日)?|^\s*\d{4}-\d{1,2}-\d{1,2}")
+
+
+def facts_sentence(occurred_on: dt.date | None, facts: str) -> str:
+    """ "经查：" followed by the date and the facts, without printing a date twice.
+
+    Officers often begin the facts with the date themselves ("2026年12月1日，该对象……"); then the
+    recorded date is not put in front again.
+    """
+    facts = facts.strip()
+    if occurred_on is None or _LEADING_DATE.match(facts):
+        return facts
+    return f"{chinese_date(occurred_on)}，{facts}"
+
+
 def supervisee_context(supervisee: Supervisee) -> dict[str, Any]:
     """The values every supervision document may use about the person (never the clear identity number)."""
     return {
@@ -71,7 +104,7 @@ def supervisee_context(supervisee: Supervisee) -> dict[str, Any]:
         "sex": supervisee.get_sex_display(),
         "birth_date": chinese_date(supervisee.birth_date),
         "ethnicity": supervisee.ethnicity,
-        "residence_address": supervisee.residence_address,
+        "residence_address": full_residence(supervisee),
         "crime": supervisee.crime,
         "sentence_type": supervisee.get_sentence_type_display(),
         "original_sentence": supervisee.original_sentence,

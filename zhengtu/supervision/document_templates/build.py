@@ -118,7 +118,7 @@ LAYOUTS = [
         "{% elif sanction_kind == 'revocation' %}提请撤销缓刑（假释）建议书{% else %}提请收监执行建议书{% endif %}",
         [*PERSON_ROWS, ("罪名", "{{ crime }}"), ("负责司法所", "{{ office_name }}")],
         [
-            "经查：{{ occurred_on }}，{{ facts }}",
+            "经查：{{ facts_sentence }}",
             "依据：{{ legal_basis }}",
             "{% if sanction_kind == 'commendation' %}决定给予表扬。{% elif sanction_kind == 'admonition' %}决定给予训诫。"
             "{% elif sanction_kind == 'warning' %}决定给予警告。{% elif sanction_kind == 'police_penalty' %}"

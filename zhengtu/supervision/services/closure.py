@@ -83,6 +83,8 @@ def _issue_release_documents(*, actor: Actor, supervisee: Supervisee, release: R
         "released_on": chinese_date(release.released_on),
         "announcement_place": release.announcement_place,
         "appraisal": release.appraisal,
+        # Dated on the day of the release announcement, not on the day the file is printed.
+        "issued_on": chinese_date(release.released_on),
     }
     office = supervisee.responsible_office
     return [

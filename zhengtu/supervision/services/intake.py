@@ -191,6 +191,8 @@ def _issue_announcement(
         "announced_on": chinese_date(supervision_file.announced_on),
         "announcement_place": supervision_file.announcement_place,
         "team": team,
+        # The announcement is signed on the day it is read out, not on the day it is printed.
+        "issued_on": chinese_date(supervision_file.announced_on),
     }
     return issue_document(
         actor=actor,

@@ -16,7 +16,7 @@ from zhengtu.audit.services import Actor
 from zhengtu.documents.services import chinese_date, in_document_language, issue_document
 from zhengtu.supervisees.models import Supervisee, SupervisionLevel
 
-from ..documents import SANCTION_DOCUMENTS, supervisee_context
+from ..documents import SANCTION_DOCUMENTS, facts_sentence, supervisee_context
 from ..models import ApprovalKind, ApprovalLevel, ApprovalRequest, LevelChangeSource, Sanction, SanctionKind
 from ..rules import sanction_approval_levels, sanction_level_effect, sanction_needs_evidence
 from .access import require, require_under_supervision
@@ -108,6 +108,7 @@ def apply_approved_sanction(*, actor: Actor, request: ApprovalRequest) -> None:
         "facts": sanction.facts,
         "legal_basis": sanction.legal_basis,
         "occurred_on": chinese_date(sanction.occurred_on),
+        "facts_sentence": facts_sentence(sanction.occurred_on, sanction.facts),
         "new_level": str(SupervisionLevel(new_level).label) if new_level in SupervisionLevel.values else "",
         "steps": step_summaries(request),
     }

@@ -233,6 +233,7 @@ def approval(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "steps": steps,
             "current": current,
             "may_decide": may_decide,
+            "is_filer": approval_services.is_filer(request.user, approval_request),
             "form": form,
             "subject": subject,
             "evidence": evidence,
