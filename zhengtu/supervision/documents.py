@@ -34,6 +34,14 @@ SANCTION_DOCUMENTS = {
     "revocation": "supervision.revocation_proposal",
     "return_to_prison": "supervision.return_to_prison_proposal",
 }
+PERMIT_DOCUMENTS = {
+    "prohibited_place": "supervision.prohibited_place_approval",
+    "prohibited_contact": "supervision.prohibited_contact_approval",
+    "visitor": "supervision.visitor_approval",
+    "residence_change": "supervision.residence_change_approval",
+    "cross_city": "supervision.cross_city_approval",
+    "medical_extension": "supervision.medical_extension_approval",
+}
 
 
 def _kind(
@@ -61,6 +69,19 @@ DOCUMENT_KINDS: tuple[DocumentKind, ...] = (
     _kind(SANCTION_DOCUMENTS["police_penalty"], _("Proposal for a police penalty"), "sanction_decision", "罚"),
     _kind(SANCTION_DOCUMENTS["revocation"], _("Proposal to revoke probation or parole"), "sanction_decision", "撤"),
     _kind(SANCTION_DOCUMENTS["return_to_prison"], _("Proposal for return to prison"), "sanction_decision", "收"),
+    _kind(
+        PERMIT_DOCUMENTS["prohibited_place"], _("Approval form: entering a specific place"), "permit_approval", "禁入"
+    ),
+    _kind(
+        PERMIT_DOCUMENTS["prohibited_contact"],
+        _("Approval form: contacting a specific person"),
+        "permit_approval",
+        "禁触",
+    ),
+    _kind(PERMIT_DOCUMENTS["visitor"], _("Approval form: meeting visitors"), "permit_approval", "会"),
+    _kind(PERMIT_DOCUMENTS["residence_change"], _("Approval form: change of residence"), "permit_approval", "迁"),
+    _kind(PERMIT_DOCUMENTS["cross_city"], _("Approval form: frequent cross-city activity"), "permit_approval", "跨"),
+    _kind(PERMIT_DOCUMENTS["medical_extension"], _("Approval form: medical review extension"), "permit_approval", "复"),
     _kind(RELEASE_ANNOUNCEMENT, _("Release announcement"), "release_announcement", "解宣", work=True),
     _kind(RELEASE_CERTIFICATE, _("Certificate of release from community correction"), "release_certificate", "解"),
 )

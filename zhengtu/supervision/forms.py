@@ -17,6 +17,7 @@ from .models import (
     CheckInChannel,
     CheckInKind,
     MonitoringSituation,
+    PermitKind,
     SanctionKind,
     TeamRole,
     TerminationReason,
@@ -157,6 +158,36 @@ class SanctionForm(forms.Form):
     facts = text_area(_("Facts"))
     legal_basis = forms.CharField(label=_("Legal basis"), max_length=300, required=False)
     evidence = MultipleFileField(label=_("Evidence"))
+
+
+class PermitForm(forms.Form):
+    """One form for every permit kind; the kind relabels the subject and drops what it does not ask for."""
+
+    SUBJECT_LABELS: dict[str, Any] = {
+        PermitKind.PROHIBITED_PLACE: _("Place or area to enter"),
+        PermitKind.PROHIBITED_CONTACT: _("Person to contact"),
+        PermitKind.VISITOR: _("Visitors to meet"),
+        PermitKind.RESIDENCE_CHANGE: _("New township, village or community"),
+        PermitKind.CROSS_CITY: _("Cities or counties of the activity"),
+        PermitKind.MEDICAL_EXTENSION: _("Hospital of the medical review"),
+    }
+
+    subject = forms.CharField(label=_("Place, person or destination"), max_length=300)
+    new_address = forms.CharField(label=_("New residence address"), max_length=200, required=False)
+    start_date = date_field(_("From"), initial_today=True)
+    end_date = date_field(_("To"), required=False)
+    reason = text_area(_("Reason"), rows=3)
+
+    def __init__(self, *args: Any, kind: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.kind = kind
+        self.fields["subject"].label = self.SUBJECT_LABELS.get(kind, self.fields["subject"].label)
+        if kind == PermitKind.RESIDENCE_CHANGE:
+            del self.fields["end_date"]
+            self.fields["start_date"].label = _("Moving on")
+        else:
+            del self.fields["new_address"]
+            self.fields["end_date"].required = True
 
 
 class ReleasePrepareForm(forms.Form):

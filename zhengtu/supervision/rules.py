@@ -7,6 +7,8 @@ A province changes any of these in its settings module, never in code:
 - ``ZHENGTU_LEAVE_RULES``: who approves leave (2020 Measures art. 27–28).
 - ``ZHENGTU_MONITORING_RULES``: electronic monitoring periods (law art. 29).
 - ``ZHENGTU_SANCTION_RULES``: the effect of commendations and sanctions on the supervision level.
+- ``ZHENGTU_PERMIT_RULES``: levels and longest period of each other approval kind (禁止令, 会客, 迁居,
+  经常性跨市县活动, 病情复查延期).
 - ``ZHENGTU_SUPERVISION_FREQUENCIES``: days between check-ins, written reports and visits per level.
 
 Defaults of the frequencies follow one province's strict level (weekly check-in and written report) and
@@ -66,6 +68,18 @@ DEFAULT_SANCTION_RULES: dict[str, Any] = {
     },
     # Kinds that cannot be proposed without at least one evidence file.
     "evidence_required": ["admonition", "warning", "police_penalty", "revocation", "return_to_prison"],
+}
+
+# The permits (审批事项, models/permits.py): who decides each kind and how long one approval lasts.
+# Frequent cross-city/county activity is approved for at most six months at a time (2020 Measures
+# art. 29); the other periods are a starting point each province confirms.
+DEFAULT_PERMIT_RULES: dict[str, dict[str, Any]] = {
+    "prohibited_place": {"levels": ["office", "county_bureau"], "max_days": 30},
+    "prohibited_contact": {"levels": ["office", "county_bureau"], "max_days": 30},
+    "visitor": {"levels": ["office"], "max_days": 7},
+    "residence_change": {"levels": ["office", "county_bureau"], "max_days": 0},
+    "cross_city": {"levels": ["office", "county_bureau"], "max_months": 6},
+    "medical_extension": {"levels": ["office", "county_bureau"], "max_days": 30},
 }
 
 DEFAULT_FREQUENCIES: dict[str, dict[str, int]] = {
@@ -156,6 +170,24 @@ def frequency_for(level: str) -> Frequency:
         checkin_days=int(values["checkin_days"]),
         written_report_days=int(values["written_report_days"]),
         visit_days=int(values["visit_days"]),
+    )
+
+
+@dataclass(frozen=True)
+class PermitRules:
+    levels: tuple[str, ...]
+    max_days: int  # 0: no limit in days
+    max_months: int  # 0: no limit in months
+
+
+def permit_rules(kind: str) -> PermitRules:
+    """The levels and the longest period of one permit kind (``ZHENGTU_PERMIT_RULES`` overrides per kind)."""
+    configured = (getattr(settings, "ZHENGTU_PERMIT_RULES", None) or {}).get(kind, {})
+    values = {**DEFAULT_PERMIT_RULES.get(kind, {}), **configured}
+    return PermitRules(
+        levels=tuple(str(level) for level in values.get("levels", ["office", "county_bureau"])),
+        max_days=int(values.get("max_days", 0)),
+        max_months=int(values.get("max_months", 0)),
     )
 
 

@@ -263,3 +263,28 @@ class TerminationSerializer(serializers.Serializer[dict[str, object]]):
     effective_on = date_field()
     decision = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
     notes = serializers.CharField(required=False, default="", allow_blank=True)
+
+
+class ApprovalKindFieldSerializer(serializers.Serializer[dict[str, object]]):
+    name = serializers.CharField()
+    title = serializers.CharField()
+    mandatory = serializers.BooleanField()
+
+
+class ApprovalKindSerializer(serializers.Serializer[dict[str, object]]):
+    kind = serializers.CharField()
+    title = serializers.CharField()
+    limits = serializers.CharField()
+    documents = serializers.ListField(child=serializers.CharField())
+    inputs = ApprovalKindFieldSerializer(many=True)
+
+
+class FileRequestSerializer(serializers.Serializer[dict[str, object]]):
+    """A request of any kind listed by /supervision/approval-kinds/, with that kind's fields."""
+
+    kind = serializers.CharField()
+    subject = serializers.CharField(required=False)
+    reason = serializers.CharField(required=False)
+    start_date = serializers.DateField(required=False)
+    end_date = serializers.DateField(required=False)
+    new_address = serializers.CharField(required=False)

@@ -19,6 +19,7 @@ urlpatterns = [
     path("supervisees/<int:pk>/transfer/new/", views.transfer, name="transfer"),
     path("supervisees/<int:pk>/monitoring/new/", views.monitoring, name="monitoring"),
     path("monitoring/<int:pk>/extend/", views.monitoring_extend, name="monitoring_extend"),
+    path("supervisees/<int:pk>/requests/<str:kind>/new/", views.file_request, name="request"),
     path("supervisees/<int:pk>/sanctions/new/", views.sanction, name="sanction"),
     path("supervisees/<int:pk>/release/", views.release, name="release"),
     path("supervisees/<int:pk>/terminate/", views.terminate, name="terminate"),

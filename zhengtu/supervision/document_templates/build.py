@@ -130,6 +130,23 @@ LAYOUTS = [
         ],
     ),
     Layout(
+        "permit_approval",
+        "{{ form_title }}",
+        [
+            *PERSON_ROWS,
+            ("居住地", "{{ residence_address }}"),
+            ("禁止令内容", "{{ prohibition_order }}"),
+            ("申请事项", "{{ kind_label }}"),
+            ("地点、人员或医院", "{{ subject }}"),
+            ("新居住地", "{{ new_address }}"),
+            ("期限", "自{{ start_date }}至{{ end_date }}"),
+            ("事由", "{{ reason }}"),
+            ("审批层级", "{{ routing_reason }}"),
+            ("审批结果", "{{ outcome }}"),
+        ],
+        ["审批意见：", *STEP_LINES],
+    ),
+    Layout(
         "release_announcement",
         "解除社区矫正宣告书",
         [*PERSON_ROWS, ("居住地", "{{ residence_address }}"), ("罪名", "{{ crime }}")],

@@ -12,6 +12,7 @@ from .approvals import (
 )
 from .closure import Release, Termination, TerminationReason
 from .due import DueItem, DueKind
+from .permits import Permit, PermitKind
 from .records import (
     Attachment,
     CheckIn,
@@ -44,6 +45,8 @@ __all__ = [
     "LevelChangeSource",
     "MonitoringApproval",
     "MonitoringSituation",
+    "Permit",
+    "PermitKind",
     "Release",
     "Sanction",
     "SanctionKind",

@@ -170,15 +170,10 @@ def submit_request(
 
 
 def _effect_handlers() -> dict[str, Callable[..., None]]:
-    # Imported here: each topic module imports this engine.
-    from . import leave, monitoring, sanctions, transfer
+    # Imported here: each registered kind's service imports this engine.
+    from ..approval_kinds import registry
 
-    return {
-        ApprovalKind.LEAVE: leave.apply_approved_leave,
-        ApprovalKind.TRANSFER: transfer.apply_approved_transfer,
-        ApprovalKind.MONITORING: monitoring.apply_approved_monitoring,
-        ApprovalKind.SANCTION: sanctions.apply_approved_sanction,
-    }
+    return {kind: spec.apply for kind, spec in registry().items()}
 
 
 @transaction.atomic
