@@ -41,6 +41,8 @@ ZHENGTU_DOMAIN_APPS = [
     "zhengtu.projects",
     "zhengtu.inspections",
     "zhengtu.association",
+    "zhengtu.investigations",
+    "zhengtu.exchange",
     "zhengtu.demo",
 ]
 
