@@ -33,6 +33,9 @@ SANCTION_DOCUMENTS = {
     "police_penalty": "supervision.police_penalty_proposal",
     "revocation": "supervision.revocation_proposal",
     "return_to_prison": "supervision.return_to_prison_proposal",
+    "sentence_reduction": "supervision.sentence_reduction_proposal",
+    "arrest": "supervision.arrest_proposal",
+    "outside_revocation": "supervision.outside_revocation_proposal",
 }
 PERMIT_DOCUMENTS = {
     "prohibited_place": "supervision.prohibited_place_approval",
@@ -82,6 +85,14 @@ DOCUMENT_KINDS: tuple[DocumentKind, ...] = (
     _kind(PERMIT_DOCUMENTS["residence_change"], _("Approval form: change of residence"), "permit_approval", "迁"),
     _kind(PERMIT_DOCUMENTS["cross_city"], _("Approval form: frequent cross-city activity"), "permit_approval", "跨"),
     _kind(PERMIT_DOCUMENTS["medical_extension"], _("Approval form: medical review extension"), "permit_approval", "复"),
+    _kind(SANCTION_DOCUMENTS["sentence_reduction"], _("Proposal for sentence reduction"), "sanction_decision", "减"),
+    _kind(SANCTION_DOCUMENTS["arrest"], _("Request for arrest"), "sanction_decision", "捕"),
+    _kind(
+        SANCTION_DOCUMENTS["outside_revocation"],
+        _("Proposal to revoke temporary execution outside prison"),
+        "sanction_decision",
+        "监",
+    ),
     _kind(RELEASE_ANNOUNCEMENT, _("Release announcement"), "release_announcement", "解宣", work=True),
     _kind(RELEASE_CERTIFICATE, _("Certificate of release from community correction"), "release_certificate", "解"),
 )

@@ -157,6 +157,12 @@ class SanctionForm(forms.Form):
     occurred_on = date_field(_("Date of the facts"), initial_today=True)
     facts = text_area(_("Facts"))
     legal_basis = forms.CharField(label=_("Legal basis"), max_length=300, required=False)
+    receiving_organ = forms.CharField(
+        label=_("Receiving court, procuratorate or police"),
+        max_length=100,
+        required=False,
+        help_text=_("For a request to another organ (提请…): its full name."),
+    )
     evidence = MultipleFileField(label=_("Evidence"))
 
 

@@ -56,6 +56,9 @@ DEFAULT_SANCTION_RULES: dict[str, Any] = {
         "police_penalty": "strict",
         "revocation": "strict",
         "return_to_prison": "strict",
+        "sentence_reduction": None,
+        "arrest": "strict",
+        "outside_revocation": "strict",
     },
     # Who decides each kind: the office proposes, the county bureau decides (2020 Measures art. 33–37).
     "approval_levels": {
@@ -65,9 +68,30 @@ DEFAULT_SANCTION_RULES: dict[str, Any] = {
         "police_penalty": ["office", "county_bureau"],
         "revocation": ["office", "county_bureau"],
         "return_to_prison": ["office", "county_bureau"],
+        "sentence_reduction": ["office", "county_bureau"],
+        "arrest": ["office", "county_bureau"],
+        "outside_revocation": ["office", "county_bureau"],
+    },
+    # Requests sent to another organ: the kind of organ that receives each (the name is entered per case).
+    "receiving_organs": {
+        "police_penalty": "police",
+        "revocation": "court",
+        "return_to_prison": "court",
+        "sentence_reduction": "court",
+        "arrest": "court",
+        "outside_revocation": "court",
     },
     # Kinds that cannot be proposed without at least one evidence file.
-    "evidence_required": ["admonition", "warning", "police_penalty", "revocation", "return_to_prison"],
+    "evidence_required": [
+        "admonition",
+        "warning",
+        "police_penalty",
+        "revocation",
+        "return_to_prison",
+        "sentence_reduction",
+        "arrest",
+        "outside_revocation",
+    ],
 }
 
 # The permits (审批事项, models/permits.py): who decides each kind and how long one approval lasts.
@@ -150,6 +174,12 @@ def _sanction_setting(key: str) -> Any:
 def sanction_approval_levels(kind: str) -> tuple[str, ...]:
     levels = _sanction_setting("approval_levels").get(kind) or ["office", "county_bureau"]
     return tuple(str(level) for level in levels)
+
+
+def sanction_receiving_organ(kind: str) -> str | None:
+    """The kind of organ a request of this kind goes to; None for decisions the bureau takes itself."""
+    value = _sanction_setting("receiving_organs").get(kind)
+    return str(value) if value else None
 
 
 def sanction_needs_evidence(kind: str) -> bool:

@@ -237,7 +237,20 @@ class SanctionSerializer(ModelSerializer):
 
     class Meta:
         model = Sanction
-        fields = ["id", "kind", "facts", "legal_basis", "occurred_on", "approval"]
+        fields = [
+            "id",
+            "kind",
+            "facts",
+            "legal_basis",
+            "occurred_on",
+            "receiving_organ_kind",
+            "receiving_organ",
+            "sent_on",
+            "decision_number",
+            "decided_on",
+            "decision_outcome",
+            "approval",
+        ]
 
 
 class SanctionInputSerializer(serializers.Serializer[dict[str, object]]):
@@ -245,6 +258,7 @@ class SanctionInputSerializer(serializers.Serializer[dict[str, object]]):
     facts = text_field()
     occurred_on = date_field()
     legal_basis = serializers.CharField(max_length=300, required=False, default="", allow_blank=True)
+    receiving_organ = serializers.CharField(max_length=100, required=False, default="", allow_blank=True)
     evidence = serializers.ListField(child=serializers.FileField(), required=False, default=list)
 
 

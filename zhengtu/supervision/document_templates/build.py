@@ -115,14 +115,23 @@ LAYOUTS = [
         "sanction_decision",
         "{% if sanction_kind == 'commendation' %}表扬决定书{% elif sanction_kind == 'admonition' %}训诫决定书"
         "{% elif sanction_kind == 'warning' %}警告决定书{% elif sanction_kind == 'police_penalty' %}提请治安管理处罚建议书"
-        "{% elif sanction_kind == 'revocation' %}提请撤销缓刑（假释）建议书{% else %}提请收监执行建议书{% endif %}",
-        [*PERSON_ROWS, ("罪名", "{{ crime }}"), ("负责司法所", "{{ office_name }}")],
+        "{% elif sanction_kind == 'revocation' %}提请撤销缓刑（假释）建议书{% elif sanction_kind == 'sentence_reduction' %}"
+        "提请减刑建议书{% elif sanction_kind == 'arrest' %}提请逮捕建议书{% elif sanction_kind == 'outside_revocation' %}"
+        "提请撤销暂予监外执行建议书{% else %}提请收监执行建议书{% endif %}",
+        [
+            *PERSON_ROWS,
+            ("罪名", "{{ crime }}"),
+            ("负责司法所", "{{ office_name }}"),
+            ("接收机关", "{{ receiving_organ }}"),
+        ],
         [
             "经查：{{ facts_sentence }}",
             "依据：{{ legal_basis }}",
             "{% if sanction_kind == 'commendation' %}决定给予表扬。{% elif sanction_kind == 'admonition' %}决定给予训诫。"
             "{% elif sanction_kind == 'warning' %}决定给予警告。{% elif sanction_kind == 'police_penalty' %}"
             "提请公安机关依法给予治安管理处罚。{% elif sanction_kind == 'revocation' %}提请人民法院依法撤销缓刑（假释）。"
+            "{% elif sanction_kind == 'sentence_reduction' %}提请依法裁定减刑。{% elif sanction_kind == 'arrest' %}"
+            "提请依法决定予以逮捕。{% elif sanction_kind == 'outside_revocation' %}提请依法撤销暂予监外执行、收监执行。"
             "{% else %}提请依法收监执行。{% endif %}",
             "监管等级：{{ new_level }}",
             "审批意见：",

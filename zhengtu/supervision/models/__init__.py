@@ -26,7 +26,7 @@ from .records import (
     Visit,
     VisitKind,
 )
-from .sanctions import Sanction, SanctionKind
+from .sanctions import DecisionOutcome, ReceivingOrgan, Sanction, SanctionKind
 
 __all__ = [
     "ApprovalKind",
@@ -47,6 +47,8 @@ __all__ = [
     "MonitoringSituation",
     "Permit",
     "PermitKind",
+    "DecisionOutcome",
+    "ReceivingOrgan",
     "Release",
     "Sanction",
     "SanctionKind",
