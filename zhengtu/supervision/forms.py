@@ -204,6 +204,8 @@ class ReleasePrepareForm(forms.Form):
 class ReleaseCompleteForm(forms.Form):
     released_on = date_field(_("Released on"), initial_today=True)
     announcement_place = forms.CharField(label=_("Place of announcement"), max_length=100)
+    by_pardon = forms.BooleanField(label=_("Released by pardon"), required=False)
+    pardon_decision = forms.CharField(label=_("Pardon order or decision"), max_length=200, required=False)
 
 
 class TerminationForm(forms.Form):

@@ -106,6 +106,11 @@ DEFAULT_PERMIT_RULES: dict[str, dict[str, Any]] = {
     "medical_extension": {"levels": ["office", "county_bureau"], "max_days": 30},
 }
 
+# Absconding (脱管): the first search step within hours of losing contact, the police told within hours,
+# and after this many days out of contact the next legal step (2020 Measures art. 46: more than one month
+# → propose revoking probation or parole).
+DEFAULT_ABSCONDING_RULES: dict[str, int] = {"first_step_hours": 24, "police_notice_hours": 48, "legal_step_days": 30}
+
 DEFAULT_FREQUENCIES: dict[str, dict[str, int]] = {
     "strict": {"checkin_days": 7, "written_report_days": 7, "visit_days": 30},
     "standard": {"checkin_days": 14, "written_report_days": 30, "visit_days": 60},
@@ -219,6 +224,18 @@ def permit_rules(kind: str) -> PermitRules:
         max_days=int(values.get("max_days", 0)),
         max_months=int(values.get("max_months", 0)),
     )
+
+
+@dataclass(frozen=True)
+class AbscondingRules:
+    first_step_hours: int
+    police_notice_hours: int
+    legal_step_days: int
+
+
+def absconding_rules() -> AbscondingRules:
+    values = _merged("ZHENGTU_ABSCONDING_RULES", DEFAULT_ABSCONDING_RULES)
+    return AbscondingRules(**{key: int(values[key]) for key in DEFAULT_ABSCONDING_RULES})
 
 
 def due_soon_days() -> int:

@@ -270,6 +270,8 @@ class ReleasePrepareSerializer(serializers.Serializer[dict[str, object]]):
 class ReleaseSerializer(serializers.Serializer[dict[str, object]]):
     released_on = date_field()
     announcement_place = text_field(max_length=100)
+    by_pardon = serializers.BooleanField(required=False, default=False)
+    pardon_decision = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
 
 
 class TerminationSerializer(serializers.Serializer[dict[str, object]]):

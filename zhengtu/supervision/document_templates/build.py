@@ -161,7 +161,7 @@ LAYOUTS = [
         [*PERSON_ROWS, ("居住地", "{{ residence_address }}"), ("罪名", "{{ crime }}")],
         [
             "社区矫正期间，该社区矫正对象的表现情况：{{ appraisal }}",
-            "根据《中华人民共和国社区矫正法》第四十四条的规定，{{ name }}社区矫正期满，现宣告自{{ released_on }}起解除社区矫正。",
+            "根据《中华人民共和国社区矫正法》第四十四条的规定，{{ name }}{% if by_pardon %}经{{ pardon_decision }}予以赦免{% else %}社区矫正期满{% endif %}，现宣告自{{ released_on }}起解除社区矫正。",
             "宣告地点：{{ announcement_place }}",
         ],
     ),
@@ -169,7 +169,10 @@ LAYOUTS = [
         "release_certificate",
         "解除社区矫正证明书",
         [*PERSON_ROWS, ("负责司法所", "{{ office_name }}")],
-        ["该社区矫正对象社区矫正期满，依法于{{ released_on }}解除社区矫正。", "特此证明。"],
+        [
+            "该社区矫正对象{% if by_pardon %}经{{ pardon_decision }}予以赦免{% else %}社区矫正期满{% endif %}，依法于{{ released_on }}解除社区矫正。",
+            "特此证明。",
+        ],
         "{{ bureau_name }}（公章）　{{ issued_on }}",
     ),
 ]

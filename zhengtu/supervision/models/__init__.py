@@ -1,3 +1,4 @@
+from .absconding import SearchOutcome, SearchRecord, SearchStep, SearchStepKind, SearchTrigger
 from .approvals import (
     ApprovalKind,
     ApprovalLevel,
@@ -52,6 +53,11 @@ __all__ = [
     "Release",
     "Sanction",
     "SanctionKind",
+    "SearchOutcome",
+    "SearchRecord",
+    "SearchStep",
+    "SearchStepKind",
+    "SearchTrigger",
     "StepStatus",
     "SupervisionFile",
     "TeamMember",
