@@ -21,6 +21,7 @@ urlpatterns = [
     path("monitoring/<int:pk>/extend/", views.monitoring_extend, name="monitoring_extend"),
     path("supervisees/<int:pk>/requests/<str:kind>/new/", views.file_request, name="request"),
     path("supervisees/<int:pk>/sanctions/new/", views.sanction, name="sanction"),
+    path("supervisees/<int:pk>/search/", views.search, name="search"),
     path("supervisees/<int:pk>/release/", views.release, name="release"),
     path("supervisees/<int:pk>/terminate/", views.terminate, name="terminate"),
     path("supervisees/<int:pk>/archive/", views.archive, name="archive"),

@@ -1,5 +1,6 @@
 """Pages of the supervision workflow, one module per topic."""
 
+from .absconding import search
 from .approvals import (
     approval,
     approval_withdraw,
@@ -37,6 +38,7 @@ __all__ = [
     "plan",
     "release",
     "sanction",
+    "search",
     "supervision_file",
     "team",
     "team_remove",

@@ -117,3 +117,21 @@ def test_release_by_pardon_before_the_term_ends(people, world) -> None:  # type:
     assert people.supervisee.status == Status.RELEASED
     text = pdf_text(documents[0].pdf.read()).replace("\n", "")
     assert "经国家主席特赦令予以赦免" in text
+
+
+def test_the_search_page_opens_records_and_closes(client, login, people, world) -> None:  # type: ignore[no-untyped-def]
+    from django.urls import reverse
+
+    url = reverse("supervision:search", args=[people.supervisee.pk])
+    login(client, world.officer_a)
+    lost = (timezone.localtime() - dt.timedelta(hours=30)).strftime("%Y-%m-%dT%H:%M")
+    client.post(url, {"action": "open", "trigger": "device_offline", "lost_contact_at": lost})
+    record = people.supervisee.searches.get()
+    page = client.get(url).content.decode()
+    assert 'data-testid="search-alert"' in page and "24小时" in page
+    client.post(url, {"action": "police", "police_station": "卢峰派出所"})
+    client.post(url, {"action": "close", "outcome": "found", "notes": "已找到"})
+    record.refresh_from_db()
+    assert record.police_station == "卢峰派出所" and record.closed_at is not None
+    login(client, world.officer_b)
+    assert client.get(url).status_code == 404
