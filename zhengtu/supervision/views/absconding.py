@@ -53,7 +53,7 @@ class CloseForm(forms.Form):
 @capability_required(Capability.SUPERVISE)
 def search(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     supervisee = selectors.get_supervisee_for_user(request.user, pk)
-    record: SearchRecord | None = supervisee.searches.filter(closed_at__isnull=True).first()
+    record: SearchRecord | None = SearchRecord.objects.filter(supervisee=supervisee, closed_at__isnull=True).first()
     actor = actor_of(request)
     action = request.POST.get("action", "")
     bound = request.POST if request.method == "POST" else None
@@ -87,7 +87,7 @@ def search(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "record": record,
             "alerts": absconding.search_alerts(record) if record else [],
             "steps": record.steps.select_related("taken_by") if record else [],
-            "closed": supervisee.searches.filter(closed_at__isnull=False)[:20],
+            "closed": SearchRecord.objects.filter(supervisee=supervisee, closed_at__isnull=False)[:20],
             "open_form": open_form,
             "step_form": step_form,
             "police_form": police_form,
