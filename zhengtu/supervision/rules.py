@@ -111,6 +111,16 @@ DEFAULT_PERMIT_RULES: dict[str, dict[str, Any]] = {
 # → propose revoking probation or parole).
 DEFAULT_ABSCONDING_RULES: dict[str, int] = {"first_step_hours": 24, "police_notice_hours": 48, "legal_step_days": 30}
 
+# Appraisal (考核): the lowest score of each grade, and how many appraisals in a row suggest a new level
+# (a province sets its own scale; these are a starting point).
+DEFAULT_APPRAISAL_RULES: dict[str, Any] = {
+    "grade_floors": {"excellent": 90, "good": 80, "fair": 70, "poor": 60},
+    # This many quarterly appraisals in a row graded good or better suggest one level looser.
+    "looser_after_good_quarters": 2,
+    # This many monthly appraisals in a row graded poor or worse suggest strict supervision.
+    "strict_after_poor_months": 2,
+}
+
 DEFAULT_FREQUENCIES: dict[str, dict[str, int]] = {
     "strict": {"checkin_days": 7, "written_report_days": 7, "visit_days": 30},
     "standard": {"checkin_days": 14, "written_report_days": 30, "visit_days": 60},
@@ -236,6 +246,11 @@ class AbscondingRules:
 def absconding_rules() -> AbscondingRules:
     values = _merged("ZHENGTU_ABSCONDING_RULES", DEFAULT_ABSCONDING_RULES)
     return AbscondingRules(**{key: int(values[key]) for key in DEFAULT_ABSCONDING_RULES})
+
+
+def appraisal_rule(key: str) -> Any:
+    configured = getattr(settings, "ZHENGTU_APPRAISAL_RULES", None) or {}
+    return configured.get(key, DEFAULT_APPRAISAL_RULES[key])
 
 
 def due_soon_days() -> int:

@@ -1,4 +1,5 @@
 from .absconding import SearchOutcome, SearchRecord, SearchStep, SearchStepKind, SearchTrigger
+from .appraisal import Appraisal, AppraisalGrade, AppraisalPeriod, PlanReview
 from .approvals import (
     ApprovalKind,
     ApprovalLevel,
@@ -30,6 +31,9 @@ from .records import (
 from .sanctions import DecisionOutcome, ReceivingOrgan, Sanction, SanctionKind
 
 __all__ = [
+    "Appraisal",
+    "AppraisalGrade",
+    "AppraisalPeriod",
     "ApprovalKind",
     "ApprovalLevel",
     "ApprovalRequest",
@@ -47,6 +51,7 @@ __all__ = [
     "MonitoringApproval",
     "MonitoringSituation",
     "Permit",
+    "PlanReview",
     "PermitKind",
     "DecisionOutcome",
     "ReceivingOrgan",
