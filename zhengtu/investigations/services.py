@@ -365,4 +365,8 @@ def link_intake(supervisee: Supervisee) -> Investigation | None:
     if investigation is not None:
         investigation.supervisee = supervisee
         investigation.save(update_fields=["supervisee"])
+        # The opinion joins the person's execution file (its archive bundle lists it with the other documents).
+        if investigation.document is not None and investigation.document.supervisee_id is None:
+            investigation.document.supervisee = supervisee
+            investigation.document.save(update_fields=["supervisee"])
     return investigation

@@ -129,6 +129,14 @@ def test_a_commission_is_investigated_returned_approved_and_answered(world) -> N
     )
     investigation.refresh_from_db()
     assert investigation.supervisee == supervisee
+    # The opinion is now in the person's execution file, and its one-PDF export lists it.
+    from zhengtu.supervision.services.archives import export_archive
+    from zhengtu.supervision.tests.pdf import pdf_text
+
+    assert supervisee.documents.filter(code="investigations.assessment_opinion").exists()
+    _name, pdf = export_archive(actor=Actor(user=world.bureau_a), supervisee=supervisee, archive="execution")
+    contents = pdf_text(pdf).split("\f")[0]
+    assert "调查评估意见书" in contents and "社区矫正宣告书" in contents
 
 
 def test_a_commission_needs_its_fields_and_nothing_is_written_otherwise(world) -> None:  # type: ignore[no-untyped-def]
