@@ -131,3 +131,55 @@ def test_the_api_imports_and_exports_within_scope(client, login, world) -> None:
     assert client.get(result).status_code == 404
     assert client.post(url, {}, content_type="application/json").status_code in (400, 403)
     assert Investigation.objects.count() == 1
+
+
+def test_notices_and_requests_export_valid_messages_only_within_scope(client, login, world) -> None:  # type: ignore[no-untyped-def]
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from zhengtu.supervision.services.approvals import decide
+    from zhengtu.supervision.services.sanctions import propose_sanction
+    from zhengtu.supervision.tests.conftest import supervised
+
+    supervisee = supervised(world.office_a, world.officer_a)
+    sanction = propose_sanction(
+        actor=Actor(user=world.officer_a),
+        supervisee=supervisee,
+        kind="revocation",
+        facts="失去联系超过一个月。",
+        occurred_on=dt.date.today(),
+        receiving_organ="溆浦县人民法院",
+        evidence=[SimpleUploadedFile("记录.txt", b"x", content_type="text/plain")],
+    )
+    decide(actor=Actor(user=world.colleague_a), request=sanction.approval, approve=True)
+    decide(actor=Actor(user=world.bureau_a), request=sanction.approval, approve=True)
+    urls = {
+        "intake_notice": reverse("api-exchange-intake-notice", args=[supervisee.pk]),
+        "sanction_request": reverse("api-exchange-sanction-request", args=[sanction.pk]),
+    }
+    login(client, world.officer_a)
+    for message_type, url in urls.items():
+        message = client.get(url).json()
+        assert validate(message, message_type) == [], message
+    assert client.get(urls["sanction_request"]).json()["body"]["reward_punishment_code"] == "99"
+    assert client.get(reverse("api-exchange-release-notice", args=[supervisee.pk])).status_code == 400
+    # A decision from the court comes back by its request's document number.
+    number = client.get(urls["sanction_request"]).json()["body"]["document_number"]
+    decision = {
+        "format": "zhengtu-exchange",
+        "version": "1.0",
+        "message_type": "sanction_decision",
+        "sent_at": "2026-12-07T09:00:00+08:00",
+        "sender": {"name": "溆浦县人民法院"},
+        "body": {"request_document_number": number, "decision_number": "（2026）湘1224刑更9号",
+                 "decided_on": dt.date.today().isoformat(), "outcome": "granted"},
+    }  # fmt: skip
+    login(client, world.bureau_a)
+    imported = client.post(
+        reverse("api-exchange-import", args=["sanction_decision"]), decision, content_type="application/json"
+    )
+    assert imported.status_code == 201
+    sanction.refresh_from_db()
+    assert sanction.decision_outcome == "granted"
+    login(client, world.officer_b)
+    for url in urls.values():
+        assert client.get(url).status_code == 404

@@ -165,5 +165,6 @@ def test_pages_walk_the_steps_and_outsiders_get_404(client, login, world) -> Non
     assert investigation.interviews.count() == 1
     login(client, world.officer_b)
     assert client.get(detail).status_code == 404
-    assert client.post(reverse("investigations:assign", args=[investigation.pk]), {}).status_code == 404
+    for name in ("assign", "interview", "opinion", "decision", "outcome"):
+        assert client.post(reverse(f"investigations:{name}", args=[investigation.pk]), {}).status_code == 404
     assert "王某某" not in client.get(reverse("investigations:list")).content.decode()
