@@ -34,11 +34,12 @@ def _setup() -> dict[str, Any]:
     county = make_org("溆浦县社区矫正管理局", OrganisationKind.COUNTY_BUREAU, city)
     office = make_org("卢峰司法所", OrganisationKind.JUSTICE_OFFICE, county)
     officer = UserFactory(organisation=office, role=Role.OFFICE_OFFICER, full_name="舒志勇")
+    colleague = UserFactory(organisation=office, role=Role.OFFICE_OFFICER, full_name="向春花")
     head = UserFactory(organisation=county, role=Role.BUREAU_ADMIN, full_name="向建国")
     supervisee = make_supervisee(
         office, name="王建华", term_start=today - dt.timedelta(days=5), term_months=18, judgment_effective_date=today
     )
-    return {"officer": officer, "head": head, "supervisee": supervisee}
+    return {"officer": officer, "colleague": colleague, "head": head, "supervisee": supervisee}
 
 
 def _download(page: Any, selector: str, folder: Path, name: str) -> Path:
@@ -90,11 +91,20 @@ def test_intake_announcement_leave_approval_and_archive(
     page.fill("input[name=destination]", "广东省广州市天河区")
     page.fill("textarea[name=reason]", "参加亲属婚礼")
     page.click("form button[type=submit]")
-    expect(page.locator("body")).to_contain_text("县级社区矫正机构")
-    page.check("input[name=decision][value=approve]")
-    page.fill("textarea[name=comment]", "情况属实，同意上报")
-    page.click("form.panel button[type=submit]")
-    expect(page.locator("body")).to_contain_text("审批意见已记录")
+    page.wait_for_url("**/supervision/approvals/*/")
+    assert "县级社区矫正机构" in page.content()
+    # Separation of duties: the filer is not offered the decision; his colleague takes the office step.
+    page.wait_for_selector("[data-testid=filer-note]")
+    assert page.locator("input[name=decision]").count() == 0
+    colleague_context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai")
+    sign_in_with_session(colleague_context, base, data["colleague"])
+    colleague = colleague_context.new_page()
+    colleague.goto(page.url)
+    colleague.check("input[name=decision][value=approve]")
+    colleague.fill("textarea[name=comment]", "情况属实，同意上报")
+    colleague.click("form.panel button[type=submit]")
+    colleague.wait_for_selector("text=审批意见已记录")
+    colleague_context.close()
     leave = LeaveRequest.objects.get(supervisee=supervisee)
     assert leave.days == 12
     assert leave.approval.status == ApprovalStatus.PENDING

@@ -13,6 +13,7 @@ urlpatterns = [
     path("audit/", include("zhengtu.audit.urls")),
     path("supervisees/", include("zhengtu.supervisees.urls")),
     path("supervision/", include("zhengtu.supervision.urls")),
+    path("investigations/", include("zhengtu.investigations.urls")),
     path("documents/", include("zhengtu.documents.urls")),
     path("workdays/", include("zhengtu.workdays.urls")),
     path("assessment/", include("zhengtu.assessment.urls")),

@@ -11,6 +11,7 @@ urlpatterns = [
     path("auth/tokens/<int:pk>/", views.token_revoke, name="api-token-detail"),
     path("", include("zhengtu.supervisees.api_urls")),
     path("", include("zhengtu.supervision.api_urls")),
+    path("", include("zhengtu.exchange.api_urls")),
     path("", include("zhengtu.documents.api_urls")),
     path("", include("zhengtu.assessment.api_urls")),
     path("", include("zhengtu.monitoring.api_urls")),

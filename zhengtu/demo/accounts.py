@@ -41,6 +41,10 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
     DemoAccount("prosecutor_chenxi", "石检察官", Role.PROSECUTOR, "辰溪县人民检察院"),
     DemoAccount("supervisee_lufeng", "", Role.SUPERVISEE, "卢峰司法所"),
     DemoAccount("supervisee_chenyang", "", Role.SUPERVISEE, "辰阳司法所"),
+    # A second officer in each demo office, so a request filed by one is approved by the other
+    # (separation of duties: the filer never decides his own request).
+    DemoAccount("officer2_lufeng", "向春花", Role.OFFICE_OFFICER, "卢峰司法所"),
+    DemoAccount("officer2_chenyang", "瞿志刚", Role.OFFICE_OFFICER, "辰阳司法所"),
 )
 
 

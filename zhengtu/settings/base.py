@@ -44,6 +44,8 @@ ZHENGTU_DOMAIN_APPS = [
     "zhengtu.juvenile",
     "zhengtu.volunteers",
     "zhengtu.command",
+    "zhengtu.investigations",
+    "zhengtu.exchange",
     "zhengtu.demo",
     "zhengtu.faces",
     "zhengtu.selfservice",

@@ -27,6 +27,7 @@ from zhengtu.supervisees.models import Supervisee
 
 from . import selectors
 from . import serializers as s
+from .approval_kinds import file_request, registry
 from .services import approvals as approval_services
 from .services import closure, daily, intake, leave, monitoring, sanctions
 from .services.intake import TeamMemberInput
@@ -233,3 +234,39 @@ class ApprovalDecisionView(APIView):
             comment=data["comment"],
         )
         return Response(s.ApprovalRequestSerializer(decided).data)
+
+
+class ApprovalKindsView(APIView):
+    """Every kind of request the approval engine decides, with its fields and limits (the app builds forms from it)."""
+
+    @extend_schema(responses=s.ApprovalKindSerializer(many=True), summary="Kinds of approval request")
+    def get(self, request: Request) -> Response:
+        kinds: list[dict[str, Any]] = []
+        for spec in registry().values():
+            form = spec.form()
+            kinds.append(
+                {
+                    "kind": spec.kind,
+                    "title": str(spec.label),
+                    "limits": spec.limits(),
+                    "documents": list(spec.documents),
+                    "inputs": [
+                        {"name": name, "title": str(field.label), "mandatory": field.required}
+                        for name, field in form.fields.items()
+                    ],
+                }
+            )
+        return Response(s.ApprovalKindSerializer(kinds, many=True).data)  # type: ignore[arg-type]
+
+
+class SuperviseeRequestsView(APIView):
+    """File a request of any registered kind: {"kind": "cross_city", ...the kind's fields}."""
+
+    @extend_schema(request=s.FileRequestSerializer, responses={201: s.ApprovalRequestSerializer})
+    def post(self, request: Request, pk: int) -> Response:
+        supervisee = _supervisee(request, pk)
+        data = dict(request.data.items()) if hasattr(request.data, "items") else {}
+        kind = str(data.pop("kind", ""))
+        subject = file_request(actor=_actor(request), supervisee=supervisee, kind=kind, data=data)
+        approval = subject.approval  # type: ignore[attr-defined]
+        return Response(s.ApprovalRequestSerializer(approval).data, status=status.HTTP_201_CREATED)

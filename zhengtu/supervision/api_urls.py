@@ -15,6 +15,8 @@ urlpatterns = [
     path(f"{base}release/prepare/", api.ReleasePrepareView.as_view(), name="api-supervision-release-prepare"),
     path(f"{base}release/", api.ReleaseView.as_view(), name="api-supervision-release"),
     path(f"{base}termination/", api.TerminationView.as_view(), name="api-supervision-termination"),
+    path(f"{base}requests/", api.SuperviseeRequestsView.as_view(), name="api-supervision-requests"),
+    path("supervision/approval-kinds/", api.ApprovalKindsView.as_view(), name="api-supervision-approval-kinds"),
     path("supervision/approvals/", api.ApprovalsView.as_view(), name="api-supervision-approvals"),
     path("supervision/approvals/<int:pk>/", api.ApprovalView.as_view(), name="api-supervision-approval"),
     path(

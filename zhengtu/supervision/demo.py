@@ -153,6 +153,35 @@ def _pending_leave(*, today: dt.date) -> bool:
     return False
 
 
+def _pending_cross_city(*, today: dt.date) -> bool:
+    """One 经常性跨市县活动 request waiting for the office's second officer (separation of duties)."""
+    from .models import Permit
+    from .services.permits import request_permit
+
+    if Permit.objects.exists():
+        return False
+    for supervisee in Supervisee.objects.filter(
+        status=Status.UNDER_SUPERVISION, supervision_file__isnull=False
+    ).select_related("responsible_office", "responsible_officer")[:200]:
+        officer = _officer_of(supervisee)
+        if officer is None or supervisee.term_end < today + dt.timedelta(days=120):
+            continue
+        if User.objects.filter(organisation=supervisee.responsible_office, is_active=True).count() < 2:
+            continue
+        start = today + dt.timedelta(days=3)
+        request_permit(
+            actor=Actor(user=officer, username=officer.username),
+            supervisee=supervisee,
+            kind="cross_city",
+            subject="怀化市鹤城区、长沙市",
+            reason="在怀化、长沙两地从事货运，需经常往返",
+            start_date=start,
+            end_date=start + dt.timedelta(days=90),
+        )
+        return True
+    return False
+
+
 def seed(*, scale: str) -> None:
     histories, intakes = SCALES.get(scale, SCALES["county"])
     rng = random.Random(20261122)  # noqa: S311 - demo data, not security
@@ -165,5 +194,6 @@ def seed(*, scale: str) -> None:
     created = _histories(without_file, rng=rng, today=today) if without_file else 0
     registered = _intakes(intakes, today=today)
     leave = _pending_leave(today=today)
+    _pending_cross_city(today=today)
     refresh_due_items()
     logger.info("Supervision demo: %d histories, %d intakes, pending leave: %s.", created, registered, leave)

@@ -17,6 +17,7 @@ from .models import (
     CheckInChannel,
     CheckInKind,
     MonitoringSituation,
+    PermitKind,
     SanctionKind,
     TeamRole,
     TerminationReason,
@@ -156,7 +157,43 @@ class SanctionForm(forms.Form):
     occurred_on = date_field(_("Date of the facts"), initial_today=True)
     facts = text_area(_("Facts"))
     legal_basis = forms.CharField(label=_("Legal basis"), max_length=300, required=False)
+    receiving_organ = forms.CharField(
+        label=_("Receiving court, procuratorate or police"),
+        max_length=100,
+        required=False,
+        help_text=_("For a request to another organ (提请…): its full name."),
+    )
     evidence = MultipleFileField(label=_("Evidence"))
+
+
+class PermitForm(forms.Form):
+    """One form for every permit kind; the kind relabels the subject and drops what it does not ask for."""
+
+    SUBJECT_LABELS: dict[str, Any] = {
+        PermitKind.PROHIBITED_PLACE: _("Place or area to enter"),
+        PermitKind.PROHIBITED_CONTACT: _("Person to contact"),
+        PermitKind.VISITOR: _("Visitors to meet"),
+        PermitKind.RESIDENCE_CHANGE: _("New township, village or community"),
+        PermitKind.CROSS_CITY: _("Cities or counties of the activity"),
+        PermitKind.MEDICAL_EXTENSION: _("Hospital of the medical review"),
+    }
+
+    subject = forms.CharField(label=_("Place, person or destination"), max_length=300)
+    new_address = forms.CharField(label=_("New residence address"), max_length=200, required=False)
+    start_date = date_field(_("From"), initial_today=True)
+    end_date = date_field(_("To"), required=False)
+    reason = text_area(_("Reason"), rows=3)
+
+    def __init__(self, *args: Any, kind: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.kind = kind
+        self.fields["subject"].label = self.SUBJECT_LABELS.get(kind, self.fields["subject"].label)
+        if kind == PermitKind.RESIDENCE_CHANGE:
+            del self.fields["end_date"]
+            self.fields["start_date"].label = _("Moving on")
+        else:
+            del self.fields["new_address"]
+            self.fields["end_date"].required = True
 
 
 class ReleasePrepareForm(forms.Form):
@@ -167,6 +204,8 @@ class ReleasePrepareForm(forms.Form):
 class ReleaseCompleteForm(forms.Form):
     released_on = date_field(_("Released on"), initial_today=True)
     announcement_place = forms.CharField(label=_("Place of announcement"), max_length=100)
+    by_pardon = forms.BooleanField(label=_("Released by pardon"), required=False)
+    pardon_decision = forms.CharField(label=_("Pardon order or decision"), max_length=200, required=False)
 
 
 class TerminationForm(forms.Form):

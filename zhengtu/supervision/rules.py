@@ -7,6 +7,8 @@ A province changes any of these in its settings module, never in code:
 - ``ZHENGTU_LEAVE_RULES``: who approves leave (2020 Measures art. 27–28).
 - ``ZHENGTU_MONITORING_RULES``: electronic monitoring periods (law art. 29).
 - ``ZHENGTU_SANCTION_RULES``: the effect of commendations and sanctions on the supervision level.
+- ``ZHENGTU_PERMIT_RULES``: levels and longest period of each other approval kind (禁止令, 会客, 迁居,
+  经常性跨市县活动, 病情复查延期).
 - ``ZHENGTU_SUPERVISION_FREQUENCIES``: days between check-ins, written reports and visits per level.
 
 Defaults of the frequencies follow one province's strict level (weekly check-in and written report) and
@@ -54,6 +56,9 @@ DEFAULT_SANCTION_RULES: dict[str, Any] = {
         "police_penalty": "strict",
         "revocation": "strict",
         "return_to_prison": "strict",
+        "sentence_reduction": None,
+        "arrest": "strict",
+        "outside_revocation": "strict",
     },
     # Who decides each kind: the office proposes, the county bureau decides (2020 Measures art. 33–37).
     "approval_levels": {
@@ -63,9 +68,57 @@ DEFAULT_SANCTION_RULES: dict[str, Any] = {
         "police_penalty": ["office", "county_bureau"],
         "revocation": ["office", "county_bureau"],
         "return_to_prison": ["office", "county_bureau"],
+        "sentence_reduction": ["office", "county_bureau"],
+        "arrest": ["office", "county_bureau"],
+        "outside_revocation": ["office", "county_bureau"],
+    },
+    # Requests sent to another organ: the kind of organ that receives each (the name is entered per case).
+    "receiving_organs": {
+        "police_penalty": "police",
+        "revocation": "court",
+        "return_to_prison": "court",
+        "sentence_reduction": "court",
+        "arrest": "court",
+        "outside_revocation": "court",
     },
     # Kinds that cannot be proposed without at least one evidence file.
-    "evidence_required": ["admonition", "warning", "police_penalty", "revocation", "return_to_prison"],
+    "evidence_required": [
+        "admonition",
+        "warning",
+        "police_penalty",
+        "revocation",
+        "return_to_prison",
+        "sentence_reduction",
+        "arrest",
+        "outside_revocation",
+    ],
+}
+
+# The permits (审批事项, models/permits.py): who decides each kind and how long one approval lasts.
+# Frequent cross-city/county activity is approved for at most six months at a time (2020 Measures
+# art. 29); the other periods are a starting point each province confirms.
+DEFAULT_PERMIT_RULES: dict[str, dict[str, Any]] = {
+    "prohibited_place": {"levels": ["office", "county_bureau"], "max_days": 30},
+    "prohibited_contact": {"levels": ["office", "county_bureau"], "max_days": 30},
+    "visitor": {"levels": ["office"], "max_days": 7},
+    "residence_change": {"levels": ["office", "county_bureau"], "max_days": 0},
+    "cross_city": {"levels": ["office", "county_bureau"], "max_months": 6},
+    "medical_extension": {"levels": ["office", "county_bureau"], "max_days": 30},
+}
+
+# Absconding (脱管): the first search step within hours of losing contact, the police told within hours,
+# and after this many days out of contact the next legal step (2020 Measures art. 46: more than one month
+# → propose revoking probation or parole).
+DEFAULT_ABSCONDING_RULES: dict[str, int] = {"first_step_hours": 24, "police_notice_hours": 48, "legal_step_days": 30}
+
+# Appraisal (考核): the lowest score of each grade, and how many appraisals in a row suggest a new level
+# (a province sets its own scale; these are a starting point).
+DEFAULT_APPRAISAL_RULES: dict[str, Any] = {
+    "grade_floors": {"excellent": 90, "good": 80, "fair": 70, "poor": 60},
+    # This many quarterly appraisals in a row graded good or better suggest one level looser.
+    "looser_after_good_quarters": 2,
+    # This many monthly appraisals in a row graded poor or worse suggest strict supervision.
+    "strict_after_poor_months": 2,
 }
 
 DEFAULT_FREQUENCIES: dict[str, dict[str, int]] = {
@@ -138,6 +191,12 @@ def sanction_approval_levels(kind: str) -> tuple[str, ...]:
     return tuple(str(level) for level in levels)
 
 
+def sanction_receiving_organ(kind: str) -> str | None:
+    """The kind of organ a request of this kind goes to; None for decisions the bureau takes itself."""
+    value = _sanction_setting("receiving_organs").get(kind)
+    return str(value) if value else None
+
+
 def sanction_needs_evidence(kind: str) -> bool:
     return kind in _sanction_setting("evidence_required")
 
@@ -157,6 +216,41 @@ def frequency_for(level: str) -> Frequency:
         written_report_days=int(values["written_report_days"]),
         visit_days=int(values["visit_days"]),
     )
+
+
+@dataclass(frozen=True)
+class PermitRules:
+    levels: tuple[str, ...]
+    max_days: int  # 0: no limit in days
+    max_months: int  # 0: no limit in months
+
+
+def permit_rules(kind: str) -> PermitRules:
+    """The levels and the longest period of one permit kind (``ZHENGTU_PERMIT_RULES`` overrides per kind)."""
+    configured = (getattr(settings, "ZHENGTU_PERMIT_RULES", None) or {}).get(kind, {})
+    values = {**DEFAULT_PERMIT_RULES.get(kind, {}), **configured}
+    return PermitRules(
+        levels=tuple(str(level) for level in values.get("levels", ["office", "county_bureau"])),
+        max_days=int(values.get("max_days", 0)),
+        max_months=int(values.get("max_months", 0)),
+    )
+
+
+@dataclass(frozen=True)
+class AbscondingRules:
+    first_step_hours: int
+    police_notice_hours: int
+    legal_step_days: int
+
+
+def absconding_rules() -> AbscondingRules:
+    values = _merged("ZHENGTU_ABSCONDING_RULES", DEFAULT_ABSCONDING_RULES)
+    return AbscondingRules(**{key: int(values[key]) for key in DEFAULT_ABSCONDING_RULES})
+
+
+def appraisal_rule(key: str) -> Any:
+    configured = getattr(settings, "ZHENGTU_APPRAISAL_RULES", None) or {}
+    return configured.get(key, DEFAULT_APPRAISAL_RULES[key])
 
 
 def due_soon_days() -> int:

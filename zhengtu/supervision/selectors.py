@@ -100,6 +100,8 @@ def steps_awaiting(user: User) -> QuerySet[ApprovalStep]:
             if can(user, c)
         ]
         queryset = queryset.filter(organisation_id=user.organisation_id, capability__in=capabilities)
+    # Separation of duties: a request never waits for the decision of the person who filed it.
+    queryset = queryset.exclude(request__requested_by=user)
     return queryset.select_related("request", "request__supervisee", "organisation").order_by("due_on", "pk")
 
 

@@ -237,7 +237,20 @@ class SanctionSerializer(ModelSerializer):
 
     class Meta:
         model = Sanction
-        fields = ["id", "kind", "facts", "legal_basis", "occurred_on", "approval"]
+        fields = [
+            "id",
+            "kind",
+            "facts",
+            "legal_basis",
+            "occurred_on",
+            "receiving_organ_kind",
+            "receiving_organ",
+            "sent_on",
+            "decision_number",
+            "decided_on",
+            "decision_outcome",
+            "approval",
+        ]
 
 
 class SanctionInputSerializer(serializers.Serializer[dict[str, object]]):
@@ -245,6 +258,7 @@ class SanctionInputSerializer(serializers.Serializer[dict[str, object]]):
     facts = text_field()
     occurred_on = date_field()
     legal_basis = serializers.CharField(max_length=300, required=False, default="", allow_blank=True)
+    receiving_organ = serializers.CharField(max_length=100, required=False, default="", allow_blank=True)
     evidence = serializers.ListField(child=serializers.FileField(), required=False, default=list)
 
 
@@ -256,6 +270,8 @@ class ReleasePrepareSerializer(serializers.Serializer[dict[str, object]]):
 class ReleaseSerializer(serializers.Serializer[dict[str, object]]):
     released_on = date_field()
     announcement_place = text_field(max_length=100)
+    by_pardon = serializers.BooleanField(required=False, default=False)
+    pardon_decision = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
 
 
 class TerminationSerializer(serializers.Serializer[dict[str, object]]):
@@ -263,3 +279,28 @@ class TerminationSerializer(serializers.Serializer[dict[str, object]]):
     effective_on = date_field()
     decision = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
     notes = serializers.CharField(required=False, default="", allow_blank=True)
+
+
+class ApprovalKindFieldSerializer(serializers.Serializer[dict[str, object]]):
+    name = serializers.CharField()
+    title = serializers.CharField()
+    mandatory = serializers.BooleanField()
+
+
+class ApprovalKindSerializer(serializers.Serializer[dict[str, object]]):
+    kind = serializers.CharField()
+    title = serializers.CharField()
+    limits = serializers.CharField()
+    documents = serializers.ListField(child=serializers.CharField())
+    inputs = ApprovalKindFieldSerializer(many=True)
+
+
+class FileRequestSerializer(serializers.Serializer[dict[str, object]]):
+    """A request of any kind listed by /supervision/approval-kinds/, with that kind's fields."""
+
+    kind = serializers.CharField()
+    subject = serializers.CharField(required=False)
+    reason = serializers.CharField(required=False)
+    start_date = serializers.DateField(required=False)
+    end_date = serializers.DateField(required=False)
+    new_address = serializers.CharField(required=False)

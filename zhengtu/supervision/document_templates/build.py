@@ -115,14 +115,23 @@ LAYOUTS = [
         "sanction_decision",
         "{% if sanction_kind == 'commendation' %}表扬决定书{% elif sanction_kind == 'admonition' %}训诫决定书"
         "{% elif sanction_kind == 'warning' %}警告决定书{% elif sanction_kind == 'police_penalty' %}提请治安管理处罚建议书"
-        "{% elif sanction_kind == 'revocation' %}提请撤销缓刑（假释）建议书{% else %}提请收监执行建议书{% endif %}",
-        [*PERSON_ROWS, ("罪名", "{{ crime }}"), ("负责司法所", "{{ office_name }}")],
+        "{% elif sanction_kind == 'revocation' %}提请撤销缓刑（假释）建议书{% elif sanction_kind == 'sentence_reduction' %}"
+        "提请减刑建议书{% elif sanction_kind == 'arrest' %}提请逮捕建议书{% elif sanction_kind == 'outside_revocation' %}"
+        "提请撤销暂予监外执行建议书{% else %}提请收监执行建议书{% endif %}",
         [
-            "经查：{{ occurred_on }}，{{ facts }}",
+            *PERSON_ROWS,
+            ("罪名", "{{ crime }}"),
+            ("负责司法所", "{{ office_name }}"),
+            ("接收机关", "{{ receiving_organ }}"),
+        ],
+        [
+            "经查：{{ facts_sentence }}",
             "依据：{{ legal_basis }}",
             "{% if sanction_kind == 'commendation' %}决定给予表扬。{% elif sanction_kind == 'admonition' %}决定给予训诫。"
             "{% elif sanction_kind == 'warning' %}决定给予警告。{% elif sanction_kind == 'police_penalty' %}"
             "提请公安机关依法给予治安管理处罚。{% elif sanction_kind == 'revocation' %}提请人民法院依法撤销缓刑（假释）。"
+            "{% elif sanction_kind == 'sentence_reduction' %}提请依法裁定减刑。{% elif sanction_kind == 'arrest' %}"
+            "提请依法决定予以逮捕。{% elif sanction_kind == 'outside_revocation' %}提请依法撤销暂予监外执行、收监执行。"
             "{% else %}提请依法收监执行。{% endif %}",
             "监管等级：{{ new_level }}",
             "审批意见：",
@@ -130,12 +139,29 @@ LAYOUTS = [
         ],
     ),
     Layout(
+        "permit_approval",
+        "{{ form_title }}",
+        [
+            *PERSON_ROWS,
+            ("居住地", "{{ residence_address }}"),
+            ("禁止令内容", "{{ prohibition_order }}"),
+            ("申请事项", "{{ kind_label }}"),
+            ("地点、人员或医院", "{{ subject }}"),
+            ("新居住地", "{{ new_address }}"),
+            ("期限", "自{{ start_date }}至{{ end_date }}"),
+            ("事由", "{{ reason }}"),
+            ("审批层级", "{{ routing_reason }}"),
+            ("审批结果", "{{ outcome }}"),
+        ],
+        ["审批意见：", *STEP_LINES],
+    ),
+    Layout(
         "release_announcement",
         "解除社区矫正宣告书",
         [*PERSON_ROWS, ("居住地", "{{ residence_address }}"), ("罪名", "{{ crime }}")],
         [
             "社区矫正期间，该社区矫正对象的表现情况：{{ appraisal }}",
-            "根据《中华人民共和国社区矫正法》第四十四条的规定，{{ name }}社区矫正期满，现宣告自{{ released_on }}起解除社区矫正。",
+            "根据《中华人民共和国社区矫正法》第四十四条的规定，{{ name }}{% if by_pardon %}经{{ pardon_decision }}予以赦免{% else %}社区矫正期满{% endif %}，现宣告自{{ released_on }}起解除社区矫正。",
             "宣告地点：{{ announcement_place }}",
         ],
     ),
@@ -143,7 +169,10 @@ LAYOUTS = [
         "release_certificate",
         "解除社区矫正证明书",
         [*PERSON_ROWS, ("负责司法所", "{{ office_name }}")],
-        ["该社区矫正对象社区矫正期满，依法于{{ released_on }}解除社区矫正。", "特此证明。"],
+        [
+            "该社区矫正对象{% if by_pardon %}经{{ pardon_decision }}予以赦免{% else %}社区矫正期满{% endif %}，依法于{{ released_on }}解除社区矫正。",
+            "特此证明。",
+        ],
         "{{ bureau_name }}（公章）　{{ issued_on }}",
     ),
 ]

@@ -1,3 +1,5 @@
+from .absconding import SearchOutcome, SearchRecord, SearchStep, SearchStepKind, SearchTrigger
+from .appraisal import Appraisal, AppraisalGrade, AppraisalPeriod, PlanReview
 from .approvals import (
     ApprovalKind,
     ApprovalLevel,
@@ -12,6 +14,7 @@ from .approvals import (
 )
 from .closure import Release, Termination, TerminationReason
 from .due import DueItem, DueKind
+from .permits import Permit, PermitKind
 from .records import (
     Attachment,
     CheckIn,
@@ -25,9 +28,12 @@ from .records import (
     Visit,
     VisitKind,
 )
-from .sanctions import Sanction, SanctionKind
+from .sanctions import DecisionOutcome, ReceivingOrgan, Sanction, SanctionKind
 
 __all__ = [
+    "Appraisal",
+    "AppraisalGrade",
+    "AppraisalPeriod",
     "ApprovalKind",
     "ApprovalLevel",
     "ApprovalRequest",
@@ -44,9 +50,19 @@ __all__ = [
     "LevelChangeSource",
     "MonitoringApproval",
     "MonitoringSituation",
+    "Permit",
+    "PlanReview",
+    "PermitKind",
+    "DecisionOutcome",
+    "ReceivingOrgan",
     "Release",
     "Sanction",
     "SanctionKind",
+    "SearchOutcome",
+    "SearchRecord",
+    "SearchStep",
+    "SearchStepKind",
+    "SearchTrigger",
     "StepStatus",
     "SupervisionFile",
     "TeamMember",

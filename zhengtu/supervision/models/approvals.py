@@ -21,6 +21,13 @@ class ApprovalKind(models.TextChoices):
     TRANSFER = "transfer", _("Transfer of place of execution")
     MONITORING = "monitoring", _("Electronic monitoring")
     SANCTION = "sanction", _("Commendation or sanction")
+    # The permits (models/permits.py): one approval kind each, named like the permit kinds.
+    PROHIBITED_PLACE = "prohibited_place", _("Prohibition order: entering a specific place")
+    PROHIBITED_CONTACT = "prohibited_contact", _("Prohibition order: contacting a specific person")
+    VISITOR = "visitor", _("Meeting visitors")
+    RESIDENCE_CHANGE = "residence_change", _("Change of residence within the county")
+    CROSS_CITY = "cross_city", _("Frequent cross-city or cross-county activity")
+    MEDICAL_EXTENSION = "medical_extension", _("Extension of a medical review")
 
 
 class ApprovalStatus(models.TextChoices):

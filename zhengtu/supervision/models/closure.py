@@ -17,6 +17,9 @@ class Release(models.Model):
     appraisal = models.TextField(_("the office's appraisal"), blank=True)
     released_on = models.DateField(_("released on"), null=True, blank=True)
     announcement_place = models.CharField(_("place of announcement"), max_length=100, blank=True)
+    # Release by pardon (赦免, law art. 44) instead of at the end of the term, with the pardon's decision.
+    by_pardon = models.BooleanField(_("released by pardon"), default=False)
+    pardon_decision = models.CharField(_("pardon decision"), max_length=200, blank=True)
     prepared_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     completed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     completed_at = models.DateTimeField(null=True, blank=True)

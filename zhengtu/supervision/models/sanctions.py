@@ -17,6 +17,24 @@ class SanctionKind(models.TextChoices):
     POLICE_PENALTY = "police_penalty", _("Request for a police penalty")  # 提请治安管理处罚
     REVOCATION = "revocation", _("Request for revocation of probation or parole")  # 提请撤销缓刑、假释
     RETURN_TO_PRISON = "return_to_prison", _("Request for return to prison")  # 提请收监执行
+    SENTENCE_REDUCTION = "sentence_reduction", _("Request for sentence reduction")  # 提请减刑
+    ARREST = "arrest", _("Request for arrest")  # 提请逮捕 (law art. 47)
+    # 提请撤销暂予监外执行 (收监执行 of a person on temporary execution outside prison, law art. 49)
+    OUTSIDE_REVOCATION = "outside_revocation", _("Request to revoke temporary execution outside prison")
+
+
+class ReceivingOrgan(models.TextChoices):
+    """Who receives a request and decides it (the court, the procuratorate is told, the police penalises)."""
+
+    COURT = "court", _("People's court")
+    PROCURATORATE = "procuratorate", _("People's procuratorate")
+    POLICE = "police", _("Public security organ")
+    PRISON_ADMINISTRATION = "prison", _("Prison administration")
+
+
+class DecisionOutcome(models.TextChoices):
+    GRANTED = "granted", _("Granted")
+    REFUSED = "refused", _("Refused")
 
 
 class Sanction(models.Model):
@@ -26,6 +44,15 @@ class Sanction(models.Model):
     facts = models.TextField(_("facts"))
     legal_basis = models.CharField(_("legal basis"), max_length=300, blank=True)
     occurred_on = models.DateField(_("date of the facts"))
+    # Requests to another organ (提请…): who receives it, and its decision once it comes back.
+    receiving_organ_kind = models.CharField(
+        _("receiving organ"), max_length=20, choices=ReceivingOrgan.choices, blank=True
+    )
+    receiving_organ = models.CharField(_("name of the receiving organ"), max_length=100, blank=True)
+    sent_on = models.DateField(_("sent on"), null=True, blank=True)
+    decision_number = models.CharField(_("decision number"), max_length=100, blank=True)
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    decision_outcome = models.CharField(_("decision"), max_length=20, choices=DecisionOutcome.choices, blank=True)
 
     class Meta:
         verbose_name = _("commendation or sanction")

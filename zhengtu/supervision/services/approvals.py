@@ -74,14 +74,23 @@ def organisation_for_level(
 
 
 def approvers_for(step: ApprovalStep) -> QuerySet[User]:
+    """Who may decide a step: its organisation's holders of its capability, never the person who filed it."""
     roles = [role for role, capabilities in ROLE_CAPABILITIES.items() if step.capability in capabilities]
-    return User.objects.filter(organisation=step.organisation, role__in=roles, is_active=True)
+    queryset = User.objects.filter(organisation=step.organisation, role__in=roles, is_active=True)
+    if step.request.requested_by_id is not None:
+        queryset = queryset.exclude(pk=step.request.requested_by_id)
+    return queryset
+
+
+def is_filer(user: User, request: ApprovalRequest) -> bool:
+    """Separation of duties: the person who filed a request never decides any step of it."""
+    return request.requested_by_id is not None and user.pk == request.requested_by_id
 
 
 def can_decide(user: User, step: ApprovalStep) -> bool:
     if step.status != StepStatus.PENDING or not user.is_authenticated:
         return False
-    if not can(user, step.capability):
+    if not can(user, step.capability) or is_filer(user, step.request):
         return False
     return user.is_superuser or user.organisation_id == step.organisation_id
 
@@ -161,15 +170,10 @@ def submit_request(
 
 
 def _effect_handlers() -> dict[str, Callable[..., None]]:
-    # Imported here: each topic module imports this engine.
-    from . import leave, monitoring, sanctions, transfer
+    # Imported here: each registered kind's service imports this engine.
+    from ..approval_kinds import registry
 
-    return {
-        ApprovalKind.LEAVE: leave.apply_approved_leave,
-        ApprovalKind.TRANSFER: transfer.apply_approved_transfer,
-        ApprovalKind.MONITORING: monitoring.apply_approved_monitoring,
-        ApprovalKind.SANCTION: sanctions.apply_approved_sanction,
-    }
+    return {kind: spec.apply for kind, spec in registry().items()}
 
 
 @transaction.atomic
@@ -182,6 +186,8 @@ def decide(*, actor: Actor, request: ApprovalRequest, approve: bool, comment: st
         )
     step = locked.steps.filter(status=StepStatus.PENDING).order_by("order").first()
     user = actor.user
+    if user is not None and is_filer(user, locked):
+        raise PermissionDenied(_("You filed this request: another approver must decide it (separation of duties)."))
     if step is None or user is None or not can_decide(user, step):
         raise PermissionDenied(_("This request is not waiting for your decision."))
     comment = comment.strip()
@@ -240,9 +246,7 @@ def withdraw(*, actor: Actor, request: ApprovalRequest) -> ApprovalRequest:
     if locked.status != ApprovalStatus.PENDING:
         raise ValidationError(_("Only a pending request can be withdrawn."))
     current = locked.steps.filter(status=StepStatus.PENDING).first()
-    allowed = user is not None and (
-        user.pk == locked.requested_by_id or (current is not None and can_decide(user, current))
-    )
+    allowed = user is not None and (is_filer(user, locked) or (current is not None and can_decide(user, current)))
     if not allowed:
         raise PermissionDenied(_("Only the requester can withdraw this request."))
     locked.steps.filter(status__in=[StepStatus.PENDING, StepStatus.WAITING]).update(status=StepStatus.CANCELLED)

@@ -20,7 +20,7 @@ from zhengtu.documents.models import ArchiveKind, GeneratedDocument
 from zhengtu.documents.services import in_document_language
 from zhengtu.supervisees.models import Supervisee
 
-from ..models import Attachment
+from ..models import Appraisal, Attachment, Permit, PlanReview, SearchRecord
 from ..selectors import check_ins_of, leave_requests_of, level_changes_of, sanctions_of, team_of, visits_of
 from .access import require
 
@@ -89,6 +89,10 @@ def _work_record_part(supervisee: Supervisee) -> BundlePart:
             "visits": visits_of(supervisee),
             "leaves": leave_requests_of(supervisee),
             "sanctions": sanctions_of(supervisee),
+            "permits": Permit.objects.filter(supervisee=supervisee).select_related("approval"),
+            "appraisals": Appraisal.objects.filter(supervisee=supervisee),
+            "plan_reviews": PlanReview.objects.filter(supervisee=supervisee),
+            "searches": SearchRecord.objects.filter(supervisee=supervisee),
         },
     )
     from zhengtu.documents.bundles import html_part_pdf

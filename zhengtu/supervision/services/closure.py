@@ -45,15 +45,24 @@ def prepare_release(*, actor: Actor, supervisee: Supervisee, self_summary: str, 
 
 @transaction.atomic
 def complete_release(
-    *, actor: Actor, supervisee: Supervisee, released_on: dt.date, announcement_place: str
+    *,
+    actor: Actor,
+    supervisee: Supervisee,
+    released_on: dt.date,
+    announcement_place: str,
+    by_pardon: bool = False,
+    pardon_decision: str = "",
 ) -> list[GeneratedDocument]:
-    """Release on or after the last day of the term: status → released, announcement and certificate issued."""
+    """Release on or after the last day of the term, or earlier by pardon (赦免, law art. 44): status →
+    released, announcement and certificate issued."""
     user = require(actor, Capability.SUPERVISE)
     release = Release.objects.filter(supervisee=supervisee).first()
     if supervisee.status == Status.UNDER_SUPERVISION:
         if release is None or not release.appraisal:
             raise ValidationError(_("Record the self-summary and the office's appraisal before the release."))
-        if released_on < supervisee.term_end:
+        if by_pardon and not pardon_decision.strip():
+            raise ValidationError({"pardon_decision": _("Enter the pardon order or decision the release follows.")})
+        if released_on < supervisee.term_end and not by_pardon:
             raise ValidationError(
                 {
                     "released_on": _("The term has not ended yet: it ends on %(date)s.")
@@ -65,13 +74,29 @@ def complete_release(
     if not announcement_place.strip():
         raise ValidationError({"announcement_place": _("Enter where the release was announced.")})
     # The state machine refuses releasing anyone not under supervision, with its own message.
-    change_status(actor=actor, supervisee=supervisee, to_status=Status.RELEASED, reason=_("Term completed"))
+    change_status(
+        actor=actor,
+        supervisee=supervisee,
+        to_status=Status.RELEASED,
+        reason=_("Pardoned") if by_pardon else _("Term completed"),
+    )
     assert release is not None
     release.released_on = released_on
     release.announcement_place = announcement_place.strip()
     release.completed_by = user
     release.completed_at = timezone.now()
-    release.save(update_fields=["released_on", "announcement_place", "completed_by", "completed_at"])
+    release.by_pardon = by_pardon
+    release.pardon_decision = pardon_decision.strip() if by_pardon else ""
+    release.save(
+        update_fields=[
+            "released_on",
+            "announcement_place",
+            "completed_by",
+            "completed_at",
+            "by_pardon",
+            "pardon_decision",
+        ]
+    )
     _close_file(supervisee, released_on)
     return _issue_release_documents(actor=actor, supervisee=supervisee, release=release)
 
@@ -83,6 +108,10 @@ def _issue_release_documents(*, actor: Actor, supervisee: Supervisee, release: R
         "released_on": chinese_date(release.released_on),
         "announcement_place": release.announcement_place,
         "appraisal": release.appraisal,
+        "by_pardon": release.by_pardon,
+        "pardon_decision": release.pardon_decision,
+        # Dated on the day of the release announcement, not on the day the file is printed.
+        "issued_on": chinese_date(release.released_on),
     }
     office = supervisee.responsible_office
     return [

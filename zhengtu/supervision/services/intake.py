@@ -172,6 +172,10 @@ def register_intake(
         detail={"intake": True, "reported_on": reported_on.isoformat(), "late": supervision_file.arrival_overdue},
     )
     document = _issue_announcement(actor=actor, supervisee=supervisee, supervision_file=supervision_file)
+    # The pre-sentence investigation of the same person, if the bureau answered one, joins the file.
+    from zhengtu.investigations.services import link_intake
+
+    link_intake(supervisee)
     from .due import refresh_due_items
 
     refresh_due_items(supervisee_ids=[supervisee.pk])
@@ -191,6 +195,8 @@ def _issue_announcement(
         "announced_on": chinese_date(supervision_file.announced_on),
         "announcement_place": supervision_file.announcement_place,
         "team": team,
+        # The announcement is signed on the day it is read out, not on the day it is printed.
+        "issued_on": chinese_date(supervision_file.announced_on),
     }
     return issue_document(
         actor=actor,

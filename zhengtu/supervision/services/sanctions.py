@@ -12,13 +12,27 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhengtu.accounts.roles import Capability
-from zhengtu.audit.services import Actor
+from zhengtu.audit.models import Action
+from zhengtu.audit.services import Actor, record_event
 from zhengtu.documents.services import chinese_date, in_document_language, issue_document
-from zhengtu.supervisees.models import Supervisee, SupervisionLevel
+from zhengtu.supervisees.models import SentenceType, Supervisee, SupervisionLevel
 
-from ..documents import SANCTION_DOCUMENTS, supervisee_context
-from ..models import ApprovalKind, ApprovalLevel, ApprovalRequest, LevelChangeSource, Sanction, SanctionKind
-from ..rules import sanction_approval_levels, sanction_level_effect, sanction_needs_evidence
+from ..documents import SANCTION_DOCUMENTS, facts_sentence, supervisee_context
+from ..models import (
+    ApprovalKind,
+    ApprovalLevel,
+    ApprovalRequest,
+    DecisionOutcome,
+    LevelChangeSource,
+    Sanction,
+    SanctionKind,
+)
+from ..rules import (
+    sanction_approval_levels,
+    sanction_level_effect,
+    sanction_needs_evidence,
+    sanction_receiving_organ,
+)
 from .access import require, require_under_supervision
 from .approvals import Route, step_summaries, submit_request
 from .attachments import attach_files, check_upload
@@ -34,6 +48,7 @@ def propose_sanction(
     facts: str,
     occurred_on: dt.date,
     legal_basis: str = "",
+    receiving_organ: str = "",
     evidence: Sequence[UploadedFile] = (),
 ) -> Sanction:
     require(actor, Capability.SUPERVISE)
@@ -49,6 +64,16 @@ def propose_sanction(
         errors["evidence"] = _("Attach at least one piece of evidence for a %(kind)s.") % {
             "kind": SanctionKind(kind).label
         }
+    organ_kind = sanction_receiving_organ(kind) if kind in SanctionKind.values else None
+    if organ_kind and not receiving_organ.strip():
+        errors["receiving_organ"] = _("Enter the court, procuratorate or police that receives this request.")
+    if kind == SanctionKind.OUTSIDE_REVOCATION and supervisee.sentence_type != SentenceType.OUTSIDE_PRISON:
+        errors["kind"] = _("Only a person on temporary execution outside prison can have it revoked.")
+    if kind == SanctionKind.REVOCATION and supervisee.sentence_type not in (
+        SentenceType.PROBATION,
+        SentenceType.PAROLE,
+    ):
+        errors["kind"] = _("Only probation or parole can be revoked.")
     if errors:
         raise ValidationError(errors)
     for upload in evidence:
@@ -75,6 +100,8 @@ def propose_sanction(
         facts=facts.strip(),
         legal_basis=legal_basis.strip(),
         occurred_on=occurred_on,
+        receiving_organ_kind=organ_kind or "",
+        receiving_organ=receiving_organ.strip() if organ_kind else "",
     )
     if evidence:
         attach_files(
@@ -108,9 +135,14 @@ def apply_approved_sanction(*, actor: Actor, request: ApprovalRequest) -> None:
         "facts": sanction.facts,
         "legal_basis": sanction.legal_basis,
         "occurred_on": chinese_date(sanction.occurred_on),
+        "facts_sentence": facts_sentence(sanction.occurred_on, sanction.facts),
         "new_level": str(SupervisionLevel(new_level).label) if new_level in SupervisionLevel.values else "",
         "steps": step_summaries(request),
+        "receiving_organ": sanction.receiving_organ,
     }
+    if sanction.receiving_organ:
+        sanction.sent_on = timezone.localdate()
+        sanction.save(update_fields=["sent_on"])
     issue_document(
         actor=actor,
         code=SANCTION_DOCUMENTS[sanction.kind],
@@ -118,3 +150,28 @@ def apply_approved_sanction(*, actor: Actor, request: ApprovalRequest) -> None:
         supervisee=supervisee,
         context=context,
     )
+
+
+@transaction.atomic
+def record_request_decision(
+    *, actor: Actor, sanction: Sanction, decision_number: str, decided_on: dt.date, outcome: str
+) -> Sanction:
+    """The receiving court's (or police's) decision on a request sent to it."""
+    require(actor, Capability.SUPERVISE)
+    errors: dict[str, str] = {}
+    if not sanction.receiving_organ or sanction.approval.status != "approved":
+        raise ValidationError(_("Only an approved request sent to another organ receives a decision."))
+    if not decision_number.strip():
+        errors["decision_number"] = _("Enter the number of the decision.")
+    if outcome not in DecisionOutcome.values:
+        errors["outcome"] = _("Choose whether the request was granted.")
+    if decided_on > timezone.localdate():
+        errors["decided_on"] = _("The date cannot be in the future.")
+    if errors:
+        raise ValidationError(errors)
+    sanction.decision_number = decision_number.strip()
+    sanction.decided_on = decided_on
+    sanction.decision_outcome = outcome
+    sanction.save(update_fields=["decision_number", "decided_on", "decision_outcome"])
+    record_event(actor, action=Action.UPDATE, target=sanction, detail={"decision": outcome, "number": decision_number})
+    return sanction

@@ -102,6 +102,11 @@ def test_a_ten_day_leave_needs_the_county_bureau_through_the_api(client, login, 
     approval = response.json()["approval"]
     assert [s["level"] for s in approval["steps"]] == ["office", "county_bureau"]
     decision_url = reverse("api-supervision-approval-decision", args=[approval["id"]])
+    # Separation of duties: the filer is refused, with the reason, and is not listed as an approver.
+    refused = client.post(decision_url, {"decision": "approve"}, content_type="application/json")
+    assert refused.status_code == 403 and "职责分离" in refused.content.decode()
+    assert client.get(reverse("api-supervision-approvals"), {"awaiting": "1"}).json() == []
+    login(client, world.colleague_a)
     assert (
         client.post(decision_url, {"decision": "approve"}, content_type="application/json").json()["status"]
         == "pending"

@@ -30,7 +30,7 @@ def objects(people, world):  # type: ignore[no-untyped-def]
         destination="长沙",
         reason="办事",
     )
-    decide(actor=actor(world.officer_a), request=leave.approval, approve=True)
+    decide(actor=actor(world.colleague_a), request=leave.approval, approve=True)
     monitoring = request_monitoring(
         actor=actor(world.officer_a),
         supervisee=supervisee,
@@ -175,7 +175,7 @@ def test_the_approver_decides_on_the_page(client, login, world, people) -> None:
         destination="广州",
         reason="务工面试",
     )
-    decide(actor=actor(world.officer_a), request=leave.approval, approve=True)
+    decide(actor=actor(world.colleague_a), request=leave.approval, approve=True)
     url = reverse("supervision:approval", args=[leave.approval_id])
     login(client, world.officer_a)
     assert b'name="decision"' not in client.get(url).content

@@ -1,9 +1,11 @@
 """Pages of the supervision workflow, one module per topic."""
 
+from .absconding import search
 from .approvals import (
     approval,
     approval_withdraw,
     approvals,
+    file_request,
     leave,
     leave_return,
     monitoring,
@@ -26,6 +28,7 @@ __all__ = [
     "check_in",
     "dashboard",
     "documents_received",
+    "file_request",
     "intake",
     "leave",
     "leave_return",
@@ -35,6 +38,7 @@ __all__ = [
     "plan",
     "release",
     "sanction",
+    "search",
     "supervision_file",
     "team",
     "team_remove",

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -23,6 +23,7 @@ from zhengtu.core.pages import save_form
 from zhengtu.supervisees.models import Supervisee
 
 from .. import selectors
+from ..approval_kinds import registry, subject_of
 from ..forms import (
     DecisionForm,
     LeaveForm,
@@ -32,7 +33,7 @@ from ..forms import (
     SanctionForm,
     TransferForm,
 )
-from ..models import ApprovalStatus
+from ..models import ApprovalStatus, Permit
 from ..rules import leave_rules, monitoring_rules
 from ..services import approvals as approval_services
 from ..services import leave as leave_services
@@ -183,6 +184,25 @@ def sanction(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@capability_required(Capability.SUPERVISE)
+def file_request(request: AuthenticatedRequest, pk: int, kind: str) -> HttpResponse:
+    """The page of any registered approval kind filed through the generic entry point."""
+    supervisee = selectors.get_supervisee_for_user(request.user, pk)
+    spec = registry().get(kind)
+    if spec is None or not spec.generic_page:
+        raise Http404
+    return _request_for_approval(
+        request,
+        supervisee,
+        spec.form(request.POST or None),
+        lambda data: spec.file(actor=actor_of(request), supervisee=supervisee, **data),
+        done=lambda created: _("Request submitted: %(reason)s") % {"reason": created.approval.routing_reason},
+        title=str(spec.label),
+        intro=spec.limits(),
+    )
+
+
+@login_required
 def approvals(request: AuthenticatedRequest) -> HttpResponse:
     awaiting = selectors.steps_awaiting(request.user)
     status = request.GET.get("status", "")
@@ -218,12 +238,7 @@ def approval(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         return redirect("supervision:approval", pk=approval_request.pk)
     if request.method == "GET":
         record_event(request, action=Action.VIEW, target=approval_request)
-    subject = (
-        getattr(approval_request, "leave", None)
-        or getattr(approval_request, "transfer", None)
-        or getattr(approval_request, "monitoring", None)
-        or getattr(approval_request, "sanction", None)
-    )
+    subject = subject_of(approval_request)
     evidence = selectors.attachments_of(approval_request.supervisee, subject) if subject is not None else []
     return render(
         request,
@@ -233,8 +248,10 @@ def approval(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "steps": steps,
             "current": current,
             "may_decide": may_decide,
+            "is_filer": approval_services.is_filer(request.user, approval_request),
             "form": form,
             "subject": subject,
+            "permit": subject if isinstance(subject, Permit) else None,
             "evidence": evidence,
             "can_withdraw": approval_request.status == ApprovalStatus.PENDING
             and approval_request.requested_by_id == request.user.pk,

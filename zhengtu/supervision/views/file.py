@@ -28,6 +28,7 @@ from ..forms import (
     TeamFormSet,
     TeamMemberForm,
 )
+from ..models import PermitKind
 from ..services import intake as intake_services
 from ..services import levels as level_services
 from ..services.intake import TeamMemberInput
@@ -75,6 +76,7 @@ def supervision_file(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "monitoring": selectors.monitoring_of(supervisee)[:10],
         "monitoring_period": selectors.approved_monitoring_period(supervisee, today),
         "sanctions": selectors.sanctions_of(supervisee)[:10],
+        "permit_kinds": PermitKind.choices,
         "documents": selectors.documents_of(supervisee),
         "due_items": selectors.due_items_of(supervisee),
         "release": getattr(supervisee, "release", None),

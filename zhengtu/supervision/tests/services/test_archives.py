@@ -42,7 +42,7 @@ def test_the_execution_file_lists_every_document_in_its_contents(people, world) 
         destination="长沙市",
         reason="就医",
     )
-    decide(actor=actor(world.officer_a), request=leave.approval, approve=True)
+    decide(actor=actor(world.colleague_a), request=leave.approval, approve=True)
     decide(actor=actor(world.bureau_a), request=leave.approval, approve=True)
     judgment = SimpleUploadedFile(
         "判决书.pdf", html_to_pdf("<p>湖南省溆浦县人民法院刑事判决书</p>"), content_type="application/pdf"

@@ -46,7 +46,7 @@ def test_a_ten_day_leave_cannot_be_approved_by_the_office_alone(people, world) -
     leave = _leave(people, world, 1, 10)
     assert _levels(leave) == [ApprovalLevel.OFFICE, ApprovalLevel.COUNTY_BUREAU]
     assert "10" in leave.approval.routing_reason
-    decide(actor=actor(world.officer_a), request=leave.approval, approve=True)
+    decide(actor=actor(world.colleague_a), request=leave.approval, approve=True)
     leave.approval.refresh_from_db()
     assert leave.approval.status == ApprovalStatus.PENDING
     county_step = leave.approval.steps.get(order=1)
@@ -54,7 +54,7 @@ def test_a_ten_day_leave_cannot_be_approved_by_the_office_alone(people, world) -
     assert county_step.organisation == world.county_a
     # The office officer cannot take the county step too.
     with pytest.raises(PermissionDenied):
-        decide(actor=actor(world.officer_a), request=leave.approval, approve=True)
+        decide(actor=actor(world.colleague_a), request=leave.approval, approve=True)
     # The county bureau was told.
     assert Notification.objects.filter(recipient=world.bureau_a, kind="approval_pending").exists()
     decide(actor=actor(world.bureau_a), request=leave.approval, approve=True, comment="同意外出")
@@ -82,7 +82,7 @@ def test_leave_far_apart_does_not_add_up(people, world) -> None:  # type: ignore
 
 def test_a_rejected_leave_does_not_count_towards_the_window(people, world) -> None:  # type: ignore[no-untyped-def]
     first = _leave(people, world, 1, 20)
-    decide(actor=actor(world.officer_a), request=first.approval, approve=False, comment="理由不充分")
+    decide(actor=actor(world.colleague_a), request=first.approval, approve=False, comment="理由不充分")
     second = _leave(people, world, 1, 15)
     assert ApprovalLevel.CITY_BUREAU not in _levels(second)
 
@@ -90,7 +90,7 @@ def test_a_rejected_leave_does_not_count_towards_the_window(people, world) -> No
 def test_one_leave_longer_than_thirty_days_goes_up_a_level(people, world) -> None:  # type: ignore[no-untyped-def]
     leave = _leave(people, world, 1, 31)
     assert _levels(leave)[-1] == ApprovalLevel.CITY_BUREAU
-    decide(actor=actor(world.officer_a), request=leave.approval, approve=True)
+    decide(actor=actor(world.colleague_a), request=leave.approval, approve=True)
     decide(actor=actor(world.bureau_a), request=leave.approval, approve=True)
     leave.approval.refresh_from_db()
     assert leave.approval.status == ApprovalStatus.PENDING
@@ -107,9 +107,9 @@ def test_a_province_can_let_offices_approve_longer_leave(people, world) -> None:
 def test_rejection_needs_a_reason_and_cancels_the_later_steps(people, world) -> None:  # type: ignore[no-untyped-def]
     leave = _leave(people, world, 1, 10)
     with pytest.raises(ValidationError) as error:
-        decide(actor=actor(world.officer_a), request=leave.approval, approve=False, comment=" ")
+        decide(actor=actor(world.colleague_a), request=leave.approval, approve=False, comment=" ")
     assert "comment" in error.value.message_dict
-    decide(actor=actor(world.officer_a), request=leave.approval, approve=False, comment="正值重点时期")
+    decide(actor=actor(world.colleague_a), request=leave.approval, approve=False, comment="正值重点时期")
     leave.approval.refresh_from_db()
     assert leave.approval.status == ApprovalStatus.REJECTED
     assert leave.approval.steps.get(order=1).status == StepStatus.CANCELLED
@@ -154,7 +154,7 @@ def test_the_return_is_recorded_after_an_approved_leave(people, world) -> None: 
     leave = _leave(people, world, 0, 2)
     with pytest.raises(ValidationError):
         record_return(actor=actor(world.officer_a), leave=leave, returned_on=today())
-    decide(actor=actor(world.officer_a), request=leave.approval, approve=True)
+    decide(actor=actor(world.colleague_a), request=leave.approval, approve=True)
     leave.refresh_from_db()
     record_return(actor=actor(world.officer_a), leave=leave, returned_on=today())
     assert leave.returned_on == today()

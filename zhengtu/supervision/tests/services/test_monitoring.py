@@ -61,7 +61,7 @@ def test_the_county_bureau_head_approves_and_the_period_is_enforceable(people, w
     assert [s.level for s in steps] == [ApprovalLevel.COUNTY_BUREAU]
     assert approved_monitoring_period(people.supervisee, today()) is None  # nothing before approval
     with pytest.raises(PermissionDenied):
-        decide(actor=actor(world.officer_a), request=monitoring.approval, approve=True)
+        decide(actor=actor(world.colleague_a), request=monitoring.approval, approve=True)
     decide(actor=actor(world.bureau_a), request=monitoring.approval, approve=True, comment="同意使用电子定位装置")
     assert approved_monitoring_period(people.supervisee, today()) == (monitoring.start_date, monitoring.end_date)
     assert approved_monitoring_period(people.supervisee, monitoring.end_date + dt.timedelta(days=1)) is None

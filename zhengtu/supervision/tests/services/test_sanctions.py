@@ -35,7 +35,7 @@ def _propose(people, world, kind: str, evidence=None):  # type: ignore[no-untype
 
 
 def _approve_all(sanction, world) -> None:  # type: ignore[no-untyped-def]
-    decide(actor=actor(world.officer_a), request=sanction.approval, approve=True)
+    decide(actor=actor(world.colleague_a), request=sanction.approval, approve=True)
     decide(actor=actor(world.bureau_a), request=sanction.approval, approve=True, comment="同意")
 
 
@@ -55,7 +55,7 @@ def test_an_approved_warning_makes_the_level_strict_and_issues_the_decision(peop
 
 def test_nothing_changes_before_the_bureau_decides(people, world) -> None:  # type: ignore[no-untyped-def]
     sanction = _propose(people, world, SanctionKind.WARNING)
-    decide(actor=actor(world.officer_a), request=sanction.approval, approve=True)
+    decide(actor=actor(world.colleague_a), request=sanction.approval, approve=True)
     people.supervisee.refresh_from_db()
     assert people.supervisee.supervision_level == SupervisionLevel.STANDARD
     assert not people.supervisee.documents.filter(code="supervision.warning_decision").exists()

@@ -27,7 +27,7 @@ def test_the_receiving_bureau_accepts_and_the_person_is_handed_over(people, worl
     # The receiving bureau sees the request before the person is theirs, but not the person.
     assert transfer.approval in approval_requests_visible_to(people.bureau_b)
     assert people.supervisee not in supervisees_visible_to(people.bureau_b)
-    decide(actor=actor(world.officer_a), request=transfer.approval, approve=True)
+    decide(actor=actor(world.colleague_a), request=transfer.approval, approve=True)
     decide(actor=actor(world.bureau_a), request=transfer.approval, approve=True)
     decide(actor=actor(people.bureau_b), request=transfer.approval, approve=True, comment="同意接收")
     people.supervisee.refresh_from_db()

@@ -1,0 +1,145 @@
+"""Absconding (脱管): open a search, record its steps, tell the police, close it when found or with a legal step.
+
+``search_alerts`` says which limit a search has passed (no step in time, police not told, out of contact
+past the month after which revocation is proposed); the limits are settings (``absconding_rules``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from zhengtu.accounts.models import User
+from zhengtu.accounts.roles import ROLE_CAPABILITIES, Capability
+from zhengtu.audit.models import Action
+from zhengtu.audit.services import Actor, record_event
+from zhengtu.orgs.models import OrganisationKind
+from zhengtu.supervisees.models import Supervisee
+from zhengtu.workspace.services import notify
+
+from ..models import Sanction, SearchOutcome, SearchRecord, SearchStep, SearchStepKind, SearchTrigger
+from ..rules import absconding_rules
+from .access import require, require_under_supervision
+
+
+def _bureau_users(supervisee: Supervisee) -> list[User]:
+    bureau = supervisee.responsible_office.nearest({OrganisationKind.COUNTY_BUREAU})
+    roles = [role for role, capabilities in ROLE_CAPABILITIES.items() if Capability.APPROVE_BUREAU in capabilities]
+    return list(User.objects.filter(organisation=bureau, role__in=roles, is_active=True)) if bureau else []
+
+
+@transaction.atomic
+def open_search(
+    *, actor: Actor, supervisee: Supervisee, trigger: str, lost_contact_at: dt.datetime, notes: str = ""
+) -> SearchRecord:
+    user = require(actor, Capability.SUPERVISE)
+    require_under_supervision(supervisee)
+    errors: dict[str, str] = {}
+    if trigger not in SearchTrigger.values:
+        errors["trigger"] = _("Choose why the person cannot be reached.")
+    if lost_contact_at > timezone.now():
+        errors["lost_contact_at"] = _("The time cannot be in the future.")
+    if errors:
+        raise ValidationError(errors)
+    if SearchRecord.objects.filter(supervisee=supervisee, closed_at__isnull=True).exists():
+        raise ValidationError(_("A search for this person is already open."))
+    record = SearchRecord.objects.create(
+        supervisee=supervisee, trigger=trigger, lost_contact_at=lost_contact_at, notes=notes.strip(), opened_by=user
+    )
+    record_event(actor, action=Action.CREATE, target=record, detail={"trigger": trigger})
+    notify(
+        _bureau_users(supervisee),
+        title=_("Out of contact: %(name)s — search opened") % {"name": supervisee.name},
+        kind="absconding_opened",
+    )
+    return record
+
+
+def _open(record: SearchRecord) -> None:
+    if record.closed_at is not None:
+        raise ValidationError(_("This search is closed."))
+
+
+@transaction.atomic
+def record_search_step(
+    *, actor: Actor, record: SearchRecord, kind: str, taken_at: dt.datetime, notes: str
+) -> SearchStep:
+    user = require(actor, Capability.SUPERVISE)
+    _open(record)
+    errors: dict[str, str] = {}
+    if kind not in SearchStepKind.values:
+        errors["kind"] = _("Choose what was done.")
+    if taken_at > timezone.now() or taken_at < record.lost_contact_at:
+        errors["taken_at"] = _("The time must lie between the loss of contact and now.")
+    if not notes.strip():
+        errors["notes"] = _("Write down the result.")
+    if errors:
+        raise ValidationError(errors)
+    step = SearchStep.objects.create(record=record, kind=kind, taken_at=taken_at, notes=notes.strip(), taken_by=user)
+    record_event(actor, action=Action.CREATE, target=step, detail={"search": record.pk, "kind": kind})
+    return step
+
+
+@transaction.atomic
+def notify_police(*, actor: Actor, record: SearchRecord, police_station: str) -> SearchRecord:
+    require(actor, Capability.SUPERVISE)
+    _open(record)
+    if not police_station.strip():
+        raise ValidationError({"police_station": _("Enter the police station that was notified.")})
+    record.police_station = police_station.strip()
+    record.police_notified_at = timezone.now()
+    record.save(update_fields=["police_station", "police_notified_at"])
+    record_event(actor, action=Action.UPDATE, target=record, detail={"police": record.police_station})
+    return record
+
+
+@transaction.atomic
+def close_search(
+    *, actor: Actor, record: SearchRecord, outcome: str, notes: str, next_step: Sanction | None = None
+) -> SearchRecord:
+    """Found, or the next legal step (a warning or a revocation/return-to-prison proposal) has been filed."""
+    require(actor, Capability.SUPERVISE)
+    _open(record)
+    errors: dict[str, str] = {}
+    if outcome not in SearchOutcome.values:
+        errors["outcome"] = _("Choose how the search ended.")
+    if not notes.strip():
+        errors["notes"] = _("Describe how the search ended.")
+    if outcome == SearchOutcome.LEGAL_STEP and (next_step is None or next_step.supervisee_id != record.supervisee_id):
+        errors["next_step"] = _("Choose the sanction or proposal filed for this person.")
+    if errors:
+        raise ValidationError(errors)
+    record.outcome = outcome
+    record.outcome_notes = notes.strip()
+    record.next_step = next_step if outcome == SearchOutcome.LEGAL_STEP else None
+    record.closed_at = timezone.now()
+    record.save(update_fields=["outcome", "outcome_notes", "next_step", "closed_at"])
+    record_event(actor, action=Action.UPDATE, target=record, detail={"closed": outcome})
+    return record
+
+
+def search_alerts(record: SearchRecord, now: dt.datetime | None = None) -> list[str]:
+    """The limits an open search has passed, in words for the officer."""
+    if record.closed_at is not None:
+        return []
+    now = now or timezone.now()
+    rules = absconding_rules()
+    alerts = []
+    first_step = record.steps.order_by("taken_at").first()
+    step_limit = record.lost_contact_at + dt.timedelta(hours=rules.first_step_hours)
+    if (first_step is None and now > step_limit) or (first_step is not None and first_step.taken_at > step_limit):
+        alerts.append(_("No search step within %(hours)d hours of losing contact.") % {"hours": rules.first_step_hours})
+    police_limit = record.lost_contact_at + dt.timedelta(hours=rules.police_notice_hours)
+    notified = record.police_notified_at
+    if (notified is None and now > police_limit) or (notified is not None and notified > police_limit):
+        alerts.append(_("The police were not notified within %(hours)d hours.") % {"hours": rules.police_notice_hours})
+    if now - record.lost_contact_at > dt.timedelta(days=rules.legal_step_days):
+        alerts.append(
+            _("Out of contact for more than %(days)d days: propose revoking probation or parole (or return to prison).")
+            % {"days": rules.legal_step_days}
+        )
+    return alerts
