@@ -51,4 +51,7 @@ for _rule in ("BATCH_MAX", "BATCH_WAIT_MS"):
 
 # Dashboards: the bench measures them computed (0) and cached (the default).
 if os.environ.get("ZHENGTU_BENCH_DASHBOARD_CACHE_SECONDS"):
-    ZHENGTU_COMMAND = {"DASHBOARD_CACHE_SECONDS": int(os.environ["ZHENGTU_BENCH_DASHBOARD_CACHE_SECONDS"])}
+    ZHENGTU_COMMAND = {
+        "DASHBOARD_CACHE_SECONDS": int(os.environ["ZHENGTU_BENCH_DASHBOARD_CACHE_SECONDS"]),
+        "SHARED_AGGREGATE_SECONDS": int(os.environ.get("ZHENGTU_BENCH_SHARED_SECONDS", "60")),
+    }
