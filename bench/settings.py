@@ -51,7 +51,10 @@ for _rule in ("BATCH_MAX", "BATCH_WAIT_MS"):
 
 # Dashboards: the bench measures them computed (0) and cached (the default).
 if os.environ.get("ZHENGTU_BENCH_DASHBOARD_CACHE_SECONDS"):
-    ZHENGTU_COMMAND = {"DASHBOARD_CACHE_SECONDS": int(os.environ["ZHENGTU_BENCH_DASHBOARD_CACHE_SECONDS"])}
+    ZHENGTU_COMMAND = {
+        "DASHBOARD_CACHE_SECONDS": int(os.environ["ZHENGTU_BENCH_DASHBOARD_CACHE_SECONDS"]),
+        "SHARED_AGGREGATE_SECONDS": int(os.environ.get("ZHENGTU_BENCH_SHARED_SECONDS", "60")),
+    }
 # Every simulated device connects from 127.0.0.1: no per-address cap on new connections here.
 ZHENGTU_MONITORING_MAX_UNPROVEN_PER_ADDRESS = 100_000
 ZHENGTU_MONITORING_MAX_UNPROVEN_CONNECTIONS = 100_000

@@ -15,7 +15,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.core.cache import cache
-from django.db.models import Count
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -28,13 +27,12 @@ from zhengtu.accounts.models import User
 from zhengtu.accounts.roles import Capability, Role, can
 from zhengtu.monitoring.selectors import can_see_locations
 from zhengtu.supervisees.models import SentenceType, Status, SupervisionLevel
-from zhengtu.supervisees.selectors import supervisees_visible_to
 
-from .figures import Figure, get_figure, registry, sealed_supervisees
+from .figures import Figure, get_figure, registry
 from .periods import MONTH, period_containing
 from .rules import rule
 from .statistics import drill_url
-from .tables import OFFICE, FigureTable, figure_table
+from .tables import OFFICE, FigureTable, figure_table, people_counts
 
 LAGGING_OFFICES = 10
 
@@ -71,12 +69,8 @@ def _registry_url(**params: str) -> str:
 
 def _people_panel(user: User) -> Panel:
     """People by status and level, straight from the registry, linking to the filtered registry list."""
-    visible = supervisees_visible_to(user)
-    sealed = sealed_supervisees(user)
-    if sealed:
-        visible = visible.exclude(pk__in=sealed)
     counts: dict[tuple[str, str], int] = {}
-    for row in visible.order_by().values("status", "supervision_level").annotate(n=Count("pk")):
+    for row in people_counts(user, ("status", "supervision_level")):
         counts[(row["status"], row["supervision_level"])] = row["n"]
     panel = Panel(_("My people"))
     for status, label in (

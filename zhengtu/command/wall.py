@@ -26,6 +26,7 @@ from .rules import rule
 from .selectors import statistics_root
 from .sources.common import local_zone
 from .statistics import drill_url
+from .tables import people_counts
 
 
 def _registry(**params: str) -> str:
@@ -43,7 +44,7 @@ def wall_figures(user: User, *, now: dt.datetime | None = None) -> dict[str, Any
     sealed = sealed_supervisees(user)
     if sealed:
         people = people.exclude(pk__in=sealed)
-    rows = list(people.order_by().values("status", "supervision_level", "sentence_type").annotate(n=Count("pk")))
+    rows = people_counts(user, ("status", "supervision_level", "sentence_type"))
     active = [r for r in rows if r["status"] == Status.UNDER_SUPERVISION]
     by_status = [
         {

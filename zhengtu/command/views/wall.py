@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from zhengtu.accounts.http import AuthenticatedRequest
@@ -35,7 +37,17 @@ def wall_page(request: AuthenticatedRequest) -> HttpResponse:
 @require_GET
 @location_view
 def wall_figures(request: AuthenticatedRequest) -> JsonResponse:
-    return JsonResponse(wall_data.wall_figures(request.user, now=timezone.now()))
+    """Cached per scope like the dashboards (a wall re-reads every minute; alerts arrive live meanwhile)."""
+    user = request.user
+    seconds = int(rule("DASHBOARD_CACHE_SECONDS"))
+    if seconds <= 0 or user.is_superuser:
+        return JsonResponse(wall_data.wall_figures(user, now=timezone.now()))
+    key = f"command:wall:{user.pk}:{timezone.localdate()}:{get_language()}"
+    figures = cache.get(key)
+    if figures is None:
+        figures = wall_data.wall_figures(user, now=timezone.now())
+        cache.set(key, figures, seconds)
+    return JsonResponse(figures)
 
 
 @require_GET
