@@ -14,22 +14,12 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
+from zhengtu.core.spreadsheets import set_cell
+
 from .tables import FigureTable
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 THIN = Side(style="thin", color="999999")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-
-
-def safe_cell(value: Any) -> Any:
-    """A value as a cell that cannot become a formula: text starting with = + - @ (or a tab/CR) gets a
-    leading apostrophe-like quote prefix. Numbers stay numbers.
-
-    TODO(lead): when zhengtu.core gains the shared safe-cell helper (issue 16 item 3), call it here.
-    """
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
 
 
 def workbook(
@@ -41,7 +31,7 @@ def workbook(
     sheet.title = _("Statistics")[:31]
     bold = Font(bold=True)
     row = 1
-    sheet.cell(row, 1, safe_cell(_("Community corrections statistics"))).font = Font(bold=True, size=14)
+    set_cell(sheet, row=row, column=1, value=(_("Community corrections statistics"))).font = Font(bold=True, size=14)
     row += 1
     for label, value in (
         (_("Reporting unit"), unit),
@@ -53,8 +43,8 @@ def workbook(
             _("Every figure is computed from the records; text cells are written as text, never as formulas."),
         ),
     ):
-        sheet.cell(row, 1, safe_cell(label)).font = bold
-        sheet.cell(row, 2, safe_cell(value))
+        set_cell(sheet, row=row, column=1, value=label).font = bold
+        set_cell(sheet, row=row, column=2, value=value)
         row += 1
     widest = 2
     for table in tables:
@@ -64,11 +54,11 @@ def workbook(
             title += f" ({table.figure.unit})"
         if table.counted_on:
             title += " · " + _("counted on %(day)s") % {"day": table.counted_on.isoformat()}
-        sheet.cell(row, 1, safe_cell(title)).font = Font(bold=True, size=12)
+        set_cell(sheet, row=row, column=1, value=title).font = Font(bold=True, size=12)
         row += 1
         header = [_("Organisation"), *[label for _key, label in table.columns], _("Total")]
         for col, text in enumerate(header, start=1):
-            cell = sheet.cell(row, col, safe_cell(str(text)))
+            cell = set_cell(sheet, row=row, column=col, value=str(text))
             cell.font = bold
             cell.border = BOX
             cell.alignment = Alignment(wrap_text=True, vertical="center")
@@ -81,18 +71,21 @@ def workbook(
                 data_row.total,
             ]
             for col, item in enumerate(values, start=1):
-                sheet.cell(row, col, safe_cell(item)).border = BOX
+                set_cell(sheet, row=row, column=col, value=item).border = BOX
             row += 1
         totals = table.totals
         total_row: list[Any] = [_("Total"), *[totals[k] for k, _l in table.columns], table.grand_total]
         for col, item in enumerate(total_row, start=1):
-            cell = sheet.cell(row, col, safe_cell(item))
+            cell = set_cell(sheet, row=row, column=col, value=item)
             cell.font = bold
             cell.border = BOX
         row += 1
         for left in table.left_out:
-            sheet.cell(
-                row, 1, safe_cell(_("Left out: %(count)d (%(reason)s)") % {"count": left.count, "reason": left.reason})
+            set_cell(
+                sheet,
+                row=row,
+                column=1,
+                value=(_("Left out: %(count)d (%(reason)s)") % {"count": left.count, "reason": left.reason}),
             )
             row += 1
     sheet.column_dimensions["A"].width = 28

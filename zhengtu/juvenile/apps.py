@@ -18,3 +18,5 @@ class JuvenileConfig(AppConfig):
     ]
     task_provider = "zhengtu.juvenile.tasks:tasks_for"
     document_kinds = "zhengtu.juvenile.documents:DOCUMENT_KINDS"
+    # Supervisees whose juvenile case is sealed are left out of every statistic (command.figures).
+    statistics_exclusions = "zhengtu.juvenile.selectors:sealed_supervisee_ids"

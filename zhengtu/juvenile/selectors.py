@@ -121,6 +121,15 @@ def search_cases(user: User, q: str = "", *, service_type: str = "", stage: str 
     return cases
 
 
+def sealed_supervisee_ids(user: User) -> set[int]:
+    """Adult records linked to a sealed juvenile case: statistics never count them, for anyone (CPL art. 286)."""
+    return set(
+        JuvenileCase.objects.filter(sealed_at__isnull=False, supervisee__isnull=False).values_list(
+            "supervisee_id", flat=True
+        )
+    )
+
+
 def case_counts_for(user: User) -> dict[str, object]:
     """Counts for statistics and dashboards: sealed cases are never counted, for anyone.
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from zhengtu.accounts.models import User
+from zhengtu.selfservice.models import AppCheckIn, CheckInStatus, SpotCheck, SpotCheckStatus
 from zhengtu.supervisees.selectors import supervisees_visible_to
 from zhengtu.supervision.models import (
     ApprovalKind,
@@ -27,6 +28,7 @@ from zhengtu.supervision.models import (
     Visit,
     VisitKind,
 )
+from zhengtu.supervision.models.absconding import SearchOutcome, SearchRecord
 from zhengtu.supervision.selectors import approval_requests_visible_to
 
 from ..figures import FLOW, STOCK, Figure, MissingFigure
@@ -43,6 +45,23 @@ def _of_visible(model: Any) -> Any:
         return model.objects.filter(supervisee__in=supervisees_visible_to(user).values("pk"))
 
     return records
+
+
+def _app_check_ins(user: User) -> QuerySet[Any]:
+    flagged = AppCheckIn.objects.filter(supervisee__in=supervisees_visible_to(user).values("pk")).exclude(flags=[])
+    return flagged.annotate(stat_day=TruncDate("received_at", tzinfo=local_zone()))
+
+
+def _missed_spot_checks(user: User) -> QuerySet[Any]:
+    missed = SpotCheck.objects.filter(
+        supervisee__in=supervisees_visible_to(user).values("pk"), status=SpotCheckStatus.MISSED
+    )
+    return missed.annotate(stat_day=TruncDate("due_at", tzinfo=local_zone()))
+
+
+def _searches(user: User) -> QuerySet[Any]:
+    opened = SearchRecord.objects.filter(supervisee__in=supervisees_visible_to(user).values("pk"))
+    return opened.annotate(stat_day=TruncDate("lost_contact_at", tzinfo=local_zone()))
 
 
 def _approvals(user: User) -> QuerySet[Any]:
@@ -107,21 +126,28 @@ def sources() -> list[Any]:
             **due,
         ),
         Figure(key="supervision.due_this_week", title=_("Due in the next seven days"), on_day=_due_week_on, **due),
-        MissingFigure(
+        Figure(
             key="supervision.flagged_app_check_ins",
             title=_("Flagged app check-ins"),
             section=MANAGEMENT,
-            reason=_(
-                "App check-ins are not recorded in this installation yet: the figure appears with the supervisee app."
-            ),
+            records=_app_check_ins,
+            office=office,
+            date="stat_day",
+            breakdown="status",
+            choices=tuple(CheckInStatus.choices),
+            describe=_named("get_status_display"),
+            select_related=("supervisee",),
+            note=_("App check-ins stored with a flag (face, place, accuracy, time or device); by what became of them."),
         ),
-        MissingFigure(
+        Figure(
             key="supervision.missed_spot_checks",
             title=_("Missed spot checks"),
             section=MANAGEMENT,
-            reason=_(
-                "Spot checks are not recorded in this installation yet: the figure appears with the supervisee app."
-            ),
+            records=_missed_spot_checks,
+            office=office,
+            date="stat_day",
+            describe=_named("get_status_display"),
+            select_related=("supervisee",),
         ),
         Figure(
             key="supervision.terminations",
@@ -135,11 +161,18 @@ def sources() -> list[Any]:
             describe=_named("get_reason_display"),
             select_related=("supervisee",),
         ),
-        MissingFigure(
+        Figure(
             key="supervision.absconding",
             title=_("Absconding (脱管) and recovered"),
             section=MANAGEMENT,
-            reason=_("No absconding records exist in this installation yet: the figure appears when they are kept."),
+            records=_searches,
+            office=office,
+            date="stat_day",
+            breakdown="outcome",
+            choices=(("", _("Still searched for")), *SearchOutcome.choices),
+            describe=_named("get_trigger_display"),
+            select_related=("supervisee",),
+            note=_("Searches opened in the period for people out of contact, by how they ended."),
         ),
         MissingFigure(
             key="supervision.reoffending",
