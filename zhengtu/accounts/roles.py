@@ -50,6 +50,7 @@ class Capability(models.TextChoices):
     VIEW_STATISTICS = "view_statistics", _("View statistics")
     REFER_JUVENILES = "refer_juveniles", _("Refer juvenile cases")
     SELF_SERVICE = "self_service", _("Own check-ins and results")
+    MANAGE_LEARNING = "manage_learning", _("Manage courses, exams and the lecturer pool")
 
 
 C = Capability
@@ -95,6 +96,9 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.PROSECUTOR: frozenset({C.REFER_JUVENILES}),
     Role.SUPERVISEE: frozenset({C.SELF_SERVICE}),
 }
+# Online education (learning app): bureaus and offices publish courses and book lecturers; agencies teach.
+for _role in (Role.BUREAU_ADMIN, Role.OFFICE_OFFICER, Role.SOCIAL_WORKER, Role.AGENCY_MANAGER):
+    ROLE_CAPABILITIES[_role] = ROLE_CAPABILITIES[_role] | {C.MANAGE_LEARNING}
 
 # Roles whose members are staff: they must log in with a second factor.
 STAFF_ROLES = frozenset(set(Role.values) - {Role.SUPERVISEE})

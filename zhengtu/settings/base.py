@@ -41,6 +41,7 @@ ZHENGTU_DOMAIN_APPS = [
     "zhengtu.projects",
     "zhengtu.inspections",
     "zhengtu.association",
+    "zhengtu.learning",
     "zhengtu.demo",
 ]
 
