@@ -18,4 +18,5 @@ urlpatterns = [
     path("", include("zhengtu.projects.api_urls")),
     path("", include("zhengtu.inspections.api_urls")),
     path("", include("zhengtu.association.api_urls")),
+    path("", include("zhengtu.learning.api_urls")),
 ]

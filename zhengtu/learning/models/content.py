@@ -27,9 +27,9 @@ class Course(models.Model):
     """
 
     title = models.CharField(_("title"), max_length=200)
-    topic = models.CharField(_("topic"), max_length=100)
+    topic = models.CharField(pgettext_lazy("course", "topic"), max_length=100)
     stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices, default=Stage.ROUTINE)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(pgettext_lazy("course", "description"), blank=True)
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="courses", verbose_name=_("owned by")
     )
