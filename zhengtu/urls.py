@@ -23,6 +23,8 @@ urlpatterns = [
     path("association/", include("zhengtu.association.urls")),
     path("learning/", include("zhengtu.learning.urls")),
     path("app/learning/", include("zhengtu.learning.phone_urls")),
+    path("faces/", include("zhengtu.faces.urls")),
+    path("app/", include("zhengtu.selfservice.urls")),
     path("api/v1/", include("zhengtu.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

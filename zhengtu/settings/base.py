@@ -43,6 +43,8 @@ ZHENGTU_DOMAIN_APPS = [
     "zhengtu.association",
     "zhengtu.learning",
     "zhengtu.demo",
+    "zhengtu.faces",
+    "zhengtu.selfservice",
 ]
 
 INSTALLED_APPS = [
@@ -194,6 +196,13 @@ ZHENGTU_RULES: dict[str, object] = {
     "document_delivery_days": 10,
     "term_ending_reminder_days": 30,
 }
+
+# Faces and the supervisee's app (zhengtu/faces, zhengtu/selfservice). Face photos, voice notes and the
+# photos of app check-ins are sensitive personal data (PIPL art. 28): they live here, outside MEDIA_ROOT,
+# and are served only by scoped, audited views (zhengtu.core.private_files).
+ZHENGTU_PRIVATE_ROOT = Path(os.environ.get("ZHENGTU_PRIVATE_ROOT", VAR_DIR / "private"))
+# Name of the app's service-worker caches: change it when the app's shell (CSS, scripts) changes.
+ZHENGTU_APP_VERSION = "2026-12-1"
 
 LOGGING = {
     "version": 1,

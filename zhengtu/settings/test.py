@@ -31,6 +31,7 @@ else:
     DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
 
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="zhengtu-test-media-"))
+ZHENGTU_PRIVATE_ROOT = Path(tempfile.mkdtemp(prefix="zhengtu-test-private-"))
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 HUEY = MemoryHuey(name="zhengtu-test", immediate=True)
 AXES_ENABLED = True

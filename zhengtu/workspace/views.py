@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from zhengtu.accounts.http import AuthenticatedRequest
+from zhengtu.accounts.roles import Role
 
 from .registry import task_providers
 from .services import mark_read
@@ -16,6 +17,9 @@ from .services import mark_read
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
+    # Supervisees use their own phone app (zhengtu/selfservice), not the staff workspace.
+    if getattr(request.user, "role", "") == Role.SUPERVISEE:
+        return redirect("selfservice:home")
     return render(request, "workspace/home.html", {})
 
 

@@ -1,0 +1,30 @@
+"""Reads of face checks, scoped to the acting user (default deny)."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from zhengtu.accounts.models import User
+from zhengtu.accounts.roles import Capability, can
+from zhengtu.supervisees.selectors import supervisees_visible_to
+
+from .models import FaceCheck
+
+
+def face_checks_visible_to(user: User) -> QuerySet[FaceCheck]:
+    """Staff see the face checks of the people in their scope; supervisees see none (not even their own photos)."""
+    if not can(user, Capability.VIEW_SUPERVISEES):
+        return FaceCheck.objects.none()
+    return FaceCheck.objects.filter(supervisee__in=supervisees_visible_to(user))
+
+
+def get_face_check_for_user(user: User, pk: object) -> FaceCheck:
+    try:
+        return face_checks_visible_to(user).select_related("supervisee").get(pk=int(str(pk)))
+    except (FaceCheck.DoesNotExist, ValueError) as error:
+        raise Http404 from error
+
+
+def recent_face_checks(user: User, *, supervisee_id: int, limit: int = 20) -> list[FaceCheck]:
+    return list(face_checks_visible_to(user).filter(supervisee_id=supervisee_id)[:limit])
