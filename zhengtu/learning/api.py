@@ -69,6 +69,8 @@ class PersonFaceChecks(generics.ListAPIView[StudyFaceCheck]):
     serializer_class = FaceCheckSerializer
 
     def get_queryset(self) -> QuerySet[StudyFaceCheck]:
+        if own_supervisee(self.request.user) is not None:  # type: ignore[arg-type]
+            raise PermissionDenied  # a person's face checks are for staff to judge
         person = get_supervisee_for_user(self.request.user, self.kwargs["pk"])  # type: ignore[arg-type]
         return face_checks_visible_to(self.request.user).filter(supervisee=person)  # type: ignore[arg-type]
 

@@ -1,7 +1,9 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from zhengtu.accounts.roles import Capability
+from zhengtu.selfservice.tabs import AppTab
 from zhengtu.workspace.registry import NavItem
 
 
@@ -15,3 +17,6 @@ class LearningConfig(AppConfig):
     task_provider = "zhengtu.learning.tasks:tasks_for"
     # Online study (and booked group sessions) count towards the services ledger's monthly study hours.
     service_hour_sources = "zhengtu.learning.hours:study_hours"
+    # The supervisee app: a "study" tab and a card of courses due on its home page.
+    app_tabs = [AppTab(pgettext_lazy("phone", "Study"), "learning_app:home", "📖", order=30, section="learning")]
+    app_home_cards = "zhengtu.learning.views.phone:home_cards"

@@ -9,36 +9,28 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from zhengtu.audit.services import Actor
+from zhengtu.faces.models import FaceCheck, FaceOutcome, Purpose
+from zhengtu.faces.services import check_face
 from zhengtu.supervisees.models import Supervisee
 
 from .models import FaceCheckOutcome
 
-PURPOSE = "learning"
+OUTCOMES: dict[str, str] = {
+    FaceOutcome.MATCH: FaceCheckOutcome.PASSED,
+    FaceOutcome.NO_FACE: FaceCheckOutcome.NO_FACE,
+    FaceOutcome.SEVERAL_FACES: FaceCheckOutcome.NO_FACE,
+    FaceOutcome.BAD_IMAGE: FaceCheckOutcome.NO_FACE,
+}
 
 
 @dataclass(frozen=True)
 class Match:
     outcome: str  # FaceCheckOutcome
-    distance: float | None = None
-    matcher_check_id: int | None = None
+    face_check: FaceCheck | None = None
 
 
-def match_face(*, supervisee: Supervisee, image: bytes, actor: Actor) -> Match:
-    try:
-        from zhengtu.faces.services import check_face  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:  # the faces app is not installed: nobody can be confirmed
-        return Match(FaceCheckOutcome.FAILED)
-    check = check_face(supervisee=supervisee, image=image, purpose=PURPOSE, actor=actor.user)
-    return Match(
-        outcome=_outcome_of(check),
-        distance=getattr(check, "distance", None),
-        matcher_check_id=getattr(check, "pk", None),
-    )
-
-
-def _outcome_of(check: object) -> str:
-    if getattr(check, "passed", False) or getattr(check, "matched", False):
-        return FaceCheckOutcome.PASSED
-    if getattr(check, "face_found", True) is False:
-        return FaceCheckOutcome.NO_FACE
-    return FaceCheckOutcome.FAILED
+def match_face(*, supervisee: Supervisee, image: bytes, actor: Actor, exam: bool = False) -> Match:
+    """Raises ValidationError (Chinese, nothing stored) when the upload is not a usable image."""
+    check = check_face(supervisee=supervisee, image=image, purpose=Purpose.EXAM if exam else Purpose.STUDY, actor=actor)
+    # A mismatch, or no registry photo to compare with: nobody confirmed the person, so counting stops.
+    return Match(outcome=OUTCOMES.get(check.outcome, FaceCheckOutcome.FAILED), face_check=check)

@@ -114,7 +114,7 @@ def face_checks_visible_to(user: User) -> QuerySet[StudyFaceCheck]:
     if user.role == Role.SUPERVISEE:
         return StudyFaceCheck.objects.none()
     return StudyFaceCheck.objects.filter(supervisee__in=supervisees_visible_to(user)).select_related(
-        "supervisee", "session__lesson", "session__attempt__exam"
+        "supervisee", "session__lesson", "session__attempt__exam", "face_check"
     )
 
 

@@ -30,9 +30,11 @@ class AttemptSerializer(serializers.ModelSerializer[ExamAttempt]):
 
 
 class FaceCheckSerializer(serializers.ModelSerializer[StudyFaceCheck]):
+    similarity = serializers.FloatField(source="face_check.similarity", read_only=True, allow_null=True, default=None)
+
     class Meta:
         model = StudyFaceCheck
-        fields = ["id", "requested_at", "answered_at", "outcome", "distance", "reviewed_at"]
+        fields = ["id", "requested_at", "answered_at", "outcome", "similarity", "reviewed_at"]
 
 
 class SessionStartSerializer(serializers.Serializer[dict[str, int]]):

@@ -17,7 +17,6 @@ urlpatterns = [
     path("people/<int:pk>/", people.person, name="person"),
     path("face-checks/", people.flagged, name="flagged"),
     path("face-checks/<int:pk>/", people.face_check, name="face_check"),
-    path("face-checks/<int:pk>/photo", people.face_check_photo, name="face_check_photo"),
     path("face-checks/<int:pk>/review/", people.face_check_review, name="face_check_review"),
     path("report/", people.report, name="report"),
     path("report/export.xlsx", people.report_export, name="report_export"),

@@ -104,10 +104,11 @@ class StudyFaceCheck(models.Model):
     requested_at = models.DateTimeField()
     answered_at = models.DateTimeField(null=True, blank=True)
     outcome = models.CharField(_("outcome"), max_length=10, choices=FaceCheckOutcome.choices)
-    photo = models.ImageField(upload_to="learning/face-checks/%Y/%m/", blank=True)
-    distance = models.FloatField(null=True, blank=True)
-    # The shared matcher's own record (zhengtu.faces), when it made one.
-    matcher_check_id = models.PositiveBigIntegerField(null=True, blank=True)
+    # The shared matcher's record (zhengtu.faces): the photo (private storage), the similarity, the engine.
+    # None when the camera was refused or the check was not answered.
+    face_check = models.ForeignKey(
+        "faces.FaceCheck", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -3,17 +3,20 @@ a supervisee with an app account, a neighbour in the same office (also with an a
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from zhengtu.accounts.models import User
 from zhengtu.accounts.roles import Role
 from zhengtu.audit.services import Actor
-from zhengtu.supervisees.models import Supervisee
+from zhengtu.supervisees.models import Status, Supervisee
+from zhengtu.supervisees.services import change_status
 from zhengtu.testing.factories import UserFactory, make_supervisee
 
 from ..models import Course, Lesson, LessonKind, QuestionKind, Stage
@@ -84,9 +87,13 @@ def lw(world: Any) -> LearningWorld:
     exams.add_question(actor=staff, course=course, kind=QuestionKind.TRUE_FALSE, text="应当按时报到", answer=[0])
     exams.set_exam(actor=staff, course=course, title="入矫考试", question_count=4, pass_mark=75)
     content.set_published(actor=staff, course=course, published=True)
-    person = make_supervisee(world.office_a, name="李四", responsible_officer=world.officer_a)
-    neighbour = make_supervisee(world.office_a, name="王五", responsible_officer=world.officer_a)
+    # Both started their term a few weeks ago: intake education (入矫教育) is theirs now.
+    started = timezone.localdate() - dt.timedelta(days=20)
+    person = make_supervisee(world.office_a, name="李四", responsible_officer=world.officer_a, term_start=started)
+    neighbour = make_supervisee(world.office_a, name="王五", responsible_officer=world.officer_a, term_start=started)
     outsider_person = make_supervisee(world.office_b, name="赵六")
+    for someone in (person, neighbour, outsider_person):
+        change_status(actor=None, supervisee=someone, to_status=Status.UNDER_SUPERVISION)
     return LearningWorld(
         world=world,
         course=course,

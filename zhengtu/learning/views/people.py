@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import mimetypes
-
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -55,22 +53,6 @@ def face_check(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return render(
         request, "learning/face_check.html", {"check": check, "flagged": check.outcome != FaceCheckOutcome.PASSED}
     )
-
-
-@login_required
-def face_check_photo(request: AuthenticatedRequest, pk: int) -> FileResponse:
-    require_staff(request.user)
-    check = get_face_check_for_user(request.user, pk)
-    if not check.photo:
-        raise Http404
-    try:
-        handle = check.photo.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
-    response = FileResponse(handle, content_type=mimetypes.guess_type(check.photo.name)[0] or "image/jpeg")
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 @login_required

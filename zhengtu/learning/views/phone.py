@@ -2,54 +2,47 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from zhengtu.accounts.http import AuthenticatedRequest
 from zhengtu.audit.services import Actor
 from zhengtu.core.pages import run_action
-from zhengtu.supervisees.models import Supervisee
+from zhengtu.selfservice.access import SuperviseeRequest, supervisee_required
 
 from ..models import ExamAttempt, LessonProgress, Question
 from ..rules import rule
-from ..selectors import assignments_of, get_course_for_user, get_lesson_for_user, own_supervisee
+from ..selectors import assignments_of, get_course_for_user, get_lesson_for_user
 from ..services import exams
 from ..services.assignment import assign_courses
-from .common import phone_base
 
 
-def _me(request: AuthenticatedRequest) -> Supervisee:
-    person = own_supervisee(request.user)
-    if person is None:
-        raise PermissionDenied
-    return person
-
-
-@login_required
-def home(request: AuthenticatedRequest) -> HttpResponse:
-    person = _me(request)
+def _assignments(request: SuperviseeRequest) -> dict[str, object]:
+    person = request.supervisee
     assign_courses(supervisee=person)
     today = timezone.localdate()
     assignments = list(assignments_of(person))
-    return render(
-        request,
-        "learning/phone/home.html",
-        {
-            "base": phone_base(),
-            "person": person,
-            "todo": [a for a in assignments if a.completed_at is None and not a.is_overdue(today)],
-            "overdue": [a for a in assignments if a.is_overdue(today)],
-            "done": [a for a in assignments if a.completed_at is not None],
-        },
-    )
+    return {
+        "person": person,
+        "todo": [a for a in assignments if a.completed_at is None and not a.is_overdue(today)],
+        "overdue": [a for a in assignments if a.is_overdue(today)],
+        "done": [a for a in assignments if a.completed_at is not None],
+    }
 
 
-@login_required
-def course(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    person = _me(request)
+def home_cards(request: SuperviseeRequest) -> list[dict[str, object]]:
+    """The app home's card: courses to study, overdue and done (LearningConfig.app_home_cards)."""
+    return [{"template": "learning/phone/_home_card.html", **_assignments(request)}]
+
+
+@supervisee_required
+def home(request: SuperviseeRequest) -> HttpResponse:
+    return render(request, "learning/phone/home.html", _assignments(request))
+
+
+@supervisee_required
+def course(request: SuperviseeRequest, pk: int) -> HttpResponse:
+    person = request.supervisee
     found = get_course_for_user(request.user, pk)
     progress = {p.lesson_id: p for p in LessonProgress.objects.filter(supervisee=person, lesson__course=found)}
     lessons = [(lesson, progress.get(lesson.pk)) for lesson in found.lessons.all()]
@@ -58,20 +51,19 @@ def course(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "learning/phone/course.html",
-        {"base": phone_base(), "course": found, "lessons": lessons, "exam": exam, "attempts": attempts},
+        {"course": found, "lessons": lessons, "exam": exam, "attempts": attempts},
     )
 
 
-@login_required
-def lesson(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    person = _me(request)
+@supervisee_required
+def lesson(request: SuperviseeRequest, pk: int) -> HttpResponse:
+    person = request.supervisee
     found = get_lesson_for_user(request.user, pk)
     progress = LessonProgress.objects.filter(supervisee=person, lesson=found).first()
     return render(
         request,
         "learning/phone/lesson.html",
         {
-            "base": phone_base(),
             "lesson": found,
             "course": found.course,
             "progress": progress,
@@ -81,9 +73,9 @@ def lesson(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-def exam_start(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    person = _me(request)
+@supervisee_required
+def exam_start(request: SuperviseeRequest, pk: int) -> HttpResponse:
+    person = request.supervisee
     found = get_course_for_user(request.user, pk)
     exam = getattr(found, "exam", None)
     if exam is None or request.method != "POST":
@@ -97,16 +89,16 @@ def exam_start(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return redirect("learning_app:course", found.pk)
 
 
-def _own_attempt(request: AuthenticatedRequest, pk: int) -> ExamAttempt:
-    person = _me(request)
+def _own_attempt(request: SuperviseeRequest, pk: int) -> ExamAttempt:
+    person = request.supervisee
     try:
         return ExamAttempt.objects.select_related("exam", "exam__course").get(pk=pk, supervisee=person)
     except ExamAttempt.DoesNotExist as error:
         raise Http404 from error
 
 
-@login_required
-def attempt(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+@supervisee_required
+def attempt(request: SuperviseeRequest, pk: int) -> HttpResponse:
     found = _own_attempt(request, pk)
     if request.method == "POST" and found.is_open:
         answers = {str(qid): request.POST.getlist(f"q{qid}") for qid in found.question_ids}
@@ -134,7 +126,6 @@ def attempt(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         request,
         "learning/phone/attempt.html",
         {
-            "base": phone_base(),
             "attempt": found,
             "rows": rows,
             "heartbeat_seconds": rule("learning_heartbeat_seconds"),
