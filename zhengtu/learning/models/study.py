@@ -58,6 +58,10 @@ class LessonProgress(models.Model):
     def __str__(self) -> str:
         return f"{self.supervisee} · {self.lesson}"
 
+    @property
+    def counted_minutes(self) -> float:
+        return round(self.counted_seconds / 60, 1)
+
 
 class SessionState(models.TextChoices):
     COUNTING = "counting", _("Counting")

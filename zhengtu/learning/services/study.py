@@ -149,6 +149,9 @@ def heartbeat(*, actor: Actor, session: StudySession, beat: Beat, now: dt.dateti
         )
     reasons: list[str] = []
     face_checks.expire_unanswered(session, now=now)
+    # A check falling due in this interval stops counting from this heartbeat on: the photo proves the moments after.
+    if session.state == SessionState.COUNTING:
+        face_checks.request_if_due(session, now=now)
     credited = 0.0
     window = elapsed
     if elapsed > float(rule("learning_heartbeat_max_gap_seconds")):
@@ -165,8 +168,6 @@ def heartbeat(*, actor: Actor, session: StudySession, beat: Beat, now: dt.dateti
         reasons.append("idle")
     else:
         credited = min(window, beat.claimed_seconds)
-    if session.state == SessionState.COUNTING:
-        face_checks.request_if_due(session, now=now)
     previous_position = session.last_position
     session.last_beat_at = now
     session.last_position = beat.position

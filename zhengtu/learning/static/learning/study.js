@@ -16,6 +16,10 @@
   var every = Math.max(1, parseFloat(d.heartbeat || "15")) * 1000;
   var session = null, lastBeat = performance.now(), lastTouch = performance.now(), checking = false, wasPlaying = false;
 
+  // One request at a time, in order: heartbeats describe successive moments, and the server compares each with
+  // the previous one. A heartbeat asked for while another waits is merged into it (it is built when sent).
+  var queue = Promise.resolve(), beatWaiting = false;
+  function serial(task) { queue = queue.then(task, task); return queue; }
   function say(text) { if (statusLine) statusLine.textContent = text || ""; }
   function post(url, body, isForm) {
     var headers = { "X-CSRFToken": d.csrf };
@@ -41,7 +45,12 @@
   });
 
   function beat() {
-    if (!session) return;
+    if (!session || beatWaiting) return;
+    beatWaiting = true;
+    serial(sendBeat);
+  }
+  function sendBeat() {
+    beatWaiting = false;
     var now = performance.now();
     var body = {
       visible: document.visibilityState === "visible",
@@ -53,16 +62,17 @@
       idle_seconds: Math.max(0, (now - lastTouch) / 1000)
     };
     lastBeat = now;
-    post(session.beat, body).then(function (response) {
+    return post(session.beat, body).then(function (response) {
       return response.json().then(function (data) { return { status: response.status, data: data }; });
     }).then(function (r) {
-      if (r.status === 409) { say(d.msgRefused); return; }
+      if (r.status === 409) { root.dataset.refused = "1"; say(d.msgRefused); return; }
       var data = r.data;
+      root.dataset.beats = String(parseInt(root.dataset.beats || "0", 10) + 1);
       if (counted && data.counted_seconds !== undefined) {
         counted.dataset.seconds = data.counted_seconds;
         counted.dataset.state = data.state;
         if (d.msgCounted) counted.textContent = d.msgCounted.replace("%s", (data.counted_seconds / 60).toFixed(1));
-        if (data.completed) { counted.insertAdjacentHTML("beforeend", ' <span class="tag ok" id="complete">' + d.msgComplete + "</span>"); }
+        if (data.completed && !document.getElementById("complete")) { counted.insertAdjacentHTML("beforeend", ' <span class="tag ok" id="complete">' + d.msgComplete + "</span>"); }
       }
       if (data.face_check_due && !checking) faceCheck();
       else if (data.state === "paused" && !checking) { say(d.msgFailed); if (retry) retry.hidden = false; }
@@ -73,7 +83,7 @@
     if (camera && camera.srcObject) { camera.srcObject.getTracks().forEach(function (t) { t.stop(); }); camera.srcObject = null; }
   }
   function answer(form) {
-    return post(session.face, form, true).then(function (r) { return r.json(); }).then(function (data) {
+    return serial(function () { return post(session.face, form, true); }).then(function (r) { return r.json(); }).then(function (data) {
       checking = false; stopCamera();
       if (data.state === "counting") {
         panel.hidden = true; say(d.msgPassed);
