@@ -88,7 +88,9 @@ def _setup() -> dict[str, Any]:
     person.user = UserFactory(role=Role.SUPERVISEE, organisation=None)
     person.save(update_fields=["user"])
     staff = Actor(user=bureau)
-    course = content.create_course(actor=staff, organisation=county, title="入矫第一课", topic="法律常识", stage=Stage.INTAKE)
+    course = content.create_course(
+        actor=staff, organisation=county, title="入矫第一课", topic="法律常识", stage=Stage.INTAKE
+    )
     lesson = content.add_lesson(
         actor=staff,
         course=course,
@@ -99,7 +101,12 @@ def _setup() -> dict[str, Any]:
     )
     for number in range(3):
         exams.add_question(
-            actor=staff, course=course, kind=QuestionKind.SINGLE, text=f"题目{number + 1}", choices=["对的", "错的"], answer=[0]
+            actor=staff,
+            course=course,
+            kind=QuestionKind.SINGLE,
+            text=f"题目{number + 1}",
+            choices=["对的", "错的"],
+            answer=[0],
         )
     exams.set_exam(actor=staff, course=course, title="入矫考试", question_count=2, pass_mark=100)
     content.set_published(actor=staff, course=course, published=True)
