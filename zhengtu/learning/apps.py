@@ -20,3 +20,5 @@ class LearningConfig(AppConfig):
     # The supervisee app: a "study" tab and a card of courses due on its home page.
     app_tabs = [AppTab(pgettext_lazy("phone", "Study"), "learning_app:home", "📖", order=30, section="learning")]
     app_home_cards = "zhengtu.learning.views.phone:home_cards"
+    # Project KPIs: online courses completed by people supervised under the buying bureau.
+    indicator_sources = "zhengtu.learning.indicators:indicator_sources"
