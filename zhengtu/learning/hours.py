@@ -14,7 +14,7 @@ from typing import Any
 
 from django.db.models import Sum
 
-from .models import StudySession
+from .models import GroupAttendance, StudySession
 
 HOUR = Decimal(3600)
 STUDY = "study"  # services.rules.STUDY
@@ -31,4 +31,12 @@ def study_hours(people: Any, first_day: dt.date, last_day: dt.date) -> dict[int,
     for row in rows:
         if row["seconds"]:
             found[row["supervisee_id"]][STUDY] = (Decimal(str(row["seconds"])) / HOUR).quantize(Decimal("0.1"))
+    # Booked group sessions (讲师团): the session's hours for each person who signed in.
+    for row in (
+        GroupAttendance.objects.filter(supervisee_id__in=people, held_on__gte=first_day, held_on__lte=last_day)
+        .values("supervisee_id")
+        .annotate(hours=Sum("session__hours"))
+    ):
+        if row["hours"]:
+            found[row["supervisee_id"]][STUDY] = found[row["supervisee_id"]].get(STUDY, Decimal(0)) + row["hours"]
     return found

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import phone
+from .views import groups, phone
 
 app_name = "learning_app"
 urlpatterns = [
@@ -11,4 +11,5 @@ urlpatterns = [
     path("courses/<int:pk>/exam/", phone.exam_start, name="exam_start"),
     path("lessons/<int:pk>/", phone.lesson, name="lesson"),
     path("attempts/<int:pk>/", phone.attempt, name="attempt"),
+    path("sign-in/<str:token>/", groups.sign_in, name="sign_in"),
 ]

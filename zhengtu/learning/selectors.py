@@ -20,6 +20,8 @@ from .models import (
     Course,
     CourseAssignment,
     ExamAttempt,
+    GroupSession,
+    Lecturer,
     Lesson,
     StudyFaceCheck,
     StudySession,
@@ -127,3 +129,32 @@ def get_face_check_for_user(user: User, pk: object) -> StudyFaceCheck:
 
 def assignments_of(person: Supervisee) -> QuerySet[CourseAssignment]:
     return CourseAssignment.objects.filter(supervisee=person).select_related("course")
+
+
+def _shared_down(user: User) -> Q | None:
+    """Owned by the user's organisation, above it or below it (the pool and sessions are shared down the tree)."""
+    if user.role == Role.SUPERVISEE or not can(user, Capability.VIEW_SUPERVISEES) or user.organisation is None:
+        return None
+    org = user.organisation
+    return Q(organisation_id__in=_ancestor_ids(org)) | Q(organisation__path__startswith=org.path)
+
+
+def lecturers_visible_to(user: User) -> QuerySet[Lecturer]:
+    if user.is_superuser:
+        return Lecturer.objects.all()
+    scope = _shared_down(user)
+    return Lecturer.objects.filter(scope) if scope is not None else Lecturer.objects.none()
+
+
+def group_sessions_visible_to(user: User) -> QuerySet[GroupSession]:
+    if user.is_superuser:
+        return GroupSession.objects.all()
+    scope = _shared_down(user)
+    return GroupSession.objects.filter(scope) if scope is not None else GroupSession.objects.none()
+
+
+def get_group_session_for_user(user: User, pk: object) -> GroupSession:
+    try:
+        return group_sessions_visible_to(user).select_related("lecturer", "organisation").get(pk=int(str(pk)))
+    except (GroupSession.DoesNotExist, ValueError) as error:
+        raise Http404 from error

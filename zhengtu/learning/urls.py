@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import courses, people
+from .views import courses, groups, people
 
 app_name = "learning"
 urlpatterns = [
@@ -18,6 +18,9 @@ urlpatterns = [
     path("face-checks/", people.flagged, name="flagged"),
     path("face-checks/<int:pk>/", people.face_check, name="face_check"),
     path("face-checks/<int:pk>/review/", people.face_check_review, name="face_check_review"),
+    path("lecturers/", groups.lecturers, name="lecturers"),
+    path("group-sessions/", groups.group_sessions, name="group_sessions"),
+    path("group-sessions/<int:pk>/", groups.group_session, name="group_session"),
     path("report/", people.report, name="report"),
     path("report/export.xlsx", people.report_export, name="report_export"),
 ]

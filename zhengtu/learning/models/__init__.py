@@ -2,6 +2,7 @@
 
 from .content import MEDIA_KINDS, Course, Lesson, LessonKind, Stage
 from .exams import Exam, ExamAttempt, Question, QuestionKind
+from .groups import GroupAttendance, GroupSession, Lecturer, Profession
 from .study import (
     AssignmentReason,
     CourseAssignment,
@@ -20,6 +21,10 @@ __all__ = [
     "Exam",
     "ExamAttempt",
     "FaceCheckOutcome",
+    "GroupAttendance",
+    "GroupSession",
+    "Lecturer",
+    "Profession",
     "Lesson",
     "LessonKind",
     "LessonProgress",
