@@ -1,5 +1,5 @@
 """Demo data of the learning app: a few courses (text, the tiny test video and audio), a question bank with an
-exam, the month's topic, and assignments for the people of two demo offices (with the demo supervisee
+exam, the month's topic, a lecturer pool, and assignments for the people of two demo offices (with the demo supervisee
 accounts). DEMO DATA ONLY. Idempotent: nothing is added once a course exists."""
 
 from __future__ import annotations
@@ -16,9 +16,16 @@ from zhengtu.orgs.models import Organisation, OrganisationKind
 from zhengtu.supervisees.models import Supervisee
 
 from .models import Course, LessonKind, QuestionKind, Stage
-from .services import content, exams
+from .services import content, exams, groups
 from .services.assignment import assign_everyone
 
+LECTURERS = [
+    ("周明", "judge", "怀化市中级人民法院", "以案说法、刑罚执行", "13907451001"),
+    ("陈洁", "prosecutor", "溆浦县人民检察院", "社区矫正法律监督", "13907451002"),
+    ("李红梅", "psychologist", "怀化市心理援助中心", "情绪管理、家庭关系", "13907451003"),
+    ("王建国", "teacher", "怀化职业技术学院", "职业技能、就业指导", "13907451004"),
+    ("刘志", "volunteer", "怀化市司法矫治协会", "回归社会经验分享", "13907451005"),
+]
 MEDIA = Path(__file__).resolve().parent / "demo_media"
 OFFICES = ("卢峰司法所", "辰阳司法所")
 
@@ -155,3 +162,14 @@ def seed(*, scale: str) -> None:
     )
     content.set_published(actor=city_staff, course=topic, published=True)
     assign_everyone(Supervisee.objects.filter(responsible_office__name__in=OFFICES))
+    for name, profession, unit, topics, phone in LECTURERS:
+        groups.add_lecturer(
+            actor=city_staff,
+            organisation=city,
+            name=name,
+            profession=profession,
+            work_unit=unit,
+            topics=topics,
+            availability="工作日晚上、周末",
+            phone=phone,
+        )
