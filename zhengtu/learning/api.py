@@ -32,6 +32,7 @@ from .serializers import (
     AssignmentSerializer,
     AttemptSerializer,
     CourseSerializer,
+    FaceCheckAnswerSerializer,
     FaceCheckSerializer,
     HeartbeatResultSerializer,
     HeartbeatSerializer,
@@ -137,8 +138,9 @@ class Heartbeat(APIView):
 
 class FaceCheckAnswer(APIView):
     parser_classes = [MultiPartParser, FormParser, JSONParser]
+    serializer_class = FaceCheckSerializer
 
-    @extend_schema(responses={201: FaceCheckSerializer})
+    @extend_schema(request=FaceCheckAnswerSerializer, responses={201: FaceCheckSerializer})
     def post(self, request: Request, pk: int) -> Response:
         session = get_own_session(request.user, pk)  # type: ignore[arg-type]
         photo = request.FILES.get("photo")

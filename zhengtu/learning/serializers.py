@@ -64,3 +64,10 @@ class HeartbeatResultSerializer(serializers.Serializer[dict[str, object]]):
     state = serializers.CharField()
     face_check_due = serializers.BooleanField()
     reasons = serializers.ListField(child=serializers.CharField())
+
+
+class FaceCheckAnswerSerializer(serializers.Serializer[dict[str, object]]):
+    """The camera photo (multipart field "photo"), or refused=1 when the camera cannot be used."""
+
+    photo = serializers.ImageField(required=False)
+    refused = serializers.BooleanField(required=False)
