@@ -8,6 +8,7 @@ from pathlib import Path
 from zhengtu.settings.base import *  # noqa: F403
 from zhengtu.settings.keys import read_key
 
+# A benchmark that starts a server beside its own process passes one key to both (sessions must verify).
 SECRET_KEY = os.environ.get("ZHENGTU_BENCH_SECRET_KEY") or base64.urlsafe_b64encode(secrets.token_bytes(48)).decode()
 # A key file beside the cached bench databases, so a re-run can still read what it encrypted.
 ZHENGTU_FIELD_KEY = read_key(
@@ -36,7 +37,12 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": os.environ.get("ZHENGTU_BENCH_SQLITE", "/tmp/zhengtu-bench/bench.sqlite3"),
-            "OPTIONS": {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"},
+            # As the embedded shape (settings/embedded.py): writers queue instead of failing with "database is locked".
+            "OPTIONS": {
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;",
+            },
         }
     }
 STORAGES = {

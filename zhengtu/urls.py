@@ -26,6 +26,8 @@ urlpatterns = [
     path("volunteers/", include("zhengtu.volunteers.urls")),
     path("command/", include("zhengtu.command.urls")),
     path("faces/", include("zhengtu.faces.urls")),
+    path("learning/", include("zhengtu.learning.urls")),
+    path("app/learning/", include("zhengtu.learning.phone_urls")),
     path("app/", include("zhengtu.selfservice.urls")),
     path("app-staff/", include("zhengtu.selfservice.staff_urls")),
     path("api/v1/", include("zhengtu.api.urls")),

@@ -56,6 +56,7 @@ class Capability(models.TextChoices):
     APPROVE_JUVENILE = "approve_juvenile", _("Approve juvenile reports, sealing and sealed-record reads")
     OVERSEE_SUPERVISION = "oversee_supervision", _("Read supervision files as the procuratorate (read-only)")
     MANAGE_VOLUNTEERS = "manage_volunteers", _("Manage volunteers and professional development")
+    MANAGE_LEARNING = "manage_learning", _("Manage courses, exams and the lecturer pool")
 
 
 C = Capability
@@ -108,6 +109,9 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.PROSECUTOR: frozenset({C.REFER_JUVENILES, C.VIEW_JUVENILE_CASES, C.OVERSEE_SUPERVISION}),
     Role.SUPERVISEE: frozenset({C.SELF_SERVICE}),
 }
+# Online education (learning app): bureaus and offices publish courses and book lecturers; agencies teach.
+for _role in (Role.BUREAU_ADMIN, Role.OFFICE_OFFICER, Role.SOCIAL_WORKER, Role.AGENCY_MANAGER):
+    ROLE_CAPABILITIES[_role] = ROLE_CAPABILITIES[_role] | {C.MANAGE_LEARNING}
 
 # Roles whose members are staff: they must log in with a second factor.
 STAFF_ROLES = frozenset(set(Role.values) - {Role.SUPERVISEE})

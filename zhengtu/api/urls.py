@@ -23,4 +23,5 @@ urlpatterns = [
     path("", include("zhengtu.volunteers.api_urls")),
     path("", include("zhengtu.command.api_urls")),
     path("", include("zhengtu.selfservice.api_urls")),
+    path("", include("zhengtu.learning.api_urls")),
 ]

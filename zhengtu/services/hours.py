@@ -9,10 +9,10 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
@@ -128,7 +128,22 @@ def actual_hours(supervisees: QuerySet[Supervisee] | Iterable[int], month: dt.da
     )
     for row in rows:
         totals[row["supervisee_id"]][categories[row["kind"]]] += row["total"] or ZERO
+    # Hours other apps record themselves (online study, booked group sessions): added, never typed twice.
+    for source in hour_sources():
+        for supervisee_id, by_category in source(people, first_of_month(month), last_of_month(month)).items():
+            for category, hours in by_category.items():
+                totals[supervisee_id][category] += hours
     return totals
+
+
+def hour_sources() -> list[Callable[[Any, dt.date, dt.date], dict[int, dict[str, Decimal]]]]:
+    """Functions named by `service_hour_sources` on AppConfigs: (people, first day, last day) ->
+    {supervisee id: {category: hours}}, `people` being ids or a values("pk") queryset."""
+    from django.apps import apps
+
+    from zhengtu.workspace.registry import load_callable
+
+    return [load_callable(d) for c in apps.get_app_configs() if (d := getattr(c, "service_hour_sources", None))]
 
 
 def monthly_hours(supervisees: QuerySet[Supervisee] | Iterable[Supervisee], month: dt.date) -> list[MonthlyHours]:

@@ -46,6 +46,7 @@ ZHENGTU_DOMAIN_APPS = [
     "zhengtu.command",
     "zhengtu.investigations",
     "zhengtu.exchange",
+    "zhengtu.learning",
     "zhengtu.demo",
     "zhengtu.faces",
     "zhengtu.selfservice",

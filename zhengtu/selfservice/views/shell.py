@@ -77,8 +77,23 @@ def home(request: SuperviseeRequest) -> HttpResponse:
             "summary": home_summary(request.supervisee),
             "today": timezone.localdate(),
             "vapid_public_key": public_key(),
+            "home_cards": home_cards(request),
         },
     )
+
+
+def home_cards(request: SuperviseeRequest) -> list[dict[str, object]]:
+    """Cards other apps put on the home page: AppConfig `app_home_cards` = "module:function" taking the request
+    and returning a list of {"template": ..., ...context} (e.g. the courses due from the learning app)."""
+    from django.apps import apps
+
+    from zhengtu.workspace.registry import load_callable
+
+    cards: list[dict[str, object]] = []
+    for config in apps.get_app_configs():
+        if dotted := getattr(config, "app_home_cards", None):
+            cards.extend(load_callable(dotted)(request))
+    return cards
 
 
 @require_GET

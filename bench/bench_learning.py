@@ -1,0 +1,306 @@
+"""Heartbeats of online study: how many one server sustains with 2,000 people studying (a county's evening).
+
+Each person's study page sends a heartbeat every `learning_heartbeat_seconds` (15 s): 2,000 people need
+2,000 / 15 ≈ 133 heartbeats a second. A child process prepares the database (2,000 supervisee accounts with
+a logged-in session and an open study session each), starts ONE server process (`manage.py serve`:
+uvicorn, one worker) and drives it over HTTP with keep-alive connections:
+
+1. paced: the 2,000 people beat at the real rate (133/s) for a while — p50/p95 of the heartbeat request;
+2. flat out: as many heartbeats as the server answers — the ceiling, in heartbeats per second.
+
+Every heartbeat is honest (visible, normal speed, position advancing with the clock), so each one writes
+(session and lesson progress). Prints the goal beside the figures and the machine's load average.
+`ZHENGTU_BENCH_BACKENDS=sqlite,postgresql` (default sqlite), `ZHENGTU_BENCH_SECONDS` (default 20 per phase).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+import os
+import random
+import secrets
+import socket
+import subprocess
+import sys
+import time
+
+from bench.support import ROOT, WORK, database_env, percentiles, run_child
+
+PEOPLE = 2000
+INTERVAL = 15.0
+GOAL = PEOPLE / INTERVAL
+
+
+def run() -> None:
+    # The seeding process and the server must sign sessions with the same key.
+    os.environ.setdefault("ZHENGTU_BENCH_SECRET_KEY", base64.urlsafe_b64encode(secrets.token_bytes(48)).decode())
+    for backend in os.environ.get("ZHENGTU_BENCH_BACKENDS", "sqlite").split(","):
+        print(f"\n[{backend}]", flush=True)
+        run_child("bench.bench_learning", backend, "zt_bench_learning")
+
+
+def _prepare_database(backend: str) -> None:
+    if backend == "postgresql":
+        import psycopg
+
+        name = os.environ["ZHENGTU_BENCH_DB_NAME"]
+        with psycopg.connect(
+            host="127.0.0.1",
+            port=int(os.environ["ZHENGTU_DB_PORT"]),
+            user="postgres",
+            dbname="postgres",
+            autocommit=True,
+        ) as connection:
+            if connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+                connection.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+            connection.execute(f'CREATE DATABASE "{name}"')
+    else:
+        path = os.environ["ZHENGTU_BENCH_SQLITE"]
+        for suffix in ("", "-wal", "-shm"):
+            if os.path.exists(path + suffix):
+                os.remove(path + suffix)
+
+
+def _seed() -> list[tuple[str, int]]:
+    """2,000 people under supervision with an account, a session cookie and an open study session."""
+    import datetime as dt
+
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from zhengtu.accounts.middleware import LAST_SEEN_KEY, now_timestamp
+    from zhengtu.accounts.models import User
+    from zhengtu.accounts.roles import Role
+    from zhengtu.audit.services import Actor
+    from zhengtu.learning.models import LessonKind, LessonProgress, Stage, StudySession
+    from zhengtu.learning.services import content
+    from zhengtu.orgs.models import OrganisationKind
+    from zhengtu.supervisees.models import Status, Supervisee
+    from zhengtu.testing.factories import UserFactory, make_org
+
+    county = make_org("溆浦县社区矫正管理局", OrganisationKind.COUNTY_BUREAU)
+    office = make_org("卢峰司法所", OrganisationKind.JUSTICE_OFFICE, county)
+    bureau = UserFactory(organisation=county, role=Role.BUREAU_ADMIN)
+    course = content.create_course(
+        actor=Actor(user=bureau), organisation=county, title="常规教育", topic="法律", stage=Stage.ROUTINE
+    )
+    media = ROOT / "zhengtu" / "learning" / "demo_media" / "lesson.webm"
+    lesson = content.add_lesson(
+        actor=Actor(user=bureau),
+        course=course,
+        title="视频",
+        kind=LessonKind.VIDEO,
+        length_seconds=3600,
+        upload=SimpleUploadedFile("lesson.webm", media.read_bytes()),
+    )
+    content.set_published(actor=Actor(user=bureau), course=course, published=True)
+    users = User.objects.bulk_create(
+        [User(username=f"study{i}", role=Role.SUPERVISEE, password="!") for i in range(PEOPLE)]  # noqa: S106
+    )
+    today = timezone.localdate()
+    people = Supervisee.objects.bulk_create(
+        [
+            Supervisee(
+                name=f"学员{i}",
+                identity_number_index=f"bench-learning-{i}",
+                sex="male",
+                birth_date=dt.date(1990, 1, 1),
+                sentence_type="probation",
+                crime="盗窃罪",
+                deciding_organ="溆浦县人民法院",
+                term_start=today - dt.timedelta(days=90),
+                term_months=12,
+                term_end=today + dt.timedelta(days=270),
+                status=Status.UNDER_SUPERVISION,
+                responsible_office=office,
+                user=user,
+            )
+            for i, user in enumerate(users)
+        ]
+    )
+    now = timezone.now()
+    sessions = StudySession.objects.bulk_create(
+        [StudySession(supervisee=p, lesson=lesson, started_at=now, studied_on=today, last_beat_at=now) for p in people]
+    )
+    LessonProgress.objects.bulk_create([LessonProgress(supervisee=p, lesson=lesson) for p in people])
+    cookies = []
+    for user, session in zip(users, sessions, strict=True):
+        store = SessionStore()
+        store[SESSION_KEY] = str(user.pk)
+        store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        store[LAST_SEEN_KEY] = now_timestamp()  # else the idle timeout logs the session out at once
+        store.create()
+        cookies.append((store.session_key or "", session.pk))
+    return cookies
+
+
+SAMPLES: dict[int, bytes] = {}
+
+
+async def _request(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, raw: bytes) -> int:
+    """The status of one request on a keep-alive connection; 0 when the server closed it."""
+    writer.write(raw)
+    await writer.drain()
+    status_line = await reader.readline()
+    if not status_line:
+        return 0
+    length = 0
+    while True:
+        line = await reader.readline()
+        if line in (b"\r\n", b""):
+            break
+        if line.lower().startswith(b"content-length:"):
+            length = int(line.split(b":", 1)[1])
+    body = await reader.readexactly(length) if length else b""
+    status = int(status_line.split()[1])
+    if status != 200 and status not in SAMPLES:
+        SAMPLES[status] = body[:300]
+    return status
+
+
+class Person:
+    def __init__(self, cookie: str, session: int) -> None:
+        self.cookie, self.session = cookie, session
+        self.last = time.monotonic()
+        self.position = 0.0
+
+    def heartbeat(self, port: int) -> bytes:
+        now = time.monotonic()
+        # Claim a little less than the wall time and advance the video by it: an honest page at normal speed.
+        elapsed = max(0.0, now - self.last - 0.05)
+        self.last = now
+        self.position += elapsed
+        body = json.dumps(
+            {
+                "visible": True,
+                "playing": True,
+                "rate": 1,
+                "position": round(self.position, 2),
+                "played": [[0, round(self.position, 2)]],
+                "seconds": round(elapsed, 2),
+            }
+        ).encode()
+        csrf = "b" * 32
+        return (
+            f"POST /api/v1/learning/sessions/{self.session}/heartbeat/ HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+            f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\nX-CSRFToken: {csrf}\r\n"
+            f"Cookie: sessionid={self.cookie}; csrftoken={csrf}\r\n\r\n"
+        ).encode() + body
+
+
+async def _phase(
+    port: int, people: list[Person], seconds: float, paced: bool, connections: int
+) -> tuple[int, list[float], dict[int, int]]:
+    latencies: list[float] = []
+    statuses: dict[int, int] = {}
+    done = 0
+    stop = time.monotonic() + seconds
+    queue: asyncio.Queue[Person] = asyncio.Queue()
+    # Whoever is due first is served first (each person re-joins the queue one interval later).
+    for person in sorted(people, key=lambda p: p.last):
+        queue.put_nowait(person)
+
+    async def worker() -> None:
+        nonlocal done
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        while time.monotonic() < stop:
+            person = await queue.get()
+            if paced:
+                wait = person.last + INTERVAL - time.monotonic()
+                if wait > 0:
+                    await asyncio.sleep(min(wait, max(0.0, stop - time.monotonic())))
+                    if time.monotonic() >= stop:
+                        break
+            started = time.monotonic()
+            status = await _request(reader, writer, person.heartbeat(port))
+            latencies.append((time.monotonic() - started) * 1000)
+            statuses[status] = statuses.get(status, 0) + 1
+            done += status == 200
+            if status == 0:
+                writer.close()
+                reader, writer = await asyncio.open_connection("127.0.0.1", port)
+            queue.put_nowait(person)
+        writer.close()
+
+    await asyncio.gather(*(worker() for _ in range(connections)))
+    return done, latencies, statuses
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _wait_for(port: int) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError("the server did not start")
+
+
+def _child(backend: str) -> None:
+    _prepare_database(backend)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    started = time.monotonic()
+    cookies = _seed()
+    print(f"prepared {PEOPLE} people studying in {time.monotonic() - started:.0f} s", flush=True)
+    from django.db import connections
+
+    connections.close_all()
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "manage.py", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        cwd=ROOT,
+        env={
+            **database_env(backend, os.environ["ZHENGTU_BENCH_DB_NAME"]),
+            "ZHENGTU_BENCH_DB": backend,
+            "ZHENGTU_BENCH_SQLITE": os.environ["ZHENGTU_BENCH_SQLITE"],
+        },
+        stdout=subprocess.DEVNULL,
+        stderr=open(WORK / "learning-server.log", "w"),  # noqa: SIM115 (closed with the process)
+    )
+    try:
+        _wait_for(port)
+        seconds = float(os.environ.get("ZHENGTU_BENCH_SECONDS", "20"))
+        people = [Person(cookie, session) for cookie, session in cookies]
+        random.shuffle(people)
+        for person in people:  # spread the first heartbeats over one interval, as real pages would be
+            person.last = time.monotonic() - random.uniform(0, INTERVAL)
+        done, latencies, statuses = asyncio.run(_phase(port, people, seconds, paced=True, connections=64))
+        print(
+            f"paced ({PEOPLE} people, one heartbeat each {INTERVAL:.0f} s): {done / seconds:6.1f} heartbeats/s "
+            f"(goal {GOAL:.0f}/s)   {percentiles(latencies)}   statuses {statuses}",
+            flush=True,
+        )
+        done, latencies, statuses = asyncio.run(_phase(port, people, seconds, paced=False, connections=32))
+        print(
+            f"flat out (32 connections): {done / seconds:6.1f} heartbeats/s (goal ≥ {GOAL:.0f}/s)   "
+            f"{percentiles(latencies)}   statuses {statuses}",
+            flush=True,
+        )
+        for status, sample in SAMPLES.items():
+            print(f"  a {status} answer: {sample!r}", flush=True)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    load = os.getloadavg()
+    print(f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} on {os.cpu_count()} cores", flush=True)
+
+
+if __name__ == "__main__":
+    _child(sys.argv[1])

@@ -1,0 +1,92 @@
+"""The learning report as an Excel workbook (openpyxl; cells that look like formulas are written as text)."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+from openpyxl import Workbook
+
+from .reports import OfficeFigures
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _safe(value: Any) -> Any:
+    # A name typed as "=HYPERLINK(...)" must stay text in the clerk's Excel (formula injection).
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def report_workbook(offices: list[OfficeFigures], month_label: str) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = _("Offices")
+    sheet.append([_("Month"), month_label])
+    sheet.append(
+        [
+            _("Office"),
+            _("People"),
+            _("Online hours"),
+            _("Short of study hours"),
+            _("Courses assigned"),
+            _("Courses completed"),
+            _("Overdue"),
+            _("Exams passed"),
+            _("Face-check failures"),
+        ]
+    )
+    for office in offices:
+        sheet.append(
+            [
+                _safe(office.name),
+                office.people,
+                float(office.online_hours),
+                office.short_of_hours,
+                office.assigned,
+                office.completed,
+                office.overdue,
+                office.exams_passed,
+                office.face_check_failures,
+            ]
+        )
+    people = workbook.create_sheet(_("People"))
+    people.append(
+        [
+            _("Office"),
+            pgettext("person", "Name"),
+            _("Online hours"),
+            _("Study hours"),
+            _("Required"),
+            _("Courses assigned"),
+            _("Courses completed"),
+            _("Overdue"),
+            _("Exams passed"),
+            _("Best score"),
+            _("Face-check failures"),
+        ]
+    )
+    for office in offices:
+        for p in office.persons:
+            people.append(
+                [
+                    _safe(office.name),
+                    _safe(p.supervisee.name),
+                    float(p.online_hours),
+                    float(p.study_hours),
+                    float(p.required_hours),
+                    p.assigned,
+                    p.completed,
+                    p.overdue,
+                    p.exams_passed,
+                    p.best_score,
+                    p.face_check_failures,
+                ]
+            )
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()

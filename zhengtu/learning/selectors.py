@@ -1,0 +1,160 @@
+"""Reads of the learning app. Scope is decided here: default deny, 404 outside.
+
+Courses are shared down the tree: a course owned by a bureau is seen by every office below it,
+and a bureau sees the courses its offices made. Everything about a person's studying (progress,
+attempts, face checks) is seen through `supervisees_visible_to`: a supervisee sees only their own.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from zhengtu.accounts.models import User
+from zhengtu.accounts.roles import Capability, Role, can
+from zhengtu.orgs.models import Organisation
+from zhengtu.supervisees.models import Supervisee
+from zhengtu.supervisees.selectors import supervisees_visible_to
+
+from .models import (
+    Course,
+    CourseAssignment,
+    ExamAttempt,
+    GroupSession,
+    Lecturer,
+    Lesson,
+    StudyFaceCheck,
+    StudySession,
+)
+
+
+def _ancestor_ids(organisation: Organisation) -> list[int]:
+    return [int(part) for part in organisation.path.strip("/").split("/") if part]
+
+
+def own_supervisee(user: User) -> Supervisee | None:
+    """The supervisee record of a supervisee's account (None for staff)."""
+    if not user.is_authenticated or not user.is_active or user.role != Role.SUPERVISEE:
+        return None
+    return Supervisee.objects.select_related("responsible_office").filter(user=user).first()
+
+
+def courses_for_office(office: Organisation) -> QuerySet[Course]:
+    """Published courses a person supervised by `office` may study: owned by the office or above it."""
+    return Course.objects.filter(organisation_id__in=_ancestor_ids(office), is_published=True)
+
+
+def courses_visible_to(user: User) -> QuerySet[Course]:
+    if not user.is_authenticated or not user.is_active:
+        return Course.objects.none()
+    if user.is_superuser:
+        return Course.objects.all()
+    if user.role == Role.SUPERVISEE:
+        person = own_supervisee(user)
+        return courses_for_office(person.responsible_office) if person else Course.objects.none()
+    if user.organisation is None or not can(user, Capability.VIEW_SUPERVISEES):
+        return Course.objects.none()
+    org = user.organisation
+    return Course.objects.filter(Q(organisation_id__in=_ancestor_ids(org)) | Q(organisation__path__startswith=org.path))
+
+
+def courses_managed_by(user: User) -> QuerySet[Course]:
+    """Courses the user may edit: owned by their organisation or below it."""
+    if not can(user, Capability.MANAGE_LEARNING):
+        return Course.objects.none()
+    if user.is_superuser:
+        return Course.objects.all()
+    if user.organisation is None:
+        return Course.objects.none()
+    return Course.objects.filter(organisation__path__startswith=user.organisation.path)
+
+
+def get_course_for_user(user: User, pk: object) -> Course:
+    try:
+        return courses_visible_to(user).select_related("organisation").get(pk=int(str(pk)))
+    except (Course.DoesNotExist, ValueError) as error:
+        raise Http404 from error
+
+
+def get_managed_course(user: User, pk: object) -> Course:
+    try:
+        return courses_managed_by(user).select_related("organisation").get(pk=int(str(pk)))
+    except (Course.DoesNotExist, ValueError) as error:
+        raise Http404 from error
+
+
+def get_lesson_for_user(user: User, pk: object) -> Lesson:
+    try:
+        return Lesson.objects.select_related("course").filter(course__in=courses_visible_to(user)).get(pk=int(str(pk)))
+    except (Lesson.DoesNotExist, ValueError) as error:
+        raise Http404 from error
+
+
+def attempts_visible_to(user: User) -> QuerySet[ExamAttempt]:
+    return ExamAttempt.objects.filter(supervisee__in=supervisees_visible_to(user))
+
+
+def get_attempt_for_user(user: User, pk: object) -> ExamAttempt:
+    try:
+        return attempts_visible_to(user).select_related("exam", "exam__course", "supervisee").get(pk=int(str(pk)))
+    except (ExamAttempt.DoesNotExist, ValueError) as error:
+        raise Http404 from error
+
+
+def get_own_session(user: User, pk: object) -> StudySession:
+    """A heartbeat names a session: only its own supervisee may beat on it."""
+    person = own_supervisee(user)
+    if person is None:
+        raise Http404
+    try:
+        return StudySession.objects.select_related("lesson", "attempt").get(pk=int(str(pk)), supervisee=person)
+    except (StudySession.DoesNotExist, ValueError) as error:
+        raise Http404 from error
+
+
+def face_checks_visible_to(user: User) -> QuerySet[StudyFaceCheck]:
+    if user.role == Role.SUPERVISEE:
+        return StudyFaceCheck.objects.none()
+    return StudyFaceCheck.objects.filter(supervisee__in=supervisees_visible_to(user)).select_related(
+        "supervisee", "session__lesson", "session__attempt__exam", "face_check"
+    )
+
+
+def get_face_check_for_user(user: User, pk: object) -> StudyFaceCheck:
+    try:
+        return face_checks_visible_to(user).get(pk=int(str(pk)))
+    except (StudyFaceCheck.DoesNotExist, ValueError) as error:
+        raise Http404 from error
+
+
+def assignments_of(person: Supervisee) -> QuerySet[CourseAssignment]:
+    return CourseAssignment.objects.filter(supervisee=person).select_related("course")
+
+
+def _shared_down(user: User) -> Q | None:
+    """Owned by the user's organisation, above it or below it (the pool and sessions are shared down the tree)."""
+    if user.role == Role.SUPERVISEE or not can(user, Capability.VIEW_SUPERVISEES) or user.organisation is None:
+        return None
+    org = user.organisation
+    return Q(organisation_id__in=_ancestor_ids(org)) | Q(organisation__path__startswith=org.path)
+
+
+def lecturers_visible_to(user: User) -> QuerySet[Lecturer]:
+    if user.is_superuser:
+        return Lecturer.objects.all()
+    scope = _shared_down(user)
+    return Lecturer.objects.filter(scope) if scope is not None else Lecturer.objects.none()
+
+
+def group_sessions_visible_to(user: User) -> QuerySet[GroupSession]:
+    if user.is_superuser:
+        return GroupSession.objects.all()
+    scope = _shared_down(user)
+    return GroupSession.objects.filter(scope) if scope is not None else GroupSession.objects.none()
+
+
+def get_group_session_for_user(user: User, pk: object) -> GroupSession:
+    try:
+        return group_sessions_visible_to(user).select_related("lecturer", "organisation").get(pk=int(str(pk)))
+    except (GroupSession.DoesNotExist, ValueError) as error:
+        raise Http404 from error

@@ -1,0 +1,165 @@
+"""Courses and lessons: created by staff of the owning organisation, files checked before they are kept."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from zhengtu.accounts.models import User
+from zhengtu.accounts.roles import Capability, can
+from zhengtu.audit.models import Action
+from zhengtu.audit.services import Actor, record_event
+from zhengtu.orgs.models import Organisation
+
+from ..formats import check_lesson_file
+from ..models import Course, Lesson, LessonKind
+from ..rules import upload_max_bytes
+
+COURSE_FIELDS = (
+    "title",
+    "topic",
+    "stage",
+    "description",
+    "sentence_types",
+    "crimes",
+    "supervision_levels",
+    "needs",
+    "topic_month",
+)
+
+
+def _manager(actor: Actor) -> User:
+    user = actor.user
+    if user is None or not can(user, Capability.MANAGE_LEARNING):
+        raise PermissionDenied
+    return user
+
+
+def _check_owner(user: User, organisation: Organisation) -> None:
+    if user.is_superuser:
+        return
+    if user.organisation is None or not organisation.is_within(user.organisation):
+        raise ValidationError(
+            {"organisation": _("You can only publish courses for your own organisation or below it.")}
+        )
+
+
+@transaction.atomic
+def create_course(*, actor: Actor, organisation: Organisation, **fields: Any) -> Course:
+    user = _manager(actor)
+    _check_owner(user, organisation)
+    data = {key: fields[key] for key in COURSE_FIELDS if key in fields}
+    if data.get("topic_month"):
+        data["topic_month"] = data["topic_month"].replace(day=1)
+    course = Course(organisation=organisation, created_by=user, **data)
+    course.full_clean()
+    course.save()
+    record_event(actor, action=Action.CREATE, target=course, detail={"organisation": organisation.pk})
+    return course
+
+
+@transaction.atomic
+def update_course(*, actor: Actor, course: Course, **fields: Any) -> Course:
+    user = _manager(actor)
+    _check_owner(user, course.organisation)
+    for key in COURSE_FIELDS:
+        if key in fields:
+            setattr(course, key, fields[key])
+    if course.topic_month:
+        course.topic_month = course.topic_month.replace(day=1)
+    course.full_clean()
+    course.save()
+    record_event(actor, action=Action.UPDATE, target=course)
+    return course
+
+
+@transaction.atomic
+def set_published(*, actor: Actor, course: Course, published: bool) -> Course:
+    user = _manager(actor)
+    _check_owner(user, course.organisation)
+    if published and not course.lessons.exists():
+        raise ValidationError(_("A course without lessons cannot be published."))
+    course.is_published = published
+    course.save(update_fields=["is_published", "updated_at"])
+    record_event(actor, action=Action.STATUS, target=course, detail={"published": published})
+    return course
+
+
+def _check_upload(upload: UploadedFile | None, kind: str) -> tuple[str, int]:
+    if kind == LessonKind.TEXT:
+        return "", 0
+    if upload is None:
+        raise ValidationError({"file": _("A %(kind)s lesson needs a file.") % {"kind": LessonKind(kind).label}})
+    limit = upload_max_bytes()
+    if upload.size is None or upload.size > limit:
+        raise ValidationError(
+            {"file": _("The file is larger than the %(megabytes)s MB allowed.") % {"megabytes": limit // (1024 * 1024)}}
+        )
+    try:
+        found = check_lesson_file(upload, kind=kind)
+    except ValidationError as error:
+        raise ValidationError({"file": error.messages}) from error
+    return found.content_type, upload.size
+
+
+@transaction.atomic
+def add_lesson(
+    *,
+    actor: Actor,
+    course: Course,
+    title: str,
+    kind: str,
+    length_seconds: int,
+    body: str = "",
+    upload: UploadedFile | None = None,
+    position: int | None = None,
+) -> Lesson:
+    user = _manager(actor)
+    _check_owner(user, course.organisation)
+    if kind == LessonKind.TEXT and not body.strip():
+        raise ValidationError({"body": _("A text lesson needs its text.")})
+    content_type, size = _check_upload(upload, kind)
+    if position is None:
+        position = course.lessons.count() + 1
+    lesson = Lesson(
+        course=course,
+        title=title.strip(),
+        kind=kind,
+        body=body.strip(),
+        length_seconds=length_seconds,
+        position=position,
+        content_type=content_type,
+        size=size,
+        uploaded_by=user,
+        original_name=(upload.name or "")[:200] if upload else "",
+    )
+    lesson.full_clean(exclude=["file"])
+    if upload is not None and kind != LessonKind.TEXT:
+        upload.seek(0)
+        lesson.file.save(f"lesson{dt.datetime.now(dt.UTC):%Y%m%d%H%M%S%f}", upload, save=False)
+    lesson.save()
+    record_event(
+        actor,
+        action=Action.CREATE,
+        target=lesson,
+        detail={"course": course.pk, "kind": kind, "size": size, "content_type": content_type},
+    )
+    return lesson
+
+
+@transaction.atomic
+def delete_lesson(*, actor: Actor, lesson: Lesson) -> None:
+    user = _manager(actor)
+    _check_owner(user, lesson.course.organisation)
+    if lesson.progress.exists():
+        raise ValidationError(_("People have studied this lesson; it is kept for their record."))
+    record_event(actor, action=Action.DELETE, target=lesson)
+    stored = lesson.file.name
+    lesson.delete()
+    if stored:
+        transaction.on_commit(lambda: lesson.file.storage.delete(stored))

@@ -1,0 +1,26 @@
+from django.urls import path
+
+from .views import courses, groups, people
+
+app_name = "learning"
+urlpatterns = [
+    path("", courses.course_list, name="courses"),
+    path("courses/new/", courses.course_new, name="course_new"),
+    path("courses/<int:pk>/", courses.course_detail, name="course"),
+    path("courses/<int:pk>/edit/", courses.course_edit, name="course_edit"),
+    path("courses/<int:pk>/publish/", courses.course_publish, name="course_publish"),
+    path("courses/<int:pk>/lessons/new/", courses.lesson_new, name="lesson_new"),
+    path("courses/<int:pk>/questions/new/", courses.question_new, name="question_new"),
+    path("courses/<int:pk>/exam/", courses.exam_edit, name="exam_edit"),
+    path("lessons/<int:pk>/", courses.lesson_view, name="lesson"),
+    path("lessons/<int:pk>/media", courses.lesson_media, name="lesson_media"),
+    path("people/<int:pk>/", people.person, name="person"),
+    path("face-checks/", people.flagged, name="flagged"),
+    path("face-checks/<int:pk>/", people.face_check, name="face_check"),
+    path("face-checks/<int:pk>/review/", people.face_check_review, name="face_check_review"),
+    path("lecturers/", groups.lecturers, name="lecturers"),
+    path("group-sessions/", groups.group_sessions, name="group_sessions"),
+    path("group-sessions/<int:pk>/", groups.group_session, name="group_session"),
+    path("report/", people.report, name="report"),
+    path("report/export.xlsx", people.report_export, name="report_export"),
+]
