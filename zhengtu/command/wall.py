@@ -92,6 +92,7 @@ def wall_figures(user: User, *, now: dt.datetime | None = None) -> dict[str, Any
     check_in_figure = get_figure("supervision.check_ins")
     alerts_figure = get_figure("monitoring.alerts")
     spot_missing = registry().missing.get("supervision.missed_spot_checks")
+    spot_figure = get_figure("supervision.missed_spot_checks")
     return {
         "computed_at": now.isoformat(),
         "status": by_status,
@@ -112,7 +113,13 @@ def wall_figures(user: User, *, now: dt.datetime | None = None) -> dict[str, Any
             "url": drill_url(check_in_figure, month) if check_in_figure else "",
         },
         "missed_spot_checks": (
-            {"value": None, "note": str(spot_missing.reason)} if spot_missing else {"value": None, "note": ""}
+            {
+                "value": spot_figure.records(user).filter(stat_day=today).count(),
+                "url": drill_url(spot_figure, month),
+                "note": "",
+            }
+            if spot_figure is not None
+            else {"value": None, "note": str(spot_missing.reason) if spot_missing else ""}
         ),
         "sparklines": {
             "days": [d.isoformat() for d in days],

@@ -1,24 +1,18 @@
-"""The learning report as an Excel workbook (openpyxl; cells that look like formulas are written as text)."""
+"""The learning report as an Excel workbook (through core.spreadsheets: formula-like text stays text)."""
 
 from __future__ import annotations
 
 import io
-from typing import Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from openpyxl import Workbook
 
+from zhengtu.core.spreadsheets import NEUTRALISED_NOTE, append_row
+
 from .reports import OfficeFigures
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _safe(value: Any) -> Any:
-    # A name typed as "=HYPERLINK(...)" must stay text in the clerk's Excel (formula injection).
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
 
 
 def report_workbook(offices: list[OfficeFigures], month_label: str) -> bytes:
@@ -26,8 +20,10 @@ def report_workbook(offices: list[OfficeFigures], month_label: str) -> bytes:
     sheet = workbook.active
     assert sheet is not None
     sheet.title = _("Offices")
-    sheet.append([_("Month"), month_label])
-    sheet.append(
+    append_row(sheet, [_("Month"), month_label])
+    append_row(sheet, [str(NEUTRALISED_NOTE)])
+    append_row(
+        sheet,
         [
             _("Office"),
             _("People"),
@@ -38,12 +34,13 @@ def report_workbook(offices: list[OfficeFigures], month_label: str) -> bytes:
             _("Overdue"),
             _("Exams passed"),
             _("Face-check failures"),
-        ]
+        ],
     )
     for office in offices:
-        sheet.append(
+        append_row(
+            sheet,
             [
-                _safe(office.name),
+                office.name,
                 office.people,
                 float(office.online_hours),
                 office.short_of_hours,
@@ -52,10 +49,11 @@ def report_workbook(offices: list[OfficeFigures], month_label: str) -> bytes:
                 office.overdue,
                 office.exams_passed,
                 office.face_check_failures,
-            ]
+            ],
         )
     people = workbook.create_sheet(_("People"))
-    people.append(
+    append_row(
+        people,
         [
             _("Office"),
             pgettext("person", "Name"),
@@ -68,14 +66,15 @@ def report_workbook(offices: list[OfficeFigures], month_label: str) -> bytes:
             _("Exams passed"),
             _("Best score"),
             _("Face-check failures"),
-        ]
+        ],
     )
     for office in offices:
         for p in office.persons:
-            people.append(
+            append_row(
+                people,
                 [
-                    _safe(office.name),
-                    _safe(p.supervisee.name),
+                    office.name,
+                    p.supervisee.name,
                     float(p.online_hours),
                     float(p.study_hours),
                     float(p.required_hours),
@@ -85,7 +84,7 @@ def report_workbook(offices: list[OfficeFigures], month_label: str) -> bytes:
                     p.exams_passed,
                     p.best_score,
                     p.face_check_failures,
-                ]
+                ],
             )
     out = io.BytesIO()
     workbook.save(out)

@@ -20,7 +20,8 @@ def test_officer_home_shows_their_people_linking_to_the_filtered_registry(stats,
     people = dashboard["panels"][0]["tiles"]
     # status is read today, from the registry: office_a has 3 under supervision (one only from 2 December).
     assert people[0]["value"] == 3
-    assert any(tile["value"] is None and tile["note"] for tile in dashboard["panels"][1]["tiles"])  # app check-ins
+    flagged = [tile for tile in dashboard["panels"][1]["tiles"] if "标记" in str(tile.get("label", ""))]
+    assert all(tile["value"] == 0 for tile in flagged)  # app check-ins are counted now: none flagged here
 
 
 def test_bureau_home_lists_offices_and_is_scoped(stats, client, login):  # type: ignore[no-untyped-def]
@@ -45,7 +46,7 @@ def test_wall_figures_are_scoped_and_link_to_lists(stats, client, login):  # typ
     under = next(item for item in figures["status"] if item["key"] == "under_supervision")
     assert under["value"] == 4 and under["url"].startswith("/supervisees/?status=under_supervision")
     assert sum(item["value"] for item in figures["sentence_type"]) == 4
-    assert figures["missed_spot_checks"]["value"] is None and figures["missed_spot_checks"]["note"]
+    assert figures["missed_spot_checks"]["value"] == 0  # counted from the app's spot checks: none missed here
     login(client, stats.world.officer_b)
     other = client.get("/command/wall/figures/").json()
     assert next(i for i in other["status"] if i["key"] == "under_supervision")["value"] == 2

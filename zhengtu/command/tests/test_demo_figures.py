@@ -134,6 +134,24 @@ def _expected(key: str, scope: set[int], period: Period, today: dt.date) -> Coun
         for att in ServiceAttendance.objects.all():
             if att.supervisee_id in scope and _in(att.held_on, period):
                 add(att.kind, att.hours if key == "services.hours" else 1)
+    elif key == "supervision.flagged_app_check_ins":
+        from zhengtu.selfservice.models import AppCheckIn
+
+        for c in AppCheckIn.objects.all():
+            if c.supervisee_id in scope and c.flags and _in(_local(c.received_at), period):
+                add(c.status)
+    elif key == "supervision.missed_spot_checks":
+        from zhengtu.selfservice.models import SpotCheck, SpotCheckStatus
+
+        for m in SpotCheck.objects.filter(status=SpotCheckStatus.MISSED):
+            if m.supervisee_id in scope and _in(_local(m.due_at), period):
+                add("")
+    elif key == "supervision.absconding":
+        from zhengtu.supervision.models.absconding import SearchRecord
+
+        for r in SearchRecord.objects.all():
+            if r.supervisee_id in scope and _in(_local(r.lost_contact_at), period):
+                add(r.outcome)
     else:
         raise AssertionError(f"no independent count written for {key}")
     return counts

@@ -42,6 +42,10 @@ SHARED_MODELS = {
     "assessment.Instrument": "shipped questionnaires are the same for every county",
     "assessment.InstrumentVersion": "shipped questionnaires are the same for every county",
     "association.Training": "the city association's trainings are open to every county's staff",
+    # A course published by the city bureau is shared down its tree (the demo's first courses are the city's);
+    # a county's own courses stay in that county, which learning/tests/test_outsiders.py proves.
+    "learning.Course": "courses published above both counties are theirs to use",
+    "learning.Lesson": "lessons of those shared courses",
 }
 SKIPPED_PREFIXES = ("system-admin/", "i18n/", "api/schema", "api/docs")
 
