@@ -43,7 +43,7 @@ SHARED_MODELS = {
     "assessment.InstrumentVersion": "shipped questionnaires are the same for every county",
     "association.Training": "the city association's trainings are open to every county's staff",
     # A course published by the city bureau is shared down its tree (the demo's first courses are the city's);
-    # a county's own courses stay in that county, which learning/tests/test_outsiders.py proves.
+    # a county's own courses stay in that county, which the outsider tests in learning/tests/test_pages.py prove.
     "learning.Course": "courses published above both counties are theirs to use",
     "learning.Lesson": "lessons of those shared courses",
 }
