@@ -115,3 +115,24 @@ def sign_in_with_session(context: Any, base_url: str, user: Any) -> None:
     context.add_cookies(
         [{"name": settings.SESSION_COOKIE_NAME, "value": session.session_key, "domain": host, "path": "/"}]
     )
+
+
+def confirmed_phone(context: Any, base: str, supervisee: Any) -> None:
+    """A browser already confirmed by a face check, logged in (for journeys not about sign-in)."""
+    from urllib.parse import urlparse
+
+    from django.conf import settings
+    from django.test import Client
+
+    from zhengtu.selfservice.services.devices import COOKIE
+    from zhengtu.selfservice.tests.conftest import confirmed_browser
+
+    client = Client()
+    confirmed_browser(client, supervisee)
+    host = urlparse(base).hostname
+    context.add_cookies(
+        [
+            {"name": settings.SESSION_COOKIE_NAME, "value": client.session.session_key, "domain": host, "path": "/"},
+            {"name": COOKIE, "value": client.cookies[COOKIE].value, "domain": host, "path": "/"},
+        ]
+    )

@@ -14,7 +14,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from e2e.conftest import CHROMIUM, sign_in_with_session
+from e2e.conftest import CHROMIUM, confirmed_phone, sign_in_with_session
 
 pytestmark = pytest.mark.django_db(transaction=True)
 MEDIA = Path(__file__).resolve().parent.parent / "zhengtu" / "learning" / "demo_media"
@@ -46,20 +46,6 @@ def camera_browser(playwright: Any, y4m: Path) -> Any:
             "--use-fake-device-for-media-stream",
             f"--use-file-for-fake-video-capture={y4m}",
         ],
-    )
-
-
-def sign_in_supervisee(context: Any, base_url: str, user: Any) -> None:
-    from urllib.parse import urlparse
-
-    from django.conf import settings
-    from django.test import Client
-
-    client = Client()
-    client.force_login(user)
-    host = urlparse(base_url).hostname
-    context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": client.session.session_key, "domain": host, "path": "/"}]
     )
 
 
@@ -139,7 +125,7 @@ def test_study_photographed_exam_and_officer_sees_it(
     phone_browser = camera_browser(playwright, face_y4m(samples.first_person(), tmp_path / "face.y4m"))
     try:
         context = phone_browser.new_context(viewport=PHONE, locale="zh-CN", timezone_id="Asia/Shanghai")
-        sign_in_supervisee(context, base, data["person"].user)
+        confirmed_phone(context, base, data["person"])
         page = context.new_page()
         page.goto(f"{base}/app/")
         page.wait_for_selector("#learning-card")
@@ -221,7 +207,7 @@ def test_another_face_pauses_counting_and_is_flagged(
     phone_browser = camera_browser(playwright, face_y4m(samples.second_person(), tmp_path / "other.y4m"))
     try:
         context = phone_browser.new_context(viewport=PHONE, locale="zh-CN")
-        sign_in_supervisee(context, base, data["person"].user)
+        confirmed_phone(context, base, data["person"])
         page = context.new_page()
         page.goto(f"{base}/app/learning/lessons/{data['lesson'].pk}/")
         page.eval_on_selector("#media", "m => { m.muted = true; m.play(); }")

@@ -112,7 +112,7 @@ def test_sos_on_the_map_handled_and_closed_then_fence_and_track(
     assert "王建华" in page.inner_text("#alert-list")
     assert "SOS" in page.inner_text("#alert-list")
     # The map is drawn (on a canvas): the county fence and the wristband's marker are in its data.
-    assert page.locator("#monitoring-map canvas").count() == 1
+    assert page.locator("#monitoring-map canvas").count() >= 1  # the offline base map may draw its own
     assert "王建华" in page.inner_text("#people-list")
 
     page.click(f"#alert-list li[data-id='{alert.pk}'] a")

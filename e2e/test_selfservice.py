@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from e2e.conftest import CHROMIUM, sign_in_with_session
+from e2e.conftest import CHROMIUM, confirmed_phone, sign_in_with_session
 
 PHONE = {"width": 375, "height": 812}
 HOME = {"latitude": 27.9087, "longitude": 110.5960, "accuracy": 20}
@@ -58,27 +58,6 @@ def phone_context(browser: Any, base: str) -> Any:
         base_url=base,
         is_mobile=True,
         has_touch=True,
-    )
-
-
-def confirmed_phone(context: Any, base: str, supervisee: Any) -> None:
-    """A browser already confirmed by a face check, logged in (for journeys not about sign-in)."""
-    from urllib.parse import urlparse
-
-    from django.conf import settings
-    from django.test import Client
-
-    from zhengtu.selfservice.services.devices import COOKIE
-    from zhengtu.selfservice.tests.conftest import confirmed_browser
-
-    client = Client()
-    confirmed_browser(client, supervisee)
-    host = urlparse(base).hostname
-    context.add_cookies(
-        [
-            {"name": settings.SESSION_COOKIE_NAME, "value": client.session.session_key, "domain": host, "path": "/"},
-            {"name": COOKIE, "value": client.cookies[COOKIE].value, "domain": host, "path": "/"},
-        ]
     )
 
 

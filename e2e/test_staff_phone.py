@@ -45,7 +45,7 @@ def test_staff_pages_fit_a_phone_and_the_menu_opens_from_its_button(
     expect(sidebar).to_be_hidden()
     page.click("label.menu-button")
     expect(sidebar).to_be_visible()
-    expect(sidebar.get_by_text("社区矫正对象")).to_be_visible()
+    expect(sidebar.get_by_role("link", name="社区矫正对象", exact=True)).to_be_visible()
 
     person = data["person"]
     for path in (

@@ -109,7 +109,7 @@ class CheckInKind(models.TextChoices):
 
 class CheckInChannel(models.TextChoices):
     IN_PERSON = "in_person", _("In person")
-    PHONE = "phone", _("Phone")
+    PHONE = "phone", pgettext_lazy("check-in channel", "By phone")
     APP = "app", _("App")
     WRITTEN = "written", _("On paper")
 
