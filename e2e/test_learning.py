@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
+from playwright.sync_api import expect
 
 from e2e.conftest import CHROMIUM, confirmed_phone, sign_in_with_session
 
@@ -100,12 +102,14 @@ def _setup() -> dict[str, Any]:
 
 
 def wait_beats(page: Any, more: int) -> None:
-    now = int(page.eval_on_selector("#study", "e => e.dataset.beats || '0'"))
-    page.wait_for_function(f"parseInt(document.getElementById('study').dataset.beats || '0') >= {now + more}")
+    now = int(page.get_attribute("#study", "data-beats") or "0")
+    # No string evaluation in the page (the CSP forbids eval): wait for the attribute to reach the count.
+    at_least = "|".join(str(n) for n in range(now + more, now + more + 500))
+    expect(page.locator("#study")).to_have_attribute("data-beats", re.compile(f"^({at_least})$"), timeout=60_000)
 
 
 def counted(page: Any) -> float:
-    return float(page.eval_on_selector("#counted", "e => e.dataset.seconds || '0'"))
+    return float(page.get_attribute("#counted", "data-seconds") or "0")
 
 
 def test_study_photographed_exam_and_officer_sees_it(
@@ -132,10 +136,10 @@ def test_study_photographed_exam_and_officer_sees_it(
         page.click("#learning-card a[href='/app/learning/']")
         page.click(f"text={data['course'].title}")
         page.click(f"text={data['lesson'].title}")
-        page.wait_for_function("document.getElementById('study').dataset.session")
+        expect(page.locator("#study")).to_have_attribute("data-session", re.compile(".+"))
         # 2× speed: the recording runs ahead of the clock, nothing counts. The first heartbeat asks for a photo.
         page.eval_on_selector("#media", "m => { m.muted = true; m.playbackRate = 2; m.play(); }")
-        page.wait_for_function("document.getElementById('face-check').dataset.outcome === 'passed'")
+        expect(page.locator("#face-check")).to_have_attribute("data-outcome", "passed", timeout=60_000)
         wait_beats(page, 3)
         assert counted(page) == 0
         # Normal speed but the page hidden (another app in front): nothing counts either.
@@ -159,7 +163,7 @@ def test_study_photographed_exam_and_officer_sees_it(
         page.click("text=返回课程")
         page.click("#start-exam")
         page.wait_for_selector("#exam-form")
-        page.wait_for_function("document.getElementById('face-check').dataset.outcome === 'passed'")
+        expect(page.locator("#face-check")).to_have_attribute("data-outcome", "passed", timeout=60_000)
         for question in page.query_selector_all("li.question"):
             question.query_selector("input[value='0']").check()
         page.click("#hand-in")
@@ -211,7 +215,7 @@ def test_another_face_pauses_counting_and_is_flagged(
         page = context.new_page()
         page.goto(f"{base}/app/learning/lessons/{data['lesson'].pk}/")
         page.eval_on_selector("#media", "m => { m.muted = true; m.play(); }")
-        page.wait_for_function("document.getElementById('face-check').dataset.outcome === 'failed'")
+        expect(page.locator("#face-check")).to_have_attribute("data-outcome", "failed", timeout=60_000)
         page.wait_for_selector("#face-retry:visible")
         wait_beats(page, 3)
         assert counted(page) == 0
