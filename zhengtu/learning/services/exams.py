@@ -131,7 +131,9 @@ def _is_right(question: Question, given: Any) -> bool:
 @transaction.atomic
 def submit_attempt(*, actor: Actor, attempt: ExamAttempt, answers: Mapping[str, Any]) -> ExamAttempt:
     """Mark the attempt: the share of drawn questions answered right, against the exam's pass mark."""
-    attempt = ExamAttempt.objects.select_for_update().select_related("exam", "supervisee").get(pk=attempt.pk)
+    attempt = (
+        ExamAttempt.objects.select_for_update(of=("self",)).select_related("exam", "supervisee").get(pk=attempt.pk)
+    )
     if actor.user is None or attempt.supervisee.user_id != actor.user.pk:
         raise PermissionDenied
     if not attempt.is_open:

@@ -122,7 +122,7 @@ def answer_face_check(
 
     A photo the matcher cannot read raises ValidationError (nothing stored, the check stays due)."""
     now = now or timezone.now()
-    session = StudySession.objects.select_for_update().select_related("supervisee").get(pk=session.pk)
+    session = StudySession.objects.select_for_update(of=("self",)).select_related("supervisee").get(pk=session.pk)
     if actor.user is None or session.supervisee.user_id != actor.user.pk:
         raise PermissionDenied
     if session.state == SessionState.COUNTING:

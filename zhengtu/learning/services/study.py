@@ -130,7 +130,9 @@ def _media_credit(session: StudySession, beat: Beat, window: float, tolerance: f
 @transaction.atomic
 def heartbeat(*, actor: Actor, session: StudySession, beat: Beat, now: dt.datetime | None = None) -> BeatResult:
     now = now or timezone.now()
-    session = StudySession.objects.select_for_update().select_related("lesson", "supervisee").get(pk=session.pk)
+    session = (
+        StudySession.objects.select_for_update(of=("self",)).select_related("lesson", "supervisee").get(pk=session.pk)
+    )
     _owner(actor, session.supervisee)
     elapsed = max((now - session.last_beat_at).total_seconds(), 0.0)
     tolerance = float(rule("learning_heartbeat_tolerance_seconds"))

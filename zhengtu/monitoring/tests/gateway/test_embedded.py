@@ -29,7 +29,7 @@ def test_starts_listens_and_stops(transactional_db):
     async def scenario() -> bool:
         stop = asyncio.Event()
         task = asyncio.create_task(embedded.run(stop))
-        for _ in range(50):
+        for _ in range(1200):  # up to a minute: starting the writer is slow on a busy machine
             await asyncio.sleep(0.05)
             try:
                 _reader, writer = await asyncio.open_connection("127.0.0.1", port)
@@ -37,7 +37,7 @@ def test_starts_listens_and_stops(transactional_db):
                 continue
             writer.close()
             stop.set()
-            await asyncio.wait_for(task, 10)
+            await asyncio.wait_for(task, 60)
             return True
         stop.set()
         await task
