@@ -79,11 +79,13 @@ def test_wall_live_alert_and_drill_down(browser: Any, live_server: Any, settings
     page = context.new_page()
 
     # pytest-django's live server is WSGI and cannot hold an event stream open, so the stream is served here:
-    # each (re)connection gets the events waiting for it, in the exact format of monitoring's live view.
+    # each (re)connection gets the events waiting for it, in the exact format of monitoring's live view. The
+    # stream ends after each answer, so the page reconnects: every 2 s, not in a storm that re-reads the wall
+    # and keeps the page too busy to answer the test.
     waiting: list[str] = []
 
     def stream(route: Any) -> None:
-        body = "retry: 300\n: connected\n\n" + "".join(waiting)
+        body = "retry: 2000\n: connected\n\n" + "".join(waiting)
         waiting.clear()
         route.fulfill(status=200, headers={"Content-Type": "text/event-stream; charset=utf-8"}, body=body)
 
