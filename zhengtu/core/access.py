@@ -16,7 +16,7 @@ from django.http import HttpResponse
 from zhengtu.accounts.roles import can
 
 if TYPE_CHECKING:
-    from zhengtu.accounts.models import User
+    pass
 
 View = Callable[..., HttpResponse]
 Rule = Callable[[Any], bool]
@@ -43,7 +43,7 @@ def capability_required(capability: str) -> Callable[[View], View]:
     return access_rule(lambda user: can(user, capability))
 
 
-def require_capability(user: User, capability: str) -> None:
+def require_capability(user: Any, capability: str) -> None:
     """The same refusal inside a view body, for checks that depend on what the view has loaded."""
     if not can(user, capability):
         raise PermissionDenied

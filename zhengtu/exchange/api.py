@@ -8,14 +8,14 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from zhengtu.accounts.roles import Capability, can
+from zhengtu.accounts.roles import Capability
 from zhengtu.audit.services import Actor
+from zhengtu.core.access import require_capability
 from zhengtu.investigations.selectors import get_investigation_for_user
 from zhengtu.orgs.selectors import organisations_visible_to
 from zhengtu.supervision.models import Sanction
@@ -27,11 +27,6 @@ from .schemas import BODIES, schema_for
 
 def _actor(request: Request) -> Actor:
     return Actor.from_request(request)
-
-
-def _require(request: Request, capability: str) -> None:
-    if not can(request.user, capability):  # type: ignore[arg-type]
-        raise PermissionDenied
 
 
 class SchemaView(APIView):
@@ -53,7 +48,7 @@ class ImportView(APIView):
         responses={201: dict, 400: dict},
     )
     def post(self, request: Request, message_type: str) -> Response:
-        _require(request, Capability.IMPORT_SUPERVISEES)
+        require_capability(request.user, Capability.IMPORT_SUPERVISEES)
         if message_type not in services.IMPORTS:
             raise Http404
         upload = request.FILES.get("file") if hasattr(request, "FILES") else None
@@ -83,7 +78,7 @@ class ImportView(APIView):
 class InvestigationResultView(APIView):
     @extend_schema(summary="调查评估意见 as an exchange message", responses={200: dict})
     def get(self, request: Request, pk: int) -> Response:
-        _require(request, Capability.SUPERVISE)
+        require_capability(request.user, Capability.SUPERVISE)
         investigation = get_investigation_for_user(request.user, pk)  # type: ignore[arg-type]
         return Response(services.export_investigation_result(actor=_actor(request), investigation=investigation))
 
@@ -91,7 +86,7 @@ class InvestigationResultView(APIView):
 class IntakeNoticeView(APIView):
     @extend_schema(summary="入矫通知 as an exchange message", responses={200: dict})
     def get(self, request: Request, pk: int) -> Response:
-        _require(request, Capability.EXPORT_SUPERVISEES)
+        require_capability(request.user, Capability.EXPORT_SUPERVISEES)
         supervisee = get_supervisee_for_user(request.user, pk)  # type: ignore[arg-type]
         return Response(services.export_intake_notice(actor=_actor(request), supervisee=supervisee))
 
@@ -99,7 +94,7 @@ class IntakeNoticeView(APIView):
 class ReleaseNoticeView(APIView):
     @extend_schema(summary="解除（终止）矫正通知 as an exchange message", responses={200: dict})
     def get(self, request: Request, pk: int) -> Response:
-        _require(request, Capability.EXPORT_SUPERVISEES)
+        require_capability(request.user, Capability.EXPORT_SUPERVISEES)
         supervisee = get_supervisee_for_user(request.user, pk)  # type: ignore[arg-type]
         return Response(services.export_release_notice(actor=_actor(request), supervisee=supervisee))
 
@@ -107,7 +102,7 @@ class ReleaseNoticeView(APIView):
 class SanctionRequestView(APIView):
     @extend_schema(summary="提请 as an exchange message", responses={200: dict})
     def get(self, request: Request, pk: int) -> Response:
-        _require(request, Capability.EXPORT_SUPERVISEES)
+        require_capability(request.user, Capability.EXPORT_SUPERVISEES)
         visible = supervisees_visible_to(request.user).values("pk")  # type: ignore[arg-type]
         try:
             sanction = Sanction.objects.select_related("supervisee", "approval").get(pk=int(pk), supervisee__in=visible)

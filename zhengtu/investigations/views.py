@@ -19,6 +19,7 @@ from zhengtu.accounts.http import AuthenticatedRequest
 from zhengtu.accounts.roles import Capability, can
 from zhengtu.audit.models import Action
 from zhengtu.audit.services import Actor, record_event
+from zhengtu.core.access import require_capability
 from zhengtu.core.pages import save_form
 from zhengtu.orgs.models import OrganisationKind
 
@@ -31,14 +32,9 @@ def _actor(request: AuthenticatedRequest) -> Actor:
     return Actor.from_request(request)
 
 
-def _require(request: AuthenticatedRequest, capability: str) -> None:
-    if not can(request.user, capability):
-        raise PermissionDenied
-
-
 @login_required
 def investigation_list(request: AuthenticatedRequest) -> HttpResponse:
-    _require(request, Capability.SUPERVISE)
+    require_capability(request.user, Capability.SUPERVISE)
     queryset = selectors.investigations_visible_to(request.user)
     status = request.GET.get("status", "")
     if status in InvestigationStatus.values:
@@ -60,7 +56,7 @@ def investigation_list(request: AuthenticatedRequest) -> HttpResponse:
 
 @login_required
 def commission_new(request: AuthenticatedRequest) -> HttpResponse:
-    _require(request, Capability.APPROVE_BUREAU)
+    require_capability(request.user, Capability.APPROVE_BUREAU)
     bureau = request.user.organisation
     if bureau is None or bureau.kind != OrganisationKind.COUNTY_BUREAU:
         raise PermissionDenied
@@ -80,7 +76,7 @@ def commission_new(request: AuthenticatedRequest) -> HttpResponse:
 
 @login_required
 def investigation_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    _require(request, Capability.SUPERVISE)
+    require_capability(request.user, Capability.SUPERVISE)
     investigation = selectors.get_investigation_for_user(request.user, pk)
     record_event(request, action=Action.VIEW, target=investigation)
     user = request.user
@@ -122,7 +118,7 @@ def _step(
     action: Callable[[Investigation, dict[str, Any]], object],
     done: str,
 ) -> HttpResponse:
-    _require(request, Capability.SUPERVISE)
+    require_capability(request.user, Capability.SUPERVISE)
     investigation = selectors.get_investigation_for_user(request.user, pk)
     form = form_class(request.POST)
     if saved := save_form(request, form, lambda data: action(investigation, data)):

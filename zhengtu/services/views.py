@@ -15,9 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhengtu.accounts.http import AuthenticatedRequest
-from zhengtu.accounts.roles import Capability, can
+from zhengtu.accounts.roles import Capability
 from zhengtu.audit.models import Action
 from zhengtu.audit.services import Actor, record_event
+from zhengtu.core.access import require_capability
 from zhengtu.core.query import int_param
 from zhengtu.projects.forms import add_service_errors
 from zhengtu.projects.selectors import get_project_for_user
@@ -47,11 +48,6 @@ from .selectors import (
 )
 
 
-def _require(user: Any, capability: str) -> None:
-    if not can(user, capability):
-        raise PermissionDenied
-
-
 def _filters(request: AuthenticatedRequest) -> tuple[LedgerFilterForm, dict[str, Any]]:
     form = LedgerFilterForm(request.GET or None, user=request.user)
     filters: dict[str, Any] = {}
@@ -70,7 +66,7 @@ def _filters(request: AuthenticatedRequest) -> tuple[LedgerFilterForm, dict[str,
 
 @login_required
 def ledger_list(request: AuthenticatedRequest) -> HttpResponse:
-    _require(request.user, Capability.RECORD_SERVICES)
+    require_capability(request.user, Capability.RECORD_SERVICES)
     form, filters = _filters(request)
     records = ledger(request.user, **filters)
     page = Paginator(records, 50).get_page(request.GET.get("page"))
@@ -85,7 +81,7 @@ def ledger_list(request: AuthenticatedRequest) -> HttpResponse:
 
 @login_required
 def ledger_export(request: AuthenticatedRequest) -> HttpResponse:
-    _require(request.user, Capability.RECORD_SERVICES)
+    require_capability(request.user, Capability.RECORD_SERVICES)
     form, filters = _filters(request)
     title = _("Service ledger")
     if "project_id" in filters:
@@ -106,7 +102,7 @@ def ledger_export(request: AuthenticatedRequest) -> HttpResponse:
 
 @login_required
 def record_new(request: AuthenticatedRequest) -> HttpResponse:
-    _require(request.user, Capability.RECORD_SERVICES)
+    require_capability(request.user, Capability.RECORD_SERVICES)
     initial = {"kind": request.GET.get("kind", ServiceKind.EDUCATION), "held_on": timezone.localdate()}
     if (project := int_param(request.GET, "project")) is not None:
         initial["project"] = project
@@ -262,7 +258,7 @@ def attachment(request: AuthenticatedRequest, pk: int) -> FileResponse:
 
 @login_required
 def ledger_import(request: AuthenticatedRequest) -> HttpResponse:
-    _require(request.user, Capability.RECORD_SERVICES)
+    require_capability(request.user, Capability.RECORD_SERVICES)
     form = ImportForm(request.POST or None, request.FILES or None, user=request.user)
     result = None
     if request.method == "POST" and form.is_valid():
@@ -281,7 +277,7 @@ def ledger_import(request: AuthenticatedRequest) -> HttpResponse:
 
 @login_required
 def ledger_import_template(request: AuthenticatedRequest) -> HttpResponse:
-    _require(request.user, Capability.RECORD_SERVICES)
+    require_capability(request.user, Capability.RECORD_SERVICES)
     response = HttpResponse(import_template(), content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = 'attachment; filename="ledger-import-template.xlsx"'
     return response
@@ -290,7 +286,7 @@ def ledger_import_template(request: AuthenticatedRequest) -> HttpResponse:
 @login_required
 def hours_overview(request: AuthenticatedRequest) -> HttpResponse:
     """Monthly hours of every supervisee the user works with, shortfalls first."""
-    _require(request.user, Capability.VIEW_SUPERVISEES)
+    require_capability(request.user, Capability.VIEW_SUPERVISEES)
     today = timezone.localdate()
     month = parse_month(request.GET.get("month"), today)
     only_short = request.GET.get("short") == "1"

@@ -1,4 +1,4 @@
-"""Small helpers shared by the association's and the inspections' views."""
+"""Small helpers shared by the association's and the inspections' views (capability checks: zhengtu.core.access)."""
 
 from __future__ import annotations
 
@@ -6,13 +6,11 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django import forms
-from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.translation import pgettext
 
 from zhengtu.accounts.http import AuthenticatedRequest
-from zhengtu.accounts.models import User
-from zhengtu.accounts.roles import can
+from zhengtu.core.access import require_capability as require_capability
 from zhengtu.core.pages import Saved, save_form
 from zhengtu.core.query import parse_int
 from zhengtu.orgs.models import Organisation
@@ -20,11 +18,6 @@ from zhengtu.orgs.models import Organisation
 from ..selectors import association_of
 
 T = TypeVar("T")
-
-
-def require_capability(user: User, capability: str) -> None:
-    if not can(user, capability):
-        raise PermissionDenied
 
 
 def save_for_association(
