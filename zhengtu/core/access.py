@@ -8,15 +8,13 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 
 from zhengtu.accounts.roles import can
 
-if TYPE_CHECKING:
-    pass
 
 View = Callable[..., HttpResponse]
 Rule = Callable[[Any], bool]
