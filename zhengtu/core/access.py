@@ -15,7 +15,6 @@ from django.http import HttpResponse
 
 from zhengtu.accounts.roles import can
 
-
 View = Callable[..., HttpResponse]
 Rule = Callable[[Any], bool]
 
