@@ -48,37 +48,51 @@ def _bureau_of(assessment: Assessment) -> Organisation:
     return office.nearest({OrganisationKind.COUNTY_BUREAU, OrganisationKind.CITY_BUREAU}) or office
 
 
-@transaction.atomic
-def issue_report(*, actor: Actor, assessment: Assessment, issued_at: dt.datetime | None = None) -> AssessmentReport:
-    """Number the report, render Word and PDF, keep both. Refused while a change of level waits."""
-    if actor.user is None or not can_assess(actor.user):
-        raise PermissionDenied(_("You may not carry out assessments."))
-    locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+def _check_issuable(locked: Assessment) -> None:
     if locked.status != AssessmentStatus.SUBMITTED:
         raise ValidationError(_("The questionnaire must be scored before the report is issued."))
     if AssessmentReport.objects.filter(assessment=locked).exists():
         raise ValidationError(_("The report has already been issued."))
     if locked.overrides.filter(status=OverrideStatus.PENDING).exists():
         raise ValidationError(_("A change of level is waiting for approval; issue the report after the decision."))
+
+
+def issue_report(*, actor: Actor, assessment: Assessment, issued_at: dt.datetime | None = None) -> AssessmentReport:
+    """Number the report, render Word and PDF, keep both. Refused while a change of level waits.
+
+    Rendering (about 0.1 s a report) happens between two short transactions, not inside one: the number
+    comes from the bureau's one counter row, and holding that lock (on SQLite, the whole database) while
+    WeasyPrint works would let only one report in the county be rendered at a time. The price: when
+    rendering fails, or another clerk issued the same report meanwhile, the number drawn stays unused (a
+    gap in the year's numbers, as a voided paper form leaves).
+    """
+    if actor.user is None or not can_assess(actor.user):
+        raise PermissionDenied(_("You may not carry out assessments."))
     issued_at = issued_at or timezone.now()
     issued_on = timezone.localdate(issued_at)
-    number = next_document_number(
-        bureau=_bureau_of(locked), kind=NUMBER_KIND, prefix=report_number_prefix(), year=issued_on.year
-    )
+    with transaction.atomic():
+        locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+        _check_issuable(locked)
+        number = next_document_number(
+            bureau=_bureau_of(locked), kind=NUMBER_KIND, prefix=report_number_prefix(), year=issued_on.year
+        )
     options = {"number": number, "issued_on": issued_on, "issued_by": actor.user.display_name}
     docx = render_report_docx(assessment, **options)
     pdf = render_report_pdf(assessment, **options)
-    report = AssessmentReport(
-        assessment=locked, number=number, issued_at=issued_at, issued_on=issued_on, issued_by=actor.user
-    )
-    stem = f"assessment-{locked.pk}-{issued_on:%Y%m%d}"
-    report.docx.save(f"{stem}.docx", ContentFile(docx), save=False)
-    report.pdf.save(f"{stem}.pdf", ContentFile(pdf), save=False)
-    report.save()
-    record_event(
-        actor,
-        action=Action.CREATE,
-        target=report,
-        detail={"assessment": locked.pk, "number": number, "on_time": report.on_time},
-    )
+    with transaction.atomic():
+        locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+        _check_issuable(locked)
+        report = AssessmentReport(
+            assessment=locked, number=number, issued_at=issued_at, issued_on=issued_on, issued_by=actor.user
+        )
+        stem = f"assessment-{locked.pk}-{issued_on:%Y%m%d}"
+        report.docx.save(f"{stem}.docx", ContentFile(docx), save=False)
+        report.pdf.save(f"{stem}.pdf", ContentFile(pdf), save=False)
+        report.save()
+        record_event(
+            actor,
+            action=Action.CREATE,
+            target=report,
+            detail={"assessment": locked.pk, "number": number, "on_time": report.on_time},
+        )
     return report
