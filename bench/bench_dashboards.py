@@ -15,28 +15,29 @@ Goal: p95 < 300 ms. The machine is shared: the load average is printed beside ea
 
 from __future__ import annotations
 
-import http.client
 import os
 import secrets
-import socket
 import subprocess
 import sys
 import time
 
-from bench.support import ROOT, database_env, percentiles, run_child
+from bench.support import (
+    database_env,
+    free_port,
+    http_get,
+    machine_load,
+    percentiles,
+    prepare_database,
+    run_child,
+    staff_sessions,
+    start_server,
+)
 
 GOAL_MS = 300
 REQUESTS = int(os.environ.get("ZHENGTU_BENCH_REQUESTS", "40"))
 
 
-def _free_port() -> int:
-    """A port no one listens on (other benchmarks and servers may run on this machine at the same time)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-PORT = int(os.environ.get("ZHENGTU_BENCH_PORT", "0")) or _free_port()
+PORT = int(os.environ.get("ZHENGTU_BENCH_PORT", "0")) or free_port()
 
 
 def run() -> None:
@@ -47,23 +48,13 @@ def run() -> None:
         run_child("bench.bench_dashboards", backend, "zt_bench_cmd")
 
 
-def _load() -> str:
-    one, five, _fifteen = os.getloadavg()
-    return f"load {one:.1f}/{five:.1f} on {os.cpu_count()} cores"
-
-
 def _prepare(backend: str) -> dict[str, str]:
     """Seed (once), create the bench users and their sessions; returns username → session key."""
-    from bench.bench_registry import _prepare_database
-
-    _prepare_database(backend)
+    prepare_database(backend)
     import django
 
     django.setup()
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
     from django.core.management import call_command
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from zhengtu.accounts.models import User
     from zhengtu.accounts.roles import Role
@@ -87,53 +78,21 @@ def _prepare(backend: str) -> dict[str, str]:
     }
     for username, (role, organisation) in extra.items():
         User.objects.get_or_create(username=username, defaults={"role": role, "organisation": organisation})
-    sessions = {}
-    for user in User.objects.filter(
-        username__in=[*extra, "officer_lufeng", "bureau_xupu", "command_xupu", "manager_xupu", "association_admin"]
-    ):
-        device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
-            user=user, name="bench", confirmed=True
-        )
-        store = SessionStore()
-        store[SESSION_KEY] = str(user.pk)
-        store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-        store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-        store["otp_device_id"] = device.persistent_id
-        store.create()
-        sessions[user.username] = store.session_key or ""
-    return sessions
+    return staff_sessions(
+        [*extra, "officer_lufeng", "bureau_xupu", "command_xupu", "manager_xupu", "association_admin"]
+    )
 
 
 def _server(backend: str, cache_seconds: int, shared_seconds: int) -> subprocess.Popen[bytes]:
     env = database_env(backend, "zt_bench_cmd")
     env["ZHENGTU_BENCH_DASHBOARD_CACHE_SECONDS"] = str(cache_seconds)
     env["ZHENGTU_BENCH_SHARED_SECONDS"] = str(shared_seconds)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "zhengtu.asgi:application", "--host", "127.0.0.1", "--port", str(PORT),
-         "--lifespan", "off", "--log-level", "warning"],
-        cwd=ROOT, env=env,
-    )  # fmt: skip
-    for _ in range(200):
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=2)
-            connection.request("GET", "/healthz")
-            if connection.getresponse().status == 200:
-                return process
-        except OSError:
-            time.sleep(0.2)
-    process.terminate()
-    raise RuntimeError("the bench server did not start")
+    return start_server(env, PORT)
 
 
 def _get(path: str, session: str) -> tuple[int, float]:
-    connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=60)
-    started = time.perf_counter()
-    connection.request("GET", path, headers={"Cookie": f"sessionid={session}", "Accept-Language": "zh-hans"})
-    response = connection.getresponse()
-    response.read()
-    elapsed = (time.perf_counter() - started) * 1000
-    connection.close()
-    return response.status, elapsed
+    status, elapsed, _body = http_get(PORT, path, session)
+    return status, elapsed
 
 
 SCENARIOS = [
@@ -181,7 +140,7 @@ def _child(backend: str) -> None:
                         break
                     samples.append(elapsed)
                 if samples:
-                    print(f"   {name:<40} {percentiles(samples)}   {_load()}", flush=True)
+                    print(f"   {name:<40} {percentiles(samples)}   {machine_load()}", flush=True)
             if index == 1:
                 for name, path, username in STATISTICS:
                     answers = [_get(path, sessions[username]) for _ in range(max(3, REQUESTS // 8))]
@@ -189,7 +148,10 @@ def _child(backend: str) -> None:
                         print(f"   {name}: HTTP {answers[0][0]}")
                         continue
                     samples = [elapsed for _status, elapsed in answers]
-                    print(f"   {name:<40} {percentiles(samples)}   {_load()}   (not a dashboard: no goal)", flush=True)
+                    print(
+                        f"   {name:<40} {percentiles(samples)}   {machine_load()}   (not a dashboard: no goal)",
+                        flush=True,
+                    )
         finally:
             server.terminate()
             server.wait(20)

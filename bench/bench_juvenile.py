@@ -88,9 +88,9 @@ def _seed() -> None:
 
 
 def _child(backend: str) -> None:
-    from bench.bench_registry import _prepare_database
+    from bench.support import prepare_database
 
-    _prepare_database(backend)
+    prepare_database(backend)
     import django
 
     django.setup()

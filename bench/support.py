@@ -58,3 +58,94 @@ def drop_database(backend: str) -> None:
         for suffix in ("", "-wal", "-shm"):
             if os.path.exists(path + suffix):
                 os.remove(path + suffix)
+
+
+def prepare_database(backend: str) -> None:
+    """In the child: create this run's PostgreSQL database if it is missing (SQLite creates its file)."""
+    if backend != "postgresql":
+        return
+    import psycopg
+
+    name = os.environ["ZHENGTU_BENCH_DB_NAME"]
+    with psycopg.connect(
+        host="127.0.0.1", port=int(os.environ["ZHENGTU_DB_PORT"]), user="postgres", dbname="postgres", autocommit=True
+    ) as connection:
+        if not connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            connection.execute(f'CREATE DATABASE "{name}"')
+
+
+def machine_load() -> str:
+    """Printed beside every figure: the machine is shared, and its load moves the figures."""
+    one, five, _fifteen = os.getloadavg()
+    return f"load {one:.1f}/{five:.1f} on {os.cpu_count()} cores"
+
+
+def free_port() -> int:
+    """A port no one listens on (other benchmarks and servers may run on this machine at the same time)."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def start_server(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
+    """uvicorn serving the ASGI app (as `manage.py serve` runs it) on 127.0.0.1:port; returns once /healthz answers.
+
+    The caller sets ZHENGTU_BENCH_SECRET_KEY in its own environment first, so sessions it makes verify there."""
+    import http.client
+    import time
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "zhengtu.asgi:application", "--host", "127.0.0.1", "--port", str(port),
+         "--lifespan", "off", "--log-level", "warning"],
+        cwd=ROOT, env=env,
+    )  # fmt: skip
+    for _ in range(300):
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            connection.request("GET", "/healthz")
+            if connection.getresponse().status == 200:
+                return process
+        except OSError:
+            time.sleep(0.2)
+    process.terminate()
+    raise RuntimeError("the bench server did not start")
+
+
+def http_get(port: int, path: str, session: str) -> tuple[int, float, bytes]:
+    """GET over a new HTTP connection as a logged-in browser would: status, milliseconds, body."""
+    import http.client
+    import time
+
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    started = time.perf_counter()
+    connection.request("GET", path, headers={"Cookie": f"sessionid={session}", "Accept-Language": "zh-hans"})
+    response = connection.getresponse()
+    body = response.read()
+    elapsed = (time.perf_counter() - started) * 1000
+    connection.close()
+    return response.status, elapsed, body
+
+
+def staff_sessions(usernames: list[str]) -> dict[str, str]:
+    """In a child with Django set up: a verified (password + TOTP) session per user, username → session key."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from zhengtu.accounts.models import User
+
+    sessions = {}
+    for user in User.objects.filter(username__in=usernames):
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
+            user=user, name="bench", confirmed=True
+        )
+        store = SessionStore()
+        store[SESSION_KEY] = str(user.pk)
+        store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        store["otp_device_id"] = device.persistent_id
+        store.create()
+        sessions[user.username] = store.session_key or ""
+    return sessions

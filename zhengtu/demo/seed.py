@@ -24,6 +24,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from faker import Faker
 
 from zhengtu.accounts.models import User
+from zhengtu.core.database import refresh_planner_statistics
 from zhengtu.orgs.models import Division, Organisation
 from zhengtu.privacy.crypto import blind_index, encrypt, mask_identity_number, mask_phone
 from zhengtu.supervisees.identity import make_identity_number
@@ -299,4 +300,5 @@ def seed(scale_name: str, *, seed_value: int = 20201, mark_as_demo: bool = False
         _create_accounts()
         create_missing_name_readings()  # demo registries seeded before readings were written get them now
     domains = seed_domains(scale_name)
+    refresh_planner_statistics()  # thousands of rows arrived at once; the planner must know
     return {"supervisees_created": created, "domains": domains}

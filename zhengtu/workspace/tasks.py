@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from huey.contrib.djhuey import db_task
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
 
 
 @db_task()
@@ -10,3 +11,11 @@ def run_job(job_id: int) -> None:
     from .background import execute
 
     execute(job_id)
+
+
+@db_periodic_task(crontab(hour="3", minute="50"))
+def refresh_planner_statistics_nightly() -> bool:
+    """Every night, after the day's imports: the planner's statistics (SQLite has none unless asked)."""
+    from zhengtu.core.database import refresh_planner_statistics
+
+    return refresh_planner_statistics()

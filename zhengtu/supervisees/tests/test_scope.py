@@ -44,3 +44,48 @@ def test_command_centre_watches_the_bureau_it_serves(world):
     mine = make_supervisee(world.office_a2)
     make_supervisee(world.office_b)
     assert list(supervisees_visible_to(duty)) == [mine]
+
+
+@pytest.mark.django_db
+def test_small_and_large_scopes_see_exactly_their_subtree(world):
+    """A scope holding a large share of the tree is read through a join, a small one through a list of
+    offices (LARGE_SCOPE_SHARE): both must give exactly the subtree, plus what is assigned to the user."""
+    from zhengtu.accounts.roles import Role
+    from zhengtu.orgs.models import Organisation, OrganisationKind
+    from zhengtu.supervisees import selectors
+    from zhengtu.testing.factories import UserFactory, make_org
+
+    city = world.city
+    other_city = make_org("邵阳市社区矫正管理局", OrganisationKind.CITY_BUREAU)
+    other_county = make_org("新邵县社区矫正管理局", OrganisationKind.COUNTY_BUREAU, other_city)
+    elsewhere = make_supervisee(make_org("城西司法所", OrganisationKind.JUSTICE_OFFICE, other_county))
+    city_admin = UserFactory(organisation=city, role=Role.BUREAU_ADMIN)
+    extra_offices = [make_org(f"第{n}司法所", OrganisationKind.JUSTICE_OFFICE, world.county_b) for n in range(12)]
+    mine = {make_supervisee(world.office_a), make_supervisee(world.office_a2)}
+    theirs = {make_supervisee(world.office_b), make_supervisee(extra_offices[3])}
+    everyone = Organisation.objects.count()
+    inside_a = Organisation.objects.filter(path__startswith=world.county_a.path).count()
+    inside_city = Organisation.objects.filter(path__startswith=city.path).count()
+    assert inside_a < selectors.LARGE_SCOPE_SHARE * everyone <= inside_city  # one of each kind
+
+    assert set(supervisees_visible_to(world.bureau_a)) == mine
+    assert set(supervisees_visible_to(city_admin)) == mine | theirs
+    assert elsewhere not in set(supervisees_visible_to(city_admin))
+    borrowed = next(iter(theirs))
+    Assignment.objects.create(supervisee=borrowed, user=world.bureau_a, role=AssignmentRole.SOCIAL_WORKER)
+    assert set(supervisees_visible_to(world.bureau_a)) == mine | {borrowed}
+
+
+@pytest.mark.django_db
+def test_the_planner_statistics_are_refreshed_on_sqlite(world):
+    from django.db import connection
+
+    from zhengtu.core.database import refresh_planner_statistics
+
+    make_supervisee(world.office_a)
+    ran = refresh_planner_statistics()
+    assert ran == (connection.vendor == "sqlite")
+    if ran:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT COUNT(*) FROM sqlite_stat1 WHERE tbl = 'supervisees_supervisee'")
+            assert cursor.fetchone()[0] > 0
