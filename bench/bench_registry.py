@@ -56,6 +56,7 @@ def _prepare() -> dict[str, tuple[str, int]]:
 
     from zhengtu.accounts.models import User
     from zhengtu.accounts.roles import Role
+    from zhengtu.core.database import refresh_planner_statistics
     from zhengtu.demo.organisations import PROVINCE_ROOT
     from zhengtu.demo.seed import seed
     from zhengtu.orgs.models import Organisation, OrganisationKind
@@ -67,6 +68,7 @@ def _prepare() -> dict[str, tuple[str, int]]:
         started = time.monotonic()
         seed("province", mark_as_demo=True)  # a throw-away bench database
         print(f"seeded province scale in {time.monotonic() - started:.0f} s", flush=True)
+    refresh_planner_statistics()  # as the nightly job has done on any installation older than a day
     # Users at the busiest office, county and city of the seeded province: an office of ~60, a county of
     # ~500, a city of ~4,000, the province's 50,000 (the demo's own accounts sit in small places).
     per_office = Counter(dict(Supervisee.objects.values_list("responsible_office").annotate(n=Count("pk"))))
