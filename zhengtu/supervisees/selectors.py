@@ -7,8 +7,9 @@ import re
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Func, IntegerField, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce
+from django.db.models.lookups import In
 from django.http import Http404
 from django.utils import timezone
 
@@ -63,20 +64,23 @@ def supervisees_visible_to(user: User) -> QuerySet[Supervisee]:
 
 
 # A scope holding at least this share of all organisations (a province bureau, the only county of an
-# installation) is written as a join on the organisation's path: the list is then read in order from its
-# index and each row's office checked, instead of looking up a thousand offices and sorting everyone in
-# them (measured on the province demo, SQLite: 2 ms against 500 ms for the first page).
+# installation) is read the other way round: the list in order from its own index, each row's office
+# checked against the subtree, instead of looking up a thousand offices and sorting everyone in them.
+# The unary plus keeps the database from answering "office in subtree" through the office index, which
+# SQLite's planner otherwise prefers once it has statistics (province demo, SQLite, first page: 7 ms
+# against 770 ms). Small scopes keep the office index: their few people are found at once and sorted.
 LARGE_SCOPE_SHARE = 0.25
 
 
 def _subtree_condition(root: Organisation) -> Q:
+    subtree = Organisation.objects.filter(path__startswith=root.path)
     counts = Organisation.objects.aggregate(
         inside=Count("pk", filter=Q(path__startswith=root.path)), everyone=Count("pk")
     )
     if counts["inside"] >= LARGE_SCOPE_SHARE * counts["everyone"]:
-        return Q(responsible_office__path__startswith=root.path)
-    offices = Organisation.objects.filter(path__startswith=root.path)
-    return Q(responsible_office_id__in=list(offices.values_list("pk", flat=True)))
+        office_unindexed = Func(F("responsible_office_id"), template="+%(expressions)s", output_field=IntegerField())
+        return Q(In(office_unindexed, subtree.values("pk")))
+    return Q(responsible_office_id__in=list(subtree.values_list("pk", flat=True)))
 
 
 def get_supervisee_for_user(user: User, pk: object) -> Supervisee:
