@@ -11,15 +11,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
-from django.core.exceptions import ObjectDoesNotExist
-from django.db import models
 from django.db.models import Count, Q, QuerySet, Sum
-from django.http import Http404
 from django.utils import timezone
 
 from zhengtu.accounts.roles import Capability, Role, can
+from zhengtu.core.lookups import get_or_404
 from zhengtu.orgs.models import Organisation, OrganisationKind
 from zhengtu.projects.models import ProjectStaff, ServiceProject, StaffRole
 
@@ -38,18 +36,9 @@ from .rules import MEAN_OVER_MAX, rule
 if TYPE_CHECKING:
     from zhengtu.accounts.models import User
 
-M = TypeVar("M", bound=models.Model)
-
 
 def _active_staff(user: User) -> bool:
     return bool(user.is_authenticated and user.is_active and user.role != Role.SUPERVISEE)
-
-
-def _get_or_404(queryset: QuerySet[M], pk: object) -> M:
-    try:
-        return queryset.get(pk=int(str(pk)))
-    except (ObjectDoesNotExist, ValueError, TypeError) as error:
-        raise Http404 from error
 
 
 # --- Which associations ---------------------------------------------------------------------------------
@@ -81,7 +70,7 @@ def association_of(user: User) -> Organisation | None:
 
 
 def get_managed_association(user: User, pk: object) -> Organisation:
-    return _get_or_404(associations_managed_by(user), pk)
+    return get_or_404(associations_managed_by(user), pk)
 
 
 # --- Trainings --------------------------------------------------------------------------------------------
@@ -100,11 +89,11 @@ def trainings_visible_to(user: User) -> QuerySet[Training]:
 
 
 def get_training_for_user(user: User, pk: object) -> Training:
-    return _get_or_404(trainings_visible_to(user), pk)
+    return get_or_404(trainings_visible_to(user), pk)
 
 
 def get_managed_training(user: User, pk: object) -> Training:
-    return _get_or_404(trainings_managed_by(user), pk)
+    return get_or_404(trainings_managed_by(user), pk)
 
 
 def registrations_of(training: Training) -> QuerySet[TrainingRegistration]:
@@ -213,11 +202,11 @@ def member_directory(user: User) -> QuerySet[Membership]:
 
 def get_membership_for_user(user: User, pk: object) -> Membership:
     visible = memberships_managed_by(user) | own_memberships(user)
-    return _get_or_404(visible.distinct(), pk)
+    return get_or_404(visible.distinct(), pk)
 
 
 def get_managed_membership(user: User, pk: object) -> Membership:
-    return _get_or_404(memberships_managed_by(user), pk)
+    return get_or_404(memberships_managed_by(user), pk)
 
 
 def membership_counts(memberships: QuerySet[Membership]) -> dict[str, int]:
@@ -249,7 +238,7 @@ def filings_visible_to(user: User) -> QuerySet[SupervisorFiling]:
 
 
 def get_filing_for_user(user: User, pk: object) -> SupervisorFiling:
-    return _get_or_404(filings_visible_to(user), pk)
+    return get_or_404(filings_visible_to(user), pk)
 
 
 def filing_supervisor_choices(user: User) -> QuerySet[User] | None:
@@ -275,12 +264,12 @@ def agency_of(user: User) -> Organisation | None:
 
 
 def get_managed_filing(user: User, pk: object) -> SupervisorFiling:
-    return _get_or_404(filings_managed_by(user), pk)
+    return get_or_404(filings_managed_by(user), pk)
 
 
 def get_filing_document_for_user(user: User, pk: object) -> FilingDocument:
     documents = FilingDocument.objects.filter(filing__in=filings_visible_to(user)).select_related("filing")
-    return _get_or_404(documents, pk)
+    return get_or_404(documents, pk)
 
 
 class FilingState:

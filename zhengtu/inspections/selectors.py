@@ -10,15 +10,14 @@ Who sees a project inspection:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
-from django.core.exceptions import ObjectDoesNotExist
-from django.db import models
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from zhengtu.accounts.roles import Capability, Role, can
 from zhengtu.association.selectors import associations_managed_by
+from zhengtu.core.lookups import get_or_404
 from zhengtu.orgs.models import Organisation
 from zhengtu.projects.models import ServiceProject
 
@@ -39,15 +38,6 @@ from .models import (
 if TYPE_CHECKING:
     from zhengtu.accounts.models import User
 
-M = TypeVar("M", bound=models.Model)
-
-
-def _get_or_404(queryset: QuerySet[M], pk: object) -> M:
-    try:
-        return queryset.get(pk=int(str(pk)))
-    except (ObjectDoesNotExist, ValueError, TypeError) as error:
-        raise Http404 from error
-
 
 def _active_staff(user: User) -> bool:
     return bool(user.is_authenticated and user.is_active and user.role != Role.SUPERVISEE)
@@ -63,7 +53,7 @@ def experts_managed_by(user: User) -> QuerySet[Expert]:
 
 
 def get_managed_expert(user: User, pk: object) -> Expert:
-    return _get_or_404(experts_managed_by(user), pk)
+    return get_or_404(experts_managed_by(user), pk)
 
 
 def rubrics_managed_by(user: User) -> QuerySet[RubricTemplate]:
@@ -71,7 +61,7 @@ def rubrics_managed_by(user: User) -> QuerySet[RubricTemplate]:
 
 
 def get_managed_rubric(user: User, pk: object) -> RubricTemplate:
-    return _get_or_404(rubrics_managed_by(user), pk)
+    return get_or_404(rubrics_managed_by(user), pk)
 
 
 def rounds_managed_by(user: User) -> QuerySet[InspectionRound]:
@@ -81,11 +71,11 @@ def rounds_managed_by(user: User) -> QuerySet[InspectionRound]:
 
 
 def get_managed_round(user: User, pk: object) -> InspectionRound:
-    return _get_or_404(rounds_managed_by(user), pk)
+    return get_or_404(rounds_managed_by(user), pk)
 
 
 def get_managed_panel(user: User, pk: object) -> Panel:
-    return _get_or_404(Panel.objects.filter(round__in=rounds_managed_by(user)).select_related("round"), pk)
+    return get_or_404(Panel.objects.filter(round__in=rounds_managed_by(user)).select_related("round"), pk)
 
 
 def _areas(user: User) -> list[str]:
@@ -146,12 +136,12 @@ def inspections_visible_to(user: User) -> QuerySet[ProjectInspection]:
 
 
 def get_inspection_for_user(user: User, pk: object) -> ProjectInspection:
-    return _get_or_404(inspections_visible_to(user), pk)
+    return get_or_404(inspections_visible_to(user), pk)
 
 
 def get_managed_inspection(user: User, pk: object) -> ProjectInspection:
     managed = inspections_visible_to(user).filter(round__association__in=associations_managed_by(user))
-    return _get_or_404(managed, pk)
+    return get_or_404(managed, pk)
 
 
 def rounds_visible_to(user: User) -> QuerySet[InspectionRound]:
@@ -163,7 +153,7 @@ def rounds_visible_to(user: User) -> QuerySet[InspectionRound]:
 
 
 def get_round_for_user(user: User, pk: object) -> InspectionRound:
-    return _get_or_404(rounds_visible_to(user), pk)
+    return get_or_404(rounds_visible_to(user), pk)
 
 
 def seat_of(user: User, inspection: ProjectInspection) -> Expert | None:
@@ -223,7 +213,7 @@ def rectifications_visible_to(user: User) -> QuerySet[RectificationItem]:
 
 
 def get_rectification_for_user(user: User, pk: object) -> RectificationItem:
-    return _get_or_404(rectifications_visible_to(user), pk)
+    return get_or_404(rectifications_visible_to(user), pk)
 
 
 def rectifications_for_agency(user: User) -> QuerySet[RectificationItem]:
@@ -237,7 +227,7 @@ def rectifications_for_agency(user: User) -> QuerySet[RectificationItem]:
 
 def get_evidence_for_user(user: User, pk: object) -> EvidenceFile:
     evidence = EvidenceFile.objects.filter(inspection__in=inspections_visible_to(user)).select_related("inspection")
-    return _get_or_404(evidence, pk)
+    return get_or_404(evidence, pk)
 
 
 def scoresheets_to_fill(user: User) -> QuerySet[ProjectInspection]:

@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from django.db import connection
 from django.db.models import Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce
-from django.http import Http404
 from django.utils import timezone
 
 from zhengtu.accounts.models import User
 from zhengtu.accounts.roles import Capability, Role, can
+from zhengtu.core.lookups import get_or_404
 from zhengtu.orgs.models import Organisation, OrganisationKind
 from zhengtu.privacy.crypto import blind_index
 
@@ -65,10 +65,7 @@ def supervisees_visible_to(user: User) -> QuerySet[Supervisee]:
 
 def get_supervisee_for_user(user: User, pk: object) -> Supervisee:
     """The one way to fetch a supervisee named in a URL: 404 outside the user's scope."""
-    try:
-        return supervisees_visible_to(user).get(pk=int(str(pk)))
-    except (Supervisee.DoesNotExist, ValueError) as error:
-        raise Http404 from error
+    return get_or_404(supervisees_visible_to(user), pk)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -195,10 +192,7 @@ def get_supervisee_detail_for_user(user: User, pk: object) -> Supervisee:
             ),
         )
     )
-    try:
-        return queryset.get(pk=int(str(pk)))
-    except (Supervisee.DoesNotExist, ValueError) as error:
-        raise Http404 from error
+    return get_or_404(queryset, pk)
 
 
 def filter_offices_for(user: User) -> QuerySet[Organisation]:

@@ -7,7 +7,7 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from zhengtu.accounts.http import AuthenticatedRequest
 from zhengtu.accounts.roles import Capability
 from zhengtu.audit.services import Actor
+from zhengtu.core.lookups import get_or_404
 from zhengtu.workspace.models import Job, JobStatus
 
 from .exporting import export_supervisees, template_csv, template_xlsx
@@ -59,7 +60,7 @@ def import_page(request: AuthenticatedRequest) -> HttpResponse:
 @require_GET
 def import_job_result(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The result of a background import, for the person who started it."""
-    job = get_object_or_404(Job, pk=pk, owner=request.user, kind="supervisees.import", status=JobStatus.DONE)
+    job = get_or_404(Job.objects.filter(owner=request.user, kind="supervisees.import", status=JobStatus.DONE), pk)
     return render(request, "supervisees/import_result.html", {"result": result_from_job(job)})
 
 

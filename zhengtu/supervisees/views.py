@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -24,6 +24,7 @@ from zhengtu.accounts.roles import Capability, can
 from zhengtu.assessment.permissions import can_view_results
 from zhengtu.audit.models import Action
 from zhengtu.audit.services import Actor, record_event
+from zhengtu.core.lookups import get_or_404
 from zhengtu.core.query import int_param
 
 from . import services
@@ -265,7 +266,7 @@ def assignments(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_POST
 def assignment_end(request: AuthenticatedRequest, pk: int, assignment_pk: int) -> HttpResponse:
     supervisee = get_supervisee_for_user(request.user, pk)
-    assignment = get_object_or_404(supervisee.assignments.select_related("user"), pk=assignment_pk)
+    assignment = get_or_404(supervisee.assignments.select_related("user"), assignment_pk)
     services.end_assignment(actor=Actor.from_request(request), assignment=assignment)
     messages.success(request, _("The assignment of %(name)s has ended.") % {"name": assignment.user})
     return redirect("supervisees:assignments", pk=supervisee.pk)

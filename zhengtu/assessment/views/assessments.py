@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from zhengtu.accounts.http import AuthenticatedRequest
 from zhengtu.audit.models import Action
 from zhengtu.audit.services import Actor, record_event
+from zhengtu.core.lookups import get_or_404
 from zhengtu.core.query import id_param
 from zhengtu.supervisees.models import SupervisionLevel
 from zhengtu.supervisees.selectors import get_supervisee_for_user, supervisees_visible_to
@@ -295,9 +296,7 @@ def override_decide(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def alert_acknowledge(request: AuthenticatedRequest, pk: int, alert_pk: int) -> HttpResponse:
     require(request, can_view_results)
     assessment = get_assessment_for_user(request.user, pk)
-    alert = assessment.critical_alerts.filter(pk=alert_pk).first()
-    if alert is None:
-        raise Http404
+    alert = get_or_404(assessment.critical_alerts, alert_pk)
     form = AlertForm(request.POST)
     if form.is_valid():
         try:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from zhengtu.accounts.http import AuthenticatedRequest
 from zhengtu.audit.services import Actor
+from zhengtu.core.lookups import get_or_404
 
 from ..forms import InstrumentImportForm
 from ..permissions import can_manage_instruments, can_view_results
@@ -87,9 +88,7 @@ def instrument_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def version_workbook(request: AuthenticatedRequest, pk: int, version_pk: int) -> HttpResponse:
     require(request, lambda user: can_view_results(user) or can_manage_instruments(user))
     instrument = get_instrument_for_user(request.user, pk)
-    version = instrument.versions.filter(pk=version_pk).first()
-    if version is None:
-        raise Http404
+    version = get_or_404(instrument.versions, version_pk)
     response = HttpResponse(bytes(version.workbook), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{instrument.code}-{version.version}.xlsx"'
     return response

@@ -17,6 +17,7 @@ from zhengtu.accounts.http import AuthenticatedRequest
 from zhengtu.accounts.models import User
 from zhengtu.audit.models import Action
 from zhengtu.audit.services import Actor, record_event
+from zhengtu.core.lookups import get_or_404
 from zhengtu.core.pages import add_service_errors, run_form_action, save_form
 
 from ..forms import (
@@ -29,7 +30,7 @@ from ..forms import (
     ReopenRectificationForm,
     ScoresheetForm,
 )
-from ..models import InspectionStatus, ProjectInspection, RectificationStatus, RoundStatus, Scoresheet
+from ..models import InspectionStatus, ProjectInspection, RectificationStatus, RoundStatus
 from ..reports import render_project_report
 from ..scoring import panel_score
 from ..selectors import (
@@ -223,10 +224,7 @@ def inspection_status(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_POST
 def scoresheet_reopen(request: AuthenticatedRequest, pk: int, sheet_pk: int) -> HttpResponse:
     inspection = get_managed_inspection(request.user, pk)
-    try:
-        sheet = inspection.scoresheets.get(pk=sheet_pk)
-    except Scoresheet.DoesNotExist as error:
-        raise Http404 from error
+    sheet = get_or_404(inspection.scoresheets, sheet_pk)
     form = ReasonForm(request.POST)
     try:
         scoresheet_services.reopen_scoresheet(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from zhengtu.accounts.http import AuthenticatedRequest
 from zhengtu.accounts.roles import Capability, can
 from zhengtu.audit.services import Actor
+from zhengtu.core.lookups import get_or_404
 from zhengtu.core.pages import run_action, save_form
 
 from ..forms import SealedReadForm
@@ -45,10 +46,7 @@ def sealed(request: AuthenticatedRequest) -> HttpResponse:
 @require_POST
 def decide(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     require(request.user, Capability.APPROVE_JUVENILE)
-    try:
-        read_request = read_requests_to_decide(request.user).get(pk=pk)
-    except SealedReadRequest.DoesNotExist as error:
-        raise Http404 from error
+    read_request = get_or_404(read_requests_to_decide(request.user), pk)
     approve = request.POST.get("decision") == "approve"
     run_action(
         request,
