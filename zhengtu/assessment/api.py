@@ -27,6 +27,7 @@ from rest_framework.views import APIView
 from zhengtu.accounts.models import User
 from zhengtu.audit.models import Action
 from zhengtu.audit.services import Actor, record_event
+from zhengtu.core.downloads import stored_file_response
 from zhengtu.supervisees.selectors import supervisees_visible_to
 
 from .models import Assessment, AssessmentMode, AssessmentStatus, Instrument, InstrumentKind
@@ -403,4 +404,4 @@ class ReportFileView(APIView):
         if not stored:
             raise Http404
         record_event(request, action=Action.EXPORT, target=report, detail={"format": fmt, "api": True})
-        return FileResponse(stored.open("rb"), as_attachment=True, filename=f"{report.number}.{fmt}")
+        return stored_file_response(stored, f"{report.number}.{fmt}")

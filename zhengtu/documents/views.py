@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import mimetypes
-from urllib.parse import quote
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,19 +14,12 @@ from zhengtu.accounts.http import AuthenticatedRequest
 from zhengtu.accounts.roles import Capability, can
 from zhengtu.audit.models import Action
 from zhengtu.audit.services import Actor, record_event
+from zhengtu.core.downloads import download_response
 
 from . import selectors, services
 from .forms import TemplateUploadForm
 from .models import TemplateFormat
 from .registry import document_kind, document_kinds
-
-
-def _file_response(content: bytes, filename: str, *, inline: bool = False) -> HttpResponse:
-    content_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f"{'inline' if inline else 'attachment'}; filename*=UTF-8''{quote(filename)}"
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 def _download(request: AuthenticatedRequest, pk: int, field: str) -> HttpResponse:
@@ -42,7 +32,7 @@ def _download(request: AuthenticatedRequest, pk: int, field: str) -> HttpRespons
         content = handle.read()
     extension = "pdf" if field == "pdf" else "docx"
     name = f"{document.title}{('-' + document.number) if document.number else ''}.{extension}"
-    return _file_response(content, name)
+    return download_response(content, name)
 
 
 @login_required
@@ -101,7 +91,7 @@ def template_default(request: AuthenticatedRequest, code: str, template_format: 
     path = kind.html_template if template_format == TemplateFormat.HTML else kind.docx_template
     if template_format not in TemplateFormat.values or path is None:
         raise Http404
-    return _file_response(path.read_bytes(), f"{code}.{template_format}")
+    return download_response(path.read_bytes(), f"{code}.{template_format}")
 
 
 @login_required
@@ -115,7 +105,7 @@ def template_preview(request: AuthenticatedRequest, code: str) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("documents:templates")
-    return _file_response(pdf, f"{code}-preview.pdf", inline=True)
+    return download_response(pdf, f"{code}-preview.pdf", inline=True)
 
 
 @login_required

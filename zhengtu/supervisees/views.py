@@ -6,7 +6,6 @@ is fetched through a scoped selector, so anything outside the user's scope is a 
 
 from __future__ import annotations
 
-import mimetypes
 from typing import Any
 
 from django import forms
@@ -24,6 +23,7 @@ from zhengtu.accounts.roles import Capability, can
 from zhengtu.assessment.permissions import can_view_results
 from zhengtu.audit.models import Action
 from zhengtu.audit.services import Actor, record_event
+from zhengtu.core.downloads import stored_file_response
 from zhengtu.core.lookups import get_or_404
 from zhengtu.core.query import int_param
 
@@ -120,17 +120,7 @@ def reveal(request: AuthenticatedRequest, pk: int, field: str) -> HttpResponse:
 def photo(request: AuthenticatedRequest, pk: int) -> FileResponse:
     """The photo, only through this scoped view (media files are never served statically)."""
     supervisee = get_supervisee_for_user(request.user, pk)
-    if not supervisee.photo:
-        raise Http404
-    content_type = mimetypes.guess_type(supervisee.photo.name)[0] or "application/octet-stream"
-    try:
-        handle = supervisee.photo.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
-    response = FileResponse(handle, content_type=content_type)
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return stored_file_response(supervisee.photo, inline=True)
 
 
 def _render_form(request: AuthenticatedRequest, form: SuperviseeForm, family: Any, **extra: Any) -> HttpResponse:

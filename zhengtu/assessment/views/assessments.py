@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from zhengtu.accounts.http import AuthenticatedRequest
 from zhengtu.audit.models import Action
 from zhengtu.audit.services import Actor, record_event
+from zhengtu.core.downloads import stored_file_response
 from zhengtu.core.lookups import get_or_404
 from zhengtu.core.query import id_param
 from zhengtu.supervisees.models import SupervisionLevel
@@ -337,8 +338,7 @@ def report_download(request: AuthenticatedRequest, pk: int, fmt: str) -> FileRes
     if not stored:
         raise Http404
     record_event(request, action=Action.EXPORT, target=report, detail={"format": fmt, "assessment": assessment.pk})
-    name = f"{report.number}-{assessment.supervisee.name}.{fmt}"
-    return FileResponse(stored.open("rb"), as_attachment=True, filename=name)
+    return stored_file_response(stored, f"{report.number}-{assessment.supervisee.name}.{fmt}")
 
 
 @login_required

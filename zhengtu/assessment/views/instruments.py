@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from zhengtu.accounts.http import AuthenticatedRequest
 from zhengtu.audit.services import Actor
+from zhengtu.core.downloads import download_response
 from zhengtu.core.lookups import get_or_404
 
 from ..forms import InstrumentImportForm
@@ -89,6 +90,4 @@ def version_workbook(request: AuthenticatedRequest, pk: int, version_pk: int) ->
     require(request, lambda user: can_view_results(user) or can_manage_instruments(user))
     instrument = get_instrument_for_user(request.user, pk)
     version = get_or_404(instrument.versions, version_pk)
-    response = HttpResponse(bytes(version.workbook), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{instrument.code}-{version.version}.xlsx"'
-    return response
+    return download_response(bytes(version.workbook), f"{instrument.code}-{version.version}.xlsx", XLSX)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from zhengtu.accounts.http import AuthenticatedRequest
 from zhengtu.audit.services import Actor
+from zhengtu.core.downloads import download_response
 from zhengtu.core.query import int_param
 
 from ..forms import PaperImportForm, PeriodForm
@@ -131,6 +132,4 @@ def paper_template(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     instrument = get_instrument_for_user(request.user, pk)
     if instrument.current_version is None:
         raise Http404
-    response = HttpResponse(template_workbook(instrument.current_version), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{instrument.code}-paper-entry.xlsx"'
-    return response
+    return download_response(template_workbook(instrument.current_version), f"{instrument.code}-paper-entry.xlsx", XLSX)

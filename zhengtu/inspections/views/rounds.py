@@ -8,7 +8,6 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import content_disposition_header
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
@@ -17,6 +16,7 @@ from zhengtu.accounts.roles import Capability, can
 from zhengtu.association.views.common import require_capability, save_for_association
 from zhengtu.audit.models import Action
 from zhengtu.audit.services import Actor, record_event
+from zhengtu.core.downloads import download_response
 from zhengtu.core.lookups import get_or_404
 from zhengtu.core.pages import run_form_action, save_form
 
@@ -178,10 +178,8 @@ def round_report(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     inspection_round = get_managed_round(request.user, pk)
     content = render_round_summary(inspection_round)
     record_event(request, action=Action.EXPORT, target=inspection_round, detail={"report": "round_summary"})
-    response = HttpResponse(content, content_type=DOCX)
     filename = pgettext("inspections", "inspection-summary-%(pk)s.docx") % {"pk": inspection_round.pk}
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename) or ""
-    return response
+    return download_response(content, filename, DOCX)
 
 
 @login_required

@@ -14,6 +14,7 @@ from zhengtu.accounts.http import AuthenticatedRequest
 from zhengtu.accounts.roles import Capability, Role, can
 from zhengtu.audit.models import Action
 from zhengtu.audit.services import Actor, record_event
+from zhengtu.core.downloads import stored_file_response
 from zhengtu.core.pages import run_form_action
 from zhengtu.supervisees.selectors import supervisees_visible_to
 
@@ -235,7 +236,7 @@ def case_document(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def document_pdf(request: AuthenticatedRequest, pk: int) -> FileResponse:
     document = get_document_for_user(request.user, pk)
     record_event(request, action=Action.EXPORT, target=document.case, detail={"document": document.code})
-    return FileResponse(document.pdf.open("rb"), content_type="application/pdf", filename=f"{document.title}.pdf")
+    return stored_file_response(document.pdf, f"{document.title}.pdf", "application/pdf", inline=True)
 
 
 @login_required
@@ -244,7 +245,7 @@ def document_docx(request: AuthenticatedRequest, pk: int) -> FileResponse:
     if not document.docx:
         raise Http404
     record_event(request, action=Action.EXPORT, target=document.case, detail={"document": document.code, "word": True})
-    return FileResponse(document.docx.open("rb"), content_type=DOCX, filename=f"{document.title}.docx")
+    return stored_file_response(document.docx, f"{document.title}.docx", DOCX, inline=True)
 
 
 @login_required
