@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.urls import reverse
@@ -342,10 +341,6 @@ class AssessmentListCreateView(APIView):
             ) from error
         except DjangoPermissionDenied as error:
             raise PermissionDenied(str(error)) from error
-        except DjangoValidationError as error:
-            raise ValidationError(
-                error.message_dict if hasattr(error, "error_dict") else {"non_field_errors": error.messages}
-            ) from error
         assessment.refresh_from_db()
         return Response(AssessmentSerializer(assessment).data, status=status.HTTP_201_CREATED)
 

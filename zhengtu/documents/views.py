@@ -15,6 +15,7 @@ from zhengtu.accounts.roles import Capability, can
 from zhengtu.audit.models import Action
 from zhengtu.audit.services import Actor, record_event
 from zhengtu.core.downloads import download_response
+from zhengtu.core.pages import add_service_errors
 
 from . import selectors, services
 from .forms import TemplateUploadForm
@@ -66,9 +67,7 @@ def templates(request: AuthenticatedRequest) -> HttpResponse:
                 for_everyone=data["for_everyone"],
             )
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                for message in errors:
-                    form.add_error(field if field in form.fields else ("upload" if field == "file" else None), message)
+            add_service_errors(form, error, aliases={"file": "upload"})
         else:
             messages.success(request, _("Template uploaded: it is used from now on."))
             return redirect("documents:templates")

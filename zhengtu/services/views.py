@@ -20,8 +20,8 @@ from zhengtu.audit.models import Action
 from zhengtu.audit.services import Actor, record_event
 from zhengtu.core.access import require_capability
 from zhengtu.core.downloads import download_response, stored_file_response
+from zhengtu.core.pages import add_service_errors
 from zhengtu.core.query import int_param
-from zhengtu.projects.forms import add_service_errors
 from zhengtu.projects.selectors import get_project_for_user
 from zhengtu.supervisees.selectors import get_supervisee_for_user
 

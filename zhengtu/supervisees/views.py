@@ -25,6 +25,7 @@ from zhengtu.audit.models import Action
 from zhengtu.audit.services import Actor, record_event
 from zhengtu.core.downloads import stored_file_response
 from zhengtu.core.lookups import get_or_404
+from zhengtu.core.pages import add_service_errors
 from zhengtu.core.query import int_param
 
 from . import services
@@ -141,7 +142,7 @@ def supervisee_create(request: AuthenticatedRequest) -> HttpResponse:
                     **form.service_fields(),
                 )
             except ValidationError as error:
-                form.add_service_errors(error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("%(name)s is registered.") % {"name": supervisee.name})
                 return redirect("supervisees:detail", pk=supervisee.pk)
@@ -168,7 +169,7 @@ def supervisee_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 )
             except ValidationError as error:
                 supervisee.refresh_from_db()
-                form.add_service_errors(error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("The changes are saved."))
                 return redirect("supervisees:detail", pk=supervisee.pk)
@@ -233,8 +234,7 @@ def assignments(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 role=form.cleaned_data["role"],
             )
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("%(name)s is assigned.") % {"name": form.cleaned_data["user"]})
             return redirect("supervisees:assignments", pk=supervisee.pk)

@@ -17,11 +17,12 @@ from django.views.decorators.http import require_POST
 from django_otp import devices_for_user
 
 from zhengtu.audit.services import Actor
+from zhengtu.core.pages import add_service_errors
 from zhengtu.core.query import int_param
 from zhengtu.orgs.models import Organisation
 from zhengtu.orgs.selectors import organisations_visible_to
 
-from ..forms import NewPasswordFields, UserCreateForm, UserFilterForm, UserUpdateForm, add_service_error
+from ..forms import NewPasswordFields, UserCreateForm, UserFilterForm, UserUpdateForm
 from ..http import AuthenticatedRequest
 from ..lockout import locked_until
 from ..roles import Capability
@@ -89,7 +90,7 @@ def user_create(request: AuthenticatedRequest) -> HttpResponse:
                 phone=data["phone"],
             )
         except ValidationError as error:
-            add_service_error(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -110,7 +111,7 @@ def user_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         try:
             update_user(actor=Actor.from_request(request), user=managed, **form.cleaned_data)
         except ValidationError as error:
-            add_service_error(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Account “%(username)s” saved.") % {"username": managed.username})
             return redirect("accounts:user_detail", pk=managed.pk)

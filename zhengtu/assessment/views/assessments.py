@@ -18,6 +18,7 @@ from zhengtu.audit.models import Action
 from zhengtu.audit.services import Actor, record_event
 from zhengtu.core.downloads import stored_file_response
 from zhengtu.core.lookups import get_or_404
+from zhengtu.core.pages import add_service_errors
 from zhengtu.core.query import id_param
 from zhengtu.supervisees.models import SupervisionLevel
 from zhengtu.supervisees.selectors import get_supervisee_for_user, supervisees_visible_to
@@ -45,7 +46,7 @@ from ..services.assessments import (
 )
 from ..services.overrides import decide_override, override_choices, request_override
 from ..services.reports import issue_report
-from .common import add_service_error, audit_read, posted_answers, question_rows, require
+from .common import audit_read, posted_answers, question_rows, require
 
 PAGE_SIZE = 50
 
@@ -126,7 +127,7 @@ def start(request: AuthenticatedRequest) -> HttpResponse:
                 received_on=data["received_on"],
             )
         except ValidationError as error:
-            add_service_error(form, error)
+            add_service_errors(form, error)
         else:
             if assessment.mode == AssessmentMode.SELF_REPORT:
                 messages.success(request, _("The questionnaire is waiting for the supervisee to fill it in."))

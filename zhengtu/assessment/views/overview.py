@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from zhengtu.accounts.http import AuthenticatedRequest
 from zhengtu.audit.services import Actor
 from zhengtu.core.downloads import download_response
+from zhengtu.core.pages import add_service_errors
 from zhengtu.core.query import int_param
 
 from ..forms import PaperImportForm, PeriodForm
@@ -30,7 +31,7 @@ from ..selectors import (
     usable_instruments,
 )
 from ..services.paper_import import import_paper_questionnaires, template_workbook
-from .common import add_service_error, require
+from .common import require
 from .instruments import XLSX
 
 
@@ -109,7 +110,7 @@ def paper_import(request: AuthenticatedRequest) -> HttpResponse:
                 received_on=form.cleaned_data.get("received_on"),
             )
         except ValidationError as error:
-            add_service_error(form, error)
+            add_service_errors(form, error)
         else:
             level = messages.SUCCESS if not result.problems else messages.WARNING
             messages.add_message(

@@ -16,10 +16,11 @@ from zhengtu.accounts.http import AuthenticatedRequest
 from zhengtu.audit.models import Action
 from zhengtu.audit.services import Actor, record_event
 from zhengtu.core.downloads import stored_file_response
+from zhengtu.core.pages import add_service_errors
 from zhengtu.core.query import int_param
 
 from .. import services
-from ..forms import AdjustmentForm, BudgetLineForm, DecisionForm, FundReceiptForm, SpendingForm, add_service_errors
+from ..forms import AdjustmentForm, BudgetLineForm, DecisionForm, FundReceiptForm, SpendingForm
 from ..models import ServiceProject
 from ..progress import budget_status, funds_received
 from ..selectors import (

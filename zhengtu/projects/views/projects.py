@@ -14,11 +14,12 @@ from django.views.decorators.http import require_POST
 from zhengtu.accounts.http import AuthenticatedRequest
 from zhengtu.accounts.roles import Capability, can
 from zhengtu.audit.services import Actor
+from zhengtu.core.pages import add_service_errors
 from zhengtu.core.query import int_param
 
 from .. import services
 from ..credentials import credentials_of
-from ..forms import CredentialForm, ProjectForm, StaffForm, TargetForm, add_service_errors
+from ..forms import CredentialForm, ProjectForm, StaffForm, TargetForm
 from ..indicators import evidence
 from ..models import ProjectStatus
 from ..progress import (

@@ -16,8 +16,9 @@ from django.views.decorators.http import require_POST
 from zhengtu.accounts.http import AuthenticatedRequest
 from zhengtu.audit.services import Actor
 from zhengtu.core.downloads import download_response
+from zhengtu.core.pages import add_service_errors
 
-from ..forms import NarrativeForm, ReportCreateForm, add_service_errors
+from ..forms import NarrativeForm, ReportCreateForm
 from ..models import ReportKind, ReportStatus
 from ..reporting import services as reporting
 from ..reporting.sections import sections_of
