@@ -46,6 +46,12 @@ def require_capability(user: Any, capability: str) -> None:
         raise PermissionDenied
 
 
+def require_rule(user: Any, allows: Rule) -> None:
+    """require_capability for a rule that is more than one capability (e.g. `can_view_statistics`)."""
+    if not allows(user):
+        raise PermissionDenied
+
+
 def page_allows(view: Callable[..., Any], user: Any) -> bool | None:
     """What the view's own rule says of this user; None when the view declares none."""
     seen: set[int] = set()

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zhengtu.accounts.http import AuthenticatedRequest
-from zhengtu.accounts.roles import Capability, can
+from zhengtu.accounts.roles import Capability
 from zhengtu.audit.models import Action
 from zhengtu.audit.services import Actor, record_event
+from zhengtu.core.access import require_capability
 from zhengtu.core.downloads import download_response
 from zhengtu.core.pages import add_service_errors
 
@@ -46,14 +47,9 @@ def document_docx(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _download(request, pk, "docx")
 
 
-def _require_manager(request: AuthenticatedRequest) -> None:
-    if not can(request.user, Capability.MANAGE_ORGANISATIONS):
-        raise PermissionDenied
-
-
 @login_required
 def templates(request: AuthenticatedRequest) -> HttpResponse:
-    _require_manager(request)
+    require_capability(request.user, Capability.MANAGE_ORGANISATIONS)
     form = TemplateUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -82,7 +78,7 @@ def templates(request: AuthenticatedRequest) -> HttpResponse:
 @login_required
 def template_default(request: AuthenticatedRequest, code: str, template_format: str) -> HttpResponse:
     """The shipped default, to start a replacement from."""
-    _require_manager(request)
+    require_capability(request.user, Capability.MANAGE_ORGANISATIONS)
     try:
         kind = document_kind(code)
     except LookupError as error:
@@ -96,7 +92,7 @@ def template_default(request: AuthenticatedRequest, code: str, template_format: 
 @login_required
 def template_preview(request: AuthenticatedRequest, code: str) -> HttpResponse:
     """The PDF the template in force for the user's organisation produces with sample values."""
-    _require_manager(request)
+    require_capability(request.user, Capability.MANAGE_ORGANISATIONS)
     try:
         pdf = services.preview_document(code=code, organisation=request.user.organisation)
     except LookupError as error:
@@ -110,7 +106,7 @@ def template_preview(request: AuthenticatedRequest, code: str) -> HttpResponse:
 @login_required
 @require_POST
 def template_deactivate(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    _require_manager(request)
+    require_capability(request.user, Capability.MANAGE_ORGANISATIONS)
     template = selectors.get_template_for_user(request.user, pk)
     services.deactivate_template(actor=Actor.from_request(request), template=template)
     messages.success(request, _("Replacement switched off: the shipped template is used again."))

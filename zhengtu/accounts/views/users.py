@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpResponse
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from django_otp import devices_for_user
 
 from zhengtu.audit.services import Actor
+from zhengtu.core.access import require_capability
 from zhengtu.core.pages import add_service_errors
 from zhengtu.core.query import int_param
 from zhengtu.orgs.models import Organisation
@@ -39,11 +40,6 @@ from ..services import (
 PAGE_SIZE = 50
 
 
-def _require_capability(request: AuthenticatedRequest) -> None:
-    if not request.user.can(Capability.MANAGE_USERS):
-        raise PermissionDenied
-
-
 def _organisations(request: AuthenticatedRequest) -> QuerySet[Organisation]:
     """Where the manager may place accounts: their own subtree."""
     return organisations_visible_to(request.user)
@@ -51,7 +47,7 @@ def _organisations(request: AuthenticatedRequest) -> QuerySet[Organisation]:
 
 @login_required
 def user_list(request: AuthenticatedRequest) -> HttpResponse:
-    _require_capability(request)
+    require_capability(request.user, Capability.MANAGE_USERS)
     form = UserFilterForm(request.GET, organisations=_organisations(request))
     form.is_valid()
     data = {name: value for name, value in form.cleaned_data.items() if name not in form.errors}
@@ -71,7 +67,7 @@ def user_list(request: AuthenticatedRequest) -> HttpResponse:
 @sensitive_post_parameters("new_password1", "new_password2")
 @login_required
 def user_create(request: AuthenticatedRequest) -> HttpResponse:
-    _require_capability(request)
+    require_capability(request.user, Capability.MANAGE_USERS)
     initial = {}
     if (organisation_id := int_param(request.GET, "organisation")) is not None:
         initial["organisation"] = _organisations(request).filter(pk=organisation_id).first()
@@ -103,7 +99,7 @@ def user_create(request: AuthenticatedRequest) -> HttpResponse:
 
 @login_required
 def user_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    _require_capability(request)
+    require_capability(request.user, Capability.MANAGE_USERS)
     managed = get_user_for_manager(request.user, pk)
     initial = {name: getattr(managed, name) for name in ("full_name", "role", "organisation", "title", "phone")}
     form = UserUpdateForm(request.POST or None, organisations=_organisations(request), initial=initial)
@@ -131,7 +127,7 @@ def user_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def user_set_active(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    _require_capability(request)
+    require_capability(request.user, Capability.MANAGE_USERS)
     managed = get_user_for_manager(request.user, pk)
     active = request.POST.get("active") == "1"
     try:
@@ -152,7 +148,7 @@ def user_set_active(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def user_reset_two_factor(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    _require_capability(request)
+    require_capability(request.user, Capability.MANAGE_USERS)
     managed = get_user_for_manager(request.user, pk)
     try:
         reset_two_factor(actor=Actor.from_request(request), user=managed)
@@ -170,7 +166,7 @@ def user_reset_two_factor(request: AuthenticatedRequest, pk: int) -> HttpRespons
 @require_POST
 @login_required
 def user_unlock(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    _require_capability(request)
+    require_capability(request.user, Capability.MANAGE_USERS)
     managed = get_user_for_manager(request.user, pk)
     try:
         unlock_account(actor=Actor.from_request(request), user=managed)
@@ -184,7 +180,7 @@ def user_unlock(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @sensitive_post_parameters("new_password1", "new_password2")
 @login_required
 def user_set_password(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    _require_capability(request)
+    require_capability(request.user, Capability.MANAGE_USERS)
     managed = get_user_for_manager(request.user, pk)
     form = NewPasswordFields(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from zhengtu.accounts.http import AuthenticatedRequest
 from zhengtu.audit.models import Action
 from zhengtu.audit.services import Actor, record_event
+from zhengtu.core.access import require_rule
 from zhengtu.core.downloads import stored_file_response
 from zhengtu.core.lookups import get_or_404
 from zhengtu.core.pages import add_service_errors
@@ -46,14 +47,14 @@ from ..services.assessments import (
 )
 from ..services.overrides import decide_override, override_choices, request_override
 from ..services.reports import issue_report
-from .common import audit_read, posted_answers, question_rows, require
+from .common import audit_read, posted_answers, question_rows
 
 PAGE_SIZE = 50
 
 
 @login_required
 def index(request: AuthenticatedRequest) -> HttpResponse:
-    require(request, can_view_results)
+    require_rule(request.user, can_view_results)
     rows = assessments_visible_to(request.user).select_related("supervisee", "instrument_version", "assessor", "report")
     status = request.GET.get("status", "")
     if status in AssessmentStatus.values:
@@ -102,7 +103,7 @@ def index(request: AuthenticatedRequest) -> HttpResponse:
 
 @login_required
 def start(request: AuthenticatedRequest) -> HttpResponse:
-    require(request, can_assess)
+    require_rule(request.user, can_assess)
     initial = {}
     chosen = None
     if (supervisee := id_param(request.GET, "supervisee")) is not None:
@@ -138,7 +139,7 @@ def start(request: AuthenticatedRequest) -> HttpResponse:
 
 @login_required
 def fill(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    require(request, can_assess)
+    require_rule(request.user, can_assess)
     assessment = get_assessment_for_user(request.user, pk)
     if not assessment.is_draft:
         return redirect("assessment:detail", pk=assessment.pk)
@@ -194,7 +195,7 @@ def _supervision_label(value: str) -> str:
 
 @login_required
 def detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    require(request, can_view_results)
+    require_rule(request.user, can_view_results)
     assessment = get_assessment_for_user(request.user, pk)
     audit_read(request, assessment, page="detail")
     result = assessment.score_result
@@ -231,7 +232,7 @@ def detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def cancel(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    require(request, can_assess)
+    require_rule(request.user, can_assess)
     assessment = get_assessment_for_user(request.user, pk)
     form = CancelForm(request.POST)
     if form.is_valid():
@@ -250,7 +251,7 @@ def cancel(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def override_request(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    require(request, can_assess)
+    require_rule(request.user, can_assess)
     assessment = get_assessment_for_user(request.user, pk)
     form = OverrideRequestForm(request.POST, levels=override_choices(assessment))
     if form.is_valid():
@@ -273,7 +274,7 @@ def override_request(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def override_decide(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    require(request, can_view_results)
+    require_rule(request.user, can_view_results)
     override = get_override_for_user(request.user, pk)
     form = OverrideDecisionForm(request.POST)
     if form.is_valid():
@@ -296,7 +297,7 @@ def override_decide(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def alert_acknowledge(request: AuthenticatedRequest, pk: int, alert_pk: int) -> HttpResponse:
-    require(request, can_view_results)
+    require_rule(request.user, can_view_results)
     assessment = get_assessment_for_user(request.user, pk)
     alert = get_or_404(assessment.critical_alerts, alert_pk)
     form = AlertForm(request.POST)
@@ -317,7 +318,7 @@ def alert_acknowledge(request: AuthenticatedRequest, pk: int, alert_pk: int) -> 
 @login_required
 @require_POST
 def report_issue(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    require(request, can_assess)
+    require_rule(request.user, can_assess)
     assessment = get_assessment_for_user(request.user, pk)
     try:
         report = issue_report(actor=Actor.from_request(request), assessment=assessment)
@@ -330,7 +331,7 @@ def report_issue(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 @login_required
 def report_download(request: AuthenticatedRequest, pk: int, fmt: str) -> FileResponse:
-    require(request, can_view_results)
+    require_rule(request.user, can_view_results)
     assessment = get_assessment_for_user(request.user, pk)
     report = getattr(assessment, "report", None)
     if report is None or fmt not in ("docx", "pdf"):
@@ -345,7 +346,7 @@ def report_download(request: AuthenticatedRequest, pk: int, fmt: str) -> FileRes
 @login_required
 def person(request: AuthenticatedRequest, supervisee_pk: int) -> HttpResponse:
     """One supervisee's assessments over time: score history chart, reassessment schedule."""
-    require(request, can_view_results)
+    require_rule(request.user, can_view_results)
     supervisee = get_supervisee_for_user(request.user, supervisee_pk)
     history = list(history_of(request.user, supervisee))
     record_event(

@@ -2,24 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
-
 from zhengtu.accounts.http import AuthenticatedRequest
-from zhengtu.accounts.models import User
 from zhengtu.audit.models import Action
 from zhengtu.audit.services import record_event
 
 from ..definition import InstrumentDefinition
 from ..models import Assessment
 from ..questionnaire import Evaluation
-
-
-def require(request: AuthenticatedRequest, check: Callable[[User], bool]) -> None:
-    if not check(request.user):
-        raise PermissionDenied
 
 
 def audit_read(request: AuthenticatedRequest, assessment: Assessment, *, page: str) -> None:

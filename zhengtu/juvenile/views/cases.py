@@ -14,6 +14,7 @@ from zhengtu.accounts.http import AuthenticatedRequest
 from zhengtu.accounts.roles import Capability, Role, can
 from zhengtu.audit.models import Action
 from zhengtu.audit.services import Actor, record_event
+from zhengtu.core.access import require_capability
 from zhengtu.core.downloads import stored_file_response
 from zhengtu.core.pages import run_form_action
 from zhengtu.supervisees.selectors import supervisees_visible_to
@@ -42,14 +43,14 @@ from ..selectors import (
 )
 from ..services import cases as case_services
 from ..services.sealing import seal_case
-from .common import form_page, require
+from .common import form_page
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 @login_required
 def case_list(request: AuthenticatedRequest) -> HttpResponse:
-    require(request.user, Capability.VIEW_JUVENILE_CASES)
+    require_capability(request.user, Capability.VIEW_JUVENILE_CASES)
     form = CaseSearchForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
     cases = search_cases(
@@ -64,7 +65,7 @@ def case_list(request: AuthenticatedRequest) -> HttpResponse:
 def refer(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     if not (can(user, Capability.REFER_JUVENILES) or can(user, Capability.HANDLE_JUVENILE_CASES)):
-        require(user, Capability.REFER_JUVENILES)
+        require_capability(user, Capability.REFER_JUVENILES)
     prosecutor = user.role == Role.PROSECUTOR
     county = user.organisation.parent if prosecutor and user.organisation else county_of(user)
     form = ReferralForm(request.POST or None, county=county, prosecutor=prosecutor)
@@ -168,7 +169,7 @@ def case_step(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @login_required
 def case_consent(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     case = get_case_for_user(request.user, pk)
-    require(request.user, Capability.HANDLE_JUVENILE_CASES)
+    require_capability(request.user, Capability.HANDLE_JUVENILE_CASES)
     form = ConsentForm(
         request.POST or None, initial={"child_consent": case.child_consent, "guardian_consent": case.guardian_consent}
     )
@@ -185,7 +186,7 @@ def case_consent(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @login_required
 def case_guardian(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     case = get_case_for_user(request.user, pk)
-    require(request.user, Capability.HANDLE_JUVENILE_CASES)
+    require_capability(request.user, Capability.HANDLE_JUVENILE_CASES)
     case_services.require_handler(request.user, case)
     return form_page(
         request,
@@ -201,7 +202,7 @@ def case_guardian(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def case_link(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Link the child's later supervisee record; only people who already see that record can choose it."""
     case = get_case_for_user(request.user, pk)
-    require(request.user, Capability.HANDLE_JUVENILE_CASES)
+    require_capability(request.user, Capability.HANDLE_JUVENILE_CASES)
     case_services.require_handler(request.user, case)
     form = LinkSuperviseeForm(request.POST or None, supervisees=supervisees_visible_to(request.user).order_by("name"))
     return form_page(

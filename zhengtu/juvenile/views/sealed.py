@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from zhengtu.accounts.http import AuthenticatedRequest
 from zhengtu.accounts.roles import Capability, can
 from zhengtu.audit.services import Actor
+from zhengtu.core.access import require_capability
 from zhengtu.core.lookups import get_or_404
 from zhengtu.core.pages import run_action, save_form
 
@@ -19,12 +20,11 @@ from ..forms import SealedReadForm
 from ..models import SealedReadRequest
 from ..selectors import my_read_requests, read_requests_to_decide
 from ..services.sealing import decide_sealed_read, request_sealed_read
-from .common import require
 
 
 @login_required
 def sealed(request: AuthenticatedRequest) -> HttpResponse:
-    require(request.user, Capability.VIEW_JUVENILE_CASES)
+    require_capability(request.user, Capability.VIEW_JUVENILE_CASES)
     form = SealedReadForm(request.POST or None)
     saved = save_form(request, form, lambda d: request_sealed_read(actor=Actor.from_request(request), **d))
     if saved is not None:
@@ -45,7 +45,7 @@ def sealed(request: AuthenticatedRequest) -> HttpResponse:
 @login_required
 @require_POST
 def decide(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    require(request.user, Capability.APPROVE_JUVENILE)
+    require_capability(request.user, Capability.APPROVE_JUVENILE)
     read_request = get_or_404(read_requests_to_decide(request.user), pk)
     approve = request.POST.get("decision") == "approve"
     run_action(
