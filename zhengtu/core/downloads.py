@@ -15,7 +15,7 @@ from pathlib import PurePath
 from urllib.parse import quote
 
 from django.db.models.fields.files import FieldFile
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -43,7 +43,7 @@ def _guess(filename: str) -> str:
     return mimetypes.guess_type(filename)[0] or "application/octet-stream"
 
 
-def _private(response: HttpResponse, filename: str, *, inline: bool, ascii_name: str | None) -> None:
+def _private(response: HttpResponseBase, filename: str, *, inline: bool, ascii_name: str | None) -> None:
     response["Content-Disposition"] = content_disposition(filename, inline=inline, ascii_name=ascii_name)
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"

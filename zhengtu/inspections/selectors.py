@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from zhengtu.accounts.roles import Capability, Role, can
+from zhengtu.accounts.roles import EXPERT_ROLES, Capability, can, is_active_staff, is_agency_manager
 from zhengtu.association.selectors import associations_managed_by
 from zhengtu.core.lookups import get_or_404
 from zhengtu.orgs.models import Organisation
@@ -37,10 +37,6 @@ from .models import (
 
 if TYPE_CHECKING:
     from zhengtu.accounts.models import User
-
-
-def _active_staff(user: User) -> bool:
-    return bool(user.is_authenticated and user.is_active and user.role != Role.SUPERVISEE)
 
 
 # --- The association's own records ---------------------------------------------------------------------
@@ -98,7 +94,7 @@ def inspector_accounts(user: User) -> QuerySet[User]:
     return (
         User.objects.filter(
             is_active=True,
-            role__in=[Role.INSPECTOR, Role.ASSOCIATION_ADMIN],
+            role__in=EXPERT_ROLES,
             organisation__in=organisations_in_area(user),
         )
         .select_related("organisation")
@@ -121,7 +117,7 @@ def inspections_visible_to(user: User) -> QuerySet[ProjectInspection]:
     inspections = ProjectInspection.objects.select_related(
         "round", "round__association", "round__rubric", "project", "project__agency", "project__buying_bureau", "panel"
     )
-    if not _active_staff(user):
+    if not is_active_staff(user):
         return inspections.none()
     if user.is_superuser:
         return inspections
@@ -147,7 +143,7 @@ def get_managed_inspection(user: User, pk: object) -> ProjectInspection:
 def rounds_visible_to(user: User) -> QuerySet[InspectionRound]:
     visible = inspections_visible_to(user).values("round_id")
     scope = Q(association__in=associations_managed_by(user)) | Q(pk__in=visible)
-    if not _active_staff(user):
+    if not is_active_staff(user):
         return InspectionRound.objects.none()
     return InspectionRound.objects.filter(scope).select_related("association", "rubric")
 
@@ -185,7 +181,7 @@ def access_to(user: User, inspection: ProjectInspection) -> InspectionAccess:
     manages = user.is_superuser or associations_managed_by(user).filter(pk=inspection.round.association_id).exists()
     expert = seat_of(user, inspection) if can(user, Capability.INSPECT) else None
     agency = (
-        user.role == Role.AGENCY_MANAGER
+        is_agency_manager(user)
         and user.organisation is not None
         and inspection.project.agency.path.startswith(user.organisation.path)
     )
@@ -218,7 +214,7 @@ def get_rectification_for_user(user: User, pk: object) -> RectificationItem:
 
 def rectifications_for_agency(user: User) -> QuerySet[RectificationItem]:
     """Open items the user's agency must put right (agency managers only)."""
-    if user.role != Role.AGENCY_MANAGER or user.organisation is None or not _active_staff(user):
+    if not is_agency_manager(user) or user.organisation is None or not is_active_staff(user):
         return RectificationItem.objects.none()
     return RectificationItem.objects.filter(
         status=RectificationStatus.OPEN, inspection__project__agency__path__startswith=user.organisation.path
@@ -232,7 +228,7 @@ def get_evidence_for_user(user: User, pk: object) -> EvidenceFile:
 
 def scoresheets_to_fill(user: User) -> QuerySet[ProjectInspection]:
     """Inspections on the user's panels, in rounds under way, where their own scoresheet is not submitted."""
-    if not can(user, Capability.INSPECT) or not _active_staff(user):
+    if not can(user, Capability.INSPECT) or not is_active_staff(user):
         return ProjectInspection.objects.none()
     submitted = Scoresheet.objects.filter(expert__user=user, submitted_at__isnull=False).values("inspection_id")
     return (

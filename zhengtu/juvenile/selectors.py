@@ -14,7 +14,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from zhengtu.accounts.roles import Capability, Role, can
+from zhengtu.accounts.roles import Capability, can, is_prosecutor
 from zhengtu.core.lookups import get_or_404
 from zhengtu.core.query import parse_int
 from zhengtu.orgs.models import Organisation, OrganisationKind
@@ -48,7 +48,7 @@ def _unsealed_scope(user: User) -> Q:
     """Which unsealed cases a user's position shows them (before membership and sealing)."""
     if user.organisation is None:
         return Q(pk__in=[])
-    if user.role == Role.PROSECUTOR:
+    if is_prosecutor(user):
         return Q(referring_organisation=user.organisation)
     subtree = Organisation.objects.filter(path__startswith=user.organisation.path).values("pk")
     return Q(county__in=subtree) | Q(agency__in=subtree)
@@ -173,7 +173,7 @@ def roster_visible_to(user: User) -> QuerySet[AppropriateAdult]:
         return AppropriateAdult.objects.all()
     county = county_of(user)
     counties = Q(county=county) if county is not None else Q(pk__in=[])
-    if user.organisation is not None and user.role != Role.PROSECUTOR:
+    if user.organisation is not None and not is_prosecutor(user):
         counties |= Q(county__path__startswith=user.organisation.path)
     return AppropriateAdult.objects.filter(counties)
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q, QuerySet
 
-from zhengtu.accounts.roles import Capability, Role, can
+from zhengtu.accounts.roles import Capability, can, is_supervisee
 from zhengtu.core.lookups import get_or_404
 
 from .models import Organisation, OrganisationKind
@@ -25,7 +25,7 @@ def organisations_visible_to(user: User) -> QuerySet[Organisation]:
         return Organisation.objects.none()
     if user.is_superuser:
         return Organisation.objects.all()
-    if user.organisation is None or user.role == Role.SUPERVISEE:
+    if user.organisation is None or is_supervisee(user):
         return Organisation.objects.none()
     return Organisation.objects.filter(path__startswith=user.organisation.path)
 

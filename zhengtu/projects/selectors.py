@@ -17,7 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from zhengtu.accounts.roles import Capability, Role, can
+from zhengtu.accounts.roles import Capability, can, is_supervisee
 from zhengtu.core.lookups import get_or_404
 from zhengtu.orgs.models import OrganisationKind
 
@@ -53,7 +53,7 @@ def projects_visible_to(user: User) -> QuerySet[ServiceProject]:
         return ServiceProject.objects.none()
     if user.is_superuser:
         return ServiceProject.objects.all()
-    if user.role == Role.SUPERVISEE:
+    if is_supervisee(user):
         return ServiceProject.objects.none()
     scope = Q(pk__in=active_staff(user).values("project_id"))
     organisation = user.organisation

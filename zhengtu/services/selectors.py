@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
-from zhengtu.accounts.roles import Capability, Role, can
+from zhengtu.accounts.roles import Capability, can, is_supervisee
 from zhengtu.core.lookups import get_or_404
 from zhengtu.projects.selectors import is_project_supervisor, projects_visible_to
 from zhengtu.supervisees.selectors import supervisees_visible_to
@@ -39,7 +39,7 @@ def records_visible_to(user: User) -> QuerySet[ServiceRecord]:
         return ServiceRecord.objects.none()
     if user.is_superuser:
         return ServiceRecord.objects.all()
-    if user.role == Role.SUPERVISEE:
+    if is_supervisee(user):
         return ServiceRecord.objects.none()
     if not any(can(user, capability) for capability in RECORD_READING_CAPABILITIES):
         return ServiceRecord.objects.none()

@@ -17,6 +17,6 @@ def capability_required(capability: str) -> Callable[[View], View]:
     """Log in first; then core.access.capability_required (403 for users whose role lacks the capability)."""
 
     def decorator(view: View) -> View:
-        return login_required(core_capability_required(capability)(view))  # type: ignore[return-value]
+        return login_required(core_capability_required(capability)(view))  # type: ignore[arg-type,return-value]
 
     return decorator

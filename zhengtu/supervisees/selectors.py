@@ -12,7 +12,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from zhengtu.accounts.models import User
-from zhengtu.accounts.roles import Capability, Role, can
+from zhengtu.accounts.roles import CASE_TEAM_ROLES, OFFICER_ROLES, Capability, can, is_supervisee
 from zhengtu.core.lookups import get_or_404
 from zhengtu.orgs.models import Organisation, OrganisationKind
 from zhengtu.privacy.crypto import blind_index
@@ -27,7 +27,7 @@ def organisations_visible_to(user: User) -> QuerySet[Organisation]:
         return Organisation.objects.none()
     if user.is_superuser:
         return Organisation.objects.all()
-    if user.organisation_id is None or user.role == Role.SUPERVISEE:
+    if user.organisation_id is None or is_supervisee(user):
         return Organisation.objects.none()
     assert user.organisation is not None
     return Organisation.objects.filter(path__startswith=user.organisation.path)
@@ -42,7 +42,7 @@ def supervisees_visible_to(user: User) -> QuerySet[Supervisee]:
         return Supervisee.objects.none()
     if user.is_superuser:
         return Supervisee.objects.all()
-    if user.role == Role.SUPERVISEE:
+    if is_supervisee(user):
         return Supervisee.objects.filter(user=user)
     if not can(user, Capability.VIEW_SUPERVISEES):
         return Supervisee.objects.none()
@@ -209,9 +209,6 @@ def responsible_offices_for(user: User, *, current: Organisation | None = None) 
     return offices.order_by("path")
 
 
-OFFICER_ROLES = (Role.OFFICE_OFFICER, Role.BUREAU_ADMIN)
-
-
 def responsible_officer_choices(user: User, office: Organisation | None) -> QuerySet[User]:
     """Staff who may be responsible: officers of the office or of a bureau above it."""
     staff = User.objects.filter(is_active=True, role__in=OFFICER_ROLES).order_by("full_name", "username")
@@ -219,9 +216,6 @@ def responsible_officer_choices(user: User, office: Organisation | None) -> Quer
         return staff.filter(organisation__in=organisations_visible_to(user))
     ancestor_ids = [int(part) for part in office.path.strip("/").split("/") if part]
     return staff.filter(organisation_id__in=ancestor_ids)
-
-
-ASSIGNABLE_ROLES = (Role.OFFICE_OFFICER, Role.BUREAU_ADMIN, Role.SOCIAL_WORKER, Role.AGENCY_MANAGER)
 
 
 def assignable_staff(supervisee: Supervisee) -> QuerySet[User]:
@@ -232,7 +226,7 @@ def assignable_staff(supervisee: Supervisee) -> QuerySet[User]:
     office = supervisee.responsible_office
     bureau = office.nearest({OrganisationKind.COUNTY_BUREAU, OrganisationKind.CITY_BUREAU}) or office
     return (
-        User.objects.filter(is_active=True, role__in=ASSIGNABLE_ROLES, organisation__path__startswith=bureau.path)
+        User.objects.filter(is_active=True, role__in=CASE_TEAM_ROLES, organisation__path__startswith=bureau.path)
         .select_related("organisation")
         .order_by("organisation__path", "full_name", "username")
     )

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet, Sum
 
-from zhengtu.accounts.roles import Capability, Role, can
+from zhengtu.accounts.roles import AGENCY_STAFF_ROLES, Capability, can
 from zhengtu.core.lookups import get_or_404
 from zhengtu.juvenile.rules import training_hours_per_year
 from zhengtu.juvenile.selectors import cases_visible_to, county_of
@@ -82,7 +82,7 @@ def workers_of(user: User) -> QuerySet[User]:
     return UserModel.objects.filter(
         is_active=True,
         organisation__in=pool_of(user).values("pk"),
-        role__in=[Role.SOCIAL_WORKER, Role.AGENCY_MANAGER],
+        role__in=AGENCY_STAFF_ROLES,
     ).order_by("organisation__name", "full_name")
 
 

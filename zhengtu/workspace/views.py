@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from zhengtu.accounts.http import AuthenticatedRequest
-from zhengtu.accounts.roles import Role
+from zhengtu.accounts.roles import is_supervisee
 from zhengtu.core.lookups import get_or_404
 from zhengtu.core.query import int_list
 
@@ -21,7 +21,7 @@ from .services import mark_read
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     # Supervisees use their own phone app (zhengtu/selfservice), not the staff workspace.
-    if getattr(request.user, "role", "") == Role.SUPERVISEE:
+    if is_supervisee(request.user):
         return redirect("selfservice:home")
     dashboard = None
     for provider in home_dashboards():

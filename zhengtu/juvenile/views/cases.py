@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zhengtu.accounts.http import AuthenticatedRequest
-from zhengtu.accounts.roles import Capability, Role, can
+from zhengtu.accounts.roles import Capability, can, is_prosecutor
 from zhengtu.audit.models import Action
 from zhengtu.audit.services import Actor, record_event
 from zhengtu.core.access import require_capability
@@ -66,7 +66,7 @@ def refer(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     if not (can(user, Capability.REFER_JUVENILES) or can(user, Capability.HANDLE_JUVENILE_CASES)):
         require_capability(user, Capability.REFER_JUVENILES)
-    prosecutor = user.role == Role.PROSECUTOR
+    prosecutor = is_prosecutor(user)
     county = user.organisation.parent if prosecutor and user.organisation else county_of(user)
     form = ReferralForm(request.POST or None, county=county, prosecutor=prosecutor)
 
@@ -96,9 +96,7 @@ def case_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         detail.update({"sealed_read_request": approved.pk, "legal_basis": approved.legal_basis})
     record_event(request, action=Action.VIEW, target=case, detail=detail)
     handler = case_services.may_handle(request.user, case)
-    prosecutor_of_case = (
-        request.user.role == Role.PROSECUTOR and case.referring_organisation_id == request.user.organisation_id
-    )
+    prosecutor_of_case = is_prosecutor(request.user) and case.referring_organisation_id == request.user.organisation_id
     documents = [(f"juvenile.{suffix}", str(title)) for suffix, title in SERVICE_DOCUMENTS]
     return render(
         request,
