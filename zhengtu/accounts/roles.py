@@ -182,13 +182,13 @@ DASHBOARD_OF_ROLE: dict[str, str] = {
 }
 
 
-def _role(user: Any) -> str:
+def _role_name(user: Any) -> str:
     return str(getattr(user, "role", "") or "")
 
 
 def is_supervisee(user: Any) -> bool:
     """A supervisee's own account (the phone app), whether or not it is active."""
-    return _role(user) == Role.SUPERVISEE
+    return _role_name(user) == Role.SUPERVISEE
 
 
 def is_active_staff(user: Any) -> bool:
@@ -197,27 +197,27 @@ def is_active_staff(user: Any) -> bool:
 
 
 def is_prosecutor(user: Any) -> bool:
-    return _role(user) == Role.PROSECUTOR
+    return _role_name(user) == Role.PROSECUTOR
 
 
 def is_agency_manager(user: Any) -> bool:
-    return _role(user) == Role.AGENCY_MANAGER
+    return _role_name(user) == Role.AGENCY_MANAGER
 
 
 def may_be_responsible_officer(user: Any) -> bool:
-    return _role(user) in OFFICER_ROLES
+    return _role_name(user) in OFFICER_ROLES
 
 
 def may_be_expert(user: Any) -> bool:
-    return _role(user) in EXPERT_ROLES
+    return _role_name(user) in EXPERT_ROLES
 
 
 def has_personal_scope(user: Any) -> bool:
-    return _role(user) in PERSONAL_SCOPE_ROLES
+    return _role_name(user) in PERSONAL_SCOPE_ROLES
 
 
 def dashboard_of(user: Any) -> str | None:
     """The user's "today" page; superusers see the overview; None for roles without one."""
     if getattr(user, "is_superuser", False):
         return DashboardKind.OVERVIEW
-    return DASHBOARD_OF_ROLE.get(_role(user))
+    return DASHBOARD_OF_ROLE.get(_role_name(user))

@@ -11,6 +11,7 @@ from typing import TypeVar
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model, QuerySet
+from django.db.models.manager import Manager
 from django.http import Http404
 
 from zhengtu.core.query import parse_int
@@ -18,8 +19,8 @@ from zhengtu.core.query import parse_int
 M = TypeVar("M", bound=Model)
 
 
-def get_or_404(queryset: QuerySet[M], pk: object) -> M:
-    """The object of `queryset` with this primary key, or Http404 (also for an id that is not a usable number)."""
+def get_or_404(queryset: QuerySet[M] | Manager[M], pk: object) -> M:
+    """The object of `queryset` (or a related manager) with this primary key, or Http404 (also for an id that is not a usable number)."""
     number = parse_int(pk)
     if number is None:
         raise Http404

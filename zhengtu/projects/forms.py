@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from zhengtu.accounts.models import User
+from zhengtu.core.pages import add_service_errors  # noqa: F401  the old name, for code on other branches
 from zhengtu.orgs.models import Organisation, OrganisationKind
 
 from . import indicators as registry

@@ -11,6 +11,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from zhengtu.accounts.http import AuthenticatedRequest
+from zhengtu.core.access import require_capability as require  # noqa: F401  the old name, for code on other branches
 from zhengtu.core.pages import save_form
 
 
