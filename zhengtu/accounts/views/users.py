@@ -18,7 +18,7 @@ from django_otp import devices_for_user
 
 from zhengtu.audit.services import Actor
 from zhengtu.core.access import require_capability
-from zhengtu.core.pages import add_service_errors
+from zhengtu.core.pages import add_service_errors, run_action
 from zhengtu.core.query import int_param
 from zhengtu.orgs.models import Organisation
 from zhengtu.orgs.selectors import organisations_visible_to
@@ -130,18 +130,13 @@ def user_set_active(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     require_capability(request.user, Capability.MANAGE_USERS)
     managed = get_user_for_manager(request.user, pk)
     active = request.POST.get("active") == "1"
-    try:
-        set_user_active(actor=Actor.from_request(request), user=managed, active=active)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+    if active:
+        done = _("Account “%(username)s” reactivated.") % {"username": managed.username}
     else:
-        if active:
-            messages.success(request, _("Account “%(username)s” reactivated.") % {"username": managed.username})
-        else:
-            messages.success(
-                request,
-                _("Account “%(username)s” deactivated: it can no longer log in.") % {"username": managed.username},
-            )
+        done = _("Account “%(username)s” deactivated: it can no longer log in.") % {"username": managed.username}
+    run_action(
+        request, lambda: set_user_active(actor=Actor.from_request(request), user=managed, active=active), done=done
+    )
     return redirect("accounts:user_detail", pk=managed.pk)
 
 
@@ -150,16 +145,12 @@ def user_set_active(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def user_reset_two_factor(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     require_capability(request.user, Capability.MANAGE_USERS)
     managed = get_user_for_manager(request.user, pk)
-    try:
-        reset_two_factor(actor=Actor.from_request(request), user=managed)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(
-            request,
-            _("Two-factor login of “%(username)s” was reset: they set up a new authenticator at their next login.")
-            % {"username": managed.username},
-        )
+    run_action(
+        request,
+        lambda: reset_two_factor(actor=Actor.from_request(request), user=managed),
+        done=_("Two-factor login of “%(username)s” was reset: they set up a new authenticator at their next login.")
+        % {"username": managed.username},
+    )
     return redirect("accounts:user_detail", pk=managed.pk)
 
 
@@ -168,12 +159,11 @@ def user_reset_two_factor(request: AuthenticatedRequest, pk: int) -> HttpRespons
 def user_unlock(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     require_capability(request.user, Capability.MANAGE_USERS)
     managed = get_user_for_manager(request.user, pk)
-    try:
-        unlock_account(actor=Actor.from_request(request), user=managed)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Account “%(username)s” unlocked.") % {"username": managed.username})
+    run_action(
+        request,
+        lambda: unlock_account(actor=Actor.from_request(request), user=managed),
+        done=_("Account “%(username)s” unlocked.") % {"username": managed.username},
+    )
     return redirect("accounts:user_detail", pk=managed.pk)
 
 

@@ -19,7 +19,7 @@ from zhengtu.audit.services import Actor, record_event
 from zhengtu.core.access import require_rule
 from zhengtu.core.downloads import stored_file_response
 from zhengtu.core.lookups import get_or_404
-from zhengtu.core.pages import add_service_errors
+from zhengtu.core.pages import add_service_errors, run_form_action
 from zhengtu.core.query import id_param
 from zhengtu.supervisees.models import SupervisionLevel
 from zhengtu.supervisees.selectors import get_supervisee_for_user, supervisees_visible_to
@@ -235,16 +235,13 @@ def cancel(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     require_rule(request.user, can_assess)
     assessment = get_assessment_for_user(request.user, pk)
     form = CancelForm(request.POST)
-    if form.is_valid():
-        try:
-            cancel_assessment(
-                actor=Actor.from_request(request), assessment=assessment, reason=form.cleaned_data["reason"]
-            )
-            messages.success(request, _("The assessment was cancelled."))
-        except ValidationError as error:
-            messages.error(request, "；".join(error.messages))
-    else:
-        messages.error(request, _("Give the reason for cancelling."))
+    run_form_action(
+        request,
+        form,
+        lambda data: cancel_assessment(actor=Actor.from_request(request), assessment=assessment, reason=data["reason"]),
+        invalid=_("Give the reason for cancelling."),
+        done=_("The assessment was cancelled."),
+    )
     return redirect("assessment:detail", pk=assessment.pk)
 
 
@@ -301,17 +298,13 @@ def alert_acknowledge(request: AuthenticatedRequest, pk: int, alert_pk: int) -> 
     assessment = get_assessment_for_user(request.user, pk)
     alert = get_or_404(assessment.critical_alerts, alert_pk)
     form = AlertForm(request.POST)
-    if form.is_valid():
-        try:
-            acknowledge_alert(
-                actor=Actor.from_request(request), alert=alert, action_note=form.cleaned_data["action_note"]
-            )
-        except ValidationError as error:
-            messages.error(request, "；".join(error.messages))
-        else:
-            messages.success(request, _("Recorded what was done."))
-    else:
-        messages.error(request, _("Say what was done about this answer."))
+    run_form_action(
+        request,
+        form,
+        lambda data: acknowledge_alert(actor=Actor.from_request(request), alert=alert, action_note=data["action_note"]),
+        invalid=_("Say what was done about this answer."),
+        done=_("Recorded what was done."),
+    )
     return redirect("assessment:detail", pk=assessment.pk)
 
 
