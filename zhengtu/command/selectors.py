@@ -8,7 +8,7 @@ from zhengtu.accounts.models import User
 from zhengtu.accounts.roles import Capability, can
 from zhengtu.core.lookups import get_or_404
 from zhengtu.orgs.models import Organisation
-from zhengtu.supervisees.selectors import organisations_visible_to
+from zhengtu.orgs.selectors import organisations_visible_to
 
 from .figures import Figure, get_figure
 

@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 from django.db.models import Q, QuerySet
 
 from zhengtu.core.lookups import get_or_404
-from zhengtu.supervisees.selectors import organisations_visible_to, supervisees_visible_to
+from zhengtu.orgs.selectors import organisations_visible_to
+from zhengtu.supervisees.selectors import supervisees_visible_to
 
 from .models import DocumentTemplate, GeneratedDocument
 

@@ -15,22 +15,11 @@ from zhengtu.accounts.models import User
 from zhengtu.accounts.roles import CASE_TEAM_ROLES, OFFICER_ROLES, Capability, can, is_supervisee
 from zhengtu.core.lookups import get_or_404
 from zhengtu.orgs.models import Organisation, OrganisationKind
+from zhengtu.orgs.selectors import organisations_visible_to  # the one definition; also imported from here
 from zhengtu.privacy.crypto import blind_index
 
 from .models import Assignment, NameReading, Status, StatusChange, Supervisee
 from .rules import responsible_office_kinds
-
-
-def organisations_visible_to(user: User) -> QuerySet[Organisation]:
-    """The user's organisation and everything below it; nothing for users without one."""
-    if not user.is_authenticated or not user.is_active:
-        return Organisation.objects.none()
-    if user.is_superuser:
-        return Organisation.objects.all()
-    if user.organisation_id is None or is_supervisee(user):
-        return Organisation.objects.none()
-    assert user.organisation is not None
-    return Organisation.objects.filter(path__startswith=user.organisation.path)
 
 
 def supervisees_visible_to(user: User) -> QuerySet[Supervisee]:

@@ -18,10 +18,10 @@ from zhengtu.audit.services import Actor, record_event
 from zhengtu.faces.models import Purpose
 from zhengtu.faces.services import check_face
 from zhengtu.orgs.models import Organisation
+from zhengtu.orgs.selectors import organisations_visible_to
 from zhengtu.services.models import ServiceKind
 from zhengtu.services.services import record_service
 from zhengtu.supervisees.models import Supervisee
-from zhengtu.supervisees.selectors import organisations_visible_to
 
 from .. import rules
 from ..models import Activity, ActivitySignup, SignupStatus

@@ -19,8 +19,8 @@ from zhengtu.accounts.roles import Capability
 from zhengtu.audit.services import Actor
 from zhengtu.core.lookups import get_or_404
 from zhengtu.orgs.models import Organisation
+from zhengtu.orgs.selectors import organisations_visible_to
 from zhengtu.supervisees.permissions import capability_required
-from zhengtu.supervisees.selectors import organisations_visible_to
 
 from ..models import Activity, ActivitySignup
 from ..services.activities import confirm_hours, publish_activity
