@@ -50,3 +50,16 @@ def test_checks_inside_a_view_body():
         require_rule(_user(Role.OFFICE_OFFICER), lambda user: False)
     with pytest.raises(PermissionDenied):
         require_capability(_user(Role.SOCIAL_WORKER), Capability.MANAGE_USERS)
+
+
+def test_a_service_refuses_a_call_without_a_user_or_without_the_capability():
+    from zhengtu.core.access import acting_user
+
+    officer = _user(Role.OFFICE_OFFICER)
+    assert acting_user(SimpleNamespace(user=officer), Capability.VIEW_SUPERVISEES) is officer
+    with pytest.raises(PermissionDenied):
+        acting_user(SimpleNamespace(user=None), Capability.VIEW_SUPERVISEES)  # a command without a person
+    with pytest.raises(PermissionDenied, match="不可以"):
+        acting_user(SimpleNamespace(user=_user(Role.SOCIAL_WORKER)), Capability.MANAGE_USERS, refusal="不可以")
+    with pytest.raises(PermissionDenied):
+        acting_user(SimpleNamespace(user=officer), allows=lambda user: False)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from zhengtu.accounts.roles import AGENCY_STAFF_ROLES, Capability, can, is_prosecutor
 from zhengtu.audit.models import Action
 from zhengtu.audit.services import Actor, record_event
+from zhengtu.core.access import acting_user
 from zhengtu.documents.registry import document_kind
 from zhengtu.documents.rendering import render_docx, render_pdf_file
 from zhengtu.documents.services import base_context, in_document_language
@@ -26,7 +27,6 @@ from ..documents import SERVICE_DOCUMENT_CODES, case_context
 from ..models import STAGE_ORDER, CaseMember, CaseRecord, Guardian, JuvenileCase, JuvenileDocument, ReferrerKind, Stage
 from ..rules import retention_years
 from ..selectors import county_of, is_member
-from .common import acting_user
 
 if TYPE_CHECKING:
     from zhengtu.accounts.models import User

@@ -13,13 +13,13 @@ from django.utils.translation import gettext as _
 from zhengtu.accounts.roles import AGENCY_STAFF_ROLES, Capability, Role, can, is_prosecutor
 from zhengtu.audit.models import Action
 from zhengtu.audit.services import Actor, record_event
+from zhengtu.core.access import acting_user
 from zhengtu.documents.services import chinese_date
 from zhengtu.workspace.services import notify
 
 from ..documents import INVESTIGATION_REPORT, investigation_context
 from ..models import REPORT_SECTIONS, Interview, InvestigationStatus, JuvenileCase, SocialInvestigation
 from .cases import require_handler, store_document
-from .common import acting_user
 
 SECTION_FIELDS = [field for field, _title in REPORT_SECTIONS]
 EDITABLE = {InvestigationStatus.REQUESTED, InvestigationStatus.DRAFT, InvestigationStatus.AWAITING_APPROVAL}

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from zhengtu.accounts.roles import AGENCY_STAFF_ROLES, Capability, Role, can, is_prosecutor
 from zhengtu.audit.models import Action
 from zhengtu.audit.services import Actor, record_event
+from zhengtu.core.access import acting_user
 from zhengtu.orgs.models import Organisation
 from zhengtu.privacy.crypto import encrypt, mask_phone
 from zhengtu.workspace.services import notify
@@ -28,7 +29,6 @@ from ..models import (
 )
 from ..rules import test_period_limits
 from .cases import require_handler
-from .common import acting_user
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
