@@ -16,15 +16,6 @@ from .models import User
 from .roles import ASSIGNABLE_ROLES, Role
 
 
-def add_service_error(form: forms.BaseForm, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form: on its field when the form has one, else on top."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 class LoginForm(forms.Form):
     username = forms.CharField(
         label=_("Username"),

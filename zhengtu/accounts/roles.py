@@ -7,7 +7,7 @@ assignments); a capability never widens that scope.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -143,3 +143,81 @@ def capabilities_of(user: User) -> frozenset[str]:
 
 def can(user: User, capability: str) -> bool:
     return capability in capabilities_of(user)
+
+
+# --- What a role *is*, beyond what it may do ----------------------------------------------------------
+# The role checks the apps make, named once here so that no app compares `user.role` itself. Scope (which
+# records) stays with each app's selectors; these only say which kind of account the user holds.
+
+# A supervisee's responsible officer (责任人) is an office officer or a bureau administrator.
+OFFICER_ROLES = frozenset({Role.OFFICE_OFFICER, Role.BUREAU_ADMIN})
+# Inspection experts are drawn from the association's inspectors and its administrators.
+EXPERT_ROLES = frozenset({Role.INSPECTOR, Role.ASSOCIATION_ADMIN})
+# A social-work agency's own staff.
+AGENCY_STAFF_ROLES = frozenset({Role.SOCIAL_WORKER, Role.AGENCY_MANAGER})
+# Who may be assigned to a supervisee's case team: officers and agency staff.
+CASE_TEAM_ROLES = OFFICER_ROLES | AGENCY_STAFF_ROLES
+# Roles whose scope includes people or projects assigned to them personally, so whatever is cached per
+# organisation must also be kept per person for them.
+PERSONAL_SCOPE_ROLES = frozenset({Role.OFFICE_OFFICER, Role.SOCIAL_WORKER, Role.AGENCY_MANAGER, Role.INSPECTOR})
+
+
+class DashboardKind(models.TextChoices):
+    """Which "today" page a role sees (the command app draws it)."""
+
+    CASELOAD = "caseload"  # the people and duties of one's own caseload
+    OVERVIEW = "overview"  # a bureau's or the command centre's whole area
+    PROJECTS = "projects"  # an agency's purchased-service projects
+    ASSOCIATION = "association"  # the association's inspections and filings
+
+
+DASHBOARD_OF_ROLE: dict[str, str] = {
+    Role.OFFICE_OFFICER: DashboardKind.CASELOAD,
+    Role.SOCIAL_WORKER: DashboardKind.CASELOAD,
+    Role.BUREAU_ADMIN: DashboardKind.OVERVIEW,
+    Role.COMMAND_CENTER: DashboardKind.OVERVIEW,
+    Role.AGENCY_MANAGER: DashboardKind.PROJECTS,
+    Role.INSPECTOR: DashboardKind.ASSOCIATION,
+    Role.ASSOCIATION_ADMIN: DashboardKind.ASSOCIATION,
+}
+
+
+def _role_name(user: Any) -> str:
+    return str(getattr(user, "role", "") or "")
+
+
+def is_supervisee(user: Any) -> bool:
+    """A supervisee's own account (the phone app), whether or not it is active."""
+    return _role_name(user) == Role.SUPERVISEE
+
+
+def is_active_staff(user: Any) -> bool:
+    """A logged-in, active staff member (every role but the supervisee's)."""
+    return bool(user.is_authenticated and user.is_active and not is_supervisee(user))
+
+
+def is_prosecutor(user: Any) -> bool:
+    return _role_name(user) == Role.PROSECUTOR
+
+
+def is_agency_manager(user: Any) -> bool:
+    return _role_name(user) == Role.AGENCY_MANAGER
+
+
+def may_be_responsible_officer(user: Any) -> bool:
+    return _role_name(user) in OFFICER_ROLES
+
+
+def may_be_expert(user: Any) -> bool:
+    return _role_name(user) in EXPERT_ROLES
+
+
+def has_personal_scope(user: Any) -> bool:
+    return _role_name(user) in PERSONAL_SCOPE_ROLES
+
+
+def dashboard_of(user: Any) -> str | None:
+    """The user's "today" page; superusers see the overview; None for roles without one."""
+    if getattr(user, "is_superuser", False):
+        return DashboardKind.OVERVIEW
+    return DASHBOARD_OF_ROLE.get(_role_name(user))

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
-from django.http import Http404
+
+from zhengtu.core.lookups import get_or_404
 
 from .models import User
 from .roles import Capability, can
@@ -22,10 +23,7 @@ def users_visible_to(manager: User) -> QuerySet[User]:
 
 def get_user_for_manager(manager: User, pk: object) -> User:
     """The one way to fetch an account named in a URL on the management pages: 404 outside scope."""
-    try:
-        return users_visible_to(manager).select_related("organisation").get(pk=int(str(pk)))
-    except (User.DoesNotExist, ValueError) as error:
-        raise Http404 from error
+    return get_or_404(users_visible_to(manager).select_related("organisation"), pk)
 
 
 def filter_users(

@@ -17,11 +17,12 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from zhengtu.api.services import revoke_all_tokens
 from zhengtu.audit.models import Action
 from zhengtu.audit.services import Actor, record_event
+from zhengtu.core.access import require_capability
 from zhengtu.orgs.models import Organisation
 
 from . import lockout
 from .models import User
-from .roles import ASSIGNABLE_ROLES, ROLE_ORGANISATION_KINDS, Role
+from .roles import ASSIGNABLE_ROLES, ROLE_ORGANISATION_KINDS, Capability, Role
 
 DEVICE_NAME = "authenticator"
 EDITABLE_USER_FIELDS = ("full_name", "role", "organisation", "title", "phone")
@@ -60,6 +61,7 @@ def reset_two_factor(*, actor: Actor, user: User) -> int:
 
     API tokens were obtained with the old device, so they are revoked too.
     """
+    _check_manageable(actor, user)
     removed = 0
     for device in devices_for_user(user, confirmed=None):
         device.delete()
@@ -187,6 +189,7 @@ def set_user_active(*, actor: Actor, user: User, active: bool) -> User:
 
 
 def _check_role_and_organisation(actor: Actor, role: str, organisation: Organisation) -> None:
+    _require_user_manager(actor)
     if role not in ASSIGNABLE_ROLES:
         raise ValidationError({"role": _("This role cannot be given on this page.")})
     if organisation.kind not in ROLE_ORGANISATION_KINDS[role]:
@@ -207,7 +210,15 @@ def _check_role_and_organisation(actor: Actor, role: str, organisation: Organisa
         raise ValidationError({"organisation": _("This organisation is outside the part of the tree you manage.")})
 
 
+def _require_user_manager(actor: Actor) -> None:
+    """Only account managers change others' accounts (the pages check it too; here the API cannot differ)."""
+    manager = actor.user
+    if manager is not None and not manager.is_superuser:
+        require_capability(manager, Capability.MANAGE_USERS)
+
+
 def _check_manageable(actor: Actor, user: User) -> None:
+    _require_user_manager(actor)
     manager = actor.user
     if manager is None or manager.is_superuser:
         return

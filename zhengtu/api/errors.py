@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import NON_FIELD_ERRORS as NON_FIELD
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from rest_framework import exceptions
@@ -15,7 +16,11 @@ from rest_framework.views import exception_handler as drf_exception_handler
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, DjangoValidationError):
         # Services raise Django's ValidationError; the API answers it like a serializer error.
-        exc = exceptions.ValidationError(detail=get_error_detail(exc))
+        # This is the one place that happens: views let a service's refusal through instead of converting it.
+        detail = get_error_detail(exc)
+        if isinstance(detail, dict) and NON_FIELD in detail:
+            detail = {("non_field_errors" if key == NON_FIELD else key): value for key, value in detail.items()}
+        exc = exceptions.ValidationError(detail=detail)
     response = drf_exception_handler(exc, context)
     if response is None:
         return None

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
-from django.http import Http404
+
+from zhengtu.core.lookups import get_or_404
 
 from .models import ApiToken
 
@@ -20,7 +21,4 @@ def tokens_of(user: User) -> QuerySet[ApiToken]:
 
 
 def get_token_for_user(user: User, pk: object) -> ApiToken:
-    try:
-        return tokens_of(user).get(pk=int(str(pk)))
-    except (ApiToken.DoesNotExist, ValueError) as error:
-        raise Http404 from error
+    return get_or_404(tokens_of(user), pk)

@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.urls import reverse
@@ -27,6 +26,7 @@ from rest_framework.views import APIView
 from zhengtu.accounts.models import User
 from zhengtu.audit.models import Action
 from zhengtu.audit.services import Actor, record_event
+from zhengtu.core.downloads import stored_file_response
 from zhengtu.supervisees.selectors import supervisees_visible_to
 
 from .models import Assessment, AssessmentMode, AssessmentStatus, Instrument, InstrumentKind
@@ -341,10 +341,6 @@ class AssessmentListCreateView(APIView):
             ) from error
         except DjangoPermissionDenied as error:
             raise PermissionDenied(str(error)) from error
-        except DjangoValidationError as error:
-            raise ValidationError(
-                error.message_dict if hasattr(error, "error_dict") else {"non_field_errors": error.messages}
-            ) from error
         assessment.refresh_from_db()
         return Response(AssessmentSerializer(assessment).data, status=status.HTTP_201_CREATED)
 
@@ -403,4 +399,4 @@ class ReportFileView(APIView):
         if not stored:
             raise Http404
         record_event(request, action=Action.EXPORT, target=report, detail={"format": fmt, "api": True})
-        return FileResponse(stored.open("rb"), as_attachment=True, filename=f"{report.number}.{fmt}")
+        return stored_file_response(stored, f"{report.number}.{fmt}")

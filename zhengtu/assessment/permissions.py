@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from zhengtu.accounts.roles import Capability, Role, can
+from zhengtu.accounts import roles
+from zhengtu.accounts.roles import Capability, can
 
 from .rules import override_approver_roles
 
@@ -53,4 +54,4 @@ def may_approve_override(user: User, assessment: Assessment, requested_by_id: in
 
 
 def is_supervisee(user: User) -> bool:
-    return bool(user.is_authenticated and user.is_active and user.role == Role.SUPERVISEE)
+    return bool(user.is_authenticated and user.is_active and roles.is_supervisee(user))

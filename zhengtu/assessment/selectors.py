@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING
 
 from dateutil.relativedelta import relativedelta
 from django.db.models import Count, F, Max, Q, QuerySet
-from django.http import Http404
 from django.utils import timezone
 
+from zhengtu.core.lookups import get_or_404
 from zhengtu.orgs.models import Organisation
 from zhengtu.supervisees.models import Assignment, AssignmentRole, Status, Supervisee
 from zhengtu.supervisees.selectors import supervisees_visible_to
@@ -58,10 +58,7 @@ def usable_instruments(user: User) -> QuerySet[Instrument]:
 
 
 def get_instrument_for_user(user: User, pk: object) -> Instrument:
-    try:
-        return instruments_visible_to(user).get(pk=int(str(pk)))
-    except (Instrument.DoesNotExist, ValueError) as error:
-        raise Http404 from error
+    return get_or_404(instruments_visible_to(user), pk)
 
 
 # ---------------------------------------------------------------- assessments
@@ -76,14 +73,12 @@ def assessments_visible_to(user: User) -> QuerySet[Assessment]:
 
 def get_assessment_for_user(user: User, pk: object) -> Assessment:
     """The one way to fetch an assessment named in a URL: 404 outside the user's scope."""
-    try:
-        return (
-            assessments_visible_to(user)
-            .select_related("supervisee", "instrument_version", "instrument_version__instrument", "assessor", "office")
-            .get(pk=int(str(pk)))
-        )
-    except (Assessment.DoesNotExist, ValueError) as error:
-        raise Http404 from error
+    return get_or_404(
+        assessments_visible_to(user).select_related(
+            "supervisee", "instrument_version", "instrument_version__instrument", "assessor", "office"
+        ),
+        pk,
+    )
 
 
 def own_assessments(user: User) -> QuerySet[Assessment]:
@@ -103,10 +98,7 @@ def own_results(user: User) -> QuerySet[Assessment]:
 
 
 def get_own_assessment(user: User, pk: object) -> Assessment:
-    try:
-        return own_assessments(user).select_related("instrument_version", "supervisee").get(pk=int(str(pk)))
-    except (Assessment.DoesNotExist, ValueError) as error:
-        raise Http404 from error
+    return get_or_404(own_assessments(user).select_related("instrument_version", "supervisee"), pk)
 
 
 def history_of(user: User, supervisee: Supervisee) -> QuerySet[Assessment]:
@@ -198,14 +190,12 @@ def overrides_awaiting(user: User) -> QuerySet[LevelOverride]:
 
 
 def get_override_for_user(user: User, pk: object) -> LevelOverride:
-    try:
-        return (
-            LevelOverride.objects.filter(assessment__in=assessments_visible_to(user))
-            .select_related("assessment", "assessment__supervisee", "assessment__instrument_version")
-            .get(pk=int(str(pk)))
-        )
-    except (LevelOverride.DoesNotExist, ValueError) as error:
-        raise Http404 from error
+    return get_or_404(
+        LevelOverride.objects.filter(assessment__in=assessments_visible_to(user)).select_related(
+            "assessment", "assessment__supervisee", "assessment__instrument_version"
+        ),
+        pk,
+    )
 
 
 def open_alerts_for(user: User) -> QuerySet[CriticalAlert]:

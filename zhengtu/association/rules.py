@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
+from zhengtu.core.rules import Rules
 
 SATISFIED_SHARE = "satisfied_share"
 MEAN_OVER_MAX = "mean_over_max"
@@ -46,6 +46,4 @@ DEFAULTS: dict[str, Any] = {
 }
 
 
-def rule(key: str) -> Any:
-    rules: dict[str, Any] = getattr(settings, "ZHENGTU_RULES", {})
-    return rules.get(key, DEFAULTS[key])
+rule = Rules(DEFAULTS)

@@ -11,15 +11,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
-from django.core.exceptions import ObjectDoesNotExist
-from django.db import models
 from django.db.models import Count, Q, QuerySet, Sum
-from django.http import Http404
 from django.utils import timezone
 
-from zhengtu.accounts.roles import Capability, Role, can
+from zhengtu.accounts.roles import Capability, can, is_active_staff, is_agency_manager
+from zhengtu.core.lookups import get_or_404
 from zhengtu.orgs.models import Organisation, OrganisationKind
 from zhengtu.projects.models import ProjectStaff, ServiceProject, StaffRole
 
@@ -37,19 +35,6 @@ from .rules import MEAN_OVER_MAX, rule
 
 if TYPE_CHECKING:
     from zhengtu.accounts.models import User
-
-M = TypeVar("M", bound=models.Model)
-
-
-def _active_staff(user: User) -> bool:
-    return bool(user.is_authenticated and user.is_active and user.role != Role.SUPERVISEE)
-
-
-def _get_or_404(queryset: QuerySet[M], pk: object) -> M:
-    try:
-        return queryset.get(pk=int(str(pk)))
-    except (ObjectDoesNotExist, ValueError, TypeError) as error:
-        raise Http404 from error
 
 
 # --- Which associations ---------------------------------------------------------------------------------
@@ -69,7 +54,7 @@ def associations_managed_by(user: User) -> QuerySet[Organisation]:
 def associations_serving(user: User) -> QuerySet[Organisation]:
     """Associations whose area (the subtree of the bureau they are attached to) contains the user's workplace."""
     associations = Organisation.objects.filter(kind=OrganisationKind.ASSOCIATION)
-    if not _active_staff(user) or user.organisation is None:
+    if not is_active_staff(user) or user.organisation is None:
         return associations.none()
     ancestor_ids = [int(part) for part in user.organisation.path.strip("/").split("/") if part]
     return associations.filter(Q(parent_id__in=ancestor_ids) | Q(pk__in=ancestor_ids))
@@ -81,7 +66,7 @@ def association_of(user: User) -> Organisation | None:
 
 
 def get_managed_association(user: User, pk: object) -> Organisation:
-    return _get_or_404(associations_managed_by(user), pk)
+    return get_or_404(associations_managed_by(user), pk)
 
 
 # --- Trainings --------------------------------------------------------------------------------------------
@@ -93,18 +78,18 @@ def trainings_managed_by(user: User) -> QuerySet[Training]:
 
 def trainings_visible_to(user: User) -> QuerySet[Training]:
     """Trainings the user may read: those they manage, and those of associations serving their workplace."""
-    if not _active_staff(user):
+    if not is_active_staff(user):
         return Training.objects.none()
     scope = Q(association__in=associations_managed_by(user)) | Q(association__in=associations_serving(user))
     return Training.objects.filter(scope).select_related("association")
 
 
 def get_training_for_user(user: User, pk: object) -> Training:
-    return _get_or_404(trainings_visible_to(user), pk)
+    return get_or_404(trainings_visible_to(user), pk)
 
 
 def get_managed_training(user: User, pk: object) -> Training:
-    return _get_or_404(trainings_managed_by(user), pk)
+    return get_or_404(trainings_managed_by(user), pk)
 
 
 def registrations_of(training: Training) -> QuerySet[TrainingRegistration]:
@@ -198,14 +183,14 @@ def memberships_managed_by(user: User) -> QuerySet[Membership]:
 
 
 def own_memberships(user: User) -> QuerySet[Membership]:
-    if not _active_staff(user):
+    if not is_active_staff(user):
         return Membership.objects.none()
     return Membership.objects.filter(Q(applied_by=user) | Q(user=user)).select_related("association")
 
 
 def member_directory(user: User) -> QuerySet[Membership]:
     """Active members of the associations serving or managed by the user."""
-    if not _active_staff(user):
+    if not is_active_staff(user):
         return Membership.objects.none()
     scope = Q(association__in=associations_managed_by(user)) | Q(association__in=associations_serving(user))
     return Membership.objects.filter(scope, status=MembershipStatus.ACTIVE).select_related("association")
@@ -213,11 +198,11 @@ def member_directory(user: User) -> QuerySet[Membership]:
 
 def get_membership_for_user(user: User, pk: object) -> Membership:
     visible = memberships_managed_by(user) | own_memberships(user)
-    return _get_or_404(visible.distinct(), pk)
+    return get_or_404(visible.distinct(), pk)
 
 
 def get_managed_membership(user: User, pk: object) -> Membership:
-    return _get_or_404(memberships_managed_by(user), pk)
+    return get_or_404(memberships_managed_by(user), pk)
 
 
 def membership_counts(memberships: QuerySet[Membership]) -> dict[str, int]:
@@ -240,23 +225,23 @@ def filings_managed_by(user: User) -> QuerySet[SupervisorFiling]:
 
 def filings_visible_to(user: User) -> QuerySet[SupervisorFiling]:
     """Managed filings, the user's own, and (for agency managers) those of their agency's staff."""
-    if not _active_staff(user):
+    if not is_active_staff(user):
         return SupervisorFiling.objects.none()
     scope = Q(association__in=associations_managed_by(user)) | Q(supervisor=user) | Q(submitted_by=user)
-    if user.role == Role.AGENCY_MANAGER and user.organisation is not None:
+    if is_agency_manager(user) and user.organisation is not None:
         scope |= Q(agency__path__startswith=user.organisation.path)
     return SupervisorFiling.objects.filter(scope).select_related("association", "supervisor", "agency")
 
 
 def get_filing_for_user(user: User, pk: object) -> SupervisorFiling:
-    return _get_or_404(filings_visible_to(user), pk)
+    return get_or_404(filings_visible_to(user), pk)
 
 
 def filing_supervisor_choices(user: User) -> QuerySet[User] | None:
     """Whom an agency manager may file for: staff of their own agency. None: others file for themselves."""
     from zhengtu.accounts.models import User
 
-    if user.role == Role.AGENCY_MANAGER and user.organisation is not None:
+    if is_agency_manager(user) and user.organisation is not None:
         return User.objects.filter(is_active=True, organisation__path__startswith=user.organisation.path).order_by(
             "full_name", "username"
         )
@@ -265,7 +250,7 @@ def filing_supervisor_choices(user: User) -> QuerySet[User] | None:
 
 def unit_for_membership(user: User) -> Organisation | None:
     """The unit an applicant may apply for as a unit member: an agency manager's own agency."""
-    if user.role != Role.AGENCY_MANAGER or user.organisation is None:
+    if not is_agency_manager(user) or user.organisation is None:
         return None
     return user.organisation if user.organisation.kind == OrganisationKind.AGENCY else None
 
@@ -275,12 +260,12 @@ def agency_of(user: User) -> Organisation | None:
 
 
 def get_managed_filing(user: User, pk: object) -> SupervisorFiling:
-    return _get_or_404(filings_managed_by(user), pk)
+    return get_or_404(filings_managed_by(user), pk)
 
 
 def get_filing_document_for_user(user: User, pk: object) -> FilingDocument:
     documents = FilingDocument.objects.filter(filing__in=filings_visible_to(user)).select_related("filing")
-    return _get_or_404(documents, pk)
+    return get_or_404(documents, pk)
 
 
 class FilingState:

@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING
 
 from django.db.models import CharField, Q, QuerySet
 from django.db.models.functions import Cast
-from django.http import Http404
 from django.utils import timezone
 
 from zhengtu.accounts.roles import Capability, can
+from zhengtu.core.lookups import get_or_404
 from zhengtu.supervisees.selectors import supervisees_visible_to
 
 from .models import AuditEntry
@@ -42,10 +42,7 @@ def audit_entries_visible_to(user: User) -> QuerySet[AuditEntry]:
 
 
 def get_audit_entry_for_user(user: User, pk: object) -> AuditEntry:
-    try:
-        return audit_entries_visible_to(user).get(pk=int(str(pk)))
-    except (AuditEntry.DoesNotExist, ValueError) as error:
-        raise Http404 from error
+    return get_or_404(audit_entries_visible_to(user), pk)
 
 
 def filter_audit_entries(

@@ -5,13 +5,13 @@ from urllib.parse import urlencode
 
 from django.apps import apps
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
 
 from zhengtu.accounts.http import AuthenticatedRequest
 from zhengtu.accounts.roles import Capability
+from zhengtu.core.access import require_capability
 
 from .forms import AuditFilterForm
 from .selectors import audit_entries_visible_to, filter_audit_entries, get_audit_entry_for_user
@@ -21,7 +21,7 @@ PAGE_SIZE = 50
 
 @login_required
 def entry_list(request: AuthenticatedRequest) -> HttpResponse:
-    _require_audit_capability(request)
+    require_capability(request.user, Capability.VIEW_AUDIT)
     form = AuditFilterForm(request.GET)
     entries = filter_audit_entries(audit_entries_visible_to(request.user), **form.valid_filters())
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -40,7 +40,7 @@ def entry_list(request: AuthenticatedRequest) -> HttpResponse:
 
 @login_required
 def entry_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    _require_audit_capability(request)
+    require_capability(request.user, Capability.VIEW_AUDIT)
     entry = get_audit_entry_for_user(request.user, pk)
     detail = json.dumps(entry.detail, ensure_ascii=False, indent=2, sort_keys=True)
     return render(
@@ -48,11 +48,6 @@ def entry_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "audit/entry_detail.html",
         {"entry": entry, "detail": detail, "object_type_label": object_type_label(entry.object_type)},
     )
-
-
-def _require_audit_capability(request: AuthenticatedRequest) -> None:
-    if not request.user.can(Capability.VIEW_AUDIT):
-        raise PermissionDenied
 
 
 def object_type_label(label: str) -> str:

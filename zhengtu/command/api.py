@@ -12,12 +12,13 @@ from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.decorators import api_view
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import NotFound
 from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from zhengtu.audit.services import record_event
+from zhengtu.core.access import require_rule
 
 from .dashboards import dashboard_for
 from .figures import registry
@@ -31,11 +32,6 @@ GROUPING = OpenApiParameter("grouping", OpenApiTypes.STR, description="office, c
 RECORDS_PAGE = 100
 
 
-def _allowed(request: Request) -> None:
-    if not can_view_statistics(request.user):  # type: ignore[arg-type]
-        raise PermissionDenied
-
-
 def _period(request: Request) -> Period:
     period = parse_period(request.query_params.get("period", ""), today=timezone.localdate())
     if period is None:
@@ -46,7 +42,7 @@ def _period(request: Request) -> Period:
 @extend_schema(responses=OpenApiTypes.OBJECT, summary="The figures this installation computes")
 @api_view(["GET"])
 def figure_list(request: Request) -> Response:
-    _allowed(request)
+    require_rule(request.user, can_view_statistics)
     found = registry()
     return Response(
         {
@@ -77,7 +73,7 @@ def figure_list(request: Request) -> Response:
 )
 @api_view(["GET"])
 def tables(request: Request) -> Response:
-    _allowed(request)
+    require_rule(request.user, can_view_statistics)
     period = _period(request)
     grouping = request.query_params.get("grouping") or default_grouping(statistics_root(request.user))  # type: ignore[arg-type]
     if grouping not in GROUPINGS:
@@ -115,7 +111,7 @@ def tables(request: Request) -> Response:
 )
 @api_view(["GET"])
 def figure_records(request: Request, key: str) -> Response:
-    _allowed(request)
+    require_rule(request.user, can_view_statistics)
     figure = get_figure_or_404(key)
     period = _period(request)
     organisation = None

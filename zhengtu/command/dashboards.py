@@ -24,7 +24,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from zhengtu.accounts.models import User
-from zhengtu.accounts.roles import Capability, Role, can
+from zhengtu.accounts.roles import Capability, DashboardKind, can, dashboard_of, has_personal_scope
 from zhengtu.monitoring.selectors import can_see_locations
 from zhengtu.supervisees.models import SentenceType, Status, SupervisionLevel
 
@@ -274,21 +274,21 @@ def build_dashboard(user: User, *, today: dt.date) -> Dashboard | None:
 
 
 def _build(user: User, *, today: dt.date) -> Dashboard | None:
-    role = "superuser" if user.is_superuser else user.role
+    kind = dashboard_of(user)
     panels: list[Panel] = []
     links: list[tuple[str, str]] = []
-    if role in (Role.OFFICE_OFFICER, Role.SOCIAL_WORKER):
+    if kind == DashboardKind.CASELOAD:
         panels = [_people_panel(user), _duties_panel(user, today)]
-    elif role in (Role.BUREAU_ADMIN, Role.COMMAND_CENTER, "superuser"):
+    elif kind == DashboardKind.OVERVIEW:
         panels = [_people_panel(user), _duties_panel(user, today)]
         for extra in (_types_panel(user, today), _lagging_panel(user, today)):
             if extra is not None:
                 panels.append(extra)
         if can(user, Capability.MONITOR):
             links.append((_("Command wall"), reverse("command:wall")))
-    elif role == Role.AGENCY_MANAGER:
+    elif kind == DashboardKind.PROJECTS:
         panels = [_projects_panel(user, today), _people_panel(user)]
-    elif role in (Role.INSPECTOR, Role.ASSOCIATION_ADMIN):
+    elif kind == DashboardKind.ASSOCIATION:
         panels = [_association_panel(user, today)]
     else:
         return None
@@ -304,7 +304,7 @@ def dashboard_for(user: User, *, today: dt.date | None = None) -> Dashboard | No
     if seconds <= 0 or user.is_superuser:
         return build_dashboard(user, today=today)
     key = f"command:dashboard:{user.role}:{user.organisation_id}:{today.isoformat()}:{get_language()}"
-    if user.role in (Role.OFFICE_OFFICER, Role.SOCIAL_WORKER, Role.AGENCY_MANAGER, Role.INSPECTOR):
+    if has_personal_scope(user):
         key += f":{user.pk}"  # their scope includes people and projects assigned to them personally
     found: Dashboard | None = cache.get(key)
     if found is None:

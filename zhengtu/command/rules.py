@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
+from zhengtu.core.rules import Rules
 
 DEFAULTS: dict[str, Any] = {
     # Dashboards are computed once per scope and kept this long (figures are at most this old).
@@ -20,5 +20,4 @@ DEFAULTS: dict[str, Any] = {
 }
 
 
-def rule(name: str) -> Any:
-    return getattr(settings, "ZHENGTU_COMMAND", {}).get(name, DEFAULTS[name])
+rule = Rules(DEFAULTS, setting="ZHENGTU_COMMAND")

@@ -6,8 +6,9 @@ from django.http import Http404
 
 from zhengtu.accounts.models import User
 from zhengtu.accounts.roles import Capability, can
+from zhengtu.core.lookups import get_or_404
 from zhengtu.orgs.models import Organisation
-from zhengtu.supervisees.selectors import organisations_visible_to
+from zhengtu.orgs.selectors import organisations_visible_to
 
 from .figures import Figure, get_figure
 
@@ -37,7 +38,4 @@ def get_organisation_for_user(user: User, pk: object) -> Organisation:
     queryset = organisations_visible_to(user)
     if root is not None and root != user.organisation:
         queryset = Organisation.objects.filter(path__startswith=root.path)
-    try:
-        return queryset.get(pk=int(str(pk)))
-    except (Organisation.DoesNotExist, ValueError) as error:
-        raise Http404 from error
+    return get_or_404(queryset, pk)

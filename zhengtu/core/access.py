@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
+from django.utils.functional import Promise
 
 from zhengtu.accounts.roles import can
 
@@ -44,6 +45,25 @@ def require_capability(user: Any, capability: str) -> None:
     """The same refusal inside a view body, for checks that depend on what the view has loaded."""
     if not can(user, capability):
         raise PermissionDenied
+
+
+def require_rule(user: Any, allows: Rule) -> None:
+    """require_capability for a rule that is more than one capability (e.g. `can_view_statistics`)."""
+    if not allows(user):
+        raise PermissionDenied
+
+
+def acting_user(
+    actor: Any, capability: str | None = None, *, allows: Rule | None = None, refusal: str | Promise = ""
+) -> Any:
+    """The user behind a service call (an `audit.services.Actor`), refused with PermissionDenied(`refusal`) when
+    there is none, or they lack `capability`, or `allows(user)` is false.
+
+    Services check here, not only their views, so pages, the API, imports and the admin cannot differ."""
+    user = getattr(actor, "user", None)
+    if user is None or (capability is not None and not can(user, capability)) or (allows and not allows(user)):
+        raise PermissionDenied(refusal) if refusal else PermissionDenied
+    return user
 
 
 def page_allows(view: Callable[..., Any], user: Any) -> bool | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -14,10 +14,15 @@ from django.http import HttpRequest
 T = TypeVar("T")
 
 
-def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form: on the field it names when the form has it, else above it."""
+def add_service_errors(
+    form: forms.BaseForm, error: ValidationError, *, aliases: Mapping[str, str] | None = None
+) -> None:
+    """Put a service's ValidationError on the form: on the field it names when the form has it, else above it.
+
+    `aliases` maps a model field the service names to the form field that edits it (e.g. "file" -> "upload")."""
     if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
+        for named, messages in error.message_dict.items():
+            field = (aliases or {}).get(named, named)
             target = field if field in form.fields else None
             for message in messages:
                 form.add_error(target, message)

@@ -18,7 +18,6 @@ import re
 from collections.abc import Iterator
 from pathlib import PurePath
 from typing import IO, Any
-from urllib.parse import quote
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
@@ -29,6 +28,7 @@ from django.utils.functional import cached_property
 
 from zhengtu.audit.models import Action
 from zhengtu.audit.services import record_event
+from zhengtu.core.downloads import content_disposition
 
 
 @deconstructible(path="zhengtu.core.private_files.PrivateStorage")
@@ -161,5 +161,5 @@ def serve_private_file(
     response["Cache-Control"] = "private, max-age=3600"
     response["X-Content-Type-Options"] = "nosniff"
     if filename:
-        response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(filename)}"
+        response["Content-Disposition"] = content_disposition(filename, inline=True)
     return response

@@ -24,6 +24,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from faker import Faker
 
 from zhengtu.accounts.models import User
+from zhengtu.accounts.roles import is_supervisee
 from zhengtu.core.database import refresh_planner_statistics
 from zhengtu.orgs.models import Division, Organisation
 from zhengtu.privacy.crypto import blind_index, encrypt, mask_identity_number, mask_phone
@@ -113,7 +114,7 @@ def _create_accounts() -> None:
         if created:
             user.password = demo_password_hash
             user.save(update_fields=["password"])
-        if account.role != "supervisee" and not TOTPDevice.objects.filter(user=user).exists():
+        if not is_supervisee(account) and not TOTPDevice.objects.filter(user=user).exists():
             TOTPDevice.objects.create(user=user, name="demo", key=demo_totp_hex_key(user.username), confirmed=True)
     admin, created = User.objects.get_or_create(
         username="sysadmin", defaults={"full_name": "系统管理员", "is_superuser": True, "is_staff": True}

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
-from django.http import Http404
 
-from zhengtu.supervisees.selectors import organisations_visible_to, supervisees_visible_to
+from zhengtu.core.lookups import get_or_404
+from zhengtu.orgs.selectors import organisations_visible_to
+from zhengtu.supervisees.selectors import supervisees_visible_to
 
 from .models import DocumentTemplate, GeneratedDocument
 
@@ -27,10 +28,7 @@ def documents_visible_to(user: User) -> QuerySet[GeneratedDocument]:
 
 
 def get_document_for_user(user: User, pk: object) -> GeneratedDocument:
-    try:
-        return documents_visible_to(user).get(pk=int(str(pk)))
-    except (GeneratedDocument.DoesNotExist, ValueError) as error:
-        raise Http404 from error
+    return get_or_404(documents_visible_to(user), pk)
 
 
 def templates_visible_to(user: User) -> QuerySet[DocumentTemplate]:
@@ -49,7 +47,4 @@ def get_template_for_user(user: User, pk: object) -> DocumentTemplate:
     queryset = templates_visible_to(user)
     if not user.is_superuser:
         queryset = queryset.filter(organisation__isnull=False)
-    try:
-        return queryset.get(pk=int(str(pk)))
-    except (DocumentTemplate.DoesNotExist, ValueError) as error:
-        raise Http404 from error
+    return get_or_404(queryset, pk)

@@ -9,16 +9,17 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from zhengtu.accounts.roles import Capability, can
+from zhengtu.accounts.roles import Capability
 from zhengtu.audit.models import Action
 from zhengtu.audit.services import Actor, record_event
+from zhengtu.core.access import acting_user
 from zhengtu.core.archives import check_zip_bounds
 from zhengtu.orgs.models import Organisation, OrganisationKind
 
@@ -221,9 +222,7 @@ def upload_template(
     *, actor: Actor, code: str, template_format: str, name: str, upload: UploadedFile, for_everyone: bool
 ) -> DocumentTemplate:
     """Replace a shipped template, for the administrator's subtree (or everywhere, for system administrators)."""
-    user = actor.user
-    if user is None or not can(user, Capability.MANAGE_ORGANISATIONS):
-        raise PermissionDenied
+    user = acting_user(actor, Capability.MANAGE_ORGANISATIONS)
     try:
         kind = document_kind(code)
     except LookupError as error:
@@ -257,9 +256,7 @@ def upload_template(
 @transaction.atomic
 def deactivate_template(*, actor: Actor, template: DocumentTemplate) -> DocumentTemplate:
     """Go back to the shipped default (or a wider replacement) for this code."""
-    user = actor.user
-    if user is None or not can(user, Capability.MANAGE_ORGANISATIONS):
-        raise PermissionDenied
+    acting_user(actor, Capability.MANAGE_ORGANISATIONS)
     template.is_active = False
     template.save(update_fields=["is_active"])
     record_event(actor, action=Action.UPDATE, target=template, detail={"is_active": False})

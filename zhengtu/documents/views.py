@@ -2,34 +2,26 @@
 
 from __future__ import annotations
 
-import mimetypes
-from urllib.parse import quote
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zhengtu.accounts.http import AuthenticatedRequest
-from zhengtu.accounts.roles import Capability, can
+from zhengtu.accounts.roles import Capability
 from zhengtu.audit.models import Action
 from zhengtu.audit.services import Actor, record_event
+from zhengtu.core.access import require_capability
+from zhengtu.core.downloads import download_response
+from zhengtu.core.pages import add_service_errors
 
 from . import selectors, services
 from .forms import TemplateUploadForm
 from .models import TemplateFormat
 from .registry import document_kind, document_kinds
-
-
-def _file_response(content: bytes, filename: str, *, inline: bool = False) -> HttpResponse:
-    content_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f"{'inline' if inline else 'attachment'}; filename*=UTF-8''{quote(filename)}"
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 def _download(request: AuthenticatedRequest, pk: int, field: str) -> HttpResponse:
@@ -42,7 +34,7 @@ def _download(request: AuthenticatedRequest, pk: int, field: str) -> HttpRespons
         content = handle.read()
     extension = "pdf" if field == "pdf" else "docx"
     name = f"{document.title}{('-' + document.number) if document.number else ''}.{extension}"
-    return _file_response(content, name)
+    return download_response(content, name)
 
 
 @login_required
@@ -55,14 +47,9 @@ def document_docx(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _download(request, pk, "docx")
 
 
-def _require_manager(request: AuthenticatedRequest) -> None:
-    if not can(request.user, Capability.MANAGE_ORGANISATIONS):
-        raise PermissionDenied
-
-
 @login_required
 def templates(request: AuthenticatedRequest) -> HttpResponse:
-    _require_manager(request)
+    require_capability(request.user, Capability.MANAGE_ORGANISATIONS)
     form = TemplateUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -76,9 +63,7 @@ def templates(request: AuthenticatedRequest) -> HttpResponse:
                 for_everyone=data["for_everyone"],
             )
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                for message in errors:
-                    form.add_error(field if field in form.fields else ("upload" if field == "file" else None), message)
+            add_service_errors(form, error, aliases={"file": "upload"})
         else:
             messages.success(request, _("Template uploaded: it is used from now on."))
             return redirect("documents:templates")
@@ -93,7 +78,7 @@ def templates(request: AuthenticatedRequest) -> HttpResponse:
 @login_required
 def template_default(request: AuthenticatedRequest, code: str, template_format: str) -> HttpResponse:
     """The shipped default, to start a replacement from."""
-    _require_manager(request)
+    require_capability(request.user, Capability.MANAGE_ORGANISATIONS)
     try:
         kind = document_kind(code)
     except LookupError as error:
@@ -101,13 +86,13 @@ def template_default(request: AuthenticatedRequest, code: str, template_format: 
     path = kind.html_template if template_format == TemplateFormat.HTML else kind.docx_template
     if template_format not in TemplateFormat.values or path is None:
         raise Http404
-    return _file_response(path.read_bytes(), f"{code}.{template_format}")
+    return download_response(path.read_bytes(), f"{code}.{template_format}")
 
 
 @login_required
 def template_preview(request: AuthenticatedRequest, code: str) -> HttpResponse:
     """The PDF the template in force for the user's organisation produces with sample values."""
-    _require_manager(request)
+    require_capability(request.user, Capability.MANAGE_ORGANISATIONS)
     try:
         pdf = services.preview_document(code=code, organisation=request.user.organisation)
     except LookupError as error:
@@ -115,13 +100,13 @@ def template_preview(request: AuthenticatedRequest, code: str) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("documents:templates")
-    return _file_response(pdf, f"{code}-preview.pdf", inline=True)
+    return download_response(pdf, f"{code}-preview.pdf", inline=True)
 
 
 @login_required
 @require_POST
 def template_deactivate(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    _require_manager(request)
+    require_capability(request.user, Capability.MANAGE_ORGANISATIONS)
     template = selectors.get_template_for_user(request.user, pk)
     services.deactivate_template(actor=Actor.from_request(request), template=template)
     messages.success(request, _("Replacement switched off: the shipped template is used again."))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.conf import settings
+from zhengtu.core.rules import Rules
 
 DEFAULTS: dict[str, object] = {
     # A capture matches the registry photo when similarity (1 − dlib's face distance) is at least this.
@@ -21,9 +21,7 @@ DEFAULTS: dict[str, object] = {
 }
 
 
-def rule(key: str) -> object:
-    rules: dict[str, object] = getattr(settings, "ZHENGTU_RULES", {})
-    return rules.get(key, DEFAULTS[key])
+rule = Rules(DEFAULTS)
 
 
 def min_similarity() -> float:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
-from django.http import Http404
 
 from zhengtu.accounts.models import User
 from zhengtu.accounts.roles import Capability, can
+from zhengtu.core.lookups import get_or_404
 from zhengtu.supervisees.selectors import supervisees_visible_to
 
 from .models import FaceCheck
@@ -20,10 +20,7 @@ def face_checks_visible_to(user: User) -> QuerySet[FaceCheck]:
 
 
 def get_face_check_for_user(user: User, pk: object) -> FaceCheck:
-    try:
-        return face_checks_visible_to(user).select_related("supervisee").get(pk=int(str(pk)))
-    except (FaceCheck.DoesNotExist, ValueError) as error:
-        raise Http404 from error
+    return get_or_404(face_checks_visible_to(user).select_related("supervisee"), pk)
 
 
 def recent_face_checks(user: User, *, supervisee_id: int, limit: int = 20) -> list[FaceCheck]:

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import generics
-from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -106,19 +104,15 @@ class OwnScoresheet(APIView):
         payload = ScoresheetInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
-        try:
-            sheet = save_scoresheet(
-                actor=Actor.from_request(request),
-                inspection=inspection,
-                expert=expert,
-                points={row["indicator"]: row["points"] for row in data["scores"]},
-                notes={row["indicator"]: row.get("note", "") for row in data["scores"]},
-                comment=data["comment"],
-                submit=data["submit"],
-            )
-        except ValidationError as error:
-            detail = error.message_dict if hasattr(error, "error_dict") else {"detail": error.messages}
-            raise ApiValidationError(detail) from error
+        sheet = save_scoresheet(
+            actor=Actor.from_request(request),
+            inspection=inspection,
+            expert=expert,
+            points={row["indicator"]: row["points"] for row in data["scores"]},
+            notes={row["indicator"]: row.get("note", "") for row in data["scores"]},
+            comment=data["comment"],
+            submit=data["submit"],
+        )
         return Response(ScoresheetOutputSerializer(_sheet_data(inspection.pk, sheet)).data)
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
+from zhengtu.core.rules import Rules
 
 RANGE = "range"
 STDEV = "stdev"
@@ -29,6 +29,4 @@ DEFAULTS: dict[str, Any] = {
 }
 
 
-def rule(key: str) -> Any:
-    rules: dict[str, Any] = getattr(settings, "ZHENGTU_RULES", {})
-    return rules.get(key, DEFAULTS[key])
+rule = Rules(DEFAULTS)

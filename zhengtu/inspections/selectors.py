@@ -10,15 +10,14 @@ Who sees a project inspection:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
-from django.core.exceptions import ObjectDoesNotExist
-from django.db import models
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from zhengtu.accounts.roles import Capability, Role, can
+from zhengtu.accounts.roles import EXPERT_ROLES, Capability, can, is_active_staff, is_agency_manager
 from zhengtu.association.selectors import associations_managed_by
+from zhengtu.core.lookups import get_or_404
 from zhengtu.orgs.models import Organisation
 from zhengtu.projects.models import ServiceProject
 
@@ -39,19 +38,6 @@ from .models import (
 if TYPE_CHECKING:
     from zhengtu.accounts.models import User
 
-M = TypeVar("M", bound=models.Model)
-
-
-def _get_or_404(queryset: QuerySet[M], pk: object) -> M:
-    try:
-        return queryset.get(pk=int(str(pk)))
-    except (ObjectDoesNotExist, ValueError, TypeError) as error:
-        raise Http404 from error
-
-
-def _active_staff(user: User) -> bool:
-    return bool(user.is_authenticated and user.is_active and user.role != Role.SUPERVISEE)
-
 
 # --- The association's own records ---------------------------------------------------------------------
 
@@ -63,7 +49,7 @@ def experts_managed_by(user: User) -> QuerySet[Expert]:
 
 
 def get_managed_expert(user: User, pk: object) -> Expert:
-    return _get_or_404(experts_managed_by(user), pk)
+    return get_or_404(experts_managed_by(user), pk)
 
 
 def rubrics_managed_by(user: User) -> QuerySet[RubricTemplate]:
@@ -71,7 +57,7 @@ def rubrics_managed_by(user: User) -> QuerySet[RubricTemplate]:
 
 
 def get_managed_rubric(user: User, pk: object) -> RubricTemplate:
-    return _get_or_404(rubrics_managed_by(user), pk)
+    return get_or_404(rubrics_managed_by(user), pk)
 
 
 def rounds_managed_by(user: User) -> QuerySet[InspectionRound]:
@@ -81,11 +67,11 @@ def rounds_managed_by(user: User) -> QuerySet[InspectionRound]:
 
 
 def get_managed_round(user: User, pk: object) -> InspectionRound:
-    return _get_or_404(rounds_managed_by(user), pk)
+    return get_or_404(rounds_managed_by(user), pk)
 
 
 def get_managed_panel(user: User, pk: object) -> Panel:
-    return _get_or_404(Panel.objects.filter(round__in=rounds_managed_by(user)).select_related("round"), pk)
+    return get_or_404(Panel.objects.filter(round__in=rounds_managed_by(user)).select_related("round"), pk)
 
 
 def _areas(user: User) -> list[str]:
@@ -108,7 +94,7 @@ def inspector_accounts(user: User) -> QuerySet[User]:
     return (
         User.objects.filter(
             is_active=True,
-            role__in=[Role.INSPECTOR, Role.ASSOCIATION_ADMIN],
+            role__in=EXPERT_ROLES,
             organisation__in=organisations_in_area(user),
         )
         .select_related("organisation")
@@ -131,7 +117,7 @@ def inspections_visible_to(user: User) -> QuerySet[ProjectInspection]:
     inspections = ProjectInspection.objects.select_related(
         "round", "round__association", "round__rubric", "project", "project__agency", "project__buying_bureau", "panel"
     )
-    if not _active_staff(user):
+    if not is_active_staff(user):
         return inspections.none()
     if user.is_superuser:
         return inspections
@@ -146,24 +132,24 @@ def inspections_visible_to(user: User) -> QuerySet[ProjectInspection]:
 
 
 def get_inspection_for_user(user: User, pk: object) -> ProjectInspection:
-    return _get_or_404(inspections_visible_to(user), pk)
+    return get_or_404(inspections_visible_to(user), pk)
 
 
 def get_managed_inspection(user: User, pk: object) -> ProjectInspection:
     managed = inspections_visible_to(user).filter(round__association__in=associations_managed_by(user))
-    return _get_or_404(managed, pk)
+    return get_or_404(managed, pk)
 
 
 def rounds_visible_to(user: User) -> QuerySet[InspectionRound]:
     visible = inspections_visible_to(user).values("round_id")
     scope = Q(association__in=associations_managed_by(user)) | Q(pk__in=visible)
-    if not _active_staff(user):
+    if not is_active_staff(user):
         return InspectionRound.objects.none()
     return InspectionRound.objects.filter(scope).select_related("association", "rubric")
 
 
 def get_round_for_user(user: User, pk: object) -> InspectionRound:
-    return _get_or_404(rounds_visible_to(user), pk)
+    return get_or_404(rounds_visible_to(user), pk)
 
 
 def seat_of(user: User, inspection: ProjectInspection) -> Expert | None:
@@ -195,7 +181,7 @@ def access_to(user: User, inspection: ProjectInspection) -> InspectionAccess:
     manages = user.is_superuser or associations_managed_by(user).filter(pk=inspection.round.association_id).exists()
     expert = seat_of(user, inspection) if can(user, Capability.INSPECT) else None
     agency = (
-        user.role == Role.AGENCY_MANAGER
+        is_agency_manager(user)
         and user.organisation is not None
         and inspection.project.agency.path.startswith(user.organisation.path)
     )
@@ -223,12 +209,12 @@ def rectifications_visible_to(user: User) -> QuerySet[RectificationItem]:
 
 
 def get_rectification_for_user(user: User, pk: object) -> RectificationItem:
-    return _get_or_404(rectifications_visible_to(user), pk)
+    return get_or_404(rectifications_visible_to(user), pk)
 
 
 def rectifications_for_agency(user: User) -> QuerySet[RectificationItem]:
     """Open items the user's agency must put right (agency managers only)."""
-    if user.role != Role.AGENCY_MANAGER or user.organisation is None or not _active_staff(user):
+    if not is_agency_manager(user) or user.organisation is None or not is_active_staff(user):
         return RectificationItem.objects.none()
     return RectificationItem.objects.filter(
         status=RectificationStatus.OPEN, inspection__project__agency__path__startswith=user.organisation.path
@@ -237,12 +223,12 @@ def rectifications_for_agency(user: User) -> QuerySet[RectificationItem]:
 
 def get_evidence_for_user(user: User, pk: object) -> EvidenceFile:
     evidence = EvidenceFile.objects.filter(inspection__in=inspections_visible_to(user)).select_related("inspection")
-    return _get_or_404(evidence, pk)
+    return get_or_404(evidence, pk)
 
 
 def scoresheets_to_fill(user: User) -> QuerySet[ProjectInspection]:
     """Inspections on the user's panels, in rounds under way, where their own scoresheet is not submitted."""
-    if not can(user, Capability.INSPECT) or not _active_staff(user):
+    if not can(user, Capability.INSPECT) or not is_active_staff(user):
         return ProjectInspection.objects.none()
     submitted = Scoresheet.objects.filter(expert__user=user, submitted_at__isnull=False).values("inspection_id")
     return (

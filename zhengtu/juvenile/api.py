@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import generics, serializers
 from rest_framework.exceptions import PermissionDenied
 
 from zhengtu.accounts.roles import Capability, can
 from zhengtu.api.fields import named_choice_field
+from zhengtu.core.lookups import get_or_404
 
 from .models import JuvenileCase, ServiceType, Stage
 from .selectors import cases_visible_to
@@ -45,7 +45,4 @@ class JuvenileCaseDetail(generics.RetrieveAPIView[JuvenileCase]):
     serializer_class = JuvenileCaseSerializer
 
     def get_object(self) -> JuvenileCase:
-        try:
-            return _cases(self.request.user).get(pk=self.kwargs["pk"])  # type: ignore[no-any-return]
-        except JuvenileCase.DoesNotExist as error:
-            raise Http404 from error
+        return get_or_404(_cases(self.request.user), self.kwargs["pk"])  # type: ignore[no-any-return]

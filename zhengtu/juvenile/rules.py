@@ -7,7 +7,7 @@
 
 from __future__ import annotations
 
-from django.conf import settings
+from zhengtu.core.rules import Rules
 
 DEFAULTS: dict[str, object] = {
     "non_prosecution_test_min_months": 6,
@@ -19,9 +19,7 @@ DEFAULTS: dict[str, object] = {
 }
 
 
-def rule(key: str) -> object:
-    rules: dict[str, object] = getattr(settings, "ZHENGTU_RULES", {})
-    return rules.get(key, DEFAULTS[key])
+rule = Rules(DEFAULTS)
 
 
 def test_period_limits() -> tuple[int, int]:

@@ -14,7 +14,9 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from zhengtu.accounts.roles import Capability, Role, can
+from zhengtu.accounts.roles import Capability, can, is_prosecutor
+from zhengtu.core.lookups import get_or_404
+from zhengtu.core.query import parse_int
 from zhengtu.orgs.models import Organisation, OrganisationKind
 from zhengtu.supervisees.models import Supervisee
 
@@ -46,7 +48,7 @@ def _unsealed_scope(user: User) -> Q:
     """Which unsealed cases a user's position shows them (before membership and sealing)."""
     if user.organisation is None:
         return Q(pk__in=[])
-    if user.role == Role.PROSECUTOR:
+    if is_prosecutor(user):
         return Q(referring_organisation=user.organisation)
     subtree = Organisation.objects.filter(path__startswith=user.organisation.path).values("pk")
     return Q(county__in=subtree) | Q(agency__in=subtree)
@@ -96,10 +98,9 @@ def is_member(user: User, case: JuvenileCase) -> bool:
 def get_case_for_user(user: User, pk: object) -> JuvenileCase:
     """The one way to fetch a case named in a URL: 404 outside scope, and for a sealed case not on it unless an
     approved read is open (the page then audits the read)."""
-    try:
-        case_id = int(str(pk))
-    except ValueError as error:
-        raise Http404 from error
+    case_id = parse_int(pk)
+    if case_id is None:
+        raise Http404
     case = cases_visible_to(user).select_related("county", "agency", "referring_organisation").filter(pk=case_id)
     found = case.first()
     if found is not None:
@@ -155,17 +156,11 @@ def investigations_received_by(user: User) -> QuerySet[SocialInvestigation]:
 
 
 def get_investigation_for_user(user: User, pk: object) -> SocialInvestigation:
-    try:
-        return investigations_of(user).get(pk=int(str(pk)))
-    except (SocialInvestigation.DoesNotExist, ValueError) as error:
-        raise Http404 from error
+    return get_or_404(investigations_of(user), pk)
 
 
 def get_document_for_user(user: User, pk: object) -> JuvenileDocument:
-    try:
-        document = JuvenileDocument.objects.select_related("case").get(pk=int(str(pk)))
-    except (JuvenileDocument.DoesNotExist, ValueError) as error:
-        raise Http404 from error
+    document = get_or_404(JuvenileDocument.objects.select_related("case"), pk)
     get_case_for_user(user, document.case_id)  # 404 unless the case itself may be read
     return document
 
@@ -178,16 +173,13 @@ def roster_visible_to(user: User) -> QuerySet[AppropriateAdult]:
         return AppropriateAdult.objects.all()
     county = county_of(user)
     counties = Q(county=county) if county is not None else Q(pk__in=[])
-    if user.organisation is not None and user.role != Role.PROSECUTOR:
+    if user.organisation is not None and not is_prosecutor(user):
         counties |= Q(county__path__startswith=user.organisation.path)
     return AppropriateAdult.objects.filter(counties)
 
 
 def get_adult_for_user(user: User, pk: object) -> AppropriateAdult:
-    try:
-        return roster_visible_to(user).get(pk=int(str(pk)))
-    except (AppropriateAdult.DoesNotExist, ValueError) as error:
-        raise Http404 from error
+    return get_or_404(roster_visible_to(user), pk)
 
 
 def adult_requests_of(user: User) -> QuerySet[AppropriateAdultRequest]:
@@ -197,10 +189,7 @@ def adult_requests_of(user: User) -> QuerySet[AppropriateAdultRequest]:
 
 
 def get_adult_request_for_user(user: User, pk: object) -> AppropriateAdultRequest:
-    try:
-        return adult_requests_of(user).get(pk=int(str(pk)))
-    except (AppropriateAdultRequest.DoesNotExist, ValueError) as error:
-        raise Http404 from error
+    return get_or_404(adult_requests_of(user), pk)
 
 
 def read_requests_to_decide(user: User) -> QuerySet[SealedReadRequest]:
@@ -240,10 +229,7 @@ def supervisees_overseen_by(user: User) -> QuerySet[Supervisee]:
 
 
 def get_overseen_supervisee(user: User, pk: object) -> Supervisee:
-    try:
-        return supervisees_overseen_by(user).get(pk=int(str(pk)))
-    except (Supervisee.DoesNotExist, ValueError) as error:
-        raise Http404 from error
+    return get_or_404(supervisees_overseen_by(user), pk)
 
 
 def reports_due(case: JuvenileCase, today: dt.date | None = None) -> bool:

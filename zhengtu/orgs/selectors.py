@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q, QuerySet
-from django.http import Http404
 
-from zhengtu.accounts.roles import Capability, Role, can
+from zhengtu.accounts.roles import Capability, can, is_supervisee
+from zhengtu.core.lookups import get_or_404
 
 from .models import Organisation, OrganisationKind
 
@@ -25,7 +25,7 @@ def organisations_visible_to(user: User) -> QuerySet[Organisation]:
         return Organisation.objects.none()
     if user.is_superuser:
         return Organisation.objects.all()
-    if user.organisation is None or user.role == Role.SUPERVISEE:
+    if user.organisation is None or is_supervisee(user):
         return Organisation.objects.none()
     return Organisation.objects.filter(path__startswith=user.organisation.path)
 
@@ -38,10 +38,7 @@ def organisations_manageable_by(user: User) -> QuerySet[Organisation]:
 
 def get_organisation_for_manager(user: User, pk: object) -> Organisation:
     """The one way to fetch an organisation named in a URL for the admin pages: 404 outside scope."""
-    try:
-        return organisations_manageable_by(user).get(pk=int(str(pk)))
-    except (Organisation.DoesNotExist, ValueError) as error:
-        raise Http404 from error
+    return get_or_404(organisations_manageable_by(user), pk)
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,10 @@ from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
 
+from zhengtu.accounts.roles import Capability
 from zhengtu.audit.models import Action
 from zhengtu.audit.services import Actor, record_event
+from zhengtu.core.access import require_capability
 
 from .models import ALLOWED_PARENT_KINDS, Division, Organisation
 
@@ -117,6 +119,8 @@ def _scoped_user(actor: Actor | None) -> Any:
     user = actor.user if actor is not None else None
     if user is None or user.is_superuser:
         return None
+    # The page checks this too; checking here means the API, the admin and any later caller cannot differ.
+    require_capability(user, Capability.MANAGE_ORGANISATIONS)
     if user.organisation is None:
         raise ValidationError(_("Your account does not belong to an organisation."))
     return user

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from zhengtu.accounts.http import AuthenticatedRequest
 from zhengtu.accounts.roles import Capability
 from zhengtu.audit.services import Actor
+from zhengtu.core.access import require_capability
 from zhengtu.core.query import int_param
 
 from .forms import OrganisationForm
@@ -24,13 +25,13 @@ from .services import create_organisation, update_organisation
 
 @login_required
 def tree(request: AuthenticatedRequest) -> HttpResponse:
-    _require_capability(request)
+    require_capability(request.user, Capability.MANAGE_ORGANISATIONS)
     return render(request, "orgs/tree.html", {"rows": organisation_tree_for(request.user)})
 
 
 @login_required
 def detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    _require_capability(request)
+    require_capability(request.user, Capability.MANAGE_ORGANISATIONS)
     organisation = get_organisation_for_manager(request.user, pk)
     children = organisations_manageable_by(request.user).filter(parent=organisation).order_by("name")
     members = organisation.members.order_by("-is_active", "role", "username")
@@ -49,7 +50,7 @@ def detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 @login_required
 def create(request: AuthenticatedRequest) -> HttpResponse:
-    _require_capability(request)
+    require_capability(request.user, Capability.MANAGE_ORGANISATIONS)
     parents = organisations_manageable_by(request.user)
     initial: dict[str, Any] = {"is_active": True}
     if (parent_id := int_param(request.GET, "parent")) is not None:
@@ -71,7 +72,7 @@ def create(request: AuthenticatedRequest) -> HttpResponse:
 
 @login_required
 def edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    _require_capability(request)
+    require_capability(request.user, Capability.MANAGE_ORGANISATIONS)
     organisation = get_organisation_for_manager(request.user, pk)
     below = Organisation.objects.filter(path__startswith=organisation.path).values("pk")
     parents = organisations_manageable_by(request.user).exclude(pk__in=below)
@@ -102,8 +103,3 @@ def edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Organisation “%(name)s” saved.") % {"name": organisation.name})
             return redirect("orgs:detail", pk=organisation.pk)
     return render(request, "orgs/form.html", {"form": form, "organisation": organisation})
-
-
-def _require_capability(request: AuthenticatedRequest) -> None:
-    if not request.user.can(Capability.MANAGE_ORGANISATIONS):
-        raise PermissionDenied

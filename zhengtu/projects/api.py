@@ -6,7 +6,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,10 +24,6 @@ from . import services
 from .models import KpiTarget, ServiceProject, SpendingEntry
 from .progress import budget_status, funds_received, project_progress
 from .selectors import get_project_for_user, projects_visible_to, spending_of
-
-
-def _django_errors(error: DjangoValidationError) -> ValidationError:
-    return ValidationError(error.message_dict if hasattr(error, "error_dict") else error.messages)
 
 
 class ProjectSerializer(serializers.ModelSerializer[ServiceProject]):
@@ -105,8 +100,6 @@ class TargetList(generics.ListCreateAPIView[KpiTarget]):
             target = services.set_target(
                 actor=Actor.from_request(request), project=project, **serializer.validated_data
             )
-        except DjangoValidationError as error:
-            raise _django_errors(error) from error
         except DjangoPermissionDenied as error:
             raise PermissionDenied(_("You may not manage this project.")) from error
         return Response(TargetSerializer(target).data, status=201)
@@ -234,8 +227,6 @@ class SpendingList(generics.ListCreateAPIView[SpendingEntry]):
             raise ValidationError({"budget_line": [_("This project has no such budget line.")]})
         try:
             entry = services.record_spending(actor=Actor.from_request(request), line=line, **data)
-        except DjangoValidationError as error:
-            raise _django_errors(error) from error
         except DjangoPermissionDenied as error:
             raise PermissionDenied(_("You may not manage this project.")) from error
         return Response(SpendingSerializer(spending_of(project).get(pk=entry.pk)).data, status=201)

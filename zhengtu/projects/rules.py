@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.conf import settings
+from zhengtu.core.rules import Rules
 
 DEFAULTS: dict[str, object] = {
     # An indicator is "behind" when its count is below the share of the target expected by
@@ -33,9 +33,7 @@ DEFAULTS: dict[str, object] = {
 }
 
 
-def rule(key: str) -> object:
-    rules: dict[str, object] = getattr(settings, "ZHENGTU_RULES", {})
-    return rules.get(key, DEFAULTS[key])
+rule = Rules(DEFAULTS)
 
 
 def pace_tolerance() -> Decimal:

@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
-from django.http import Http404
 from django.utils import timezone
 
-from zhengtu.accounts.roles import Capability, Role, can
+from zhengtu.accounts.roles import Capability, can, is_supervisee
+from zhengtu.core.lookups import get_or_404
 from zhengtu.orgs.models import OrganisationKind
 
 from .models import (
@@ -53,7 +53,7 @@ def projects_visible_to(user: User) -> QuerySet[ServiceProject]:
         return ServiceProject.objects.none()
     if user.is_superuser:
         return ServiceProject.objects.all()
-    if user.role == Role.SUPERVISEE:
+    if is_supervisee(user):
         return ServiceProject.objects.none()
     scope = Q(pk__in=active_staff(user).values("project_id"))
     organisation = user.organisation
@@ -68,10 +68,7 @@ def projects_visible_to(user: User) -> QuerySet[ServiceProject]:
 
 def get_project_for_user(user: User, pk: object) -> ServiceProject:
     """The one way to fetch a project named in a URL: 404 outside the user's scope."""
-    try:
-        return projects_visible_to(user).select_related("buying_bureau", "agency").get(pk=int(str(pk)))
-    except (ServiceProject.DoesNotExist, ValueError) as error:
-        raise Http404 from error
+    return get_or_404(projects_visible_to(user).select_related("buying_bureau", "agency"), pk)
 
 
 def can_manage_project(user: User, project: ServiceProject) -> bool:
@@ -107,33 +104,21 @@ def is_project_supervisor(user: User, project_id: int | None, *, on: dt.date | N
 
 
 def get_target_for_user(user: User, project: ServiceProject, pk: object) -> KpiTarget:
-    try:
-        return project.kpi_targets.get(pk=int(str(pk)))
-    except (KpiTarget.DoesNotExist, ValueError) as error:
-        raise Http404 from error
+    return get_or_404(project.kpi_targets, pk)
 
 
 def get_budget_line(project: ServiceProject, pk: object) -> BudgetLine:
-    try:
-        return project.budget_lines.get(pk=int(str(pk)))
-    except (BudgetLine.DoesNotExist, ValueError) as error:
-        raise Http404 from error
+    return get_or_404(project.budget_lines, pk)
 
 
 def get_adjustment(project: ServiceProject, pk: object) -> BudgetAdjustment:
-    try:
-        return project.budget_adjustments.select_related("budget_line", "source_line").get(pk=int(str(pk)))
-    except (BudgetAdjustment.DoesNotExist, ValueError) as error:
-        raise Http404 from error
+    return get_or_404(project.budget_adjustments.select_related("budget_line", "source_line"), pk)
 
 
 def get_voucher(project: ServiceProject, pk: object) -> SpendingVoucher:
-    try:
-        return SpendingVoucher.objects.select_related("entry__budget_line").get(
-            pk=int(str(pk)), entry__budget_line__project=project
-        )
-    except (SpendingVoucher.DoesNotExist, ValueError) as error:
-        raise Http404 from error
+    return get_or_404(
+        SpendingVoucher.objects.select_related("entry__budget_line").filter(entry__budget_line__project=project), pk
+    )
 
 
 def spending_of(project: ServiceProject) -> QuerySet[SpendingEntry]:
@@ -145,7 +130,4 @@ def spending_of(project: ServiceProject) -> QuerySet[SpendingEntry]:
 
 
 def get_report(project: ServiceProject, pk: object) -> ProjectReport:
-    try:
-        return project.reports.get(pk=int(str(pk)))
-    except (ProjectReport.DoesNotExist, ValueError) as error:
-        raise Http404 from error
+    return get_or_404(project.reports, pk)

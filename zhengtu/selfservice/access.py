@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render, resolve_url
 from django.utils.translation import gettext as _
 
 from zhengtu.accounts.models import User
-from zhengtu.accounts.roles import Role
+from zhengtu.accounts.roles import is_supervisee
 from zhengtu.audit.services import Actor
 from zhengtu.supervisees.models import Supervisee
 
@@ -24,7 +24,7 @@ View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 
 def supervisee_of(user: Any) -> Supervisee | None:
     """The registry record the account belongs to; None for staff and for accounts not linked to one."""
-    if not isinstance(user, User) or not user.is_authenticated or not user.is_active or user.role != Role.SUPERVISEE:
+    if not isinstance(user, User) or not user.is_authenticated or not user.is_active or not is_supervisee(user):
         return None
     return Supervisee.objects.filter(user=user).select_related("responsible_office", "responsible_officer").first()
 

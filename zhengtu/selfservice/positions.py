@@ -22,9 +22,9 @@ from django.utils import timezone
 from zhengtu.monitoring.models import Device, DeviceBinding, DeviceKind, Protocol
 from zhengtu.monitoring.processing import BatchProcessor, Report
 from zhengtu.monitoring.protocols.base import DeviceMessage, Fix, MessageKind
-from zhengtu.monitoring.rules import rule as monitoring_rule
 from zhengtu.monitoring.services import bind_device, register_device
 from zhengtu.supervisees.models import Supervisee
+from zhengtu.supervision.rules import monitoring_rules
 
 logger = logging.getLogger(__name__)
 
@@ -56,7 +56,8 @@ def _device_for(supervisee: Supervisee, at: dt.datetime) -> Device | None:
             organisation=supervisee.responsible_office,
             notes="正途手机端",
         )
-    months = int(str(monitoring_rule("MAX_BINDING_MONTHS")))
+    # Law art. 29 limits one monitoring period; its one setting is the approval workflow's (supervision.rules).
+    months = monitoring_rules().max_period_months
     ends_at = min(
         at + dt.timedelta(days=28 * months),
         dt.datetime.combine(supervisee.term_end, dt.time(23, 59), tzinfo=dt.UTC) + dt.timedelta(days=1),

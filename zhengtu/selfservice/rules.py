@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
+from zhengtu.core.rules import Rules
 
 DEFAULTS: dict[str, object] = {
     # The capture must reach the server within this many seconds of the challenge, else the check-in is flagged
@@ -32,9 +32,7 @@ DEFAULTS: dict[str, object] = {
 }
 
 
-def rule(key: str) -> object:
-    rules: dict[str, object] = getattr(settings, "ZHENGTU_RULES", {})
-    return rules.get(key, DEFAULTS[key])
+rule = Rules(DEFAULTS)
 
 
 def challenge_window() -> dt.timedelta:

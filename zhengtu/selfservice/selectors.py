@@ -6,11 +6,11 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import Count, Q, QuerySet
-from django.http import Http404
 from django.utils import timezone
 
 from zhengtu.accounts.models import User
 from zhengtu.accounts.roles import Capability, can
+from zhengtu.core.lookups import get_or_404
 from zhengtu.supervisees.models import Status, Supervisee
 from zhengtu.supervisees.selectors import supervisees_visible_to
 
@@ -67,10 +67,7 @@ def app_check_ins_visible_to(user: User) -> QuerySet[AppCheckIn]:
 
 
 def get_app_check_in_for_user(user: User, pk: object) -> AppCheckIn:
-    try:
-        return app_check_ins_visible_to(user).get(pk=int(str(pk)))
-    except (AppCheckIn.DoesNotExist, ValueError) as error:
-        raise Http404 from error
+    return get_or_404(app_check_ins_visible_to(user), pk)
 
 
 def flagged_check_ins_for(user: User) -> QuerySet[AppCheckIn]:
@@ -96,10 +93,7 @@ def devices_of(user: User, supervisee: Supervisee) -> QuerySet[AppDevice]:
 
 
 def get_device_for_user(user: User, pk: object) -> AppDevice:
-    try:
-        return AppDevice.objects.filter(supervisee__in=_visible_supervisees(user)).get(pk=int(str(pk)))
-    except (AppDevice.DoesNotExist, ValueError) as error:
-        raise Http404 from error
+    return get_or_404(AppDevice.objects.filter(supervisee__in=_visible_supervisees(user)), pk)
 
 
 def reports_visible_to(user: User) -> QuerySet[WrittenReport]:
@@ -107,10 +101,7 @@ def reports_visible_to(user: User) -> QuerySet[WrittenReport]:
 
 
 def get_report_for_user(user: User, pk: object) -> WrittenReport:
-    try:
-        return reports_visible_to(user).get(pk=int(str(pk)))
-    except (WrittenReport.DoesNotExist, ValueError) as error:
-        raise Http404 from error
+    return get_or_404(reports_visible_to(user), pk)
 
 
 def app_activity_by_office(user: User, *, now: dt.datetime | None = None) -> list[dict[str, object]]:
@@ -138,10 +129,7 @@ def app_requests_visible_to(user: User) -> QuerySet[AppRequest]:
 
 
 def get_app_request_for_user(user: User, pk: object) -> AppRequest:
-    try:
-        return app_requests_visible_to(user).get(pk=int(str(pk)))
-    except (AppRequest.DoesNotExist, ValueError) as error:
-        raise Http404 from error
+    return get_or_404(app_requests_visible_to(user), pk)
 
 
 def submitted_requests_for(user: User) -> QuerySet[AppRequest]:

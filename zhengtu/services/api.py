@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
@@ -154,8 +153,6 @@ class ServiceRecordList(generics.ListCreateAPIView[ServiceRecord]):
                 source=RecordSource.API,
                 **data,
             )
-        except DjangoValidationError as error:
-            raise ValidationError(error.message_dict if hasattr(error, "error_dict") else error.messages) from error
         except DjangoPermissionDenied as error:
             raise PermissionDenied from error
         record = get_record_for_user(user, record.pk)  # type: ignore[arg-type]

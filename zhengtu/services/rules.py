@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.conf import settings
+from zhengtu.core.rules import Rules
 
 STUDY = "study"
 COMMUNITY_SERVICE = "community_service"
@@ -44,9 +44,7 @@ DEFAULTS: dict[str, object] = {
 }
 
 
-def rule(key: str) -> object:
-    rules: dict[str, object] = getattr(settings, "ZHENGTU_RULES", {})
-    return rules.get(key, DEFAULTS[key])
+rule = Rules(DEFAULTS)
 
 
 def monthly_requirements() -> dict[str, dict[str, Decimal]]:

@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
-from zhengtu.accounts.roles import Capability, Role, can
+from zhengtu.accounts.roles import Capability, can, is_supervisee
+from zhengtu.core.lookups import get_or_404
 from zhengtu.projects.selectors import is_project_supervisor, projects_visible_to
 from zhengtu.supervisees.selectors import supervisees_visible_to
 
@@ -38,7 +39,7 @@ def records_visible_to(user: User) -> QuerySet[ServiceRecord]:
         return ServiceRecord.objects.none()
     if user.is_superuser:
         return ServiceRecord.objects.all()
-    if user.role == Role.SUPERVISEE:
+    if is_supervisee(user):
         return ServiceRecord.objects.none()
     if not any(can(user, capability) for capability in RECORD_READING_CAPABILITIES):
         return ServiceRecord.objects.none()
@@ -50,21 +51,13 @@ def records_visible_to(user: User) -> QuerySet[ServiceRecord]:
 
 def get_record_for_user(user: User, pk: object) -> ServiceRecord:
     """The one way to fetch a record named in a URL: 404 outside the user's scope."""
-    try:
-        return (
-            records_visible_to(user)
-            .select_related("project", "organisation", "counsellor", "recorded_by")
-            .get(pk=int(str(pk)))
-        )
-    except (ServiceRecord.DoesNotExist, ValueError) as error:
-        raise Http404 from error
+    return get_or_404(
+        records_visible_to(user).select_related("project", "organisation", "counsellor", "recorded_by"), pk
+    )
 
 
 def get_attachment_for_user(user: User, pk: object) -> ServiceAttachment:
-    try:
-        attachment = ServiceAttachment.objects.select_related("record").get(pk=int(str(pk)))
-    except (ServiceAttachment.DoesNotExist, ValueError) as error:
-        raise Http404 from error
+    attachment = get_or_404(ServiceAttachment.objects.select_related("record"), pk)
     if not records_visible_to(user).filter(pk=attachment.record_id).exists():
         raise Http404
     return attachment

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from zhengtu.accounts.roles import Capability, can
 from zhengtu.audit.models import Action
 from zhengtu.audit.services import Actor, record_event
+from zhengtu.core.access import acting_user
 from zhengtu.privacy.crypto import encrypt
 from zhengtu.projects.models import ServiceProject
 from zhengtu.projects.selectors import can_manage_project, projects_open_for_recording
@@ -47,9 +48,7 @@ TIMED_KINDS = {ServiceKind.EDUCATION, ServiceKind.COMMUNITY_SERVICE, ServiceKind
 
 
 def _recorder(actor: Actor) -> User:
-    user = actor.user
-    if user is None or not can(user, Capability.RECORD_SERVICES):
-        raise PermissionDenied
+    user = acting_user(actor, Capability.RECORD_SERVICES)
     return user
 
 

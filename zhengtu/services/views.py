@@ -19,8 +19,9 @@ from zhengtu.accounts.roles import Capability
 from zhengtu.audit.models import Action
 from zhengtu.audit.services import Actor, record_event
 from zhengtu.core.access import require_capability
+from zhengtu.core.downloads import download_response, stored_file_response
+from zhengtu.core.pages import add_service_errors
 from zhengtu.core.query import int_param
-from zhengtu.projects.forms import add_service_errors
 from zhengtu.projects.selectors import get_project_for_user
 from zhengtu.supervisees.selectors import get_supervisee_for_user
 
@@ -95,9 +96,7 @@ def ledger_export(request: AuthenticatedRequest) -> HttpResponse:
         title=title,
         filters={key: str(value) for key, value in filters.items()},
     )
-    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="ledger-{timezone.localdate():%Y%m%d}.xlsx"'
-    return response
+    return download_response(content, f"ledger-{timezone.localdate():%Y%m%d}.xlsx", XLSX_CONTENT_TYPE)
 
 
 @login_required
@@ -250,10 +249,7 @@ def record_note(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def attachment(request: AuthenticatedRequest, pk: int) -> FileResponse:
     item = get_attachment_for_user(request.user, pk)
     content_type = mimetypes.guess_type(item.original_name)[0] or "application/octet-stream"
-    inline = content_type.startswith("image/")
-    return FileResponse(
-        item.file.open("rb"), content_type=content_type, as_attachment=not inline, filename=item.original_name
-    )
+    return stored_file_response(item.file, item.original_name, content_type, inline=content_type.startswith("image/"))
 
 
 @login_required
@@ -278,9 +274,7 @@ def ledger_import(request: AuthenticatedRequest) -> HttpResponse:
 @login_required
 def ledger_import_template(request: AuthenticatedRequest) -> HttpResponse:
     require_capability(request.user, Capability.RECORD_SERVICES)
-    response = HttpResponse(import_template(), content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = 'attachment; filename="ledger-import-template.xlsx"'
-    return response
+    return download_response(import_template(), "ledger-import-template.xlsx", XLSX_CONTENT_TYPE)
 
 
 @login_required

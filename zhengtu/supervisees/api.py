@@ -9,13 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -30,13 +28,6 @@ from . import services
 from .models import FamilyMember, SentenceType, Sex, Status, Supervisee, SupervisionLevel
 from .pagination import SuperviseePagination
 from .selectors import SuperviseeFilters, filter_offices_for, list_supervisees, supervisees_visible_to
-
-
-def _drf_error(error: DjangoValidationError) -> ValidationError:
-    if hasattr(error, "error_dict"):
-        detail = {("non_field_errors" if k == "__all__" else k): v for k, v in error.message_dict.items()}
-        return ValidationError(detail)
-    return ValidationError({"non_field_errors": error.messages})
 
 
 class FamilyMemberSerializer(serializers.ModelSerializer[FamilyMember]):
@@ -129,16 +120,10 @@ class SuperviseeSerializer(serializers.ModelSerializer[Supervisee]):
         return Actor.from_request(self.context["request"]._request)
 
     def create(self, validated_data: dict[str, Any]) -> Supervisee:
-        try:
-            return services.create_supervisee(actor=self._actor(), **validated_data)
-        except DjangoValidationError as error:
-            raise _drf_error(error) from error
+        return services.create_supervisee(actor=self._actor(), **validated_data)
 
     def update(self, instance: Supervisee, validated_data: dict[str, Any]) -> Supervisee:
-        try:
-            return services.update_supervisee(actor=self._actor(), supervisee=instance, **validated_data)
-        except DjangoValidationError as error:
-            raise _drf_error(error) from error
+        return services.update_supervisee(actor=self._actor(), supervisee=instance, **validated_data)
 
 
 class SuperviseeFilterSerializer(serializers.Serializer[SuperviseeFilters]):

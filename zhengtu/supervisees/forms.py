@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.forms.models import fields_for_model, model_to_dict
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -250,14 +249,6 @@ class SuperviseeForm(forms.Form):
             data["photo"] = photo  # a new upload
         data["sex"] = data.get("sex") or None
         return data
-
-    def add_service_errors(self, error: ValidationError) -> None:
-        """Show a service's errors next to the fields they are about."""
-        if not hasattr(error, "error_dict"):
-            self.add_error(None, error)
-            return
-        for field, messages in error.message_dict.items():
-            self.add_error(field if field in self.fields else None, messages)
 
 
 class FamilyMemberForm(forms.Form):

@@ -11,12 +11,17 @@ from typing import Any
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from zhengtu.core.rules import Rules
 from zhengtu.orgs.divisions import DivisionLevel
 from zhengtu.orgs.models import OrganisationKind
 
+DEFAULTS: dict[str, Any] = {
+    "term_ending_reminder_days": 30,
+    "residence_division_min_level": "county",
+    "residence_division_required": True,
+}
 
-def _rule(key: str, default: Any) -> Any:
-    return getattr(settings, "ZHENGTU_RULES", {}).get(key, default)
+rule = Rules(DEFAULTS)
 
 
 def _setting(name: str, default: Any) -> Any:
@@ -25,17 +30,17 @@ def _setting(name: str, default: Any) -> Any:
 
 def term_ending_reminder_days() -> int:
     """How far ahead "term ending soon" looks (list filter default, my tasks)."""
-    return int(_rule("term_ending_reminder_days", 30))
+    return int(rule("term_ending_reminder_days"))
 
 
 def residence_division_min_level() -> DivisionLevel:
     """How precise a residence must be: a county by default (the place of execution is a county)."""
-    return DivisionLevel[str(_rule("residence_division_min_level", "county")).upper()]
+    return DivisionLevel[str(rule("residence_division_min_level")).upper()]
 
 
 def residence_division_required() -> bool:
     """Whether the registration form insists on a residence division (once divisions are loaded)."""
-    return bool(_rule("residence_division_required", True))
+    return bool(rule("residence_division_required"))
 
 
 def responsible_office_kinds() -> frozenset[str]:

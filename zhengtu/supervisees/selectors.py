@@ -10,28 +10,17 @@ from django.db import connection
 from django.db.models import Count, F, Func, IntegerField, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import In
-from django.http import Http404
 from django.utils import timezone
 
 from zhengtu.accounts.models import User
-from zhengtu.accounts.roles import Capability, Role, can
+from zhengtu.accounts.roles import CASE_TEAM_ROLES, OFFICER_ROLES, Capability, can, is_supervisee
+from zhengtu.core.lookups import get_or_404
 from zhengtu.orgs.models import Organisation, OrganisationKind
+from zhengtu.orgs.selectors import organisations_visible_to  # the one definition; also imported from here
 from zhengtu.privacy.crypto import blind_index
 
 from .models import Assignment, NameReading, Status, StatusChange, Supervisee
 from .rules import responsible_office_kinds
-
-
-def organisations_visible_to(user: User) -> QuerySet[Organisation]:
-    """The user's organisation and everything below it; nothing for users without one."""
-    if not user.is_authenticated or not user.is_active:
-        return Organisation.objects.none()
-    if user.is_superuser:
-        return Organisation.objects.all()
-    if user.organisation_id is None or user.role == Role.SUPERVISEE:
-        return Organisation.objects.none()
-    assert user.organisation is not None
-    return Organisation.objects.filter(path__startswith=user.organisation.path)
 
 
 def supervisees_visible_to(user: User) -> QuerySet[Supervisee]:
@@ -43,7 +32,7 @@ def supervisees_visible_to(user: User) -> QuerySet[Supervisee]:
         return Supervisee.objects.none()
     if user.is_superuser:
         return Supervisee.objects.all()
-    if user.role == Role.SUPERVISEE:
+    if is_supervisee(user):
         return Supervisee.objects.filter(user=user)
     if not can(user, Capability.VIEW_SUPERVISEES):
         return Supervisee.objects.none()
@@ -85,10 +74,7 @@ def _subtree_condition(root: Organisation) -> Q:
 
 def get_supervisee_for_user(user: User, pk: object) -> Supervisee:
     """The one way to fetch a supervisee named in a URL: 404 outside the user's scope."""
-    try:
-        return supervisees_visible_to(user).get(pk=int(str(pk)))
-    except (Supervisee.DoesNotExist, ValueError) as error:
-        raise Http404 from error
+    return get_or_404(supervisees_visible_to(user), pk)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -215,10 +201,7 @@ def get_supervisee_detail_for_user(user: User, pk: object) -> Supervisee:
             ),
         )
     )
-    try:
-        return queryset.get(pk=int(str(pk)))
-    except (Supervisee.DoesNotExist, ValueError) as error:
-        raise Http404 from error
+    return get_or_404(queryset, pk)
 
 
 def filter_offices_for(user: User) -> QuerySet[Organisation]:
@@ -235,9 +218,6 @@ def responsible_offices_for(user: User, *, current: Organisation | None = None) 
     return offices.order_by("path")
 
 
-OFFICER_ROLES = (Role.OFFICE_OFFICER, Role.BUREAU_ADMIN)
-
-
 def responsible_officer_choices(user: User, office: Organisation | None) -> QuerySet[User]:
     """Staff who may be responsible: officers of the office or of a bureau above it."""
     staff = User.objects.filter(is_active=True, role__in=OFFICER_ROLES).order_by("full_name", "username")
@@ -245,9 +225,6 @@ def responsible_officer_choices(user: User, office: Organisation | None) -> Quer
         return staff.filter(organisation__in=organisations_visible_to(user))
     ancestor_ids = [int(part) for part in office.path.strip("/").split("/") if part]
     return staff.filter(organisation_id__in=ancestor_ids)
-
-
-ASSIGNABLE_ROLES = (Role.OFFICE_OFFICER, Role.BUREAU_ADMIN, Role.SOCIAL_WORKER, Role.AGENCY_MANAGER)
 
 
 def assignable_staff(supervisee: Supervisee) -> QuerySet[User]:
@@ -258,7 +235,7 @@ def assignable_staff(supervisee: Supervisee) -> QuerySet[User]:
     office = supervisee.responsible_office
     bureau = office.nearest({OrganisationKind.COUNTY_BUREAU, OrganisationKind.CITY_BUREAU}) or office
     return (
-        User.objects.filter(is_active=True, role__in=ASSIGNABLE_ROLES, organisation__path__startswith=bureau.path)
+        User.objects.filter(is_active=True, role__in=CASE_TEAM_ROLES, organisation__path__startswith=bureau.path)
         .select_related("organisation")
         .order_by("organisation__path", "full_name", "username")
     )

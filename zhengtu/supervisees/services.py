@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhengtu.accounts.models import User
-from zhengtu.accounts.roles import Capability, can
+from zhengtu.accounts.roles import Capability, can, may_be_responsible_officer
 from zhengtu.audit.models import Action, Outcome
 from zhengtu.audit.services import Actor, record_event
 from zhengtu.orgs.divisions import level_of
@@ -25,7 +25,7 @@ from .models import ALLOWED_STATUS_TRANSITIONS, Assignment, FamilyMember, NameRe
 from .names import other_readings
 from .names import pinyin_of as _pinyin_of
 from .rules import LEVEL_LABELS, photo_max_bytes, residence_division_min_level, responsible_office_kinds
-from .selectors import OFFICER_ROLES, assignable_staff, organisations_visible_to
+from .selectors import assignable_staff, organisations_visible_to
 from .terms import compute_term_end
 
 FAMILY_FIELDS = ("name", "relation", "phone", "work_unit", "address")
@@ -139,7 +139,7 @@ def _check_officer(supervisee: Supervisee) -> None:
     if officer is None:
         return
     office = supervisee.responsible_office
-    if officer.role not in OFFICER_ROLES or not officer.is_active or officer.organisation is None:
+    if not may_be_responsible_officer(officer) or not officer.is_active or officer.organisation is None:
         raise ValidationError({"responsible_officer": _("The responsible officer must be an active officer.")})
     if not office.path.startswith(officer.organisation.path):
         raise ValidationError(

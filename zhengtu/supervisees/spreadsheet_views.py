@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
@@ -15,22 +13,14 @@ from django.views.decorators.http import require_GET, require_http_methods
 from zhengtu.accounts.http import AuthenticatedRequest
 from zhengtu.accounts.roles import Capability
 from zhengtu.audit.services import Actor
+from zhengtu.core.downloads import XLSX, download_response
+from zhengtu.core.lookups import get_or_404
 from zhengtu.workspace.models import Job, JobStatus
 
 from .exporting import export_supervisees, template_csv, template_xlsx
 from .forms import ExportForm, ImportForm
 from .importing import import_supervisees, result_from_job, runs_in_background, start_import_job
 from .permissions import capability_required
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _attachment(content: bytes, content_type: str, file_name: str, ascii_name: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    # RFC 6266: the Chinese name in UTF-8, with an ASCII fallback for old clients.
-    response["Content-Disposition"] = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(file_name)}"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @capability_required(Capability.IMPORT_SUPERVISEES)
@@ -59,7 +49,7 @@ def import_page(request: AuthenticatedRequest) -> HttpResponse:
 @require_GET
 def import_job_result(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The result of a background import, for the person who started it."""
-    job = get_object_or_404(Job, pk=pk, owner=request.user, kind="supervisees.import", status=JobStatus.DONE)
+    job = get_or_404(Job.objects.filter(owner=request.user, kind="supervisees.import", status=JobStatus.DONE), pk)
     return render(request, "supervisees/import_result.html", {"result": result_from_job(job)})
 
 
@@ -67,8 +57,10 @@ def import_job_result(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_GET
 def import_template(request: AuthenticatedRequest, kind: str) -> HttpResponse:
     if kind == "csv":
-        return _attachment(template_csv(), "text/csv; charset=utf-8", "社区矫正对象导入模板.csv", "template.csv")
-    return _attachment(template_xlsx(), XLSX, "社区矫正对象导入模板.xlsx", "template.xlsx")
+        return download_response(
+            template_csv(), "社区矫正对象导入模板.csv", "text/csv; charset=utf-8", ascii_name="template.csv"
+        )
+    return download_response(template_xlsx(), "社区矫正对象导入模板.xlsx", XLSX, ascii_name="template.xlsx")
 
 
 @capability_required(Capability.EXPORT_SUPERVISEES)
@@ -87,4 +79,4 @@ def export(request: AuthenticatedRequest) -> HttpResponse:
         params.pop("full_identity", None)
         return redirect(f"{reverse('supervisees:list')}?{params.urlencode()}")
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return _attachment(content, XLSX, f"社区矫正对象-{stamp}.xlsx", f"supervisees-{stamp}.xlsx")
+    return download_response(content, f"社区矫正对象-{stamp}.xlsx", XLSX, ascii_name=f"supervisees-{stamp}.xlsx")

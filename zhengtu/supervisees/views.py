@@ -6,7 +6,6 @@ is fetched through a scoped selector, so anything outside the user's scope is a 
 
 from __future__ import annotations
 
-import mimetypes
 from typing import Any
 
 from django import forms
@@ -14,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -24,6 +23,9 @@ from zhengtu.accounts.roles import Capability, can
 from zhengtu.assessment.permissions import can_view_results
 from zhengtu.audit.models import Action
 from zhengtu.audit.services import Actor, record_event
+from zhengtu.core.downloads import stored_file_response
+from zhengtu.core.lookups import get_or_404
+from zhengtu.core.pages import add_service_errors
 from zhengtu.core.query import int_param
 
 from . import services
@@ -119,17 +121,7 @@ def reveal(request: AuthenticatedRequest, pk: int, field: str) -> HttpResponse:
 def photo(request: AuthenticatedRequest, pk: int) -> FileResponse:
     """The photo, only through this scoped view (media files are never served statically)."""
     supervisee = get_supervisee_for_user(request.user, pk)
-    if not supervisee.photo:
-        raise Http404
-    content_type = mimetypes.guess_type(supervisee.photo.name)[0] or "application/octet-stream"
-    try:
-        handle = supervisee.photo.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
-    response = FileResponse(handle, content_type=content_type)
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return stored_file_response(supervisee.photo, inline=True)
 
 
 def _render_form(request: AuthenticatedRequest, form: SuperviseeForm, family: Any, **extra: Any) -> HttpResponse:
@@ -150,7 +142,7 @@ def supervisee_create(request: AuthenticatedRequest) -> HttpResponse:
                     **form.service_fields(),
                 )
             except ValidationError as error:
-                form.add_service_errors(error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("%(name)s is registered.") % {"name": supervisee.name})
                 return redirect("supervisees:detail", pk=supervisee.pk)
@@ -177,7 +169,7 @@ def supervisee_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 )
             except ValidationError as error:
                 supervisee.refresh_from_db()
-                form.add_service_errors(error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("The changes are saved."))
                 return redirect("supervisees:detail", pk=supervisee.pk)
@@ -242,8 +234,7 @@ def assignments(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 role=form.cleaned_data["role"],
             )
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("%(name)s is assigned.") % {"name": form.cleaned_data["user"]})
             return redirect("supervisees:assignments", pk=supervisee.pk)
@@ -265,7 +256,7 @@ def assignments(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_POST
 def assignment_end(request: AuthenticatedRequest, pk: int, assignment_pk: int) -> HttpResponse:
     supervisee = get_supervisee_for_user(request.user, pk)
-    assignment = get_object_or_404(supervisee.assignments.select_related("user"), pk=assignment_pk)
+    assignment = get_or_404(supervisee.assignments.select_related("user"), assignment_pk)
     services.end_assignment(actor=Actor.from_request(request), assignment=assignment)
     messages.success(request, _("The assignment of %(name)s has ended.") % {"name": assignment.user})
     return redirect("supervisees:assignments", pk=supervisee.pk)

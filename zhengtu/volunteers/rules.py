@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.conf import settings
+from zhengtu.core.rules import Rules
 
 DEFAULTS: dict[str, object] = {
     # One entry of volunteer hours cannot exceed this (a typo guard: 80 instead of 8.0).
@@ -17,9 +17,7 @@ DEFAULTS: dict[str, object] = {
 }
 
 
-def rule(key: str) -> object:
-    rules: dict[str, object] = getattr(settings, "ZHENGTU_RULES", {})
-    return rules.get(key, DEFAULTS[key])
+rule = Rules(DEFAULTS)
 
 
 def max_hours_per_entry() -> Decimal:

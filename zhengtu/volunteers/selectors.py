@@ -12,9 +12,9 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet, Sum
-from django.http import Http404
 
-from zhengtu.accounts.roles import Capability, Role, can
+from zhengtu.accounts.roles import AGENCY_STAFF_ROLES, Capability, can
+from zhengtu.core.lookups import get_or_404
 from zhengtu.juvenile.rules import training_hours_per_year
 from zhengtu.juvenile.selectors import cases_visible_to, county_of
 from zhengtu.orgs.models import Organisation
@@ -41,10 +41,7 @@ def volunteers_visible_to(user: User) -> QuerySet[Volunteer]:
 
 
 def get_volunteer_for_user(user: User, pk: object) -> Volunteer:
-    try:
-        return volunteers_visible_to(user).get(pk=int(str(pk)))
-    except (Volunteer.DoesNotExist, ValueError) as error:
-        raise Http404 from error
+    return get_or_404(volunteers_visible_to(user), pk)
 
 
 def assignments_visible_to(user: User) -> QuerySet[VolunteerAssignment]:
@@ -56,19 +53,16 @@ def assignments_visible_to(user: User) -> QuerySet[VolunteerAssignment]:
 
 
 def get_assignment_for_user(user: User, pk: object) -> VolunteerAssignment:
-    try:
-        return assignments_visible_to(user).get(pk=int(str(pk)))
-    except (VolunteerAssignment.DoesNotExist, ValueError) as error:
-        raise Http404 from error
+    return get_or_404(assignments_visible_to(user), pk)
 
 
 def get_hours_for_user(user: User, pk: object) -> VolunteerHours:
-    try:
-        return VolunteerHours.objects.select_related("assignment").get(
-            pk=int(str(pk)), assignment__in=assignments_visible_to(user).values("pk")
-        )
-    except (VolunteerHours.DoesNotExist, ValueError) as error:
-        raise Http404 from error
+    return get_or_404(
+        VolunteerHours.objects.select_related("assignment").filter(
+            assignment__in=assignments_visible_to(user).values("pk")
+        ),
+        pk,
+    )
 
 
 @dataclass(frozen=True)
@@ -88,7 +82,7 @@ def workers_of(user: User) -> QuerySet[User]:
     return UserModel.objects.filter(
         is_active=True,
         organisation__in=pool_of(user).values("pk"),
-        role__in=[Role.SOCIAL_WORKER, Role.AGENCY_MANAGER],
+        role__in=AGENCY_STAFF_ROLES,
     ).order_by("organisation__name", "full_name")
 
 
@@ -112,7 +106,4 @@ def studios_visible_to(user: User) -> QuerySet[Studio]:
 
 
 def get_studio_for_user(user: User, pk: object) -> Studio:
-    try:
-        return studios_visible_to(user).get(pk=int(str(pk)))
-    except (Studio.DoesNotExist, ValueError) as error:
-        raise Http404 from error
+    return get_or_404(studios_visible_to(user), pk)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from zhengtu.accounts.roles import Capability, can
 from zhengtu.audit.models import Action
 from zhengtu.audit.services import Actor, record_event
+from zhengtu.core.access import acting_user
 from zhengtu.juvenile.models import JuvenileCase
 from zhengtu.juvenile.services.cases import require_handler
 from zhengtu.orgs.models import Organisation
@@ -41,9 +42,7 @@ if TYPE_CHECKING:
 
 
 def _manager(actor: Actor) -> User:
-    user = actor.user
-    if user is None or not can(user, Capability.MANAGE_VOLUNTEERS):
-        raise PermissionDenied
+    user = acting_user(actor, Capability.MANAGE_VOLUNTEERS)
     return user
 
 

@@ -13,9 +13,10 @@ from django.views.decorators.http import require_POST
 from zhengtu.accounts.http import AuthenticatedRequest
 from zhengtu.accounts.roles import Capability
 from zhengtu.audit.services import Actor
+from zhengtu.core.access import require_capability
 from zhengtu.core.pages import run_action, run_form_action
 from zhengtu.juvenile.selectors import cases_visible_to
-from zhengtu.juvenile.views.common import form_page, require
+from zhengtu.juvenile.views.common import form_page
 from zhengtu.supervisees.selectors import supervisees_visible_to
 
 from . import services
@@ -46,14 +47,14 @@ from .selectors import (
 
 @login_required
 def volunteer_list(request: AuthenticatedRequest) -> HttpResponse:
-    require(request.user, Capability.MANAGE_VOLUNTEERS)
+    require_capability(request.user, Capability.MANAGE_VOLUNTEERS)
     volunteers = volunteers_visible_to(request.user).select_related("organisation")
     return render(request, "volunteers/list.html", {"volunteers": volunteers})
 
 
 @login_required
 def volunteer_new(request: AuthenticatedRequest) -> HttpResponse:
-    require(request.user, Capability.MANAGE_VOLUNTEERS)
+    require_capability(request.user, Capability.MANAGE_VOLUNTEERS)
     form = VolunteerForm(request.POST or None, organisations=pool_of(request.user), initial={"training_hours": 0})
     return form_page(
         request,
@@ -67,7 +68,7 @@ def volunteer_new(request: AuthenticatedRequest) -> HttpResponse:
 
 @login_required
 def volunteer_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    require(request.user, Capability.MANAGE_VOLUNTEERS)
+    require_capability(request.user, Capability.MANAGE_VOLUNTEERS)
     volunteer = get_volunteer_for_user(request.user, pk)
     assignments = assignments_visible_to(request.user).filter(volunteer=volunteer).prefetch_related("hours")
     return render(
@@ -79,7 +80,7 @@ def volunteer_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 @login_required
 def volunteer_assign(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    require(request.user, Capability.MANAGE_VOLUNTEERS)
+    require_capability(request.user, Capability.MANAGE_VOLUNTEERS)
     volunteer = get_volunteer_for_user(request.user, pk)
     form = AssignForm(
         request.POST or None,
@@ -100,7 +101,7 @@ def volunteer_assign(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def hours_log(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    require(request.user, Capability.MANAGE_VOLUNTEERS)
+    require_capability(request.user, Capability.MANAGE_VOLUNTEERS)
     assignment = get_assignment_for_user(request.user, pk)
     run_form_action(
         request,
@@ -115,7 +116,7 @@ def hours_log(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def hours_confirm(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    require(request.user, Capability.MANAGE_VOLUNTEERS)
+    require_capability(request.user, Capability.MANAGE_VOLUNTEERS)
     entry = get_hours_for_user(request.user, pk)
     run_action(
         request,
@@ -127,7 +128,7 @@ def hours_confirm(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 @login_required
 def development(request: AuthenticatedRequest) -> HttpResponse:
-    require(request.user, Capability.MANAGE_VOLUNTEERS)
+    require_capability(request.user, Capability.MANAGE_VOLUNTEERS)
     year = timezone.localdate().year
     if str(request.GET.get("year", "")).isdigit():
         year = int(request.GET["year"])
@@ -170,7 +171,7 @@ def development(request: AuthenticatedRequest) -> HttpResponse:
 
 @login_required
 def studio_list(request: AuthenticatedRequest) -> HttpResponse:
-    require(request.user, Capability.MANAGE_VOLUNTEERS)
+    require_capability(request.user, Capability.MANAGE_VOLUNTEERS)
     form = StudioForm(request.POST or None, organisations=pool_of(request.user))
     if request.method == "POST":
         return form_page(
@@ -185,7 +186,7 @@ def studio_list(request: AuthenticatedRequest) -> HttpResponse:
 
 @login_required
 def studio_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    require(request.user, Capability.MANAGE_VOLUNTEERS)
+    require_capability(request.user, Capability.MANAGE_VOLUNTEERS)
     studio = get_studio_for_user(request.user, pk)
     actor = Actor.from_request(request)
     member_form = StudioMemberForm(request.POST if request.POST.get("form") == "member" else None)

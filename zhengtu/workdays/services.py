@@ -4,23 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from zhengtu.accounts.roles import Capability, can
+from zhengtu.accounts.roles import Capability
 from zhengtu.audit.models import Action
 from zhengtu.audit.services import Actor, record_event
+from zhengtu.core.access import acting_user
 
 from .calendar import load_year_from_chinesecalendar
 from .models import CalendarDay
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
-
-
-def _require_admin(actor: Actor) -> None:
-    if actor.user is None or not can(actor.user, Capability.MANAGE_ORGANISATIONS):
-        raise PermissionDenied(_("You are not allowed to change the working-day calendar."))
+CALENDAR_REFUSAL = gettext_lazy("You are not allowed to change the working-day calendar.")
 
 
 def year_is_known(year: int) -> bool:
@@ -33,7 +31,7 @@ def create_year(*, actor: Actor, year: int) -> str:
 
     Returns "chinesecalendar" or "weekdays".
     """
-    _require_admin(actor)
+    acting_user(actor, Capability.MANAGE_ORGANISATIONS, refusal=CALENDAR_REFUSAL)
     if not FIRST_YEAR <= year <= LAST_YEAR:
         raise ValidationError(
             _("Choose a year between %(first)d and %(last)d.") % {"first": FIRST_YEAR, "last": LAST_YEAR}
@@ -62,7 +60,7 @@ def create_year(*, actor: Actor, year: int) -> str:
 @transaction.atomic
 def set_calendar_day(*, actor: Actor, day: dt.date, is_working_day: bool, note: str = "") -> CalendarDay:
     """Mark one day as a working day or a rest day (holidays, make-up working days)."""
-    _require_admin(actor)
+    acting_user(actor, Capability.MANAGE_ORGANISATIONS, refusal=CALENDAR_REFUSAL)
     if not year_is_known(day.year):
         raise ValidationError(
             {"date": _("The calendar of %(year)d does not exist yet: create the year first.") % {"year": day.year}}

@@ -7,7 +7,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,17 +16,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zhengtu.accounts.http import AuthenticatedRequest
-from zhengtu.accounts.roles import Capability, can
+from zhengtu.accounts.roles import Capability
 from zhengtu.audit.services import Actor
+from zhengtu.core.access import require_capability
 
 from . import services
 from .calendar import WorkingDayCalendar, _chinesecalendar_years
 from .forms import CalendarDayForm
-
-
-def _require_admin(request: AuthenticatedRequest) -> None:
-    if not can(request.user, Capability.MANAGE_ORGANISATIONS):
-        raise PermissionDenied
 
 
 def _year_param(value: str | None) -> int:
@@ -60,7 +56,7 @@ def _months(year: int, calendar: WorkingDayCalendar, notes: dict[dt.date, str]) 
 
 @login_required
 def calendar_year(request: AuthenticatedRequest) -> HttpResponse:
-    _require_admin(request)
+    require_capability(request.user, Capability.MANAGE_ORGANISATIONS)
     year = _year_param(request.GET.get("year"))
     calendar = WorkingDayCalendar.load()
     from .models import CalendarDay
@@ -87,7 +83,7 @@ def calendar_year(request: AuthenticatedRequest) -> HttpResponse:
 @login_required
 @require_POST
 def create_year(request: AuthenticatedRequest) -> HttpResponse:
-    _require_admin(request)
+    require_capability(request.user, Capability.MANAGE_ORGANISATIONS)
     year = _year_param(request.POST.get("year"))
     try:
         source = services.create_year(actor=Actor.from_request(request), year=year)
@@ -112,7 +108,7 @@ def create_year(request: AuthenticatedRequest) -> HttpResponse:
 @login_required
 @require_POST
 def set_day(request: AuthenticatedRequest) -> HttpResponse:
-    _require_admin(request)
+    require_capability(request.user, Capability.MANAGE_ORGANISATIONS)
     form = CalendarDayForm(request.POST)
     year = _year_param(request.POST.get("date", "")[:4])
     if form.is_valid():

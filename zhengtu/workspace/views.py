@@ -5,11 +5,12 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from zhengtu.accounts.http import AuthenticatedRequest
-from zhengtu.accounts.roles import Role
+from zhengtu.accounts.roles import is_supervisee
+from zhengtu.core.lookups import get_or_404
 from zhengtu.core.query import int_list
 
 from .models import Job
@@ -20,7 +21,7 @@ from .services import mark_read
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     # Supervisees use their own phone app (zhengtu/selfservice), not the staff workspace.
-    if getattr(request.user, "role", "") == Role.SUPERVISEE:
+    if is_supervisee(request.user):
         return redirect("selfservice:home")
     dashboard = None
     for provider in home_dashboards():
@@ -60,6 +61,6 @@ def healthz(request: HttpRequest) -> HttpResponse:
 @login_required
 def job(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """A background job's progress, for its owner only; the page polls itself (htmx) until the job ends."""
-    entry = get_object_or_404(Job, pk=pk, owner=request.user)
+    entry = get_or_404(Job.objects.filter(owner=request.user), pk)
     template = "workspace/job_status.html" if request.headers.get("HX-Request") else "workspace/job.html"
     return render(request, template, {"job": entry})

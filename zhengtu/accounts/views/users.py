@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpResponse
@@ -17,11 +17,13 @@ from django.views.decorators.http import require_POST
 from django_otp import devices_for_user
 
 from zhengtu.audit.services import Actor
+from zhengtu.core.access import require_capability
+from zhengtu.core.pages import add_service_errors, run_action
 from zhengtu.core.query import int_param
 from zhengtu.orgs.models import Organisation
 from zhengtu.orgs.selectors import organisations_visible_to
 
-from ..forms import NewPasswordFields, UserCreateForm, UserFilterForm, UserUpdateForm, add_service_error
+from ..forms import NewPasswordFields, UserCreateForm, UserFilterForm, UserUpdateForm
 from ..http import AuthenticatedRequest
 from ..lockout import locked_until
 from ..roles import Capability
@@ -38,11 +40,6 @@ from ..services import (
 PAGE_SIZE = 50
 
 
-def _require_capability(request: AuthenticatedRequest) -> None:
-    if not request.user.can(Capability.MANAGE_USERS):
-        raise PermissionDenied
-
-
 def _organisations(request: AuthenticatedRequest) -> QuerySet[Organisation]:
     """Where the manager may place accounts: their own subtree."""
     return organisations_visible_to(request.user)
@@ -50,7 +47,7 @@ def _organisations(request: AuthenticatedRequest) -> QuerySet[Organisation]:
 
 @login_required
 def user_list(request: AuthenticatedRequest) -> HttpResponse:
-    _require_capability(request)
+    require_capability(request.user, Capability.MANAGE_USERS)
     form = UserFilterForm(request.GET, organisations=_organisations(request))
     form.is_valid()
     data = {name: value for name, value in form.cleaned_data.items() if name not in form.errors}
@@ -70,7 +67,7 @@ def user_list(request: AuthenticatedRequest) -> HttpResponse:
 @sensitive_post_parameters("new_password1", "new_password2")
 @login_required
 def user_create(request: AuthenticatedRequest) -> HttpResponse:
-    _require_capability(request)
+    require_capability(request.user, Capability.MANAGE_USERS)
     initial = {}
     if (organisation_id := int_param(request.GET, "organisation")) is not None:
         initial["organisation"] = _organisations(request).filter(pk=organisation_id).first()
@@ -89,7 +86,7 @@ def user_create(request: AuthenticatedRequest) -> HttpResponse:
                 phone=data["phone"],
             )
         except ValidationError as error:
-            add_service_error(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -102,7 +99,7 @@ def user_create(request: AuthenticatedRequest) -> HttpResponse:
 
 @login_required
 def user_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    _require_capability(request)
+    require_capability(request.user, Capability.MANAGE_USERS)
     managed = get_user_for_manager(request.user, pk)
     initial = {name: getattr(managed, name) for name in ("full_name", "role", "organisation", "title", "phone")}
     form = UserUpdateForm(request.POST or None, organisations=_organisations(request), initial=initial)
@@ -110,7 +107,7 @@ def user_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         try:
             update_user(actor=Actor.from_request(request), user=managed, **form.cleaned_data)
         except ValidationError as error:
-            add_service_error(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Account “%(username)s” saved.") % {"username": managed.username})
             return redirect("accounts:user_detail", pk=managed.pk)
@@ -130,60 +127,50 @@ def user_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def user_set_active(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    _require_capability(request)
+    require_capability(request.user, Capability.MANAGE_USERS)
     managed = get_user_for_manager(request.user, pk)
     active = request.POST.get("active") == "1"
-    try:
-        set_user_active(actor=Actor.from_request(request), user=managed, active=active)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+    if active:
+        done = _("Account “%(username)s” reactivated.") % {"username": managed.username}
     else:
-        if active:
-            messages.success(request, _("Account “%(username)s” reactivated.") % {"username": managed.username})
-        else:
-            messages.success(
-                request,
-                _("Account “%(username)s” deactivated: it can no longer log in.") % {"username": managed.username},
-            )
+        done = _("Account “%(username)s” deactivated: it can no longer log in.") % {"username": managed.username}
+    run_action(
+        request, lambda: set_user_active(actor=Actor.from_request(request), user=managed, active=active), done=done
+    )
     return redirect("accounts:user_detail", pk=managed.pk)
 
 
 @require_POST
 @login_required
 def user_reset_two_factor(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    _require_capability(request)
+    require_capability(request.user, Capability.MANAGE_USERS)
     managed = get_user_for_manager(request.user, pk)
-    try:
-        reset_two_factor(actor=Actor.from_request(request), user=managed)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(
-            request,
-            _("Two-factor login of “%(username)s” was reset: they set up a new authenticator at their next login.")
-            % {"username": managed.username},
-        )
+    run_action(
+        request,
+        lambda: reset_two_factor(actor=Actor.from_request(request), user=managed),
+        done=_("Two-factor login of “%(username)s” was reset: they set up a new authenticator at their next login.")
+        % {"username": managed.username},
+    )
     return redirect("accounts:user_detail", pk=managed.pk)
 
 
 @require_POST
 @login_required
 def user_unlock(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    _require_capability(request)
+    require_capability(request.user, Capability.MANAGE_USERS)
     managed = get_user_for_manager(request.user, pk)
-    try:
-        unlock_account(actor=Actor.from_request(request), user=managed)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Account “%(username)s” unlocked.") % {"username": managed.username})
+    run_action(
+        request,
+        lambda: unlock_account(actor=Actor.from_request(request), user=managed),
+        done=_("Account “%(username)s” unlocked.") % {"username": managed.username},
+    )
     return redirect("accounts:user_detail", pk=managed.pk)
 
 
 @sensitive_post_parameters("new_password1", "new_password2")
 @login_required
 def user_set_password(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    _require_capability(request)
+    require_capability(request.user, Capability.MANAGE_USERS)
     managed = get_user_for_manager(request.user, pk)
     form = NewPasswordFields(request.POST or None)
     if request.method == "POST" and form.is_valid():

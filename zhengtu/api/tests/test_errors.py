@@ -20,6 +20,14 @@ def test_plain_validation_messages_become_non_field_errors():
     assert response.data["errors"] == {"non_field_errors": ["不能撤销。"]}
 
 
+def test_a_refusal_about_the_whole_record_is_named_like_a_serializer_s():
+    # Views let a service's ValidationError through; its "__all__" key reads as DRF's "non_field_errors".
+    error = ValidationError({"__all__": ["已有在矫记录。"], "name": ["必填。"]})
+    response = exception_handler(error, {})
+    assert response.status_code == 400
+    assert response.data["errors"] == {"non_field_errors": ["已有在矫记录。"], "name": ["必填。"]}
+
+
 def test_other_errors_keep_only_detail():
     with translation.override("zh-hans"):
         response = exception_handler(NotFound(), {})

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from zhengtu.accounts.models import User
 from zhengtu.audit.models import Action
 from zhengtu.audit.services import Actor, record_event
+from zhengtu.core.access import acting_user
 from zhengtu.supervisees.models import Assignment, AssignmentRole, Status, Supervisee
 from zhengtu.workdays.calendar import Deadline, WorkingDayCalendar
 from zhengtu.workspace.services import notify
@@ -45,8 +46,7 @@ def report_deadline(received_on: dt.date, *, calendar: WorkingDayCalendar | None
 
 
 def _require_assessor(actor: Actor) -> None:
-    if actor.user is None or not can_assess(actor.user):
-        raise PermissionDenied(_("You may not carry out assessments."))
+    acting_user(actor, allows=can_assess, refusal=_("You may not carry out assessments."))
 
 
 def _new_assessment(
@@ -250,8 +250,7 @@ def acknowledge_alert(*, actor: Actor, alert: CriticalAlert, action_note: str) -
 
 
 def _require_assessor_or_supervisor(actor: Actor) -> None:
-    if actor.user is None or not can_view_results(actor.user):
-        raise PermissionDenied
+    acting_user(actor, allows=can_view_results)
 
 
 @transaction.atomic

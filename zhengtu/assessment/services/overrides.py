@@ -8,8 +8,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zhengtu.accounts.models import User
 from zhengtu.audit.models import Action
 from zhengtu.audit.services import Actor, record_event
+from zhengtu.core.access import acting_user
 from zhengtu.workspace.services import notify
 
 from ..models import Assessment, AssessmentStatus, LevelOverride, OverrideStatus
@@ -26,8 +28,7 @@ def override_choices(assessment: Assessment) -> list[tuple[str, str]]:
 
 @transaction.atomic
 def request_override(*, actor: Actor, assessment: Assessment, to_level: str, reason: str) -> LevelOverride:
-    if actor.user is None or not can_assess(actor.user):
-        raise PermissionDenied(_("You may not carry out assessments."))
+    user: User = acting_user(actor, allows=can_assess, refusal=_("You may not carry out assessments."))
     locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
     if locked.status != AssessmentStatus.SUBMITTED:
         raise ValidationError(_("Only a scored assessment can have its level changed."))
@@ -52,7 +53,7 @@ def request_override(*, actor: Actor, assessment: Assessment, to_level: str, rea
         to_level=to_level,
         to_label=labels[to_level],
         reason=reason.strip(),
-        requested_by=actor.user,
+        requested_by=user,
     )
     record_event(
         actor,

@@ -5,14 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from zhengtu.accounts.models import User
 from zhengtu.audit.models import Action
 from zhengtu.audit.services import Actor, record_event
+from zhengtu.core.access import acting_user
 from zhengtu.documents.rendering import next_document_number, render_docx, render_pdf_file
 from zhengtu.orgs.models import Organisation, OrganisationKind
 
@@ -66,8 +68,7 @@ def issue_report(*, actor: Actor, assessment: Assessment, issued_at: dt.datetime
     rendering fails, or another clerk issued the same report meanwhile, the number drawn stays unused (a
     gap in the year's numbers, as a voided paper form leaves).
     """
-    if actor.user is None or not can_assess(actor.user):
-        raise PermissionDenied(_("You may not carry out assessments."))
+    user: User = acting_user(actor, allows=can_assess, refusal=_("You may not carry out assessments."))
     issued_at = issued_at or timezone.now()
     issued_on = timezone.localdate(issued_at)
     with transaction.atomic():
@@ -76,14 +77,14 @@ def issue_report(*, actor: Actor, assessment: Assessment, issued_at: dt.datetime
         number = next_document_number(
             bureau=_bureau_of(locked), kind=NUMBER_KIND, prefix=report_number_prefix(), year=issued_on.year
         )
-    options = {"number": number, "issued_on": issued_on, "issued_by": actor.user.display_name}
+    options = {"number": number, "issued_on": issued_on, "issued_by": user.display_name}
     docx = render_report_docx(assessment, **options)
     pdf = render_report_pdf(assessment, **options)
     with transaction.atomic():
         locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
         _check_issuable(locked)
         report = AssessmentReport(
-            assessment=locked, number=number, issued_at=issued_at, issued_on=issued_on, issued_by=actor.user
+            assessment=locked, number=number, issued_at=issued_at, issued_on=issued_on, issued_by=user
         )
         stem = f"assessment-{locked.pk}-{issued_on:%Y%m%d}"
         report.docx.save(f"{stem}.docx", ContentFile(docx), save=False)

@@ -16,6 +16,10 @@ from django.views.decorators.http import require_POST
 from zhengtu.accounts.http import AuthenticatedRequest
 from zhengtu.audit.models import Action
 from zhengtu.audit.services import Actor, record_event
+from zhengtu.core.access import require_rule
+from zhengtu.core.downloads import stored_file_response
+from zhengtu.core.lookups import get_or_404
+from zhengtu.core.pages import add_service_errors, run_form_action
 from zhengtu.core.query import id_param
 from zhengtu.supervisees.models import SupervisionLevel
 from zhengtu.supervisees.selectors import get_supervisee_for_user, supervisees_visible_to
@@ -43,14 +47,14 @@ from ..services.assessments import (
 )
 from ..services.overrides import decide_override, override_choices, request_override
 from ..services.reports import issue_report
-from .common import add_service_error, audit_read, posted_answers, question_rows, require
+from .common import audit_read, posted_answers, question_rows
 
 PAGE_SIZE = 50
 
 
 @login_required
 def index(request: AuthenticatedRequest) -> HttpResponse:
-    require(request, can_view_results)
+    require_rule(request.user, can_view_results)
     rows = assessments_visible_to(request.user).select_related("supervisee", "instrument_version", "assessor", "report")
     status = request.GET.get("status", "")
     if status in AssessmentStatus.values:
@@ -99,7 +103,7 @@ def index(request: AuthenticatedRequest) -> HttpResponse:
 
 @login_required
 def start(request: AuthenticatedRequest) -> HttpResponse:
-    require(request, can_assess)
+    require_rule(request.user, can_assess)
     initial = {}
     chosen = None
     if (supervisee := id_param(request.GET, "supervisee")) is not None:
@@ -124,7 +128,7 @@ def start(request: AuthenticatedRequest) -> HttpResponse:
                 received_on=data["received_on"],
             )
         except ValidationError as error:
-            add_service_error(form, error)
+            add_service_errors(form, error)
         else:
             if assessment.mode == AssessmentMode.SELF_REPORT:
                 messages.success(request, _("The questionnaire is waiting for the supervisee to fill it in."))
@@ -135,7 +139,7 @@ def start(request: AuthenticatedRequest) -> HttpResponse:
 
 @login_required
 def fill(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    require(request, can_assess)
+    require_rule(request.user, can_assess)
     assessment = get_assessment_for_user(request.user, pk)
     if not assessment.is_draft:
         return redirect("assessment:detail", pk=assessment.pk)
@@ -191,7 +195,7 @@ def _supervision_label(value: str) -> str:
 
 @login_required
 def detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    require(request, can_view_results)
+    require_rule(request.user, can_view_results)
     assessment = get_assessment_for_user(request.user, pk)
     audit_read(request, assessment, page="detail")
     result = assessment.score_result
@@ -228,26 +232,23 @@ def detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def cancel(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    require(request, can_assess)
+    require_rule(request.user, can_assess)
     assessment = get_assessment_for_user(request.user, pk)
     form = CancelForm(request.POST)
-    if form.is_valid():
-        try:
-            cancel_assessment(
-                actor=Actor.from_request(request), assessment=assessment, reason=form.cleaned_data["reason"]
-            )
-            messages.success(request, _("The assessment was cancelled."))
-        except ValidationError as error:
-            messages.error(request, "；".join(error.messages))
-    else:
-        messages.error(request, _("Give the reason for cancelling."))
+    run_form_action(
+        request,
+        form,
+        lambda data: cancel_assessment(actor=Actor.from_request(request), assessment=assessment, reason=data["reason"]),
+        invalid=_("Give the reason for cancelling."),
+        done=_("The assessment was cancelled."),
+    )
     return redirect("assessment:detail", pk=assessment.pk)
 
 
 @login_required
 @require_POST
 def override_request(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    require(request, can_assess)
+    require_rule(request.user, can_assess)
     assessment = get_assessment_for_user(request.user, pk)
     form = OverrideRequestForm(request.POST, levels=override_choices(assessment))
     if form.is_valid():
@@ -270,7 +271,7 @@ def override_request(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def override_decide(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    require(request, can_view_results)
+    require_rule(request.user, can_view_results)
     override = get_override_for_user(request.user, pk)
     form = OverrideDecisionForm(request.POST)
     if form.is_valid():
@@ -293,30 +294,24 @@ def override_decide(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def alert_acknowledge(request: AuthenticatedRequest, pk: int, alert_pk: int) -> HttpResponse:
-    require(request, can_view_results)
+    require_rule(request.user, can_view_results)
     assessment = get_assessment_for_user(request.user, pk)
-    alert = assessment.critical_alerts.filter(pk=alert_pk).first()
-    if alert is None:
-        raise Http404
+    alert = get_or_404(assessment.critical_alerts, alert_pk)
     form = AlertForm(request.POST)
-    if form.is_valid():
-        try:
-            acknowledge_alert(
-                actor=Actor.from_request(request), alert=alert, action_note=form.cleaned_data["action_note"]
-            )
-        except ValidationError as error:
-            messages.error(request, "；".join(error.messages))
-        else:
-            messages.success(request, _("Recorded what was done."))
-    else:
-        messages.error(request, _("Say what was done about this answer."))
+    run_form_action(
+        request,
+        form,
+        lambda data: acknowledge_alert(actor=Actor.from_request(request), alert=alert, action_note=data["action_note"]),
+        invalid=_("Say what was done about this answer."),
+        done=_("Recorded what was done."),
+    )
     return redirect("assessment:detail", pk=assessment.pk)
 
 
 @login_required
 @require_POST
 def report_issue(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    require(request, can_assess)
+    require_rule(request.user, can_assess)
     assessment = get_assessment_for_user(request.user, pk)
     try:
         report = issue_report(actor=Actor.from_request(request), assessment=assessment)
@@ -329,7 +324,7 @@ def report_issue(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 @login_required
 def report_download(request: AuthenticatedRequest, pk: int, fmt: str) -> FileResponse:
-    require(request, can_view_results)
+    require_rule(request.user, can_view_results)
     assessment = get_assessment_for_user(request.user, pk)
     report = getattr(assessment, "report", None)
     if report is None or fmt not in ("docx", "pdf"):
@@ -338,14 +333,13 @@ def report_download(request: AuthenticatedRequest, pk: int, fmt: str) -> FileRes
     if not stored:
         raise Http404
     record_event(request, action=Action.EXPORT, target=report, detail={"format": fmt, "assessment": assessment.pk})
-    name = f"{report.number}-{assessment.supervisee.name}.{fmt}"
-    return FileResponse(stored.open("rb"), as_attachment=True, filename=name)
+    return stored_file_response(stored, f"{report.number}-{assessment.supervisee.name}.{fmt}")
 
 
 @login_required
 def person(request: AuthenticatedRequest, supervisee_pk: int) -> HttpResponse:
     """One supervisee's assessments over time: score history chart, reassessment schedule."""
-    require(request, can_view_results)
+    require_rule(request.user, can_view_results)
     supervisee = get_supervisee_for_user(request.user, supervisee_pk)
     history = list(history_of(request.user, supervisee))
     record_event(

@@ -2,34 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.forms import Form
-
 from zhengtu.accounts.http import AuthenticatedRequest
-from zhengtu.accounts.models import User
 from zhengtu.audit.models import Action
 from zhengtu.audit.services import record_event
 
 from ..definition import InstrumentDefinition
 from ..models import Assessment
 from ..questionnaire import Evaluation
-
-
-def require(request: AuthenticatedRequest, check: Callable[[User], bool]) -> None:
-    if not check(request.user):
-        raise PermissionDenied
-
-
-def add_service_error(form: Form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form: per field when it names known fields."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def audit_read(request: AuthenticatedRequest, assessment: Assessment, *, page: str) -> None:

@@ -4,26 +4,28 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from zhengtu.accounts.http import AuthenticatedRequest
 from zhengtu.audit.services import Actor
+from zhengtu.core.access import require_rule
+from zhengtu.core.downloads import download_response
+from zhengtu.core.lookups import get_or_404
 
 from ..forms import InstrumentImportForm
 from ..permissions import can_manage_instruments, can_view_results
 from ..selectors import get_instrument_for_user, instruments_visible_to
 from ..services.instruments import import_instrument
 from ..workbook import WorkbookRejected
-from .common import require
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @login_required
 def instrument_list(request: AuthenticatedRequest) -> HttpResponse:
-    require(request, lambda user: can_view_results(user) or can_manage_instruments(user))
+    require_rule(request.user, lambda user: can_view_results(user) or can_manage_instruments(user))
     instruments = instruments_visible_to(request.user).select_related("current_version", "organisation")
     return render(
         request,
@@ -34,7 +36,7 @@ def instrument_list(request: AuthenticatedRequest) -> HttpResponse:
 
 @login_required
 def instrument_import(request: AuthenticatedRequest) -> HttpResponse:
-    require(request, can_manage_instruments)
+    require_rule(request.user, can_manage_instruments)
     form = InstrumentImportForm(request.POST or None, request.FILES or None)
     problems = []
     if request.method == "POST" and form.is_valid():
@@ -67,7 +69,7 @@ def instrument_import(request: AuthenticatedRequest) -> HttpResponse:
 
 @login_required
 def instrument_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    require(request, lambda user: can_view_results(user) or can_manage_instruments(user))
+    require_rule(request.user, lambda user: can_view_results(user) or can_manage_instruments(user))
     instrument = get_instrument_for_user(request.user, pk)
     version = instrument.current_version
     definition = version.parsed if version else None
@@ -85,11 +87,7 @@ def instrument_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 @login_required
 def version_workbook(request: AuthenticatedRequest, pk: int, version_pk: int) -> HttpResponse:
-    require(request, lambda user: can_view_results(user) or can_manage_instruments(user))
+    require_rule(request.user, lambda user: can_view_results(user) or can_manage_instruments(user))
     instrument = get_instrument_for_user(request.user, pk)
-    version = instrument.versions.filter(pk=version_pk).first()
-    if version is None:
-        raise Http404
-    response = HttpResponse(bytes(version.workbook), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{instrument.code}-{version.version}.xlsx"'
-    return response
+    version = get_or_404(instrument.versions, version_pk)
+    return download_response(bytes(version.workbook), f"{instrument.code}-{version.version}.xlsx", XLSX)

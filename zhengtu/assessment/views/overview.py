@@ -14,6 +14,9 @@ from django.utils.translation import gettext as _
 
 from zhengtu.accounts.http import AuthenticatedRequest
 from zhengtu.audit.services import Actor
+from zhengtu.core.access import require_rule
+from zhengtu.core.downloads import download_response
+from zhengtu.core.pages import add_service_errors
 from zhengtu.core.query import int_param
 
 from ..forms import PaperImportForm, PeriodForm
@@ -29,14 +32,13 @@ from ..selectors import (
     usable_instruments,
 )
 from ..services.paper_import import import_paper_questionnaires, template_workbook
-from .common import add_service_error, require
 from .instruments import XLSX
 
 
 @login_required
 def deadlines(request: AuthenticatedRequest) -> HttpResponse:
     """Per month: questionnaires received, reports issued on time or late, due today, overdue."""
-    require(request, can_view_figures)
+    require_rule(request.user, can_view_figures)
     today = timezone.localdate()
     year = int_param(request.GET, "year", minimum=2000, maximum=2100) or today.year
     figures = report_deadline_figures(request.user, year=year, today=today)
@@ -72,7 +74,7 @@ def deadlines(request: AuthenticatedRequest) -> HttpResponse:
 @login_required
 def overrides(request: AuthenticatedRequest) -> HttpResponse:
     """Changes of level waiting for this user's approval, and the override rate per assessor."""
-    require(request, can_view_figures)
+    require_rule(request.user, can_view_figures)
     today = timezone.localdate()
     form = PeriodForm(request.GET or None)
     since = dt.date(today.year, 1, 1)
@@ -95,7 +97,7 @@ def overrides(request: AuthenticatedRequest) -> HttpResponse:
 
 @login_required
 def paper_import(request: AuthenticatedRequest) -> HttpResponse:
-    require(request, can_assess)
+    require_rule(request.user, can_assess)
     form = PaperImportForm(request.POST or None, request.FILES or None, instruments=usable_instruments(request.user))
     result = None
     if request.method == "POST" and form.is_valid():
@@ -108,7 +110,7 @@ def paper_import(request: AuthenticatedRequest) -> HttpResponse:
                 received_on=form.cleaned_data.get("received_on"),
             )
         except ValidationError as error:
-            add_service_error(form, error)
+            add_service_errors(form, error)
         else:
             level = messages.SUCCESS if not result.problems else messages.WARNING
             messages.add_message(
@@ -127,10 +129,8 @@ def paper_import(request: AuthenticatedRequest) -> HttpResponse:
 
 @login_required
 def paper_template(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    require(request, can_assess)
+    require_rule(request.user, can_assess)
     instrument = get_instrument_for_user(request.user, pk)
     if instrument.current_version is None:
         raise Http404
-    response = HttpResponse(template_workbook(instrument.current_version), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{instrument.code}-paper-entry.xlsx"'
-    return response
+    return download_response(template_workbook(instrument.current_version), f"{instrument.code}-paper-entry.xlsx", XLSX)

@@ -8,17 +8,18 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from zhengtu.accounts.http import AuthenticatedRequest
+from zhengtu.core.access import require_rule
 
 from ..models import AssessmentMode, AssessmentStatus
 from ..permissions import is_supervisee
 from ..selectors import get_own_assessment, own_assessments, own_results
 from .assessments import _questionnaire
-from .common import audit_read, require
+from .common import audit_read
 
 
 @login_required
 def mine(request: AuthenticatedRequest) -> HttpResponse:
-    require(request, is_supervisee)
+    require_rule(request.user, is_supervisee)
     to_fill = (
         own_assessments(request.user)
         .filter(status=AssessmentStatus.DRAFT, mode=AssessmentMode.SELF_REPORT)
@@ -29,7 +30,7 @@ def mine(request: AuthenticatedRequest) -> HttpResponse:
 
 @login_required
 def mine_fill(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    require(request, is_supervisee)
+    require_rule(request.user, is_supervisee)
     assessment = get_own_assessment(request.user, pk)
     if assessment.mode != AssessmentMode.SELF_REPORT or not assessment.is_draft:
         return redirect("assessment:mine")
@@ -39,7 +40,7 @@ def mine_fill(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @login_required
 def mine_result(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Only the level and the note written for the person: no item answers, no scores of others."""
-    require(request, is_supervisee)
+    require_rule(request.user, is_supervisee)
     assessment = get_own_assessment(request.user, pk)
     if not (assessment.is_scored and assessment.instrument_version.show_to_supervisee):
         return redirect("assessment:mine")

@@ -17,6 +17,7 @@ from zhengtu.accounts.models import User
 from zhengtu.accounts.roles import Capability, can
 from zhengtu.audit.models import Action
 from zhengtu.audit.services import Actor, record_event
+from zhengtu.core.downloads import stored_file_response
 from zhengtu.core.pages import run_form_action, save_form
 
 from ..forms import FilingForm, FilingReviewForm, ReasonForm
@@ -205,6 +206,4 @@ def filing_revoke(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def filing_document(request: AuthenticatedRequest, pk: int) -> FileResponse:
     document = get_filing_document_for_user(request.user, pk)
     record_event(request, action=Action.EXPORT, target=document.filing, detail={"document": document.pk})
-    return FileResponse(
-        document.file.open("rb"), as_attachment=True, filename=document.original_name or document.file.name
-    )
+    return stored_file_response(document.file, document.original_name)

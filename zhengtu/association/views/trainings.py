@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import pgettext
@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from zhengtu.accounts.http import AuthenticatedRequest
 from zhengtu.accounts.roles import Capability, can
 from zhengtu.audit.services import Actor
+from zhengtu.core.lookups import get_or_404
 from zhengtu.core.pages import run_action, run_form_action, save_form
 from zhengtu.core.query import parse_int
 
@@ -159,7 +160,7 @@ def registration_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_POST
 def registration_attendance(request: AuthenticatedRequest, pk: int, registration_pk: int) -> HttpResponse:
     training = get_managed_training(request.user, pk)
-    registration = get_object_or_404(training.registrations, pk=registration_pk)
+    registration = get_or_404(training.registrations, registration_pk)
     form = AttendanceForm(request.POST)
     form.is_valid()
     run_action(
@@ -175,7 +176,7 @@ def registration_attendance(request: AuthenticatedRequest, pk: int, registration
 @require_POST
 def registration_remove(request: AuthenticatedRequest, pk: int, registration_pk: int) -> HttpResponse:
     training = get_managed_training(request.user, pk)
-    registration = get_object_or_404(training.registrations, pk=registration_pk)
+    registration = get_or_404(training.registrations, registration_pk)
     run_action(
         request, lambda: services.remove_registration(actor=Actor.from_request(request), registration=registration)
     )

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 
 from zhengtu.accounts.http import AuthenticatedRequest
 from zhengtu.audit.services import record_event
+from zhengtu.core.downloads import XLSX, download_response
 
 from ..export import workbook
 from ..periods import Period, months_back, parse_period
@@ -154,6 +155,4 @@ def export_page(request: AuthenticatedRequest) -> HttpResponse:
         made_on=today,
     )
     record_event(request, action="statistics.export", detail={"period": period.code, "grouping": grouping})
-    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="statistics-{period.code}.xlsx"'
-    return response
+    return download_response(content, f"statistics-{period.code}.xlsx", XLSX)

@@ -28,6 +28,21 @@ def test_a_service_refusal_lands_on_the_field_it_names_and_the_rest_above_the_fo
     assert form.non_field_errors() == ["无审批人。"]
 
 
+def test_a_refusal_about_a_model_field_lands_on_the_form_field_that_edits_it():
+    form = LeaveForm({"destination": "长沙", "days": "3"})
+    form.is_valid()
+    add_service_errors(form, ValidationError({"duration": ["最多 30 天。"]}), aliases={"duration": "days"})
+    assert form.errors["days"] == ["最多 30 天。"]
+    assert not form.non_field_errors()
+
+
+def test_a_refusal_without_fields_goes_above_the_form():
+    form = LeaveForm({"destination": "长沙", "days": "3"})
+    form.is_valid()
+    add_service_errors(form, ValidationError("本月已提交。"))
+    assert form.non_field_errors() == ["本月已提交。"]
+
+
 def test_save_form_calls_the_service_with_the_cleaned_data_and_returns_its_result():
     request = _request(data={"destination": "长沙", "days": "3"})
     form = LeaveForm(request.POST)

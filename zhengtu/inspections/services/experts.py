@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import pgettext
 
-from zhengtu.accounts.roles import Role
+from zhengtu.accounts.roles import may_be_expert
 from zhengtu.audit.models import Action
 from zhengtu.audit.services import Actor, record_event
 from zhengtu.orgs.models import Organisation
@@ -38,7 +38,7 @@ def _check(expert: Expert) -> None:
     if expert.term_start and expert.term_end and expert.term_end < expert.term_start:
         raise ValidationError({"term_end": pgettext("inspections", "The term must end after it starts.")})
     user: User | None = expert.user
-    if user is not None and user.role not in (Role.INSPECTOR, Role.ASSOCIATION_ADMIN):
+    if user is not None and not may_be_expert(user):
         raise ValidationError(
             {"user": pgettext("inspections", "Only an account with the inspector role can be linked to an expert.")}
         )

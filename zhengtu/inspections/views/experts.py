@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
@@ -14,6 +14,7 @@ from zhengtu.accounts.http import AuthenticatedRequest
 from zhengtu.accounts.roles import Capability
 from zhengtu.association.views.common import require_capability, save_for_association
 from zhengtu.audit.services import Actor
+from zhengtu.core.lookups import get_or_404
 from zhengtu.core.pages import run_form_action, save_form
 
 from ..forms import AbsenceForm, ConflictForm, ExpertForm
@@ -106,7 +107,7 @@ def conflict_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_POST
 def conflict_remove(request: AuthenticatedRequest, pk: int, conflict_pk: int) -> HttpResponse:
     expert = get_managed_expert(request.user, pk)
-    conflict = get_object_or_404(expert.conflicts, pk=conflict_pk)
+    conflict = get_or_404(expert.conflicts, conflict_pk)
     services.withdraw_conflict(actor=Actor.from_request(request), conflict=conflict)
     messages.success(request, pgettext("inspections", "The conflict of interest has been withdrawn."))
     return redirect("inspections:expert-detail", pk=expert.pk)

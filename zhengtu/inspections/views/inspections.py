@@ -9,7 +9,6 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
@@ -17,6 +16,8 @@ from zhengtu.accounts.http import AuthenticatedRequest
 from zhengtu.accounts.models import User
 from zhengtu.audit.models import Action
 from zhengtu.audit.services import Actor, record_event
+from zhengtu.core.downloads import download_response, stored_file_response
+from zhengtu.core.lookups import get_or_404
 from zhengtu.core.pages import add_service_errors, run_form_action, save_form
 
 from ..forms import (
@@ -29,7 +30,7 @@ from ..forms import (
     ReopenRectificationForm,
     ScoresheetForm,
 )
-from ..models import InspectionStatus, ProjectInspection, RectificationStatus, RoundStatus, Scoresheet
+from ..models import InspectionStatus, ProjectInspection, RectificationStatus, RoundStatus
 from ..reports import render_project_report
 from ..scoring import panel_score
 from ..selectors import (
@@ -223,10 +224,7 @@ def inspection_status(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_POST
 def scoresheet_reopen(request: AuthenticatedRequest, pk: int, sheet_pk: int) -> HttpResponse:
     inspection = get_managed_inspection(request.user, pk)
-    try:
-        sheet = inspection.scoresheets.get(pk=sheet_pk)
-    except Scoresheet.DoesNotExist as error:
-        raise Http404 from error
+    sheet = get_or_404(inspection.scoresheets, sheet_pk)
     form = ReasonForm(request.POST)
     try:
         scoresheet_services.reopen_scoresheet(
@@ -352,9 +350,7 @@ def rectification_list(request: AuthenticatedRequest) -> HttpResponse:
 def evidence_download(request: AuthenticatedRequest, pk: int) -> FileResponse:
     evidence = get_evidence_for_user(request.user, pk)
     record_event(request, action=Action.EXPORT, target=evidence.inspection, detail={"evidence": evidence.pk})
-    return FileResponse(
-        evidence.file.open("rb"), as_attachment=True, filename=evidence.original_name or evidence.file.name
-    )
+    return stored_file_response(evidence.file, evidence.original_name)
 
 
 @login_required
@@ -365,7 +361,5 @@ def project_report(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         raise Http404
     content = render_project_report(inspection)
     record_event(request, action=Action.EXPORT, target=inspection, detail={"report": "project_report"})
-    response = HttpResponse(content, content_type=DOCX)
     filename = pgettext("inspections", "inspection-report-%(pk)s.docx") % {"pk": inspection.pk}
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename) or ""
-    return response
+    return download_response(content, filename, DOCX)

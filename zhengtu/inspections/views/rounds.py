@@ -6,9 +6,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import content_disposition_header
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
@@ -17,6 +16,8 @@ from zhengtu.accounts.roles import Capability, can
 from zhengtu.association.views.common import require_capability, save_for_association
 from zhengtu.audit.models import Action
 from zhengtu.audit.services import Actor, record_event
+from zhengtu.core.downloads import download_response
+from zhengtu.core.lookups import get_or_404
 from zhengtu.core.pages import run_form_action, save_form
 
 from ..eligibility import eligibility_for
@@ -177,10 +178,8 @@ def round_report(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     inspection_round = get_managed_round(request.user, pk)
     content = render_round_summary(inspection_round)
     record_event(request, action=Action.EXPORT, target=inspection_round, detail={"report": "round_summary"})
-    response = HttpResponse(content, content_type=DOCX)
     filename = pgettext("inspections", "inspection-summary-%(pk)s.docx") % {"pk": inspection_round.pk}
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename) or ""
-    return response
+    return download_response(content, filename, DOCX)
 
 
 @login_required
@@ -246,7 +245,7 @@ def panel_member_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_POST
 def panel_member_change(request: AuthenticatedRequest, pk: int, member_pk: int) -> HttpResponse:
     panel = get_managed_panel(request.user, pk)
-    member = get_object_or_404(panel.members, pk=member_pk)
+    member = get_or_404(panel.members, member_pk)
     actor = Actor.from_request(request)
     try:
         if request.POST.get("action") == "leader":

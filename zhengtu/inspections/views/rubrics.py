@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
@@ -15,6 +15,7 @@ from zhengtu.accounts.roles import Capability
 from zhengtu.association.selectors import association_of
 from zhengtu.association.views.common import require_capability
 from zhengtu.audit.services import Actor
+from zhengtu.core.lookups import get_or_404
 from zhengtu.core.pages import add_service_errors
 
 from ..forms import IndicatorForm, SectionForm
@@ -76,7 +77,7 @@ def rubric_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_POST
 def indicator_remove(request: AuthenticatedRequest, pk: int, indicator_pk: int) -> HttpResponse:
     rubric = get_managed_rubric(request.user, pk)
-    indicator = get_object_or_404(RubricIndicator, pk=indicator_pk, section__template=rubric)
+    indicator = get_or_404(RubricIndicator.objects.filter(section__template=rubric), indicator_pk)
     try:
         services.remove_indicator(actor=Actor.from_request(request), indicator=indicator)
     except ValidationError as error:

@@ -12,9 +12,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zhengtu.accounts.roles import Capability, Role, can
+from zhengtu.accounts.roles import AGENCY_STAFF_ROLES, Capability, can, is_prosecutor
 from zhengtu.audit.models import Action
 from zhengtu.audit.services import Actor, record_event
+from zhengtu.core.access import acting_user
 from zhengtu.documents.registry import document_kind
 from zhengtu.documents.rendering import render_docx, render_pdf_file
 from zhengtu.documents.services import base_context, in_document_language
@@ -26,7 +27,6 @@ from ..documents import SERVICE_DOCUMENT_CODES, case_context
 from ..models import STAGE_ORDER, CaseMember, CaseRecord, Guardian, JuvenileCase, JuvenileDocument, ReferrerKind, Stage
 from ..rules import retention_years
 from ..selectors import county_of, is_member
-from .common import acting_user
 
 if TYPE_CHECKING:
     from zhengtu.accounts.models import User
@@ -88,7 +88,7 @@ def refer_case(
         raise ValidationError({"birth_date": _("The birth date must be in the past.")})
     organisation = user.organisation
     referring: Organisation | None = None
-    if user.role == Role.PROSECUTOR:
+    if is_prosecutor(user):
         if organisation is None or organisation.parent is None:
             raise PermissionDenied
         county = organisation.parent
@@ -132,7 +132,7 @@ def refer_case(
         add_guardian(actor=actor, case=case, name=guardian_name, relation=guardian_relation, phone=guardian_phone)
     record_event(actor, action=Action.CREATE, target=case, detail={"service_type": service_type})
     if agency is not None and referring is not None:
-        staff = agency.members.filter(is_active=True, role__in=[Role.SOCIAL_WORKER, Role.AGENCY_MANAGER])
+        staff = agency.members.filter(is_active=True, role__in=AGENCY_STAFF_ROLES)
         notify(
             staff,
             title=_("New juvenile case referred: %(number)s") % {"number": case.number},

@@ -10,16 +10,16 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zhengtu.accounts.roles import Capability, Role, can
+from zhengtu.accounts.roles import AGENCY_STAFF_ROLES, Capability, Role, can, is_prosecutor
 from zhengtu.audit.models import Action
 from zhengtu.audit.services import Actor, record_event
+from zhengtu.core.access import acting_user
 from zhengtu.documents.services import chinese_date
 from zhengtu.workspace.services import notify
 
 from ..documents import INVESTIGATION_REPORT, investigation_context
 from ..models import REPORT_SECTIONS, Interview, InvestigationStatus, JuvenileCase, SocialInvestigation
 from .cases import require_handler, store_document
-from .common import acting_user
 
 SECTION_FIELDS = [field for field, _title in REPORT_SECTIONS]
 EDITABLE = {InvestigationStatus.REQUESTED, InvestigationStatus.DRAFT, InvestigationStatus.AWAITING_APPROVAL}
@@ -33,7 +33,7 @@ def request_investigation(
     user = actor.user
     if user is None:
         raise PermissionDenied
-    if user.role == Role.PROSECUTOR:
+    if is_prosecutor(user):
         if not can(user, Capability.REFER_JUVENILES) or case.referring_organisation_id != user.organisation_id:
             raise PermissionDenied
         requested_by = user.organisation
@@ -53,7 +53,7 @@ def request_investigation(
     record_event(actor, action=Action.CREATE, target=case, detail={"investigation": investigation.pk})
     if case.agency is not None and requested_by is not None:
         notify(
-            case.agency.members.filter(role__in=[Role.SOCIAL_WORKER, Role.AGENCY_MANAGER]),
+            case.agency.members.filter(role__in=AGENCY_STAFF_ROLES),
             title=_("Social investigation requested for case %(number)s") % {"number": case.number},
             url=f"/juvenile/investigations/{investigation.pk}/",
             kind="juvenile_investigation",

@@ -10,9 +10,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zhengtu.accounts.roles import Capability, Role, can
+from zhengtu.accounts.roles import AGENCY_STAFF_ROLES, Capability, Role, can, is_prosecutor
 from zhengtu.audit.models import Action
 from zhengtu.audit.services import Actor, record_event
+from zhengtu.core.access import acting_user
 from zhengtu.orgs.models import Organisation
 from zhengtu.privacy.crypto import encrypt, mask_phone
 from zhengtu.workspace.services import notify
@@ -28,7 +29,6 @@ from ..models import (
 )
 from ..rules import test_period_limits
 from .cases import require_handler
-from .common import acting_user
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -64,7 +64,7 @@ def request_adult(
     user = actor.user
     if user is None:
         raise PermissionDenied
-    if user.role == Role.PROSECUTOR:
+    if is_prosecutor(user):
         if not can(user, Capability.REFER_JUVENILES) or case.referring_organisation_id != user.organisation_id:
             raise PermissionDenied
         requested_by = user.organisation.name if user.organisation else requested_by
@@ -78,9 +78,9 @@ def request_adult(
         case=case, requested_by=requested_by.strip(), questioning_at=questioning_at, place=place.strip()
     )
     record_event(actor, action=Action.CREATE, target=case, detail={"adult_request": request.pk})
-    if case.agency is not None and user.role == Role.PROSECUTOR:
+    if case.agency is not None and is_prosecutor(user):
         notify(
-            case.agency.members.filter(role__in=[Role.SOCIAL_WORKER, Role.AGENCY_MANAGER]),
+            case.agency.members.filter(role__in=AGENCY_STAFF_ROLES),
             title=_("Appropriate adult requested for case %(number)s") % {"number": case.number},
             url=f"/juvenile/cases/{case.pk}/",
             kind="juvenile_adult_request",
@@ -143,7 +143,7 @@ def start_non_prosecution(
     user = actor.user
     if user is None:
         raise PermissionDenied
-    if user.role == Role.PROSECUTOR:
+    if is_prosecutor(user):
         if case.referring_organisation_id != user.organisation_id:
             raise PermissionDenied
     else:

@@ -17,12 +17,12 @@ from zhengtu.accounts.models import User
 from zhengtu.accounts.roles import Capability, can
 from zhengtu.audit.models import Action
 from zhengtu.audit.services import Actor, record_event
+from zhengtu.core.access import acting_user
 from zhengtu.workspace.services import notify
 
 from ..models import JuvenileCase, SealedReadRequest, SealedReadStatus
 from ..rules import sealed_read_days
 from ..selectors import cases_visible_to, is_member, read_requests_to_decide
-from .common import acting_user
 
 
 @transaction.atomic

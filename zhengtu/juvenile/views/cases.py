@@ -11,9 +11,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zhengtu.accounts.http import AuthenticatedRequest
-from zhengtu.accounts.roles import Capability, Role, can
+from zhengtu.accounts.roles import Capability, can, is_prosecutor
 from zhengtu.audit.models import Action
 from zhengtu.audit.services import Actor, record_event
+from zhengtu.core.access import require_capability
+from zhengtu.core.downloads import stored_file_response
 from zhengtu.core.pages import run_form_action
 from zhengtu.supervisees.selectors import supervisees_visible_to
 
@@ -41,14 +43,14 @@ from ..selectors import (
 )
 from ..services import cases as case_services
 from ..services.sealing import seal_case
-from .common import form_page, require
+from .common import form_page
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 @login_required
 def case_list(request: AuthenticatedRequest) -> HttpResponse:
-    require(request.user, Capability.VIEW_JUVENILE_CASES)
+    require_capability(request.user, Capability.VIEW_JUVENILE_CASES)
     form = CaseSearchForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
     cases = search_cases(
@@ -63,8 +65,8 @@ def case_list(request: AuthenticatedRequest) -> HttpResponse:
 def refer(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     if not (can(user, Capability.REFER_JUVENILES) or can(user, Capability.HANDLE_JUVENILE_CASES)):
-        require(user, Capability.REFER_JUVENILES)
-    prosecutor = user.role == Role.PROSECUTOR
+        require_capability(user, Capability.REFER_JUVENILES)
+    prosecutor = is_prosecutor(user)
     county = user.organisation.parent if prosecutor and user.organisation else county_of(user)
     form = ReferralForm(request.POST or None, county=county, prosecutor=prosecutor)
 
@@ -94,9 +96,7 @@ def case_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         detail.update({"sealed_read_request": approved.pk, "legal_basis": approved.legal_basis})
     record_event(request, action=Action.VIEW, target=case, detail=detail)
     handler = case_services.may_handle(request.user, case)
-    prosecutor_of_case = (
-        request.user.role == Role.PROSECUTOR and case.referring_organisation_id == request.user.organisation_id
-    )
+    prosecutor_of_case = is_prosecutor(request.user) and case.referring_organisation_id == request.user.organisation_id
     documents = [(f"juvenile.{suffix}", str(title)) for suffix, title in SERVICE_DOCUMENTS]
     return render(
         request,
@@ -167,7 +167,7 @@ def case_step(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @login_required
 def case_consent(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     case = get_case_for_user(request.user, pk)
-    require(request.user, Capability.HANDLE_JUVENILE_CASES)
+    require_capability(request.user, Capability.HANDLE_JUVENILE_CASES)
     form = ConsentForm(
         request.POST or None, initial={"child_consent": case.child_consent, "guardian_consent": case.guardian_consent}
     )
@@ -184,7 +184,7 @@ def case_consent(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @login_required
 def case_guardian(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     case = get_case_for_user(request.user, pk)
-    require(request.user, Capability.HANDLE_JUVENILE_CASES)
+    require_capability(request.user, Capability.HANDLE_JUVENILE_CASES)
     case_services.require_handler(request.user, case)
     return form_page(
         request,
@@ -200,7 +200,7 @@ def case_guardian(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def case_link(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Link the child's later supervisee record; only people who already see that record can choose it."""
     case = get_case_for_user(request.user, pk)
-    require(request.user, Capability.HANDLE_JUVENILE_CASES)
+    require_capability(request.user, Capability.HANDLE_JUVENILE_CASES)
     case_services.require_handler(request.user, case)
     form = LinkSuperviseeForm(request.POST or None, supervisees=supervisees_visible_to(request.user).order_by("name"))
     return form_page(
@@ -235,7 +235,7 @@ def case_document(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def document_pdf(request: AuthenticatedRequest, pk: int) -> FileResponse:
     document = get_document_for_user(request.user, pk)
     record_event(request, action=Action.EXPORT, target=document.case, detail={"document": document.code})
-    return FileResponse(document.pdf.open("rb"), content_type="application/pdf", filename=f"{document.title}.pdf")
+    return stored_file_response(document.pdf, f"{document.title}.pdf", "application/pdf", inline=True)
 
 
 @login_required
@@ -244,7 +244,7 @@ def document_docx(request: AuthenticatedRequest, pk: int) -> FileResponse:
     if not document.docx:
         raise Http404
     record_event(request, action=Action.EXPORT, target=document.case, detail={"document": document.code, "word": True})
-    return FileResponse(document.docx.open("rb"), content_type=DOCX, filename=f"{document.title}.docx")
+    return stored_file_response(document.docx, f"{document.title}.docx", DOCX, inline=True)
 
 
 @login_required

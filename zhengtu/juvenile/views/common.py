@@ -7,18 +7,12 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from zhengtu.accounts.http import AuthenticatedRequest
-from zhengtu.accounts.roles import can
+from zhengtu.core.access import require_capability as require  # noqa: F401  the old name, for code on other branches
 from zhengtu.core.pages import save_form
-
-
-def require(user: Any, capability: str) -> None:
-    if not can(user, capability):
-        raise PermissionDenied
 
 
 def form_page(

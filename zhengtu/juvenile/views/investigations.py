@@ -15,6 +15,7 @@ from zhengtu.accounts.http import AuthenticatedRequest
 from zhengtu.accounts.roles import Capability, can
 from zhengtu.audit.models import Action
 from zhengtu.audit.services import Actor, record_event
+from zhengtu.core.access import require_capability
 from zhengtu.core.pages import run_action
 
 from ..forms import InterviewForm, InvestigationRequestForm, ReportForm
@@ -22,7 +23,7 @@ from ..models import REPORT_SECTIONS, InvestigationStatus
 from ..selectors import cases_visible_to, get_case_for_user, get_investigation_for_user, investigations_received_by
 from ..services import investigations as services
 from ..services.cases import may_handle
-from .common import form_page, require
+from .common import form_page
 
 
 @login_required
@@ -69,7 +70,7 @@ def investigation_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse
 @login_required
 def interview_new(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     investigation = get_investigation_for_user(request.user, pk)
-    require(request.user, Capability.HANDLE_JUVENILE_CASES)
+    require_capability(request.user, Capability.HANDLE_JUVENILE_CASES)
     return form_page(
         request,
         InterviewForm(request.POST or None),
@@ -84,7 +85,7 @@ def interview_new(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @login_required
 def report_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     investigation = get_investigation_for_user(request.user, pk)
-    require(request.user, Capability.HANDLE_JUVENILE_CASES)
+    require_capability(request.user, Capability.HANDLE_JUVENILE_CASES)
     initial = {field: getattr(investigation, field) for field, _title in REPORT_SECTIONS}
     return form_page(
         request,
@@ -118,7 +119,7 @@ def report_action(request: AuthenticatedRequest, pk: int, action: str) -> HttpRe
 
 @login_required
 def received(request: AuthenticatedRequest) -> HttpResponse:
-    require(request.user, Capability.REFER_JUVENILES)
+    require_capability(request.user, Capability.REFER_JUVENILES)
     reports = investigations_received_by(request.user).select_related("document").order_by("-sent_at")
     # The conditional non-prosecution cases this procuratorate decided, with the social worker's reports.
     following = (

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from zhengtu.accounts.http import AuthenticatedRequest
 from zhengtu.accounts.roles import Capability
 from zhengtu.audit.services import Actor
+from zhengtu.core.access import require_capability
 
 from ..forms import (
     AdultForm,
@@ -26,7 +27,7 @@ from ..models import NonProsecutionSupervision
 from ..rules import test_period_limits
 from ..selectors import adult_requests_of, county_of, get_adult_request_for_user, get_case_for_user, roster_visible_to
 from ..services import measures as services
-from .common import form_page, require
+from .common import form_page
 
 
 def _back(case_id: int) -> str:
@@ -35,7 +36,7 @@ def _back(case_id: int) -> str:
 
 @login_required
 def roster(request: AuthenticatedRequest) -> HttpResponse:
-    require(request.user, Capability.HANDLE_JUVENILE_CASES)
+    require_capability(request.user, Capability.HANDLE_JUVENILE_CASES)
     adults = roster_visible_to(request.user)
     requests = adult_requests_of(request.user).order_by("-questioning_at")[:50]
     return render(request, "juvenile/roster.html", {"adults": adults, "requests": requests})
@@ -43,7 +44,7 @@ def roster(request: AuthenticatedRequest) -> HttpResponse:
 
 @login_required
 def adult_new(request: AuthenticatedRequest) -> HttpResponse:
-    require(request.user, Capability.HANDLE_JUVENILE_CASES)
+    require_capability(request.user, Capability.HANDLE_JUVENILE_CASES)
     county = county_of(request.user)
     if county is None:
         raise PermissionDenied
@@ -78,7 +79,7 @@ def adult_request_new(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @login_required
 def adult_request_assign(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     adult_request = get_adult_request_for_user(request.user, pk)
-    require(request.user, Capability.HANDLE_JUVENILE_CASES)
+    require_capability(request.user, Capability.HANDLE_JUVENILE_CASES)
     adults = roster_visible_to(request.user).filter(county=adult_request.case.county, is_active=True)
     return form_page(
         request,
@@ -93,7 +94,7 @@ def adult_request_assign(request: AuthenticatedRequest, pk: int) -> HttpResponse
 @login_required
 def adult_request_attendance(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     adult_request = get_adult_request_for_user(request.user, pk)
-    require(request.user, Capability.HANDLE_JUVENILE_CASES)
+    require_capability(request.user, Capability.HANDLE_JUVENILE_CASES)
     return form_page(
         request,
         AttendanceForm(request.POST or None),
@@ -131,7 +132,7 @@ def _supervision(request: AuthenticatedRequest, pk: int) -> NonProsecutionSuperv
 @login_required
 def periodic_report_new(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     supervision = _supervision(request, pk)
-    require(request.user, Capability.HANDLE_JUVENILE_CASES)
+    require_capability(request.user, Capability.HANDLE_JUVENILE_CASES)
     return form_page(
         request,
         PeriodicReportForm(request.POST or None),
@@ -146,7 +147,7 @@ def periodic_report_new(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @login_required
 def non_prosecution_conclude(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     supervision = _supervision(request, pk)
-    require(request.user, Capability.HANDLE_JUVENILE_CASES)
+    require_capability(request.user, Capability.HANDLE_JUVENILE_CASES)
     return form_page(
         request,
         ConcludeForm(request.POST or None),

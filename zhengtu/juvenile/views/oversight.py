@@ -12,15 +12,15 @@ from zhengtu.accounts.http import AuthenticatedRequest
 from zhengtu.accounts.roles import Capability
 from zhengtu.audit.models import Action
 from zhengtu.audit.services import record_event
+from zhengtu.core.access import require_capability
 from zhengtu.supervision.models import CheckIn
 
 from ..selectors import get_overseen_supervisee, procuratorate_county, supervisees_overseen_by
-from .common import require
 
 
 @login_required
 def oversight(request: AuthenticatedRequest) -> HttpResponse:
-    require(request.user, Capability.OVERSEE_SUPERVISION)
+    require_capability(request.user, Capability.OVERSEE_SUPERVISION)
     q = request.GET.get("q", "").strip()
     people = supervisees_overseen_by(request.user).order_by("responsible_office__name", "name")
     if q:
@@ -34,7 +34,7 @@ def oversight(request: AuthenticatedRequest) -> HttpResponse:
 
 @login_required
 def oversight_file(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    require(request.user, Capability.OVERSEE_SUPERVISION)
+    require_capability(request.user, Capability.OVERSEE_SUPERVISION)
     supervisee = get_overseen_supervisee(request.user, pk)
     record_event(request, action=Action.VIEW, target=supervisee, detail={"as": "procuratorate_oversight"})
     check_ins = CheckIn.objects.filter(supervisee=supervisee).order_by("-id")[:20]

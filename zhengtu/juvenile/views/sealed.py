@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -12,18 +12,19 @@ from django.views.decorators.http import require_POST
 from zhengtu.accounts.http import AuthenticatedRequest
 from zhengtu.accounts.roles import Capability, can
 from zhengtu.audit.services import Actor
+from zhengtu.core.access import require_capability
+from zhengtu.core.lookups import get_or_404
 from zhengtu.core.pages import run_action, save_form
 
 from ..forms import SealedReadForm
 from ..models import SealedReadRequest
 from ..selectors import my_read_requests, read_requests_to_decide
 from ..services.sealing import decide_sealed_read, request_sealed_read
-from .common import require
 
 
 @login_required
 def sealed(request: AuthenticatedRequest) -> HttpResponse:
-    require(request.user, Capability.VIEW_JUVENILE_CASES)
+    require_capability(request.user, Capability.VIEW_JUVENILE_CASES)
     form = SealedReadForm(request.POST or None)
     saved = save_form(request, form, lambda d: request_sealed_read(actor=Actor.from_request(request), **d))
     if saved is not None:
@@ -44,11 +45,8 @@ def sealed(request: AuthenticatedRequest) -> HttpResponse:
 @login_required
 @require_POST
 def decide(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    require(request.user, Capability.APPROVE_JUVENILE)
-    try:
-        read_request = read_requests_to_decide(request.user).get(pk=pk)
-    except SealedReadRequest.DoesNotExist as error:
-        raise Http404 from error
+    require_capability(request.user, Capability.APPROVE_JUVENILE)
+    read_request = get_or_404(read_requests_to_decide(request.user), pk)
     approve = request.POST.get("decision") == "approve"
     run_action(
         request,

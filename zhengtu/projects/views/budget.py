@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import mimetypes
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,10 +15,12 @@ from django.views.decorators.http import require_POST
 from zhengtu.accounts.http import AuthenticatedRequest
 from zhengtu.audit.models import Action
 from zhengtu.audit.services import Actor, record_event
+from zhengtu.core.downloads import stored_file_response
+from zhengtu.core.pages import add_service_errors
 from zhengtu.core.query import int_param
 
 from .. import services
-from ..forms import AdjustmentForm, BudgetLineForm, DecisionForm, FundReceiptForm, SpendingForm, add_service_errors
+from ..forms import AdjustmentForm, BudgetLineForm, DecisionForm, FundReceiptForm, SpendingForm
 from ..models import ServiceProject
 from ..progress import budget_status, funds_received
 from ..selectors import (
@@ -157,8 +157,7 @@ def voucher(request: AuthenticatedRequest, pk: int, voucher_pk: int) -> FileResp
     project = get_project_for_user(request.user, pk)
     item = get_voucher(project, voucher_pk)
     record_event(request, action=Action.VIEW, target=item.entry, detail={"voucher": item.pk})
-    content_type = mimetypes.guess_type(item.original_name)[0] or "application/octet-stream"
-    return FileResponse(item.file.open("rb"), content_type=content_type, filename=item.original_name)
+    return stored_file_response(item.file, item.original_name, inline=True)
 
 
 @login_required

@@ -14,11 +14,13 @@ from django.views.decorators.http import require_POST
 from zhengtu.accounts.http import AuthenticatedRequest
 from zhengtu.accounts.roles import Capability, can
 from zhengtu.audit.services import Actor
+from zhengtu.core.access import require_capability
+from zhengtu.core.pages import add_service_errors
 from zhengtu.core.query import int_param
 
 from .. import services
 from ..credentials import credentials_of
-from ..forms import CredentialForm, ProjectForm, StaffForm, TargetForm, add_service_errors
+from ..forms import CredentialForm, ProjectForm, StaffForm, TargetForm
 from ..indicators import evidence
 from ..models import ProjectStatus
 from ..progress import (
@@ -64,8 +66,7 @@ def project_list(request: AuthenticatedRequest) -> HttpResponse:
 
 @login_required
 def project_create(request: AuthenticatedRequest) -> HttpResponse:
-    if not can(request.user, Capability.MANAGE_PROJECTS):
-        raise PermissionDenied
+    require_capability(request.user, Capability.MANAGE_PROJECTS)
     form = ProjectForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:

@@ -15,24 +15,14 @@ from django.views.decorators.http import require_POST
 
 from zhengtu.accounts.http import AuthenticatedRequest
 from zhengtu.audit.services import Actor
+from zhengtu.core.downloads import download_response
+from zhengtu.core.pages import add_service_errors
 
-from ..forms import NarrativeForm, ReportCreateForm, add_service_errors
+from ..forms import NarrativeForm, ReportCreateForm
 from ..models import ReportKind, ReportStatus
 from ..reporting import services as reporting
 from ..reporting.sections import sections_of
 from ..selectors import can_manage_project, get_managed_project_for_user, get_project_for_user, get_report
-
-
-def _docx(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=reporting.DOCX_CONTENT_TYPE)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(filename)}"
-    return response
-
-
-def _quote(filename: str) -> str:
-    from urllib.parse import quote
-
-    return quote(filename)
 
 
 def _default_period(project_start: dt.date, project_end: dt.date) -> tuple[dt.date, dt.date]:
@@ -121,7 +111,7 @@ def report_draft(request: AuthenticatedRequest, pk: int, report_pk: int) -> Http
     project = get_managed_project_for_user(request.user, pk)
     report = get_report(project, report_pk)
     content = reporting.render_draft(actor=Actor.from_request(request), report=report)
-    return _docx(content, _("%(title)s (draft).docx") % {"title": report.title})
+    return download_response(content, _("%(title)s (draft).docx") % {"title": report.title})
 
 
 @login_required
@@ -166,4 +156,4 @@ def report_version(request: AuthenticatedRequest, pk: int, report_pk: int, numbe
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("projects:report", project.pk, report.pk)
-    return _docx(content, f"{version.title}-v{version.number}.docx")
+    return download_response(content, f"{version.title}-v{version.number}.docx")

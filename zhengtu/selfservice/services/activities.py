@@ -12,16 +12,17 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zhengtu.accounts.roles import Capability, can
+from zhengtu.accounts.roles import Capability
 from zhengtu.audit.models import Action
 from zhengtu.audit.services import Actor, record_event
+from zhengtu.core.access import acting_user
 from zhengtu.faces.models import Purpose
 from zhengtu.faces.services import check_face
 from zhengtu.orgs.models import Organisation
+from zhengtu.orgs.selectors import organisations_visible_to
 from zhengtu.services.models import ServiceKind
 from zhengtu.services.services import record_service
 from zhengtu.supervisees.models import Supervisee
-from zhengtu.supervisees.selectors import organisations_visible_to
 
 from .. import rules
 from ..models import Activity, ActivitySignup, SignupStatus
@@ -41,9 +42,7 @@ def publish_activity(
     hours: Decimal,
     capacity: int = 20,
 ) -> Activity:
-    user = actor.user
-    if user is None or not can(user, Capability.RECORD_SERVICES):
-        raise PermissionDenied(_("You are not allowed to do this."))
+    user = acting_user(actor, Capability.RECORD_SERVICES, refusal=_("You are not allowed to do this."))
     if not organisations_visible_to(user).filter(pk=office.pk).exists():
         raise PermissionDenied(_("You are not allowed to do this."))
     errors: dict[str, str] = {}
@@ -134,9 +133,7 @@ def attend(
 @transaction.atomic
 def confirm_hours(*, actor: Actor, activity: Activity, signups: Sequence[ActivitySignup]) -> int:
     """The office confirms who attended: one service record (community service) in the ledger with them."""
-    user = actor.user
-    if user is None or not can(user, Capability.RECORD_SERVICES):
-        raise PermissionDenied(_("You are not allowed to do this."))
+    user = acting_user(actor, Capability.RECORD_SERVICES, refusal=_("You are not allowed to do this."))
     chosen = [s for s in signups if s.activity_id == activity.pk and s.status == SignupStatus.ATTENDED]
     if not chosen:
         raise ValidationError(_("Nobody here is waiting for confirmation."))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -13,9 +13,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from zhengtu.accounts.models import User
-from zhengtu.accounts.roles import Capability, can
+from zhengtu.accounts.roles import Capability
 from zhengtu.audit.models import Action
 from zhengtu.audit.services import Actor, record_event
+from zhengtu.core.access import acting_user
 from zhengtu.faces.models import FaceCheck, FaceOutcome, Purpose
 from zhengtu.faces.services import check_face
 from zhengtu.supervisees.models import Supervisee
@@ -226,9 +227,7 @@ def _write_ledger(check_in: AppCheckIn, *, recorded_by: User, note: str = "") ->
 @transaction.atomic
 def accept_flagged(*, actor: Actor, check_in: AppCheckIn, reason: str) -> AppCheckIn:
     """The officer accepts a flagged check-in, saying why (e.g. "face covered by a mask; called him back")."""
-    user = actor.user
-    if user is None or not can(user, Capability.SUPERVISE):
-        raise PermissionDenied(_("You are not allowed to do this."))
+    user = acting_user(actor, Capability.SUPERVISE, refusal=_("You are not allowed to do this."))
     check_in = AppCheckIn.objects.select_for_update().get(pk=check_in.pk)
     if check_in.status != CheckInStatus.FLAGGED:
         raise ValidationError(_("This check-in is not waiting for a decision."))

@@ -9,14 +9,14 @@ from __future__ import annotations
 import hashlib
 import secrets
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zhengtu.accounts.roles import Capability, can
+from zhengtu.accounts.roles import Capability
 from zhengtu.audit.models import Action
 from zhengtu.audit.services import Actor, record_event
+from zhengtu.core.access import acting_user
 from zhengtu.faces.models import FaceCheck, Purpose
 from zhengtu.faces.services import check_face
 from zhengtu.supervisees.models import Supervisee
@@ -77,9 +77,7 @@ def verify_device(*, actor: Actor, supervisee: Supervisee, device: AppDevice, ph
 
 @transaction.atomic
 def revoke_device(*, actor: Actor, device: AppDevice) -> AppDevice:
-    user = actor.user
-    if user is None or not can(user, Capability.SUPERVISE):
-        raise PermissionDenied(_("You are not allowed to do this."))
+    user = acting_user(actor, Capability.SUPERVISE, refusal=_("You are not allowed to do this."))
     device.revoked_at = timezone.now()
     device.revoked_by = user
     device.face_verified_at = None

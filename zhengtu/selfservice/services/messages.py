@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhengtu.accounts.models import User
-from zhengtu.accounts.roles import Capability, Role, can
+from zhengtu.accounts.roles import Capability, can, is_supervisee
 from zhengtu.audit.models import Action
 from zhengtu.audit.services import Actor, record_event
 from zhengtu.supervisees.models import Assignment, AssignmentRole, Supervisee
@@ -78,5 +78,5 @@ def send_message(*, actor: Actor, supervisee: Supervisee, body: str) -> Message:
 
 def mark_read(*, reader: User, messages: QuerySet[Message]) -> int:
     """The other side's messages in the thread are read now (the supervisee reads staff's, staff read theirs)."""
-    from_supervisee = reader.role != Role.SUPERVISEE
+    from_supervisee = not is_supervisee(reader)
     return messages.filter(from_supervisee=from_supervisee, read_at__isnull=True).update(read_at=timezone.now())

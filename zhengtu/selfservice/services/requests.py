@@ -11,9 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zhengtu.accounts.roles import Capability, can
+from zhengtu.accounts.roles import Capability
 from zhengtu.audit.models import Action
 from zhengtu.audit.services import Actor, record_event
+from zhengtu.core.access import acting_user
 from zhengtu.supervisees.models import Supervisee
 from zhengtu.supervisees.selectors import supervisees_visible_to
 from zhengtu.workspace.services import notify
@@ -56,9 +57,7 @@ def submit_app_request(*, actor: Actor, supervisee: Supervisee, kind: str, data:
 
 
 def _require_staff(actor: Actor, item: AppRequest) -> None:
-    user = actor.user
-    if user is None or not can(user, Capability.SUPERVISE):
-        raise PermissionDenied(_("You are not allowed to do this."))
+    user = acting_user(actor, Capability.SUPERVISE, refusal=_("You are not allowed to do this."))
     if not supervisees_visible_to(user).filter(pk=item.supervisee_id).exists():
         raise PermissionDenied(_("You are not allowed to do this."))
     if item.status != AppRequestStatus.SUBMITTED:

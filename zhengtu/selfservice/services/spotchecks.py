@@ -5,16 +5,17 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhengtu.accounts.models import User
-from zhengtu.accounts.roles import Capability, can
+from zhengtu.accounts.roles import Capability
 from zhengtu.audit.models import Action
 from zhengtu.audit.services import Actor, record_event
+from zhengtu.core.access import acting_user
 from zhengtu.monitoring.alerts import raise_alert
 from zhengtu.monitoring.models import AlertKind
 from zhengtu.supervisees.models import Status, Supervisee
@@ -47,9 +48,7 @@ def _ask(supervisee: Supervisee, *, requested_by: User | None, scheduled: bool, 
 @transaction.atomic
 def request_spot_check(*, actor: Actor, supervisee: Supervisee, now: dt.datetime | None = None) -> SpotCheck:
     """An officer asks the person to check in now."""
-    user = actor.user
-    if user is None or not can(user, Capability.SUPERVISE):
-        raise PermissionDenied(_("You are not allowed to do this."))
+    user = acting_user(actor, Capability.SUPERVISE, refusal=_("You are not allowed to do this."))
     if supervisee.status != Status.UNDER_SUPERVISION:
         raise ValidationError(_("Spot checks are only for people under supervision."))
     if supervisee.user_id is None:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from zhengtu.audit.services import Actor
+from zhengtu.core.lookups import get_or_404
 
 from ..access import SuperviseeRequest, supervisee_required
 from ..idempotency import idempotent
@@ -97,7 +98,5 @@ def checkin_submit(request: SuperviseeRequest) -> JsonResponse:
 @supervisee_required
 @require_GET
 def checkin_result(request: SuperviseeRequest, pk: int) -> HttpResponse:
-    check_in = own_check_ins(request.supervisee).filter(pk=pk).first()
-    if check_in is None:
-        raise Http404
+    check_in = get_or_404(own_check_ins(request.supervisee), pk)
     return render(request, "selfservice/checkin_result.html", {"check_in": check_in, "result": describe(check_in)})

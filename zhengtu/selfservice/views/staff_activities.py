@@ -17,9 +17,10 @@ from zhengtu.accounts.http import AuthenticatedRequest
 from zhengtu.accounts.models import User
 from zhengtu.accounts.roles import Capability
 from zhengtu.audit.services import Actor
+from zhengtu.core.lookups import get_or_404
 from zhengtu.orgs.models import Organisation
+from zhengtu.orgs.selectors import organisations_visible_to
 from zhengtu.supervisees.permissions import capability_required
-from zhengtu.supervisees.selectors import organisations_visible_to
 
 from ..models import Activity, ActivitySignup
 from ..services.activities import confirm_hours, publish_activity
@@ -68,9 +69,7 @@ def activity_list(request: AuthenticatedRequest) -> HttpResponse:
 
 @capability_required(Capability.RECORD_SERVICES)
 def activity_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    activity = _activities_for(request.user).filter(pk=pk).first()
-    if activity is None:
-        raise Http404
+    activity = get_or_404(_activities_for(request.user), pk)
     signups = ActivitySignup.objects.filter(activity=activity).select_related(
         "supervisee", "check_in_face", "check_out_face"
     )

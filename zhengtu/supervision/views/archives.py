@@ -10,11 +10,12 @@ from zhengtu.accounts.http import AuthenticatedRequest
 from zhengtu.accounts.roles import Capability, can
 from zhengtu.audit.models import Action
 from zhengtu.audit.services import record_event
+from zhengtu.core.downloads import download_response
 from zhengtu.documents.models import ArchiveKind
 
 from .. import selectors
 from ..services.archives import archive_attachments, archive_documents, export_archive
-from .common import actor_of, capability_required, file_response
+from .common import actor_of, capability_required
 
 
 @login_required
@@ -49,4 +50,4 @@ def archive_export(request: AuthenticatedRequest, pk: int, kind: str) -> HttpRes
     if kind not in ArchiveKind.values:
         raise Http404
     filename, pdf = export_archive(actor=actor_of(request), supervisee=supervisee, archive=kind)
-    return file_response(pdf, filename, "application/pdf")
+    return download_response(pdf, filename, "application/pdf")

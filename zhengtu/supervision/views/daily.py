@@ -16,13 +16,14 @@ from zhengtu.accounts.http import AuthenticatedRequest
 from zhengtu.accounts.roles import Capability
 from zhengtu.audit.models import Action
 from zhengtu.audit.services import record_event
+from zhengtu.core.downloads import download_response
 from zhengtu.core.pages import save_form
 from zhengtu.supervisees.models import Supervisee
 
 from .. import selectors
 from ..forms import CheckInForm, VisitForm
 from ..services import daily
-from .common import actor_of, capability_required, file_response
+from .common import actor_of, capability_required
 
 
 def _record_page(
@@ -93,4 +94,4 @@ def attachment(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         content = handle.read()
     name = item.file.name.rsplit("/", 1)[-1]
     content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
-    return file_response(content, name, content_type, inline=content_type.startswith("image/"))
+    return download_response(content, name, content_type, inline=content_type.startswith("image/"))

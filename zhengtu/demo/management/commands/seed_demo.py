@@ -2,6 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from zhengtu.accounts.roles import is_supervisee
 from zhengtu.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_totp_base32
 from zhengtu.demo.seed import SCALES, RealRecordsPresent, seed
 
@@ -36,6 +37,6 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}; TOTP secret in base32):")
         self.stdout.write("  sysadmin                 system administrator     " + demo_totp_base32("sysadmin"))
         for account in DEMO_ACCOUNTS:
-            secret = "(no second factor)" if account.role == "supervisee" else demo_totp_base32(account.username)
+            secret = "(no second factor)" if is_supervisee(account) else demo_totp_base32(account.username)
             self.stdout.write(f"  {account.username:<24} {account.role:<24} {secret}   {account.organisation}")
         self.stdout.write("Current code for a demo account: python manage.py demo_totp USERNAME")
