@@ -397,9 +397,8 @@ class StreamWriter:
         if not self._cursor:
             time.sleep(block_ms / 1000)
             return 0
-        response: Any = self.client.xreadgroup(
-            GROUP, self.consumer, dict(self._cursor), count=self.batch_max, block=block_ms
-        )
+        wanted: dict[Any, Any] = dict(self._cursor)
+        response: Any = self.client.xreadgroup(GROUP, self.consumer, wanted, count=self.batch_max, block=block_ms)
         entries: list[tuple[str, bytes, dict[bytes, bytes]]] = []
         for stream_key, stream_entries in response or []:
             stream = stream_key.decode() if isinstance(stream_key, bytes) else stream_key
