@@ -24,7 +24,7 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from .models import Device
+from .models import Device, DeviceBinding
 from .rules import rule
 
 logger = logging.getLogger(__name__)
@@ -34,6 +34,9 @@ logger = logging.getLogger(__name__)
 class RegistryEntry:
     id: int
     protocol: str
+    # What the gateway shards by: the person the device is bound to now ("p<id>"), so that a
+    # person's phone and wristband reach the same writer (separation, fence counters), else the device.
+    shard_key: str = ""
 
 
 def _stream() -> str:
@@ -56,8 +59,24 @@ def _client_for(url: str) -> Any:
         return client
 
 
-def _change(device_id: int, identifier: str, protocol: str, active: bool) -> dict[str, str]:
-    return {"id": str(device_id), "i": identifier, "p": protocol, "on": "1" if active else "0"}
+def _change(device_id: int, identifier: str, protocol: str, active: bool, key: str = "") -> dict[str, str]:
+    return {"id": str(device_id), "i": identifier, "p": protocol, "on": "1" if active else "0", "k": key or identifier}
+
+
+def shard_keys(device_ids: Iterable[int] | None = None) -> dict[int, str]:
+    """device id → "p<supervisee id>" for devices bound to someone now (all devices when None)."""
+    from django.db.models import Q
+    from django.utils import timezone
+
+    from .models import DeviceBinding
+
+    now = timezone.now()
+    bindings = DeviceBinding.objects.filter(starts_at__lte=now, ends_at__gt=now).filter(
+        Q(unbound_at__isnull=True) | Q(unbound_at__gt=now)
+    )
+    if device_ids is not None:
+        bindings = bindings.filter(device_id__in=list(device_ids))
+    return {device: f"p{person}" for device, person in bindings.values_list("device_id", "supervisee_id")}
 
 
 def publish_devices(
@@ -71,9 +90,10 @@ def publish_devices(
     changes = [_change(d.pk, d.identifier, d.protocol, False) for d in removed]
     if ids or identifiers:
         rows = Device.objects.filter(pk__in=ids) if ids else Device.objects.filter(identifier__in=identifiers)
+        found = list(rows.values_list("pk", "identifier", "protocol", "is_active"))
+        keys = shard_keys([row[0] for row in found])
         changes += [
-            _change(pk, identifier, protocol, active)
-            for pk, identifier, protocol, active in rows.values_list("pk", "identifier", "protocol", "is_active")
+            _change(pk, identifier, protocol, active, keys.get(pk, "")) for pk, identifier, protocol, active in found
         ]
     if not changes:
         return 0
@@ -97,6 +117,13 @@ def _publish_safely(**kwargs: Any) -> None:
 def _device_saved(sender: type[Device], instance: Device, **kwargs: Any) -> None:
     if rule("REDIS_URL"):
         device_id = instance.pk
+        transaction.on_commit(lambda: _publish_safely(ids=[device_id]))
+
+
+@receiver(post_save, sender=DeviceBinding, dispatch_uid="monitoring_device_feed_bound")
+def _binding_saved(sender: type[DeviceBinding], instance: DeviceBinding, **kwargs: Any) -> None:
+    if rule("REDIS_URL"):  # bound, unbound or shortened: the device's shard key may change
+        device_id = instance.device_id
         transaction.on_commit(lambda: _publish_safely(ids=[device_id]))
 
 
@@ -143,8 +170,12 @@ def _load_all() -> dict[str, RegistryEntry]:
     from django.db import connection
 
     try:
+        keys = shard_keys()
         rows = Device.objects.filter(is_active=True).values_list("pk", "identifier", "protocol")
-        return {identifier: RegistryEntry(pk, protocol) for pk, identifier, protocol in rows.iterator(chunk_size=5000)}
+        return {
+            identifier: RegistryEntry(pk, protocol, keys.get(pk, identifier))
+            for pk, identifier, protocol in rows.iterator(chunk_size=5000)
+        }
     finally:
         connection.close()  # a thread of asgiref's pool: hold no database session between reloads
 
@@ -192,7 +223,8 @@ class DeviceRegistry:
         if previous is not None:
             self.known.pop(previous, None)  # also an identifier corrected on the page
         if fields.get(b"on") == b"1":
-            self.known[identifier] = RegistryEntry(device_id, fields[b"p"].decode())
+            key = fields.get(b"k", b"").decode() or identifier
+            self.known[identifier] = RegistryEntry(device_id, fields[b"p"].decode(), key)
             self._identifier_of[device_id] = identifier
         self.changes_applied += 1
 

@@ -1,9 +1,14 @@
 """The scaled shape's ingest transport: gateways → sharded Redis streams → writer processes.
 
-- **Shards.** A report goes to the stream `REDIS_STREAM:<shard>`, shard = CRC-32 of the device
-  identifier modulo `REDIS_SHARDS`: one device always lands in the same stream, and each stream is
-  read by exactly one writer at a time (a lease key per stream), so a device's reports are stored
-  in the order the gateway received them. Writer `i` of `INGEST_WRITERS` owns the shards
+- **Shards.** A report goes to the stream `REDIS_STREAM:<shard>`, shard = CRC-32 of the device's
+  shard key modulo `REDIS_SHARDS`. The key is the person the device is bound to now (so a
+  person's phone and wristband meet in one writer, which compares them for separation and keeps
+  the person's fence counters), else the device identifier. One device always lands in the same
+  stream while its binding stands, and each stream is read by exactly one writer at a time (a
+  lease key per stream), so a device's reports are stored in the order the gateway received them.
+  (A binding made or ended moves the device's later reports to another stream; reports still
+  waiting in the old one may then be stored after them: only at that moment, and the writer stores
+  an older fix as blind-area data, never drops it.) Writer `i` of `INGEST_WRITERS` owns the shards
   `s % INGEST_WRITERS == i`: adding a writer is a change of `INGEST_WRITERS` and one more
   `run_ingest --writer N` process (restart the writers together; a shard's lease passes on within
   `REDIS_LEASE_SECONDS`).
@@ -200,6 +205,8 @@ class RedisStreamIngestor:
         self._listener: asyncio.Task[None] | None = None
         self._waiting: dict[str, asyncio.Future[list[Outcome]]] = {}
         self._sequence = itertools.count(1)
+        self._outbox: list[tuple[str, dict[str, str], asyncio.Future[list[Outcome]]]] = []
+        self._sender: asyncio.Task[None] | None = None
         self.timeouts = 0
 
     async def start(self) -> None:
@@ -246,6 +253,21 @@ class RedisStreamIngestor:
                 except Exception:  # noqa: BLE001
                     logger.warning("Redis not reachable yet for gateway %s", self.gateway_id)
 
+    async def _send(self) -> None:
+        """Every entry submitted meanwhile, in one pipeline on one connection (submissions of one turn
+        of the event loop go together; a pipeline per submission would need a connection each)."""
+        while self._outbox:
+            entries, self._outbox = self._outbox, []
+            pipe = self._client.pipeline(transaction=False)
+            for stream, fields, _future in entries:
+                pipe.xadd(stream, fields, maxlen=self.maxlen, approximate=True)
+            try:
+                await pipe.execute()
+            except Exception as error:  # noqa: BLE001 - Redis away: those submissions fail, nothing acknowledged
+                for _stream, _fields, future in entries:
+                    if not future.done():
+                        future.set_exception(error)
+
     async def submit(self, reports: list[Report], *, wanted: Wanted = None) -> list[Outcome]:
         if wanted is not None and not all(mask := wanted()):  # devices that gave up: nothing of theirs kept
             kept = [r for r, keep in zip(reports, mask, strict=True) if keep]
@@ -259,25 +281,20 @@ class RedisStreamIngestor:
             if entry is None or entry.protocol != report.protocol:
                 outcomes[index] = Outcome(known=False)
                 continue
-            by_shard.setdefault(shard_of(identifier, self.shards), []).append(index)
+            by_shard.setdefault(shard_of(entry.shard_key or identifier, self.shards), []).append(index)
         if by_shard:
             loop = asyncio.get_running_loop()
             parts: list[tuple[str, list[int], asyncio.Future[list[Outcome]]]] = []
-            pipe = self._client.pipeline(transaction=False)
             for shard, indexes in by_shard.items():
                 key = f"{next(self._sequence)}"
                 future: asyncio.Future[list[Outcome]] = loop.create_future()
                 self._waiting[key] = future  # before the XADD: the answer may come back at once
                 parts.append((key, indexes, future))
                 body = json.dumps([_report_payload(reports[i]) for i in indexes], separators=(",", ":"))
-                pipe.xadd(
-                    stream_name(shard),
-                    {"g": self.gateway_id, "n": key, "reports": body},
-                    maxlen=self.maxlen,
-                    approximate=True,
-                )
+                self._outbox.append((stream_name(shard), {"g": self.gateway_id, "n": key, "reports": body}, future))
+            if self._sender is None or self._sender.done():
+                self._sender = loop.create_task(self._send())
             try:
-                await pipe.execute()
                 done = await asyncio.wait_for(asyncio.gather(*(f for _k, _i, f in parts)), self.timeout)
             except TimeoutError:
                 self.timeouts += 1

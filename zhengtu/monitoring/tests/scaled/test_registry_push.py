@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import socket
+
+from django.utils import timezone
 
 from zhengtu.audit.services import Actor
 from zhengtu.monitoring.gateway.servers import Gateway
 from zhengtu.monitoring.models import Position
 from zhengtu.monitoring.protocols.simulate import osmand_query
-from zhengtu.monitoring.services import register_device, update_device
-from zhengtu.monitoring.streams import RedisStreamIngestor
-from zhengtu.monitoring.tests.conftest import HOME
+from zhengtu.monitoring.services import bind_device, register_device, update_device
+from zhengtu.monitoring.streams import RedisStreamIngestor, shard_of
+from zhengtu.monitoring.tests.conftest import HOME, make_monitored
 from zhengtu.monitoring.tests.gateway.conftest import RunningGateway, receive
 from zhengtu.monitoring.tests.gateway.test_tcp import recent, wait_for
 from zhengtu.monitoring.tests.scaled.test_streams import _writer_thread
@@ -60,3 +63,43 @@ def test_a_device_added_or_taken_out_on_a_page_reaches_every_gateway(transaction
         writer.join(5)
         for running in gateways:
             running.stop()
+
+
+def test_a_persons_phone_and_wristband_go_to_one_writer(transactional_db, world, redis_url):
+    """Separation compares a person's two devices, fence counters are the person's: one shard for both."""
+    running = RunningGateway()
+    running.ingestor = RedisStreamIngestor(redis_url)  # type: ignore[assignment]
+    running.gateway = Gateway(running.ingestor, host="127.0.0.1", ports={"osmand": 0})
+    running.start()
+    registry = running.ingestor.registry  # type: ignore[attr-defined]
+    try:
+        wristband = make_monitored(world, identifier="8800000301", protocol="watch")
+        phone = register_device(
+            actor=Actor(user=world.bureau_a),
+            identifier="8612345678302",
+            kind="phone",
+            protocol="osmand",
+            organisation=world.county_a,
+        )
+        now = timezone.now()
+        bind_device(
+            actor=Actor(user=world.bureau_a),
+            device=phone,
+            supervisee=wristband.supervisee,
+            starts_at=now - dt.timedelta(hours=1),
+            ends_at=now + dt.timedelta(days=30),
+        )
+        key = f"p{wristband.supervisee.pk}"
+        assert wait_for(
+            lambda: (
+                registry.known.get("8612345678302") is not None
+                and registry.known["8612345678302"].shard_key == key
+                and registry.known["8800000301"].shard_key == key
+            ),
+            timeout=10,
+        )
+        assert shard_of(registry.known["8612345678302"].shard_key, 8) == shard_of(
+            registry.known["8800000301"].shard_key, 8
+        )
+    finally:
+        running.stop()
