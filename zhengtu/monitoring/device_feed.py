@@ -243,7 +243,6 @@ class DeviceRegistry:
                         self._last = entry_id.decode() if isinstance(entry_id, bytes) else str(entry_id)
             except asyncio.CancelledError:
                 raise
-            except Exception:  # noqa: BLE001 - Redis or the database restarting: reload whole once back
-                logger.exception("Following the device registry failed; reloading it in 2 s")
-                await asyncio.sleep(2)
-                next_reload = 0.0
+            except Exception as error:  # noqa: BLE001 - Redis restarting or slow: the stream keeps the changes
+                logger.warning("Following the device registry: %s; reading on from %s in 1 s", error, self._last)
+                await asyncio.sleep(1)
