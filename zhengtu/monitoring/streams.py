@@ -347,6 +347,7 @@ class StreamWriter:
         self._changes = watch_changes(self.client)
         self.batches = 0
         self.reports = 0
+        self._reports_per_entry = 20.0  # learnt as entries are read
 
     def _ensure_group(self, stream: str) -> None:
         import redis
@@ -415,7 +416,9 @@ class StreamWriter:
             time.sleep(block_ms / 1000)
             return 0
         wanted: dict[Any, Any] = dict(self._cursor)
-        response: Any = self.client.xreadgroup(GROUP, self.consumer, wanted, count=self.batch_max, block=block_ms)
+        # COUNT is per stream and in entries (a gateway's submission each): aim at BATCH_MAX reports in all.
+        count = max(1, int(self.batch_max / self._reports_per_entry / len(wanted)))
+        response: Any = self.client.xreadgroup(GROUP, self.consumer, wanted, count=count, block=block_ms)
         entries: list[tuple[str, bytes, dict[bytes, bytes]]] = []
         for stream_key, stream_entries in response or []:
             stream = stream_key.decode() if isinstance(stream_key, bytes) else stream_key
@@ -433,6 +436,7 @@ class StreamWriter:
             gateway = fields.get(b"g", b"").decode()
             spans.append((gateway, fields.get(b"n", b"").decode(), len(reports), len(reports) + len(part)))
             reports.extend(part)
+        self._reports_per_entry = 0.7 * self._reports_per_entry + 0.3 * (len(reports) / len(entries))
         from .ingest import keep_connection_usable
 
         keep_connection_usable()
