@@ -133,14 +133,14 @@ def _round(env: dict[str, str], writers: int) -> tuple[int, float, int, float, f
         before, started = count(), time.monotonic()
         sender.send_rounds(SATURATE_SECONDS, rate=None)
         # What the gateway accepted goes on being stored after the senders stop: count it until it stays put.
-        last, settled = count(), 0
-        while settled < 3:
+        # (Through a shared machine the pipeline stalls for seconds at a time: settled = 15 s without a row.)
+        last, grew_at = count(), time.monotonic()
+        while time.monotonic() - grew_at < 15:
             time.sleep(1)
             now_count = count()
-            settled = settled + 1 if now_count == last else 0
-            last = now_count
-        elapsed = time.monotonic() - started - 3
-        stored = (last - before) / elapsed
+            if now_count != last:
+                last, grew_at = now_count, time.monotonic()
+        stored = (last - before) / (grew_at - started)
         # Latency below saturation (queues would measure only the backlog): at PACED_RATE or half the
         # measured capacity, whichever is lower, where a county page's web process would receive it.
         rate = int(min(PACED_RATE, max(100, stored / 2)))
