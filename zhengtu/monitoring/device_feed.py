@@ -196,7 +196,8 @@ class DeviceRegistry:
     async def start(self) -> None:
         import redis.asyncio as aioredis
 
-        self._client = aioredis.Redis.from_url(self.url)
+        # A blocking read waits 1 s; on a loaded machine its answer can take longer than redis-py's 5 s default.
+        self._client = aioredis.Redis.from_url(self.url, socket_timeout=30)
         newest = await self._client.xrevrange(_stream(), count=1)
         # Read from before the load: a change made during it is applied again afterwards (harmless).
         self._last = newest[0][0].decode() if newest else "0-0"
