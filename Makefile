@@ -11,7 +11,7 @@ SCALE ?= county
 STAMP := $(VENV)/.installed-$(shell sha1sum requirements.lock | cut -c1-12)
 PG_ENV = ZHENGTU_TEST_DB=postgresql ZHENGTU_DB_HOST=127.0.0.1 ZHENGTU_DB_PORT=$${ZHENGTU_TEST_PG_PORT:-5433} ZHENGTU_DB_USER=postgres ZHENGTU_DB_NAME=zhengtu
 
-.PHONY: run demo test setup venv system-packages runtime-packages postgres lint typecheck layers check-deploy test-sqlite test-postgres test-e2e bench messages lock clean
+.PHONY: run demo scaled test setup venv system-packages runtime-packages postgres lint typecheck layers check-deploy test-sqlite test-postgres test-e2e bench messages lock clean
 
 run: setup
 	$(BIN)/python manage.py create_admin --check
@@ -20,6 +20,10 @@ run: setup
 demo: setup
 	$(BIN)/python manage.py seed_demo --scale $(SCALE)
 	$(BIN)/python manage.py serve --host $(HOST) --port $(PORT)
+
+# The scaled shape on this machine: PostgreSQL, Redis, web, gateway, writers, jobs (scripts/scaled.sh).
+scaled: venv runtime-packages
+	bash scripts/scaled.sh
 
 test: venv system-packages postgres
 	$(BIN)/python manage.py compile_catalogues --settings=zhengtu.settings.test

@@ -54,6 +54,8 @@ def alert_event_payload(
     }
     if received_monotonic is not None:
         payload["received_monotonic"] = received_monotonic
+    if alert.received_at is not None:  # the gateway's receive time, also across processes (scaled shape)
+        payload["received_at"] = alert.received_at.timestamp()
     return payload
 
 

@@ -20,4 +20,7 @@ class MonitoringConfig(AppConfig):
     indicator_sources = "zhengtu.monitoring.indicators:indicator_sources"
 
     def ready(self) -> None:
-        from . import tasks  # noqa: F401 - registers the periodic jobs with Huey in every process
+        from . import (
+            device_feed,  # noqa: F401 - scaled shape: device changes pushed to the gateways
+            tasks,  # noqa: F401 - registers the periodic jobs with Huey in every process
+        )

@@ -3,24 +3,22 @@
 In the embedded shape publisher (ingest writer) and subscribers (Server-Sent Events views) share
 one process, or the writer runs in a child process that relays its events to the web process
 (`relay_to`): events go through asyncio queues. When ZHENGTU_MONITORING_REDIS_URL
-is set (scaled shape), events are also published on a Redis channel that SSE views of every web
-process listen to.
+is set (scaled shape), events are also published on Redis, per organisation (live_channels.py):
+each SSE view follows only the channels of its user's scope.
 """
 
 from __future__ import annotations
 
 import asyncio
 import collections
-import json
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any
 
 from .rules import rule
 
 logger = logging.getLogger(__name__)
-CHANNEL = "zhengtu:monitoring:live"
 QUEUE_LIMIT = 1000
 
 
@@ -29,6 +27,7 @@ class LiveBus:
         self._subscribers: set[tuple[asyncio.AbstractEventLoop, asyncio.Queue[dict[str, Any]]]] = set()
         self._lock = threading.Lock()
         self._redis: Any = None
+        self._redis_url = ""
         self._redis_tasks: dict[int, asyncio.Task[None]] = {}
         self._relay: Callable[[list[dict[str, Any]]], None] | None = None
         self.relay_wanted = False
@@ -69,14 +68,13 @@ class LiveBus:
 
     def _publish_redis(self, url: str, events: list[dict[str, Any]]) -> None:
         try:
-            if self._redis is None:
+            if self._redis is None or self._redis_url != url:
                 import redis
 
-                self._redis = redis.Redis.from_url(url)
-            pipe = self._redis.pipeline(transaction=False)
-            for event in events:
-                pipe.publish(CHANNEL, json.dumps(event))
-            pipe.execute()
+                self._redis, self._redis_url = redis.Redis.from_url(url), url
+            from .live_channels import publish
+
+            publish(self._redis, events)
         except Exception:  # noqa: BLE001 - live push is best effort; alerts are stored regardless
             logger.exception("Could not publish live monitoring events to Redis")
             self._redis = None
@@ -85,13 +83,16 @@ class LiveBus:
         with self._lock:
             self._subscribers.discard((loop, queue))
 
-    def open(self) -> asyncio.Queue[dict[str, Any]]:
-        """A queue receiving every event from now on, on the running event loop; `close` it when done."""
+    def open(self, *, organisations: Collection[int | None] | None = None) -> asyncio.Queue[dict[str, Any]]:
+        """A queue receiving every event from now on, on the running event loop; `close` it when done.
+
+        With Redis, only the events of `organisations` (their subtrees; None in it: every event;
+        see live_channels.scope_channels) reach the queue; without `organisations`, every event."""
         loop = asyncio.get_running_loop()
         queue: asyncio.Queue[dict[str, Any]] = LiveQueue(QUEUE_LIMIT)
         url = rule("REDIS_URL")
         if url:
-            task = loop.create_task(self._forward_redis(url, queue))
+            task = loop.create_task(self._forward_redis(url, queue, [None] if organisations is None else organisations))
             self._redis_tasks[id(queue)] = task
         else:
             with self._lock:
@@ -105,19 +106,12 @@ class LiveBus:
         with self._lock:
             self._subscribers = {entry for entry in self._subscribers if entry[1] is not queue}
 
-    async def _forward_redis(self, url: str, queue: asyncio.Queue[dict[str, Any]]) -> None:
-        import redis.asyncio as aioredis
+    async def _forward_redis(
+        self, url: str, queue: asyncio.Queue[dict[str, Any]], organisations: Collection[int | None]
+    ) -> None:
+        from .live_channels import forward
 
-        client = aioredis.Redis.from_url(url)
-        pubsub = client.pubsub()
-        await pubsub.subscribe(CHANNEL)
-        try:
-            async for message in pubsub.listen():
-                if message.get("type") == "message":
-                    _offer(queue, json.loads(message["data"]))
-        finally:
-            await pubsub.aclose()
-            await client.aclose()
+        await forward(url, organisations, lambda event: _offer(queue, event))
 
 
 def _offer_many(queue: asyncio.Queue[dict[str, Any]], events: list[dict[str, Any]]) -> None:

@@ -266,7 +266,7 @@ class BatchProcessor:
         self._adapt = sqlite_datetime if connection.vendor == "sqlite" else connection.ops.adapt_datetimefield_value
         server_time = self._adapt(now)
         changed_states: set[int] = set()
-        live_positions: dict[int, tuple[SuperviseeEntry, DeviceEntry, Fix]] = {}
+        live_positions: dict[int, tuple[SuperviseeEntry, DeviceEntry, Fix, dt.datetime]] = {}
         known_outcomes = iter(o for o in outcomes if o.known and not o.refused)
         screen = Screen(self.filters, now)
         dedupe = self.filters.duplicates
@@ -311,7 +311,7 @@ class BatchProcessor:
                             self._evaluate_fences(person, device, fix, report, now)
                         if len(person.devices) > 1:
                             self._evaluate_separation(person, device, fix, report, now)
-                        live_positions[device.id] = (person, device, fix)
+                        live_positions[device.id] = (person, device, fix, report.received_at)
             # A message whose every fix was stored before is a resend: its alarms were acted on then.
             if person is not None and not (fixes and duplicates == len(fixes)):
                 self._evaluate_device_alarms(person, device, message, report, now)
@@ -676,8 +676,10 @@ class BatchProcessor:
             alert_id = self.open_conditions.pop(key)
             self._cleared.add(alert_id)
 
-    def _live_position(self, person: SuperviseeEntry, device: DeviceEntry, fix: Fix) -> dict[str, object]:
-        return {
+    def _live_position(
+        self, person: SuperviseeEntry, device: DeviceEntry, fix: Fix, received_at: dt.datetime | None = None
+    ) -> dict[str, object]:
+        event: dict[str, object] = {
             "type": "position",
             "supervisee_id": person.id,
             "supervisee_name": person.name,
@@ -687,6 +689,9 @@ class BatchProcessor:
             "longitude": fix.longitude,
             "time": fix.time.isoformat(),
         }
+        if received_at is not None:  # the gateway's receive time: receive → page latency is measurable
+            event["received_at"] = received_at.timestamp()
+        return event
 
 
 def _secret_matches(message: DeviceMessage, expected: str) -> bool:

@@ -40,6 +40,15 @@ DATABASES = {
 REDIS_URL = os.environ.get("ZHENGTU_REDIS_URL", "redis://127.0.0.1:6379/0")
 HUEY = RedisHuey(name="zhengtu", url=REDIS_URL)
 
+# --- Monitoring on Redis (zhengtu/monitoring/streams.py, docs/operations.md "Scaled shape: monitoring") ---
+# Gateways append to REDIS_SHARDS streams; writer N of INGEST_WRITERS (`run_ingest --writer N`) reads
+# the shards s % INGEST_WRITERS == N. More writers = a larger ZHENGTU_INGEST_WRITERS and one more process.
+ZHENGTU_MONITORING_INGEST_TRANSPORT = "redis"
+ZHENGTU_MONITORING_REDIS_URL = os.environ.get("ZHENGTU_MONITORING_REDIS_URL", REDIS_URL)
+ZHENGTU_MONITORING_REDIS_SHARDS = int(os.environ.get("ZHENGTU_INGEST_SHARDS", "8"))
+ZHENGTU_MONITORING_INGEST_WRITERS = int(os.environ.get("ZHENGTU_INGEST_WRITERS", "1"))
+ZHENGTU_MONITORING_REDIS_STREAM_MAXLEN = int(os.environ.get("ZHENGTU_INGEST_STREAM_MAXLEN", "1000000"))
+
 # --- HTTPS (docs/operations.md, "Securing an installation") ----------------------------------
 # On by default; ZHENGTU_HTTPS=0 only for a closed test network.
 HTTPS = os.environ.get("ZHENGTU_HTTPS", "1") == "1"

@@ -9,7 +9,7 @@ import sys
 
 from django.db import connection
 
-from ..ingest import Ingestor, InProcessIngestor, RedisStreamIngestor
+from ..ingest import Ingestor, InProcessIngestor
 from ..rules import rule
 from ..writer_process import ProcessIngestor, shareable
 from .servers import Gateway
@@ -33,6 +33,8 @@ def tune_interpreter() -> None:
 def make_ingestor() -> Ingestor:
     transport = rule("INGEST_TRANSPORT")
     if transport == "redis":
+        from ..streams import RedisStreamIngestor  # the scaled shape only
+
         return RedisStreamIngestor()
     if transport == "process":
         if (os.cpu_count() or 1) > 1 and shareable(connection.settings_dict):

@@ -21,6 +21,7 @@ from zhengtu.audit.services import Actor, client_ip
 
 from ..coords import to_display
 from ..live import bus
+from ..live_channels import scope_channels
 from ..location_reads import record_location_read
 from ..presenters import map_data
 from ..rules import tile_source
@@ -104,12 +105,14 @@ async def live_events(request: HttpRequest) -> HttpResponseBase:
 
     visible = await sync_to_async(scope)()
     await sync_to_async(audit_scope)(visible, "opened")
+    # Scaled shape: follow only the Redis channels of the user's organisations (live_channels.py).
+    organisations = await sync_to_async(scope_channels)(user)
     crs = tile_source()["crs"]
     recheck = live_recheck_seconds()
 
     async def stream() -> AsyncIterator[str]:
         nonlocal visible
-        queue = bus.open()
+        queue = bus.open(organisations=organisations)
         loop = asyncio.get_running_loop()
         next_check = loop.time() + recheck
         try:

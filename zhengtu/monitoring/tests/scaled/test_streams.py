@@ -1,0 +1,192 @@
+"""The scaled shape's ingest: gateway → sharded Redis streams → writers, answered after the commit."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+import threading
+import time
+
+import pytest
+import redis
+from django.utils import timezone
+
+from zhengtu.monitoring.gateway.servers import Gateway
+from zhengtu.monitoring.models import Position
+from zhengtu.monitoring.processing import Report
+from zhengtu.monitoring.protocols.base import DeviceMessage, Fix, MessageKind
+from zhengtu.monitoring.protocols.simulate import osmand_query, watch_link, watch_position
+from zhengtu.monitoring.streams import (
+    GROUP,
+    RedisStreamIngestor,
+    StreamWriter,
+    _report_payload,
+    consume_stream,
+    shard_of,
+    stream_name,
+    writer_shards,
+)
+from zhengtu.monitoring.tests.conftest import HOME, make_monitored
+from zhengtu.monitoring.tests.gateway.conftest import RunningGateway, receive, receive_nothing
+from zhengtu.monitoring.tests.gateway.test_tcp import recent, wait_for
+
+
+def _gateway(redis_url: str) -> RunningGateway:
+    running = RunningGateway()
+    running.ingestor = RedisStreamIngestor(redis_url)  # type: ignore[assignment]
+    running.gateway = Gateway(running.ingestor, host="127.0.0.1", ports={"watch": 0, "osmand": 0})
+    running.start()
+    return running
+
+
+def _writer_thread(redis_url: str, **kwargs) -> tuple[threading.Thread, threading.Event]:  # type: ignore[no-untyped-def]
+    stop = threading.Event()
+    thread = threading.Thread(target=consume_stream, kwargs={"url": redis_url, "stop": stop, **kwargs}, daemon=True)
+    thread.start()
+    return thread, stop
+
+
+def test_reports_flow_through_the_stream(transactional_db, world, redis_url):
+    monitored = make_monitored(world, identifier="8800000015", protocol="watch")
+    running = _gateway(redis_url)
+    writer, stop = _writer_thread(redis_url)
+    try:
+        with running.connect("watch") as sock:
+            sock.sendall(watch_link("8800000015"))
+            assert receive(sock, 23) == b"[SG*8800000015*0002*LK]"
+            sock.sendall(watch_position("8800000015", recent(), *HOME))
+        assert wait_for(lambda: Position.objects.filter(device=monitored.wristband).exists(), timeout=10)
+    finally:
+        stop.set()
+        writer.join(5)
+        running.stop()
+
+
+def _osmand_get(identifier: str) -> bytes:
+    return f"GET {osmand_query(identifier, recent(), *HOME)} HTTP/1.1\r\nHost: gateway\r\n\r\n".encode()
+
+
+def test_a_device_is_answered_only_once_a_writer_has_committed(transactional_db, world, redis_url):
+    monitored = make_monitored(world, identifier="8800000016", protocol="osmand", kind="phone")
+    running = _gateway(redis_url)
+    writer = stop = None
+    try:
+        with running.connect("osmand") as sock:
+            sock.sendall(_osmand_get("8800000016"))
+            # In Redis, but no writer has stored it: the phone hears nothing.
+            assert receive_nothing(sock, 1.0) == b""
+            assert not Position.objects.filter(device=monitored.wristband).exists()
+            writer, stop = _writer_thread(redis_url)
+            assert receive(sock, 15) == b"HTTP/1.1 200 OK"
+            # The answer came after the writer's commit: the position is there the moment it arrives.
+            assert Position.objects.filter(device=monitored.wristband).count() == 1
+        client = redis.Redis.from_url(redis_url)
+        shard = stream_name(shard_of("8800000016", 2))
+        assert client.xpending(shard, GROUP)["pending"] == 0  # acknowledged in the group after the commit
+    finally:
+        if stop is not None and writer is not None:
+            stop.set()
+            writer.join(5)
+        running.stop()
+
+
+def _report(identifier: str, when: dt.datetime, lat: float, lon: float, received: dt.datetime) -> Report:
+    message = DeviceMessage(identifier, MessageKind.LOCATION, [Fix(when, lat, lon)])
+    return Report("watch", message, received, time.monotonic(), "127.0.0.1:1")
+
+
+def _append(client, report: Report) -> None:  # type: ignore[no-untyped-def]
+    """As a gateway appends (without waiting for the answer)."""
+    body = json.dumps([_report_payload(report)])
+    client.xadd(stream_name(shard_of(report.message.identifier, 2)), {"g": "", "n": "0", "reports": body})
+
+
+def test_streams_are_trimmed_to_their_bound(transactional_db, world, redis_url, settings):
+    settings.ZHENGTU_MONITORING_REDIS_STREAM_MAXLEN = 20
+    make_monitored(world, identifier="8800000017", protocol="watch")
+    ingestor = RedisStreamIngestor(redis_url)
+    writer, stop = _writer_thread(redis_url)
+    start = recent(600)
+
+    async def send() -> int:
+        await ingestor.start()
+        stored = 0
+        try:
+            for n in range(150):
+                report = _report("8800000017", start + dt.timedelta(seconds=n), *HOME, timezone.now())
+                outcomes = await ingestor.submit([report])
+                stored += outcomes[0].stored
+        finally:
+            await ingestor.stop()
+        return stored
+
+    try:
+        assert asyncio.run(send()) == 150
+    finally:
+        stop.set()
+        writer.join(5)
+    client = redis.Redis.from_url(redis_url)
+    length = client.xlen(stream_name(shard_of("8800000017", 2)))
+    assert length < 50  # 150 entries went through; about MAXLEN are kept
+    assert Position.objects.filter(device__identifier="8800000017").count() == 150
+
+
+def test_two_writers_each_keep_their_devices_in_order(transactional_db, world, redis_url, settings):
+    """Devices spread over 2 shards, each read by its own writer: every device's fixes are stored
+    in the order the gateway received them, and each writer stores only its own shard's devices."""
+    settings.ZHENGTU_MONITORING_BATCH_MAX = 3  # many small batches, interleaved between the writers
+    identifiers = [f"88000001{n:02d}" for n in range(8)]
+    assert {shard_of(i, 2) for i in identifiers} == {0, 1}
+    for identifier in identifiers:
+        make_monitored(world, identifier=identifier, protocol="watch")
+    client = redis.Redis.from_url(redis_url)
+    start = recent(3600)
+    for step in range(12):  # interleaved: device 0 fix 0, device 1 fix 0, ..., device 0 fix 1, ...
+        for number, identifier in enumerate(identifiers):
+            point = (HOME[0] + 0.0001 * step, HOME[1] + 0.0001 * number)
+            _append(client, _report(identifier, start + dt.timedelta(seconds=30 * step), *point, timezone.now()))
+    writers = [StreamWriter(url=redis_url, shards=writer_shards(n, 2, 2), consumer=f"writer-{n}") for n in (0, 1)]
+    for _turn in range(40):
+        for writer in writers:  # turn about, as two processes would
+            writer.step(block_ms=10)
+    assert [w.shards for w in writers] == [[0], [1]]
+    assert [w.reports for w in writers] == [
+        12 * sum(shard_of(i, 2) == 0 for i in identifiers),
+        12 * sum(shard_of(i, 2) == 1 for i in identifiers),
+    ]
+    for identifier in identifiers:
+        times = list(
+            Position.objects.filter(device__identifier=identifier).order_by("pk").values_list("fix_time", flat=True)
+        )
+        assert len(times) == 12
+        assert times == sorted(times), identifier
+    for writer in writers:
+        writer.release()
+
+
+def test_a_dead_writers_unacknowledged_entries_are_stored_by_the_next(transactional_db, world, redis_url, settings):
+    settings.ZHENGTU_MONITORING_REDIS_LEASE_SECONDS = 0.2
+    monitored = make_monitored(world, identifier="8800000018", protocol="watch")
+    client = redis.Redis.from_url(redis_url)
+    _append(client, _report("8800000018", recent(60), *HOME, timezone.now()))
+    shard = shard_of("8800000018", 2)
+    first = StreamWriter(url=redis_url, shards=[shard], consumer="writer-0")
+    first._renew_leases()
+    # It reads the entry and dies before storing it (no commit, no XACK).
+    taken = client.xreadgroup(GROUP, "writer-0", {stream_name(shard): ">"}, count=10)
+    assert taken and taken[0][1]
+    assert not Position.objects.filter(device=monitored.wristband).exists()
+    successor = StreamWriter(url=redis_url, shards=[shard], consumer="writer-0-restarted")
+    assert wait_for(lambda: successor.step(block_ms=10) > 0, timeout=5)
+    assert Position.objects.filter(device=monitored.wristband).count() == 1
+    assert client.xpending(stream_name(shard), GROUP)["pending"] == 0
+    successor.release()
+
+
+def test_writer_numbers_split_the_shards():
+    assert writer_shards(0, 1, 8) == list(range(8))
+    assert writer_shards(0, 2, 8) == [0, 2, 4, 6]
+    assert writer_shards(1, 2, 8) == [1, 3, 5, 7]
+    with pytest.raises(ValueError):
+        writer_shards(2, 2, 8)
