@@ -193,7 +193,7 @@ FIELD_PLACES: dict[str, dict[str, str]] = {
 
 def _messages(error: ValidationError, places: dict[str, str] | None = None) -> list[str]:
     if hasattr(error, "error_dict"):
-        problems = []
+        problems: list[str] = []
         for field, messages in error.message_dict.items():
             place = "" if field == "__all__" else f"“{(places or {}).get(field, f'body/{field}')}”："
             problems.extend(f"{place}{message}" for message in messages)

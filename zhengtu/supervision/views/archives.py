@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -11,6 +11,7 @@ from zhengtu.accounts.http import AuthenticatedRequest
 from zhengtu.accounts.roles import Capability, can
 from zhengtu.audit.models import Action
 from zhengtu.audit.services import record_event
+from zhengtu.core.access import require_capability
 from zhengtu.documents.models import ArchiveKind
 from zhengtu.workspace.background import get_job_for_user, result_file_response
 
@@ -59,9 +60,9 @@ def archive_export(request: AuthenticatedRequest, pk: int, kind: str) -> HttpRes
 
 
 @login_required
-@capability_required(Capability.EXPORT_SUPERVISEES)
-def archive_export_result(request: AuthenticatedRequest, job_pk: int) -> HttpResponse:
+def archive_export_result(request: AuthenticatedRequest, job_pk: int) -> FileResponse:
     """The finished bundle, for the person who asked for it and only while they may still see the person."""
+    require_capability(request.user, Capability.EXPORT_SUPERVISEES)
     job = get_job_for_user(request.user, job_pk, kind=ARCHIVE_EXPORT)
     supervisee = selectors.get_supervisee_for_user(request.user, job.arguments.get("supervisee"))
     return result_file_response(request, job, audit_target=supervisee, detail={"archive": job.arguments.get("archive")})
