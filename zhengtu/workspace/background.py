@@ -17,6 +17,7 @@ page sees it at once and no write lock is held for it.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import uuid
 from collections.abc import Callable
@@ -143,3 +144,20 @@ def result_file_response(request: Any, job: Job, *, audit_target: Any, detail: d
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def discard_old_results(*, now: dt.datetime | None = None) -> int:
+    """Delete result files older than `ZHENGTU_JOB_RESULT_DAYS` (default 7): a bundle names people, and the
+    record it came from can always be exported again. The job stays, without its link. Returns how many."""
+    from django.conf import settings
+
+    from zhengtu.core.private_files import private_storage
+
+    cutoff = (now or timezone.now()) - dt.timedelta(days=int(settings.ZHENGTU_JOB_RESULT_DAYS))
+    discarded = 0
+    for job in Job.objects.filter(finished_at__lt=cutoff, result__has_key="file"):
+        private_storage().delete(str(job.result["file"]))
+        result = {key: value for key, value in job.result.items() if key != "file"}
+        Job.objects.filter(pk=job.pk).update(result={**result, "discarded": True}, result_url="")
+        discarded += 1
+    return discarded

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from huey.contrib.djhuey import db_task
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
 
 
 @db_task()
@@ -10,3 +11,10 @@ def run_job(job_id: int) -> None:
     from .background import execute
 
     execute(job_id)
+
+
+@db_periodic_task(crontab(hour="3", minute="25"))
+def discard_old_job_results() -> None:
+    from .background import discard_old_results
+
+    discard_old_results()
