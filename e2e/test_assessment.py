@@ -6,6 +6,7 @@ then looks up their own result."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -97,9 +98,12 @@ def test_interview_critical_alert_report_and_own_result(
 
     # The social worker issues the report and downloads the PDF.
     page.click("text=出具报告（Word 和 PDF）")
-    page.wait_for_selector("text=下载 PDF")
+    # The report is rendered by a background job: its page shows the progress, then links the PDF.
+    page.wait_for_url(re.compile(r"/jobs/\d+/$"))
+    result = page.locator("#job-result")
+    expect(result).to_be_visible(timeout=60_000)
     with page.expect_download() as info:
-        page.click("text=下载 PDF")
+        result.click()
     target = tmp_path / "report.pdf"
     info.value.save_as(str(target))
     text = _pdf_text(target)

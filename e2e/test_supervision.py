@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -125,7 +126,11 @@ def test_intake_announcement_leave_approval_and_archive(
 
     # The execution file exports as one PDF whose table of contents lists both documents.
     head.goto(f"{base}/supervision/supervisees/{supervisee.pk}/archive/")
-    archive = _download(head, "a[href$='/archive/execution.pdf']", tmp_path, "execution.pdf")
+    # The bundle is made by a background job; its page links the PDF when it is ready.
+    head.click("form[data-archive=execution] button")
+    head.wait_for_url(re.compile(r"/jobs/\d+/$"))
+    expect(head.locator("#job-result")).to_be_visible(timeout=60_000)
+    archive = _download(head, "#job-result", tmp_path, "execution.pdf")
     contents = _pdf_text(archive).split("\f")[0]
     assert "目录" in contents
     assert "社区矫正宣告书" in contents and "外出审批表" in contents

@@ -150,20 +150,54 @@ def import_message(*, actor: Actor, content: bytes | str | dict[str, Any], offic
     if message_type not in IMPORTS:
         raise ExchangeError([f"“{message_type}”是本系统发出的报文，不能导入。"])
     body = message["body"]
+    detail: dict[str, Any] = {"exchange": message_type}
+    if body.get("documents"):
+        # Which legal documents arrived (判决书, 执行通知书 ...): the record of what the court handed over.
+        detail["documents"] = body["documents"][:50]
     try:
         with transaction.atomic():
             target = _IMPORTERS[message_type](actor, body, office)
-            record_event(actor, action=Action.IMPORT, target=target, detail={"exchange": message_type})
+            record_event(actor, action=Action.IMPORT, target=target, detail=detail)
     except ValidationError as error:
         if isinstance(error, ExchangeError):
             raise
-        raise ExchangeError(_messages(error)) from error
+        raise ExchangeError(_messages(error, FIELD_PLACES.get(message_type, {}))) from error
     return Imported(message_type, target)
 
 
-def _messages(error: ValidationError) -> list[str]:
+# Where in the file each field of the services' errors came from, so a message names the place to correct.
+FIELD_PLACES: dict[str, dict[str, str]] = {
+    "investigation_commission": {
+        "organ_kind": "body/organ/kind",
+        "organ_name": "body/organ/name",
+        "received_on": "body/commissioned_on",
+        "person_name": "body/person/name",
+        "identity_number": "body/person/identity_number",
+        "sex": "body/person/sex",
+        "birth_date": "body/person/birth_date",
+        "residence_address": "body/person/residence_address",
+        "proposed_sentence": "body/proposed_sentence_type",
+    },
+    "intake_documents": {
+        "identity_number": "body/person/identity_number",
+        "name": "body/person/name",
+        "sex": "body/person/sex",
+        "birth_date": "body/person/birth_date",
+        "residence_address": "body/person/residence_address",
+        "deciding_organ": "body/deciding_organ/name",
+        "responsible_office": "office",
+        "received_on": "body/documents",
+    },
+}
+
+
+def _messages(error: ValidationError, places: dict[str, str] | None = None) -> list[str]:
     if hasattr(error, "error_dict"):
-        return [f"“{field}”：{message}" for field, messages in error.message_dict.items() for message in messages]
+        problems: list[str] = []
+        for field, messages in error.message_dict.items():
+            place = "" if field == "__all__" else f"“{(places or {}).get(field, f'body/{field}')}”："
+            problems.extend(f"{place}{message}" for message in messages)
+        return problems
     return list(error.messages)
 
 

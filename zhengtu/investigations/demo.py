@@ -6,12 +6,15 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.html import escape
 
 from zhengtu.accounts.models import User
 from zhengtu.accounts.roles import Role
 from zhengtu.audit.services import Actor
+from zhengtu.documents.rendering import html_to_pdf
 from zhengtu.orgs.models import Organisation, OrganisationKind
 
 from .models import Investigation, Opinion
@@ -24,6 +27,15 @@ PEOPLE = (
     ("舒某华", "盗窃罪", "probation", "（{year}）湘1224刑初{n}号"),
     ("米某兰", "帮助信息网络犯罪活动罪", "control", "（{year}）湘1224刑初{n}号"),
 )
+
+
+def _commission_letter(bureau: Organisation, name: str, number: str) -> SimpleUploadedFile:
+    """A short 委托函 as the scanned letter that came with the commission (its download page shows it)."""
+    html = (
+        f"<h1>调查评估委托函</h1><p>{escape(number)}</p><p>{escape(bureau.name)}：</p>"
+        f"<p>我院受理的被告人{escape(name)}一案，拟适用社区矫正，请对其进行调查评估并于规定期限内反馈意见。</p>"
+    )
+    return SimpleUploadedFile("调查评估委托函.pdf", html_to_pdf(html), content_type="application/pdf")
 
 
 @transaction.atomic
@@ -44,6 +56,8 @@ def _seed_bureau(bureau: Organisation, head: User, officer: User, office: Organi
                 proposed_sentence=sentence,
                 residence_address=f"{office.name[:2]}镇",
                 urgent=index == 2,
+                documents=[_commission_letter(bureau, name, number.format(year=today.year, n=300 + index))],
+                document_titles=["调查评估委托函"],
             )
         )
     answered, investigating = made[0], made[1]

@@ -48,7 +48,7 @@ class CommissionForm(forms.Form):
     organ_kind = forms.ChoiceField(label=_("Commissioning organ"), choices=CommissioningOrgan.choices)
     organ_name = forms.CharField(label=_("Name of the commissioning organ"), max_length=100)
     commission_number = forms.CharField(label=_("Commission letter number"), max_length=100)
-    received_on = date_field(_("Received on"), initial_today=True)
+    received_on = date_field(_("Commission received on"), initial_today=True)
     urgent = forms.BooleanField(label=_("Urgent (shorter time limit)"), required=False)
     person_name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=50)
     person_type = forms.ChoiceField(label=_("Person type"), choices=PersonType.choices)

@@ -9,11 +9,14 @@ the same person links to the investigation.
 
 from __future__ import annotations
 
+from pathlib import PurePath
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from zhengtu.core.private_files import private_storage
 from zhengtu.orgs.models import Organisation
 from zhengtu.supervisees.models import SentenceType, Supervisee
 
@@ -145,11 +148,15 @@ class Interview(models.Model):
 
 
 class CommissionDocument(models.Model):
-    """A document that came with the commission (委托函, 起诉书, 判决书 ...)."""
+    """A document that came with the commission (委托函, 起诉书, 判决书 ...).
+
+    The scans name the person and the offence: they live in private storage, served only through the
+    investigation's scoped download page (views.commission_document), each read audited.
+    """
 
     investigation = models.ForeignKey(Investigation, on_delete=models.CASCADE, related_name="documents")
     title = models.CharField(_("title"), max_length=200)
-    file = models.FileField(_("file"), upload_to="investigations/%Y%m/", blank=True)
+    file = models.FileField(_("file"), storage=private_storage, upload_to="investigations/%Y%m/", blank=True)
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -159,3 +166,7 @@ class CommissionDocument(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def file_name(self) -> str:
+        return PurePath(self.file.name).name if self.file else ""

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from zhengtu.orgs.selectors import organisations_visible_to
 
-from .models import Investigation, InvestigationStatus
+from .models import CommissionDocument, Investigation, InvestigationStatus
 
 if TYPE_CHECKING:
     from zhengtu.accounts.models import User
@@ -32,6 +32,15 @@ def get_investigation_for_user(user: User, pk: object) -> Investigation:
     except (ObjectDoesNotExist, ValueError) as error:
         raise Http404 from error
     return investigation
+
+
+def get_commission_document(investigation: Investigation, pk: object) -> CommissionDocument:
+    """One document of an investigation already fetched through get_investigation_for_user (404 otherwise)."""
+    try:
+        document: CommissionDocument = investigation.documents.get(pk=int(str(pk)))
+    except (ObjectDoesNotExist, ValueError) as error:
+        raise Http404 from error
+    return document
 
 
 def my_tasks(user: User) -> list[Any]:

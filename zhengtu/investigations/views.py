@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import quote
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -21,6 +22,7 @@ from zhengtu.audit.models import Action
 from zhengtu.audit.services import Actor, record_event
 from zhengtu.core.access import require_capability
 from zhengtu.core.pages import save_form
+from zhengtu.core.private_files import private_file_response
 from zhengtu.orgs.models import OrganisationKind
 
 from . import selectors, services
@@ -109,6 +111,37 @@ def investigation_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse
             "outcome_form": OutcomeForm() if status == InvestigationStatus.ANSWERED else None,
         },
     )
+
+
+@login_required
+def commission_documents(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """The files that arrived with the commission, each to open or download."""
+    require_capability(request.user, Capability.SUPERVISE)
+    investigation = selectors.get_investigation_for_user(request.user, pk)
+    documents = list(investigation.documents.all())
+    record_event(request, action=Action.VIEW, target=investigation, detail={"page": "commission_documents"})
+    return render(request, "investigations/documents.html", {"investigation": investigation, "documents": documents})
+
+
+# Types a browser shows without running anything: opened in place; any other upload is saved, never rendered.
+INLINE_TYPES = ("application/pdf", "image/png", "image/jpeg")
+
+
+@login_required
+def commission_document(request: AuthenticatedRequest, pk: int, document_pk: int) -> FileResponse:
+    require_capability(request.user, Capability.SUPERVISE)
+    investigation = selectors.get_investigation_for_user(request.user, pk)
+    document = selectors.get_commission_document(investigation, document_pk)
+    response = private_file_response(
+        request,
+        document.file,
+        audit_target=investigation,
+        what=document.title,
+        detail={"commission_document": document.pk},
+    )
+    disposition = "inline" if response["Content-Type"] in INLINE_TYPES else "attachment"
+    response["Content-Disposition"] = f"{disposition}; filename*=UTF-8''{quote(document.file_name)}"
+    return response
 
 
 def _step(

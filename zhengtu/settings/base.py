@@ -288,3 +288,7 @@ if _GATEWAY_PORTS:
     ZHENGTU_MONITORING_PORTS = {**_MONITORING_DEFAULTS["PORTS"], **_GATEWAY_PORTS}
 if os.environ.get("ZHENGTU_GATEWAY_TRUSTED_PROXIES"):
     ZHENGTU_MONITORING_TRUSTED_PROXIES = os.environ["ZHENGTU_GATEWAY_TRUSTED_PROXIES"].split(",")
+
+# Background jobs that make a file (reports, archive bundles): the file names people, so it is kept this many
+# days for its owner to download, then deleted (workspace.background.discard_old_results, nightly).
+ZHENGTU_JOB_RESULT_DAYS = int(os.environ.get("ZHENGTU_JOB_RESULT_DAYS", "7"))

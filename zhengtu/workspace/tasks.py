@@ -19,3 +19,10 @@ def refresh_planner_statistics_nightly() -> bool:
     from zhengtu.core.database import refresh_planner_statistics
 
     return refresh_planner_statistics()
+
+
+@db_periodic_task(crontab(hour="3", minute="25"))
+def discard_old_job_results() -> None:
+    from .background import discard_old_results
+
+    discard_old_results()

@@ -29,6 +29,7 @@ from ..forms import AlertForm, CancelForm, OverrideDecisionForm, OverrideRequest
 from ..models import Assessment, AssessmentMode, AssessmentStatus, OverrideStatus
 from ..permissions import can_assess, can_view_results, may_approve_override
 from ..questionnaire import evaluate_answers
+from ..report_jobs import start_report_job
 from ..selectors import (
     assessments_visible_to,
     get_assessment_for_user,
@@ -46,7 +47,6 @@ from ..services.assessments import (
     submit_assessment,
 )
 from ..services.overrides import decide_override, override_choices, request_override
-from ..services.reports import issue_report
 from .common import audit_read, posted_answers, question_rows
 
 PAGE_SIZE = 50
@@ -311,15 +311,11 @@ def alert_acknowledge(request: AuthenticatedRequest, pk: int, alert_pk: int) -> 
 @login_required
 @require_POST
 def report_issue(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """Rendering takes seconds: the report is issued by a background job the person follows on its page."""
     require_rule(request.user, can_assess)
     assessment = get_assessment_for_user(request.user, pk)
-    try:
-        report = issue_report(actor=Actor.from_request(request), assessment=assessment)
-    except ValidationError as error:
-        messages.error(request, "；".join(error.messages))
-    else:
-        messages.success(request, _("Report %(number)s issued.") % {"number": report.number})
-    return redirect("assessment:detail", pk=assessment.pk)
+    job = start_report_job(user=request.user, assessment=assessment)
+    return redirect(job)
 
 
 @login_required

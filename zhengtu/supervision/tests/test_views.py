@@ -99,7 +99,8 @@ def test_an_outsider_gets_404_on_every_page(client, login, world, objects) -> No
 def test_outsiders_get_404_on_the_archive_export(client, login, world, objects) -> None:  # type: ignore[no-untyped-def]
     login(client, world.officer_b)
     url = reverse("supervision:archive_export", args=[objects["supervisee"], "execution"])
-    assert client.get(url).status_code == 404
+    assert client.post(url).status_code == 404
+    assert not world.officer_b.jobs.exists()
 
 
 def test_the_file_page_is_audited_and_shows_the_work(client, login, world, objects) -> None:  # type: ignore[no-untyped-def]
@@ -189,13 +190,34 @@ def test_the_approver_decides_on_the_page(client, login, world, people) -> None:
     assert leave.approval.status == ApprovalStatus.APPROVED
 
 
-def test_the_archive_export_is_a_pdf_and_audited(client, login, world, objects) -> None:  # type: ignore[no-untyped-def]
+def test_the_archive_export_is_a_job_whose_pdf_downloads_for_its_owner_and_is_audited(
+    client, login, world, objects
+) -> None:  # type: ignore[no-untyped-def]
     login(client, world.bureau_a)
-    response = client.get(reverse("supervision:archive_export", args=[objects["supervisee"], "execution"]))
-    assert response.status_code == 200
-    assert response["Content-Type"] == "application/pdf"
-    assert response.content.startswith(b"%PDF")
-    assert AuditEntry.objects.filter(action=Action.EXPORT, object_id=str(objects["supervisee"])).exists()
+    url = reverse("supervision:archive_export", args=[objects["supervisee"], "execution"])
+    assert client.get(url).status_code == 405  # making a bundle is an action, never a link a crawler follows
+    response = client.post(url)
+    job = world.bureau_a.jobs.get(kind="supervision.archive_export")
+    assert response.status_code == 302 and response["Location"] == job.get_absolute_url()
+    page = client.get(job.get_absolute_url()).content.decode()
+    result = reverse("supervision:archive_export_result", args=[job.pk])
+    assert 'data-status="done"' in page and f'id="job-result" href="{result}"' in page
+    assert AuditEntry.objects.filter(
+        action=Action.EXPORT, object_id=str(objects["supervisee"]), detail__archive="execution"
+    ).exists()
+    download = client.get(result)
+    assert download.status_code == 200
+    assert download["Content-Type"] == "application/pdf"
+    assert download["Content-Disposition"].startswith("attachment")
+    assert b"".join(download.streaming_content).startswith(b"%PDF")
+    assert AuditEntry.objects.filter(
+        action=Action.EXPORT, object_id=str(objects["supervisee"]), detail__job=job.pk
+    ).exists()
+    # Only the person who asked opens the job and its bundle: a colleague and an outsider get 404.
+    for other in (world.officer_a, world.officer_b):
+        login(client, other)
+        assert client.get(job.get_absolute_url()).status_code == 404
+        assert client.get(result).status_code == 404
 
 
 def test_a_check_in_with_a_scan_is_recorded_on_the_page(client, login, world, objects) -> None:  # type: ignore[no-untyped-def]

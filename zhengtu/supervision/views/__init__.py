@@ -13,7 +13,7 @@ from .approvals import (
     sanction,
     transfer,
 )
-from .archives import archive, archive_export
+from .archives import archive, archive_export, archive_export_result
 from .closure import release, terminate
 from .daily import attachment, check_in, visit
 from .file import dashboard, documents_received, intake, level, plan, supervision_file, team, team_remove
@@ -24,6 +24,7 @@ __all__ = [
     "approvals",
     "archive",
     "archive_export",
+    "archive_export_result",
     "attachment",
     "check_in",
     "dashboard",

@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from zhengtu.accounts.http import AuthenticatedRequest
 from zhengtu.accounts.roles import Capability, can
 from zhengtu.audit.models import Action
 from zhengtu.audit.services import record_event
-from zhengtu.core.downloads import download_response
+from zhengtu.core.access import require_capability
 from zhengtu.documents.models import ArchiveKind
+from zhengtu.workspace.background import get_job_for_user, result_file_response
 
 from .. import selectors
-from ..services.archives import archive_attachments, archive_documents, export_archive
-from .common import actor_of, capability_required
+from ..services.archive_jobs import KIND as ARCHIVE_EXPORT
+from ..services.archive_jobs import start_archive_export
+from ..services.archives import archive_attachments, archive_documents
+from .common import capability_required
 
 
 @login_required
@@ -45,9 +49,20 @@ def archive(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 @login_required
 @capability_required(Capability.EXPORT_SUPERVISEES)
+@require_POST
 def archive_export(request: AuthenticatedRequest, pk: int, kind: str) -> HttpResponse:
+    """The bundle is made by a background job; the person follows it on the job page and downloads it there."""
     supervisee = selectors.get_supervisee_for_user(request.user, pk)
     if kind not in ArchiveKind.values:
         raise Http404
-    filename, pdf = export_archive(actor=actor_of(request), supervisee=supervisee, archive=kind)
-    return download_response(pdf, filename, "application/pdf")
+    job = start_archive_export(user=request.user, supervisee=supervisee, archive=kind)
+    return redirect(job)
+
+
+@login_required
+def archive_export_result(request: AuthenticatedRequest, job_pk: int) -> FileResponse:
+    """The finished bundle, for the person who asked for it and only while they may still see the person."""
+    require_capability(request.user, Capability.EXPORT_SUPERVISEES)
+    job = get_job_for_user(request.user, job_pk, kind=ARCHIVE_EXPORT)
+    supervisee = selectors.get_supervisee_for_user(request.user, job.arguments.get("supervisee"))
+    return result_file_response(request, job, audit_target=supervisee, detail={"archive": job.arguments.get("archive")})

@@ -401,3 +401,34 @@ def test_an_overflowing_instrument_filter_is_a_404_not_a_500(
     for value in ("99999999999999999999999", "²"):
         assert client.get(reverse("assessment:index") + f"?instrument={value}").status_code == 404
     assert client.get(reverse("assessment:start") + "?supervisee=99999999999999999999999").status_code == 404
+
+
+def test_the_report_is_issued_by_a_job_whose_page_links_the_result_for_its_owner_only(
+    client: Client, login: Any, case: Case, intake: Assessment
+) -> None:
+    login(client, case.officer)
+    response = client.post(reverse("assessment:report_issue", args=[intake.pk]))
+    job = case.officer.jobs.get(kind="assessment.report")
+    assert response.status_code == 302 and response["Location"] == job.get_absolute_url()
+    page = client.get(job.get_absolute_url()).content.decode()
+    assert 'data-status="done"' in page and "100%" in page
+    pdf_url = reverse("assessment:report_download", args=[intake.pk, "pdf"])
+    docx_url = reverse("assessment:report_download", args=[intake.pk, "docx"])
+    assert f'id="job-result" href="{pdf_url}"' in page and docx_url in page
+    intake.refresh_from_db()
+    assert intake.report.number in page
+    download = client.get(pdf_url)
+    assert download.status_code == 200 and b"".join(download.streaming_content).startswith(b"%PDF")  # type: ignore[attr-defined]
+    assert AuditEntry.objects.filter(action="create", object_type="assessment.assessmentreport").count() == 1
+    assert AuditEntry.objects.filter(action="export", object_type="assessment.assessmentreport").count() == 1
+    # Asking again makes a job that fails with the reason, and no second report.
+    client.post(reverse("assessment:report_issue", args=[intake.pk]))
+    again = case.officer.jobs.filter(kind="assessment.report").order_by("-pk").first()
+    assert again is not None and again.status == "failed"
+    assert "报告已出具" in client.get(again.get_absolute_url()).content.decode()
+    # Another person, even of the same office, cannot open the job; an outsider cannot reach the report.
+    login(client, case.colleague)
+    assert client.get(job.get_absolute_url()).status_code == 404
+    login(client, case.outsider)
+    assert client.get(job.get_absolute_url()).status_code == 404
+    assert client.get(pdf_url).status_code == 404
