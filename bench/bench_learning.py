@@ -10,7 +10,10 @@ uvicorn, one worker) and drives it over HTTP with keep-alive connections:
 
 Every heartbeat is honest (visible, normal speed, position advancing with the clock), so each one writes
 (session and lesson progress). Prints the goal beside the figures and the machine's load average.
-`ZHENGTU_BENCH_BACKENDS=sqlite,postgresql` (default sqlite), `ZHENGTU_BENCH_SECONDS` (default 20 per phase).
+`ZHENGTU_BENCH_BACKENDS=sqlite,postgresql` (default sqlite), `ZHENGTU_BENCH_SECONDS` (default 20 per phase),
+`ZHENGTU_BENCH_WEB_WORKERS` (default 1: `manage.py serve`; 2 or more: `uvicorn --workers N`, the scaled shape's
+several web processes on one machine). On PostgreSQL the server keeps its connections (CONN_MAX_AGE 60, as
+settings/scaled.py), else every request would open a new one.
 """
 
 from __future__ import annotations
@@ -259,17 +262,25 @@ def _child(backend: str) -> None:
     started = time.monotonic()
     cookies = _seed()
     print(f"prepared {PEOPLE} people studying in {time.monotonic() - started:.0f} s", flush=True)
+    print("load average before the run: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()), flush=True)
     from django.db import connections
 
     connections.close_all()
     port = _free_port()
+    workers = int(os.environ.get("ZHENGTU_BENCH_WEB_WORKERS", "1"))
+    command = [sys.executable, "manage.py", "serve", "--host", "127.0.0.1", "--port", str(port)]
+    if workers > 1:
+        command = [sys.executable, "-m", "uvicorn", "zhengtu.asgi:application", "--lifespan", "off"]
+        command += ["--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
+    print(f"server: {workers} web process(es)", flush=True)
     server = subprocess.Popen(
-        [sys.executable, "manage.py", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        command,
         cwd=ROOT,
         env={
             **database_env(backend, os.environ["ZHENGTU_BENCH_DB_NAME"]),
             "ZHENGTU_BENCH_DB": backend,
             "ZHENGTU_BENCH_SQLITE": os.environ["ZHENGTU_BENCH_SQLITE"],
+            "ZHENGTU_BENCH_CONN_MAX_AGE": "60",
         },
         stdout=subprocess.DEVNULL,
         stderr=open(WORK / "learning-server.log", "w"),  # noqa: SIM115 (closed with the process)
@@ -299,7 +310,10 @@ def _child(backend: str) -> None:
         server.terminate()
         server.wait(timeout=30)
     load = os.getloadavg()
-    print(f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} on {os.cpu_count()} cores", flush=True)
+    print(
+        f"(the machine is shared with 7 other engineers' work) load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} on {os.cpu_count()} cores",
+        flush=True,
+    )
 
 
 if __name__ == "__main__":

@@ -30,6 +30,8 @@ if os.environ.get("ZHENGTU_BENCH_DB") == "postgresql":
             "PASSWORD": os.environ.get("ZHENGTU_DB_PASSWORD", ""),
             "HOST": os.environ.get("ZHENGTU_DB_HOST", "127.0.0.1"),
             "PORT": os.environ.get("ZHENGTU_DB_PORT", "5433"),
+            # The scaled shape keeps connections (settings/scaled.py); a bench may ask for the same.
+            "CONN_MAX_AGE": int(os.environ.get("ZHENGTU_BENCH_CONN_MAX_AGE", "0")),
         }
     }
 else:
