@@ -59,6 +59,24 @@ class GroupSession(models.Model):
     )
     place = models.CharField(_("place"), max_length=200, blank=True)
     sign_in_key = models.CharField(max_length=40, default=new_sign_in_key, editable=False)
+    # The project whose KPI "教育学习 场次" the session counts towards (optional), and the ledger record the
+    # first sign-in writes (services): the session is then one education record with one attendance per person.
+    project = models.ForeignKey(
+        "projects.ServiceProject",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="group_sessions",
+        verbose_name=_("project"),
+    )
+    service_record = models.OneToOneField(
+        "services.ServiceRecord",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="group_session",
+        editable=False,
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:

@@ -18,6 +18,8 @@ from zhengtu.audit.models import Action
 from zhengtu.audit.services import Actor, record_event
 from zhengtu.orgs.models import Organisation
 from zhengtu.privacy.crypto import encrypt, mask_phone
+from zhengtu.projects.models import ServiceProject
+from zhengtu.projects.selectors import projects_visible_to
 from zhengtu.supervisees.models import Supervisee
 
 from ..models import GroupAttendance, GroupSession, Lecturer
@@ -68,11 +70,22 @@ def book_session(
     starts_at: dt.datetime,
     hours: Decimal,
     place: str = "",
+    project: ServiceProject | None = None,
 ) -> GroupSession:
     user = _manager(actor)
     _check_owner(user, organisation)
     if not organisation.is_within(lecturer.organisation) and not lecturer.organisation.is_within(organisation):
         raise ValidationError({"lecturer": _("This lecturer is not in your pool.")})
+    if project is not None:
+        if not projects_visible_to(user).filter(pk=project.pk).exists():
+            raise ValidationError({"project": _("You cannot add records to this project.")})
+        if not project.period_start <= timezone.localdate(starts_at) <= project.period_end:
+            raise ValidationError(
+                {
+                    "project": _("The date must lie within the project's period (%(start)s to %(end)s).")
+                    % {"start": project.period_start.isoformat(), "end": project.period_end.isoformat()}
+                }
+            )
     session = GroupSession(
         organisation=organisation,
         lecturer=lecturer,
@@ -80,6 +93,7 @@ def book_session(
         starts_at=starts_at,
         hours=hours,
         place=place.strip(),
+        project=project,
         created_by=user,
     )
     session.full_clean()
@@ -110,6 +124,8 @@ def sign_in(*, actor: Actor, supervisee: Supervisee, token: str, now: dt.datetim
     if actor.user is None or supervisee.user_id != actor.user.pk:
         raise PermissionDenied
     session = session_for_token(token)
+    # Locked: the first sign-ins of a session come at once, and only one may write its ledger record.
+    session = GroupSession.objects.select_for_update(of=("self",)).select_related("lecturer").get(pk=session.pk)
     now = now or timezone.now()
     if abs(now - session.starts_at) > SIGN_IN_WINDOW:
         raise ValidationError(_("Sign-in for this session is not open now."))
@@ -123,7 +139,31 @@ def sign_in(*, actor: Actor, supervisee: Supervisee, token: str, now: dt.datetim
     except IntegrityError:
         return GroupAttendance.objects.get(session=session, supervisee=supervisee)
     record_event(actor, action=Action.CREATE, target=session, detail={"signed_in": supervisee.pk})
+    _ledger(actor, session, supervisee)
     return attendance
+
+
+def _ledger(actor: Actor, session: GroupSession, supervisee: Supervisee) -> None:
+    """The session in the services ledger: its KPI session and the person's hours come from there (learning.hours
+    leaves out sessions with a record), so nobody types the session in again."""
+    from zhengtu.services.services import record_group_attendance
+
+    record = record_group_attendance(
+        actor=actor,
+        record=session.service_record,
+        supervisee=supervisee,
+        organisation=session.project.agency if session.project is not None else session.organisation,
+        project=session.project,
+        held_on=timezone.localdate(session.starts_at),
+        duration_hours=session.hours,
+        topic=session.topic,
+        pool_lecturer=session.lecturer,
+        place=session.place,
+        recorded_by=session.created_by,
+    )
+    if session.service_record_id != record.pk:
+        session.service_record = record
+        session.save(update_fields=["service_record"])
 
 
 @transaction.atomic

@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.urls import reverse
 from django.utils import timezone
 
+from zhengtu.audit.services import Actor
 from zhengtu.services.hours import monthly_hours
 
 from ..models import GroupAttendance
@@ -64,3 +65,49 @@ def test_a_forged_token_and_outsiders_get_nothing(lw, client, login) -> None:  #
     assert client.get(reverse("learning:group_session", args=[session.pk])).status_code == 404
     assert "周法官" not in client.get(reverse("learning:lecturers")).content.decode()
     assert "以案说法" not in client.get(reverse("learning:group_sessions")).content.decode()
+
+
+def test_a_group_session_is_one_ledger_session_of_its_project_without_double_hours(lw, client, login) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    from zhengtu.projects import indicators
+    from zhengtu.projects import services as projects
+    from zhengtu.services.models import RecordSource, ServiceRecord
+
+    today = timezone.localdate()
+    project = projects.create_project(
+        actor=lw.staff(),
+        name="溆浦县购买服务项目",
+        buying_bureau=lw.world.county_a,
+        agency=lw.world.agency_a,
+        period_start=today - dt.timedelta(days=30),
+        period_end=today + dt.timedelta(days=300),
+        contract_amount=Decimal("100000"),
+    )
+    session = book(lw)
+    session.project = project
+    session.save()
+    for user, person in ((lw.person_user, lw.person), (lw.neighbour_user, lw.neighbour)):
+        groups.sign_in(actor=Actor(user=user), supervisee=person, token=groups.sign_in_token(session))
+    groups.sign_in(actor=lw.me(), supervisee=lw.person, token=groups.sign_in_token(session))  # twice: still once
+    (record,) = ServiceRecord.objects.filter(source=RecordSource.LEARNING)
+    assert record.project == project and record.kind == "education" and record.pool_lecturer == session.lecturer
+    assert sorted(a.supervisee_id for a in record.attendances.all()) == sorted([lw.person.pk, lw.neighbour.pk])
+    first, last = today - dt.timedelta(days=30), today + dt.timedelta(days=1)
+    assert indicators.measure(project, "education_sessions", first, last) == 1  # 教育学习 场次
+    (hours,) = monthly_hours([lw.person], today)
+    assert hours.actual["study"] == Decimal("2.0")  # counted by the ledger, not a second time by learning
+    login(client, lw.world.bureau_a)
+    page = client.get(reverse("learning:group_session", args=[session.pk])).content.decode()
+    assert reverse("services:record", args=[record.pk]) in page
+    ledger = client.get(reverse("services:record", args=[record.pk])).content.decode()
+    assert "周法官" in ledger and "讲师团" in ledger
+
+
+def test_the_ledger_form_offers_only_the_pool_of_ones_own_county(lw) -> None:  # type: ignore[no-untyped-def]
+    from zhengtu.services.forms import ServiceRecordForm
+
+    session = book(lw)
+    mine = ServiceRecordForm(user=lw.world.bureau_a).fields["pool_lecturer"].queryset  # type: ignore[attr-defined]
+    theirs = ServiceRecordForm(user=lw.world.officer_b).fields["pool_lecturer"].queryset  # type: ignore[attr-defined]
+    assert session.lecturer in mine and session.lecturer not in theirs

@@ -19,6 +19,8 @@ from zhengtu.association.sign_in import qr_code_svg
 from zhengtu.audit.services import Actor
 from zhengtu.core.pages import run_action, save_form
 from zhengtu.orgs.models import Organisation
+from zhengtu.projects.models import ServiceProject
+from zhengtu.projects.selectors import projects_visible_to
 from zhengtu.selfservice.access import SuperviseeRequest, supervisee_required
 
 from ..models import GroupAttendance, Lecturer, Profession
@@ -44,10 +46,18 @@ class SessionForm(forms.Form):
     starts_at = forms.DateTimeField(label=_("starts at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
     hours = forms.DecimalField(label=_("hours credited"), min_value=0, max_value=8, decimal_places=1)
     place = forms.CharField(label=_("place"), max_length=200, required=False)
+    project: forms.ModelChoiceField[ServiceProject] = forms.ModelChoiceField(
+        label=_("project"),
+        queryset=ServiceProject.objects.none(),
+        required=False,
+        empty_label=_("— none (not part of a project) —"),
+        help_text=_("The session counts as one education session of this project (教育学习 场次)."),
+    )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["lecturer"].queryset = lecturers_visible_to(user).filter(is_active=True)  # type: ignore[attr-defined]
+        self.fields["project"].queryset = projects_visible_to(user).exclude(status="closed")  # type: ignore[attr-defined]
 
 
 def _organisation(request: AuthenticatedRequest) -> Organisation:
