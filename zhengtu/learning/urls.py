@@ -21,6 +21,8 @@ urlpatterns = [
     path("lecturers/", groups.lecturers, name="lecturers"),
     path("group-sessions/", groups.group_sessions, name="group_sessions"),
     path("group-sessions/<int:pk>/", groups.group_session, name="group_session"),
+    path("group-sessions/<int:pk>/photos/", groups.group_session_photos, name="group_session_photos"),
+    path("group-sessions/<int:pk>/photos/<int:photo>", groups.group_session_photo, name="group_session_photo"),
     path("report/", people.report, name="report"),
     path("report/export.xlsx", people.report_export, name="report_export"),
 ]

@@ -5,14 +5,19 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import io
+from collections.abc import Sequence
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from zhengtu.audit.models import Action
 from zhengtu.audit.services import Actor, record_event
@@ -22,7 +27,8 @@ from zhengtu.projects.models import ServiceProject
 from zhengtu.projects.selectors import projects_visible_to
 from zhengtu.supervisees.models import Supervisee
 
-from ..models import GroupAttendance, GroupSession, Lecturer
+from ..models import GroupAttendance, GroupSession, GroupSessionPhoto, Lecturer
+from ..rules import rule
 from .content import _check_owner, _manager
 
 SALT = "zhengtu.learning.group-session-sign-in"
@@ -175,3 +181,48 @@ def evaluate(*, actor: Actor, attendance: GroupAttendance, rating: int, comment:
     attendance.rating, attendance.comment = rating, comment.strip()[:500]
     attendance.save(update_fields=["rating", "comment"])
     return attendance
+
+
+def _as_jpeg(upload: UploadedFile) -> bytes:
+    """The photo re-encoded as JPEG (upright, at most 1,600 px, without the camera's metadata); anything that is
+    not a JPEG, PNG or WebP photo is refused with the shared Chinese message."""
+    limit = int(rule("learning_session_photo_max_megabytes")) * 1024 * 1024
+    if (upload.size or 0) > limit:
+        raise ValidationError(
+            _("“%(name)s” is larger than %(mb)s MB.")
+            % {"name": upload.name, "mb": rule("learning_session_photo_max_megabytes")}
+        )
+    try:
+        with Image.open(io.BytesIO(upload.read())) as image:
+            if image.format not in ("JPEG", "PNG", "WEBP") or image.width * image.height > 50_000_000:
+                raise ValidationError(_("One of the files is not a photo (JPEG, PNG or WebP)."))
+            picture = ImageOps.exif_transpose(image).convert("RGB")
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as error:
+        raise ValidationError(_("One of the files is not a photo (JPEG, PNG or WebP).")) from error
+    picture.thumbnail((1600, 1600))
+    buffer = io.BytesIO()
+    picture.save(buffer, format="JPEG", quality=85)
+    return buffer.getvalue()
+
+
+@transaction.atomic
+def add_photos(*, actor: Actor, session: GroupSession, uploads: Sequence[UploadedFile]) -> list[GroupSessionPhoto]:
+    """Photos of a held session. Every file is checked before any is stored: one bad file stores nothing."""
+    user = _manager(actor)
+    _check_owner(user, session.organisation)
+    if not uploads:
+        raise ValidationError(_("Choose at least one photo."))
+    room = int(rule("learning_session_photos_max")) - session.photos.count()
+    if len(uploads) > room:
+        raise ValidationError(
+            _("A session keeps at most %(max)s photos.") % {"max": rule("learning_session_photos_max")}
+        )
+    encoded = [(upload, _as_jpeg(upload)) for upload in uploads]
+    photos = []
+    for upload, data in encoded:
+        photo = GroupSessionPhoto(session=session, original_name=(upload.name or "")[:200], uploaded_by=user)
+        photo.photo.save(f"session-{session.pk}.jpg", ContentFile(data), save=False)
+        photo.save()
+        photos.append(photo)
+    record_event(actor, action=Action.UPDATE, target=session, detail={"photos_added": len(photos)})
+    return photos

@@ -111,3 +111,46 @@ def test_the_ledger_form_offers_only_the_pool_of_ones_own_county(lw) -> None:  #
     mine = ServiceRecordForm(user=lw.world.bureau_a).fields["pool_lecturer"].queryset  # type: ignore[attr-defined]
     theirs = ServiceRecordForm(user=lw.world.officer_b).fields["pool_lecturer"].queryset  # type: ignore[attr-defined]
     assert session.lecturer in mine and session.lecturer not in theirs
+
+
+def _png(colour: str = "red") -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), colour).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def test_photos_of_a_session_are_kept_privately_and_bad_files_refused(lw, client, login) -> None:  # type: ignore[no-untyped-def]
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from zhengtu.audit.models import AuditEntry
+
+    session = book(lw)
+    login(client, lw.world.bureau_a)
+    upload = reverse("learning:group_session_photos", args=[session.pk])
+    photos = [
+        SimpleUploadedFile(f"{n}.png", _png(c), content_type="image/png") for n, c in (("a", "red"), ("b", "blue"))
+    ]
+    client.post(upload, {"photos": photos})
+    page = client.get(reverse("learning:group_session", args=[session.pk])).content.decode()
+    shown = [p.pk for p in session.photos.all()]
+    assert len(shown) == 2
+    for pk in shown:
+        assert reverse("learning:group_session_photo", args=[session.pk, pk]) in page
+    served = client.get(reverse("learning:group_session_photo", args=[session.pk, shown[0]]))
+    assert served.status_code == 200 and served["Content-Type"] == "image/jpeg"
+    assert b"".join(served.streaming_content).startswith(b"\xff\xd8")  # type: ignore[attr-defined]
+    assert AuditEntry.objects.filter(detail__file="group_session_photo").exists()
+    # A document dressed as a photo, beside a good photo: refused in Chinese, and neither is stored.
+    fake = SimpleUploadedFile("c.jpg", b"%PDF-1.4 not a photo", content_type="image/jpeg")
+    good = SimpleUploadedFile("d.png", _png(), content_type="image/png")
+    answer = client.post(upload, {"photos": [good, fake]}, follow=True).content.decode()
+    assert "有文件不是照片" in answer and session.photos.count() == 2
+    # Outsiders: no page, no photo, no upload.
+    login(client, lw.outsider)
+    assert client.get(reverse("learning:group_session_photo", args=[session.pk, shown[0]])).status_code == 404
+    client.post(upload, {"photos": [SimpleUploadedFile("e.png", _png(), content_type="image/png")]})
+    assert session.photos.count() == 2
