@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -189,7 +189,7 @@ def update_lesson(*, actor: Actor, lesson: Lesson, title: str, length_seconds: i
 UP, DOWN = "up", "down"
 
 
-def move_in_order(items: Sequence[Any], item: Any, direction: str) -> list[Any]:
+def move_in_order(items: Iterable[Any], item: Any, direction: str) -> list[Any]:
     """The items renumbered 1..n in their current order with `item` swapped with its neighbour; saved positions.
 
     Renumbering first mends gaps and ties (lessons added with the same position, or deleted ones)."""

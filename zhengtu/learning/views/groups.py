@@ -8,7 +8,7 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Avg, Count
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -148,7 +148,7 @@ def group_session_photos(request: AuthenticatedRequest, pk: int) -> HttpResponse
 
 
 @login_required
-def group_session_photo(request: AuthenticatedRequest, pk: int, photo: int) -> HttpResponse:
+def group_session_photo(request: AuthenticatedRequest, pk: int, photo: int) -> FileResponse:
     require_staff(request.user)
     session = get_group_session_for_user(request.user, pk)
     found = get_object_or_404(GroupSessionPhoto, session=session, pk=photo)
