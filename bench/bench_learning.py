@@ -234,6 +234,24 @@ async def _phase(
     return done, latencies, statuses
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process and its children (uvicorn's workers), from /proc (Linux)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    pending = [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            with open(f"/proc/{current}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / ticks
+            with open(f"/proc/{current}/task/{current}/children") as children:
+                pending += [int(child) for child in children.read().split()]
+        except OSError:
+            continue
+    return total
+
+
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -298,12 +316,24 @@ def _child(backend: str) -> None:
             f"(goal {GOAL:.0f}/s)   {percentiles(latencies)}   statuses {statuses}",
             flush=True,
         )
+        cpu_before = _cpu_seconds(server.pid)
         done, latencies, statuses = asyncio.run(_phase(port, people, seconds, paced=False, connections=32))
+        cpu = _cpu_seconds(server.pid) - cpu_before
         print(
             f"flat out (32 connections): {done / seconds:6.1f} heartbeats/s (goal ≥ {GOAL:.0f}/s)   "
             f"{percentiles(latencies)}   statuses {statuses}",
             flush=True,
         )
+        if done:
+            # Less dependent on the other work on the machine than the rates: what one heartbeat costs the web
+            # process(es) in CPU, and what one core would sustain at that cost (the database's own CPU not counted
+            # for PostgreSQL; SQLite works inside the web process).
+            per_beat = cpu / done * 1000
+            print(
+                f"web CPU per heartbeat: {per_beat:.1f} ms → one free core ≈ {1000 / per_beat:.0f} heartbeats/s, "
+                f"two ≈ {2000 / per_beat:.0f}/s (goal {GOAL:.0f}/s)",
+                flush=True,
+            )
         for status, sample in SAMPLES.items():
             print(f"  a {status} answer: {sample!r}", flush=True)
     finally:
