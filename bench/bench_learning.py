@@ -258,14 +258,22 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def _wait_for(port: int) -> None:
-    deadline = time.monotonic() + 60
+def _wait_for(port: int, workers: int = 1) -> None:
+    """Until the port answers /healthz with 200 a few times (each worker process up, not only the socket)."""
+    deadline = time.monotonic() + 180
+    answered = 0
     while time.monotonic() < deadline:
         try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
+            with socket.create_connection(("127.0.0.1", port), timeout=30) as probe:
+                probe.sendall(f"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n".encode())
+                if b" 200 " in probe.recv(200):
+                    answered += 1
+                    if answered >= 4 * workers:
+                        return
+                    continue
         except OSError:
-            time.sleep(0.3)
+            pass
+        time.sleep(0.3)
     raise RuntimeError("the server did not start")
 
 
@@ -290,6 +298,8 @@ def _child(backend: str) -> None:
     if workers > 1:
         command = [sys.executable, "-m", "uvicorn", "zhengtu.asgi:application", "--lifespan", "off"]
         command += ["--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
+        # On a busy shared machine a worker may not answer the supervisor's 5 s ping and would be killed.
+        command += ["--timeout-worker-healthcheck", "120"]
     print(f"server: {workers} web process(es)", flush=True)
     server = subprocess.Popen(
         command,
@@ -304,7 +314,7 @@ def _child(backend: str) -> None:
         stderr=open(WORK / "learning-server.log", "w"),  # noqa: SIM115 (closed with the process)
     )
     try:
-        _wait_for(port)
+        _wait_for(port, workers)
         seconds = float(os.environ.get("ZHENGTU_BENCH_SECONDS", "20"))
         people = [Person(cookie, session) for cookie, session in cookies]
         random.shuffle(people)
