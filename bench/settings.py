@@ -19,7 +19,14 @@ ZHENGTU_FIELD_KEY = read_key(
 DEBUG = False
 ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "root": {"level": "WARNING"},
+    # A 500 in a bench run shows its traceback in the server's log.
+    "handlers": {"stderr": {"class": "logging.StreamHandler"}},
+    "loggers": {"django.request": {"handlers": ["stderr"], "level": "ERROR"}},
+}
 
 if os.environ.get("ZHENGTU_BENCH_DB") == "postgresql":
     DATABASES = {
@@ -30,6 +37,8 @@ if os.environ.get("ZHENGTU_BENCH_DB") == "postgresql":
             "PASSWORD": os.environ.get("ZHENGTU_DB_PASSWORD", ""),
             "HOST": os.environ.get("ZHENGTU_DB_HOST", "127.0.0.1"),
             "PORT": os.environ.get("ZHENGTU_DB_PORT", "5433"),
+            # The scaled shape keeps connections (settings/scaled.py); a bench may ask for the same.
+            "CONN_MAX_AGE": int(os.environ.get("ZHENGTU_BENCH_CONN_MAX_AGE", "0")),
         }
     }
 else:

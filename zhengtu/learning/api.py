@@ -3,6 +3,7 @@ checks, and read-only lists. Every object comes through a scoped selector."""
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
@@ -107,23 +108,27 @@ class Heartbeat(APIView):
         request=HeartbeatSerializer, responses={200: HeartbeatResultSerializer, 409: HeartbeatResultSerializer}
     )
     def post(self, request: Request, pk: int) -> Response:
-        session = get_own_session(request.user, pk)  # type: ignore[arg-type]
         data = HeartbeatSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
-        result = study.heartbeat(
-            actor=Actor.from_request(request),
-            session=session,
-            beat=study.Beat(
-                visible=values["visible"],
-                playing=values["playing"],
-                rate=values["rate"],
-                position=values["position"],
-                played=values["played"],
-                claimed_seconds=values["seconds"],
-                idle_seconds=values["idle_seconds"],
-            ),
-        )
+        try:
+            # The service fetches the session scoped to its own person, locked, in one statement: someone
+            # else's session (or no session) is a 404, as through the selectors.
+            result = study.heartbeat(
+                actor=Actor.from_request(request),
+                session=int(pk),
+                beat=study.Beat(
+                    visible=values["visible"],
+                    playing=values["playing"],
+                    rate=values["rate"],
+                    position=values["position"],
+                    played=values["played"],
+                    claimed_seconds=values["seconds"],
+                    idle_seconds=values["idle_seconds"],
+                ),
+            )
+        except DjangoPermissionDenied as error:
+            raise NotFound from error
         body = {
             "credited": result.credited,
             "counted_seconds": result.counted_seconds,

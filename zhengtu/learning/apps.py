@@ -22,3 +22,5 @@ class LearningConfig(AppConfig):
     app_home_cards = "zhengtu.learning.views.phone:home_cards"
     # Project KPIs: online courses completed by people supervised under the buying bureau.
     indicator_sources = "zhengtu.learning.indicators:indicator_sources"
+    # Command centre statistics: hours of online study, drillable to the study sessions.
+    statistics_sources = "zhengtu.learning.statistics:sources"

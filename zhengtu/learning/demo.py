@@ -173,3 +173,45 @@ def seed(*, scale: str) -> None:
             availability="工作日晚上、周末",
             phone=phone,
         )
+    if county_staff.user is not None:
+        _group_session(county, county_staff)
+
+
+def _photo(colour: str) -> SimpleUploadedFile:
+    import io
+
+    from PIL import Image, ImageDraw
+
+    picture = Image.new("RGB", (640, 480), colour)
+    ImageDraw.Draw(picture).rectangle((160, 120, 480, 360), outline="white", width=8)
+    buffer = io.BytesIO()
+    picture.save(buffer, format="PNG")
+    return SimpleUploadedFile(f"{colour}.png", buffer.getvalue(), content_type="image/png")
+
+
+def _group_session(county: Organisation, staff: Actor) -> None:
+    """A group session held yesterday evening by a judge of the pool: two photos, the people of 卢峰 with an app
+    account signed in, so the services ledger shows it as an education session with its lecturer."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from .models import Lecturer
+
+    lecturer = Lecturer.objects.filter(profession="judge").order_by("pk").first()
+    if lecturer is None:
+        return
+    starts = timezone.localtime().replace(hour=19, minute=0, second=0, microsecond=0) - dt.timedelta(days=1)
+    session = groups.book_session(
+        actor=staff,
+        organisation=county,
+        lecturer=lecturer,
+        topic="以案说法：社区矫正对象的权利与义务",
+        starts_at=starts,
+        hours=Decimal("2.0"),
+        place="溆浦县社区矫正中心",
+    )
+    for person in Supervisee.objects.filter(responsible_office__name=OFFICES[0], user__isnull=False)[:3]:
+        groups.sign_in(
+            actor=Actor(user=person.user), supervisee=person, token=groups.sign_in_token(session), now=starts
+        )
+    groups.add_photos(actor=staff, session=session, uploads=[_photo("steelblue"), _photo("seagreen")])

@@ -108,6 +108,20 @@ class LessonForm(forms.Form):
     )
 
 
+class LessonEditForm(forms.Form):
+    """Editing a lesson: its kind and file stay."""
+
+    title = forms.CharField(label=_("title"), max_length=200)
+    minutes = forms.DecimalField(
+        label=_("length (minutes)"),
+        min_value=Decimal("0.1"),
+        max_value=Decimal("600"),
+        decimal_places=1,
+        help_text=_("The real length of the recording, or the time the reading needs."),
+    )
+    body = forms.CharField(label=_("text"), widget=forms.Textarea(attrs={"rows": 8}), required=False)
+
+
 class QuestionForm(forms.Form):
     kind = forms.ChoiceField(label=_("kind"), choices=QuestionKind.choices)
     text = forms.CharField(label=_("question"), widget=forms.Textarea(attrs={"rows": 2}))

@@ -31,9 +31,15 @@ def study_hours(people: Any, first_day: dt.date, last_day: dt.date) -> dict[int,
     for row in rows:
         if row["seconds"]:
             found[row["supervisee_id"]][STUDY] = (Decimal(str(row["seconds"])) / HOUR).quantize(Decimal("0.1"))
-    # Booked group sessions (讲师团): the session's hours for each person who signed in.
+    # Booked group sessions (讲师团) without a ledger record (booked before sign-ins wrote one, or whose record
+    # was deleted): the session's hours for each person who signed in. Sessions with a record count there.
     for row in (
-        GroupAttendance.objects.filter(supervisee_id__in=people, held_on__gte=first_day, held_on__lte=last_day)
+        GroupAttendance.objects.filter(
+            supervisee_id__in=people,
+            held_on__gte=first_day,
+            held_on__lte=last_day,
+            session__service_record__isnull=True,
+        )
         .values("supervisee_id")
         .annotate(hours=Sum("session__hours"))
     ):

@@ -34,6 +34,9 @@ DEFAULTS: dict[str, Any] = {
     # Exams: how many questions an exam draws by default and the default pass mark (percent).
     "learning_exam_questions": 10,
     "learning_exam_pass_mark": 60,
+    # Photos of a group session: at most this many per session, each at most this large before re-encoding.
+    "learning_session_photos_max": 30,
+    "learning_session_photo_max_megabytes": 10,
 }
 
 

@@ -23,6 +23,7 @@ from .models import (
     GroupSession,
     Lecturer,
     Lesson,
+    Question,
     StudyFaceCheck,
     StudySession,
 )
@@ -80,6 +81,28 @@ def get_managed_course(user: User, pk: object) -> Course:
     try:
         return courses_managed_by(user).select_related("organisation").get(pk=int(str(pk)))
     except (Course.DoesNotExist, ValueError) as error:
+        raise Http404 from error
+
+
+def get_managed_lesson(user: User, pk: object) -> Lesson:
+    try:
+        return (
+            Lesson.objects.select_related("course__organisation")
+            .filter(course__in=courses_managed_by(user))
+            .get(pk=int(str(pk)))
+        )
+    except (Lesson.DoesNotExist, ValueError) as error:
+        raise Http404 from error
+
+
+def get_managed_question(user: User, pk: object) -> Question:
+    try:
+        return (
+            Question.objects.select_related("course__organisation")
+            .filter(course__in=courses_managed_by(user))
+            .get(pk=int(str(pk)))
+        )
+    except (Question.DoesNotExist, ValueError) as error:
         raise Http404 from error
 
 

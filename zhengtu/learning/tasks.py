@@ -1,17 +1,21 @@
 """ "My tasks" entries of the learning app: overdue courses of the people a user works with, and face checks
-during study that did not pass and nobody has looked at yet."""
+during study that did not pass and nobody has looked at yet. And the nightly job that assigns courses by rule
+(huey finds it here, in the app's `tasks` module, as the other apps' nightly jobs)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from typing import TYPE_CHECKING
 
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task
 
 from zhengtu.accounts.roles import Capability, Role, can
-from zhengtu.supervisees.models import Status
+from zhengtu.supervisees.models import Status, Supervisee
 from zhengtu.supervisees.selectors import supervisees_visible_to
 from zhengtu.workspace.registry import Task
 
@@ -21,6 +25,18 @@ if TYPE_CHECKING:
     from zhengtu.accounts.models import User
 
 LIMIT = 200
+logger = logging.getLogger(__name__)
+
+
+@db_periodic_task(crontab(hour="1", minute="35"))
+def assign_courses_daily() -> int:
+    """Every night (after supervision's due items at 01:15): the courses each person's group and stage need now,
+    and on the first days of a month the month's topic, as `manage.py assign_courses` does by hand."""
+    from .services.assignment import assign_everyone
+
+    count = assign_everyone(Supervisee.objects.all())
+    logger.info("Learning: %d course assignments made.", count)
+    return count
 
 
 def tasks_for(user: User, *, today: dt.date | None = None) -> list[Task]:

@@ -46,6 +46,13 @@ class ServiceRecordForm(forms.Form):
         help_text=_("Credited to every attendee's monthly hours."),
     )
     topic = forms.CharField(label=_("Topic or content"), max_length=200)
+    pool_lecturer = forms.ModelChoiceField(
+        label=_("Lecturer from the pool"),
+        queryset=ServiceRecord.objects.none(),
+        required=False,
+        empty_label=_("— not from the pool —"),
+        help_text=_("For a lecturer of the pool (讲师团). Anyone else: type the name below."),
+    )
     lecturer = forms.CharField(label=_("Lecturer or leader"), max_length=100, required=False)
     place = forms.CharField(label=_("Place"), max_length=200, required=False)
     materials = forms.CharField(label=_("Materials"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
@@ -68,6 +75,11 @@ class ServiceRecordForm(forms.Form):
         assert isinstance(project_field, forms.ModelChoiceField)
         assert isinstance(attendee_field, forms.ModelMultipleChoiceField)
         project_field.queryset = projects_open_for_recording(user)
+        lecturer_field = self.fields["pool_lecturer"]
+        assert isinstance(lecturer_field, forms.ModelChoiceField)
+        from zhengtu.learning.selectors import lecturers_visible_to  # the pool lives in learning
+
+        lecturer_field.queryset = lecturers_visible_to(user).filter(is_active=True)
         people = Q(status=Status.UNDER_SUPERVISION)
         if record is not None:
             people |= Q(service_attendances__record=record)

@@ -45,6 +45,7 @@ class RecordSource(models.TextChoices):
     FORM = "form", _("Entered on a page")
     IMPORT = "import", _("Imported from Excel")
     API = "api", _("Sent through the API")
+    LEARNING = "learning", _("Group session of the lecturer pool")  # written by learning.services.groups
 
 
 class ServiceRecord(models.Model):
@@ -71,6 +72,15 @@ class ServiceRecord(models.Model):
     )
     topic = models.CharField(_("topic"), max_length=200)
     lecturer = models.CharField(_("lecturer or leader"), max_length=100, blank=True)
+    # A lecturer of the pool (讲师团), when the session had one; the free text above stays for outsiders.
+    pool_lecturer = models.ForeignKey(
+        "learning.Lecturer",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="service_records",
+        verbose_name=_("lecturer from the pool"),
+    )
     place = models.CharField(_("place"), max_length=200, blank=True)
     materials = models.TextField(_("materials"), blank=True)
     summary = models.TextField(_("what happened"), blank=True)

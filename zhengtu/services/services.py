@@ -41,6 +41,8 @@ from .selectors import can_read_counselling_note
 
 if TYPE_CHECKING:
     from zhengtu.accounts.models import User
+    from zhengtu.learning.models import Lecturer
+    from zhengtu.orgs.models import Organisation
     from zhengtu.supervisees.models import Supervisee
 
 # Kinds whose duration is credited to the attendees' monthly hours must last some time.
@@ -133,6 +135,11 @@ def _validate(
         raise ValidationError(errors)
 
 
+def _lecturer_name(text: str, pool_lecturer: Lecturer | None) -> str:
+    """The free text, or the pool lecturer's name when none was typed (the ledger and its exports read the text)."""
+    return text.strip() or (pool_lecturer.name if pool_lecturer is not None else "")
+
+
 def _save_attendees(record: ServiceRecord, attendees: Sequence[Supervisee]) -> None:
     record.attendances.all().delete()
     ServiceAttendance.objects.bulk_create(
@@ -167,6 +174,7 @@ def record_service(
     mode: str = ServiceMode.GROUP,
     visit_type: str = "",
     lecturer: str = "",
+    pool_lecturer: Lecturer | None = None,
     place: str = "",
     materials: str = "",
     summary: str = "",
@@ -201,7 +209,8 @@ def record_service(
         held_on=held_on,
         duration_hours=duration_hours,
         topic=topic.strip(),
-        lecturer=lecturer.strip(),
+        lecturer=_lecturer_name(lecturer, pool_lecturer),
+        pool_lecturer=pool_lecturer,
         place=place.strip(),
         materials=materials.strip(),
         summary=summary.strip(),
@@ -247,6 +256,7 @@ def update_service(
     mode: str,
     visit_type: str = "",
     lecturer: str = "",
+    pool_lecturer: Lecturer | None = None,
     place: str = "",
     materials: str = "",
     summary: str = "",
@@ -279,7 +289,8 @@ def update_service(
         "topic": topic.strip(),
         "mode": mode,
         "visit_type": visit_type if record.kind == ServiceKind.VISIT else "",
-        "lecturer": lecturer.strip(),
+        "lecturer": _lecturer_name(lecturer, pool_lecturer),
+        "pool_lecturer": pool_lecturer,
         "place": place.strip(),
         "materials": materials.strip(),
         "summary": summary.strip(),
@@ -335,3 +346,47 @@ def read_counselling_note(*, actor: Actor, record: ServiceRecord) -> str:
         return ""
     record_event(actor, action=Action.VIEW, target=record, detail={"counselling_note": True})
     return note.text
+
+
+@transaction.atomic
+def record_group_attendance(
+    *,
+    actor: Actor,
+    record: ServiceRecord | None,
+    supervisee: Supervisee,
+    organisation: Organisation,
+    project: ServiceProject | None,
+    held_on: dt.date,
+    duration_hours: Decimal,
+    topic: str,
+    pool_lecturer: Lecturer,
+    place: str = "",
+    recorded_by: User | None = None,
+) -> ServiceRecord:
+    """A person signed in to a booked group session (learning): one education record per session, one attendance
+    per person, so the session counts once in the KPI "教育学习 场次" and its hours once in the monthly rule, without
+    anybody typing it again. The caller holds the session's lock (one record per session)."""
+    if record is None:
+        record = ServiceRecord.objects.create(
+            project=project,
+            organisation=organisation,
+            kind=ServiceKind.EDUCATION,
+            mode=ServiceMode.GROUP,
+            held_on=held_on,
+            duration_hours=duration_hours,
+            topic=topic,
+            lecturer=pool_lecturer.name,
+            pool_lecturer=pool_lecturer,
+            place=place,
+            source=RecordSource.LEARNING,
+            recorded_by=recorded_by,
+        )
+        record_event(actor, action=Action.CREATE, target=record, detail={"kind": record.kind, "source": record.source})
+    _attendance, created = ServiceAttendance.objects.get_or_create(
+        record=record,
+        supervisee=supervisee,
+        defaults={"hours": record.duration_hours, "held_on": record.held_on, "kind": record.kind},
+    )
+    if created:
+        record_event(actor, action=Action.UPDATE, target=record, detail={"signed_in": supervisee.pk})
+    return record

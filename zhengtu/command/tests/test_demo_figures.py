@@ -152,6 +152,12 @@ def _expected(key: str, scope: set[int], period: Period, today: dt.date) -> Coun
         for r in SearchRecord.objects.all():
             if r.supervisee_id in scope and _in(_local(r.lost_contact_at), period):
                 add(r.outcome)
+    elif key == "learning.hours":
+        from zhengtu.learning.models import StudySession
+
+        for session in StudySession.objects.all():
+            if session.supervisee_id in scope and session.counted_seconds > 0 and _in(session.studied_on, period):
+                add("", Decimal(int(session.counted_seconds // 36)) / 100)
     else:
         raise AssertionError(f"no independent count written for {key}")
     return counts
@@ -183,7 +189,11 @@ def test_every_figure_equals_an_independent_count_in_several_scopes():
                 expected = _expected(key, scope, period, today)
                 computed = _computed(user, key, period, today)
                 expected = Counter(
-                    {k: (Decimal(v) if key == "services.hours" else v) for k, v in expected.items() if v}
+                    {
+                        k: (Decimal(v) if key in ("services.hours", "learning.hours") else v)
+                        for k, v in expected.items()
+                        if v
+                    }
                 )
                 assert computed == expected, (username, period.code, key)
                 checked += 1

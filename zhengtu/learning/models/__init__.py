@@ -2,7 +2,7 @@
 
 from .content import MEDIA_KINDS, Course, Lesson, LessonKind, Stage
 from .exams import Exam, ExamAttempt, Question, QuestionKind
-from .groups import GroupAttendance, GroupSession, Lecturer, Profession
+from .groups import GroupAttendance, GroupSession, GroupSessionPhoto, Lecturer, Profession
 from .study import (
     AssignmentReason,
     CourseAssignment,
@@ -23,6 +23,7 @@ __all__ = [
     "FaceCheckOutcome",
     "GroupAttendance",
     "GroupSession",
+    "GroupSessionPhoto",
     "Lecturer",
     "Profession",
     "Lesson",

@@ -28,10 +28,13 @@ class Question(models.Model):
     explanation = models.TextField(_("explanation"), blank=True)
     is_active = models.BooleanField(_("in use"), default=True)
 
+    # The order in the bank as staff arrange it (an exam still draws at random from the whole bank).
+    position = models.PositiveSmallIntegerField(_("order"), default=1)
+
     class Meta:
         verbose_name = _("question")
         verbose_name_plural = _("questions")
-        ordering = ["course", "pk"]
+        ordering = ["course", "position", "pk"]
 
     def __str__(self) -> str:
         return self.text[:60]

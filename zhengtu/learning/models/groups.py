@@ -9,6 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from zhengtu.core.private_files import private_storage
 from zhengtu.orgs.models import Organisation
 from zhengtu.supervisees.models import Supervisee
 
@@ -59,6 +60,24 @@ class GroupSession(models.Model):
     )
     place = models.CharField(_("place"), max_length=200, blank=True)
     sign_in_key = models.CharField(max_length=40, default=new_sign_in_key, editable=False)
+    # The project whose KPI "教育学习 场次" the session counts towards (optional), and the ledger record the
+    # first sign-in writes (services): the session is then one education record with one attendance per person.
+    project = models.ForeignKey(
+        "projects.ServiceProject",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="group_sessions",
+        verbose_name=_("project"),
+    )
+    service_record = models.OneToOneField(
+        "services.ServiceRecord",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="group_session",
+        editable=False,
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
@@ -82,3 +101,21 @@ class GroupAttendance(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["session", "supervisee"], name="one_sign_in_per_session")]
         indexes = [models.Index(fields=["supervisee", "held_on"])]
+
+
+class GroupSessionPhoto(models.Model):
+    """A photo of a group session (proof it was held, for the 智慧矫正中心 score): private, served by a scoped view.
+
+    Re-encoded as JPEG on upload, which also drops the camera's metadata (place, device)."""
+
+    session = models.ForeignKey(GroupSession, on_delete=models.CASCADE, related_name="photos")
+    photo = models.FileField(_("photo"), storage=private_storage, upload_to="learning/group-sessions/%Y/%m/")
+    original_name = models.CharField(max_length=200)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -163,3 +164,53 @@ def delete_lesson(*, actor: Actor, lesson: Lesson) -> None:
     lesson.delete()
     if stored:
         transaction.on_commit(lambda: lesson.file.storage.delete(stored))
+
+
+@transaction.atomic
+def update_lesson(*, actor: Actor, lesson: Lesson, title: str, length_seconds: int, body: str = "") -> Lesson:
+    """Title, length and (text lessons) text; the kind and the file stay (delete and add the lesson to change them)."""
+    user = _manager(actor)
+    _check_owner(user, lesson.course.organisation)
+    lesson = Lesson.objects.select_for_update().get(pk=lesson.pk)
+    if lesson.kind == LessonKind.TEXT and not body.strip():
+        raise ValidationError({"body": _("A text lesson needs its text.")})
+    changed = {"title": title.strip(), "length_seconds": length_seconds}
+    if lesson.kind == LessonKind.TEXT:
+        changed["body"] = body.strip()
+    fields = sorted(name for name, value in changed.items() if getattr(lesson, name) != value)
+    for name, value in changed.items():
+        setattr(lesson, name, value)
+    lesson.full_clean(exclude=["file"])
+    lesson.save()
+    record_event(actor, action=Action.UPDATE, target=lesson, detail={"fields": fields})
+    return lesson
+
+
+UP, DOWN = "up", "down"
+
+
+def move_in_order(items: Iterable[Any], item: Any, direction: str) -> list[Any]:
+    """The items renumbered 1..n in their current order with `item` swapped with its neighbour; saved positions.
+
+    Renumbering first mends gaps and ties (lessons added with the same position, or deleted ones)."""
+    ordered = list(items)
+    index = next(i for i, found in enumerate(ordered) if found.pk == item.pk)
+    other = index - 1 if direction == UP else index + 1
+    if direction not in (UP, DOWN):
+        raise ValidationError(_("Unknown direction."))
+    if 0 <= other < len(ordered):
+        ordered[index], ordered[other] = ordered[other], ordered[index]
+    for position, found in enumerate(ordered, start=1):
+        if found.position != position:
+            found.position = position
+            found.save(update_fields=["position"])
+    return ordered
+
+
+@transaction.atomic
+def move_lesson(*, actor: Actor, lesson: Lesson, direction: str) -> None:
+    user = _manager(actor)
+    _check_owner(user, lesson.course.organisation)
+    lessons = Lesson.objects.select_for_update().filter(course_id=lesson.course_id).order_by("position", "pk")
+    move_in_order(lessons, lesson, direction)
+    record_event(actor, action=Action.UPDATE, target=lesson, detail={"moved": direction})

@@ -16,7 +16,7 @@ from zhengtu.audit.services import Actor, record_event
 from zhengtu.supervisees.models import Supervisee
 
 from ..models import Course, Exam, ExamAttempt, Question, QuestionKind
-from .content import _check_owner, _manager
+from .content import _check_owner, _manager, move_in_order
 
 _random = random.SystemRandom()
 # Redraws tried so that an attempt does not repeat the previous attempt's questions exactly.
@@ -56,11 +56,48 @@ def add_question(
         choices=clean_choices,
         answer=_clean_answer(kind, clean_choices, answer),
         explanation=explanation.strip(),
+        position=course.questions.count() + 1,
     )
     question.full_clean()
     question.save()
     record_event(actor, action=Action.CREATE, target=question, detail={"course": course.pk})
     return question
+
+
+@transaction.atomic
+def update_question(
+    *,
+    actor: Actor,
+    question: Question,
+    kind: str,
+    text: str,
+    choices: Sequence[str] = (),
+    answer: Sequence[int],
+    explanation: str = "",
+) -> Question:
+    """A question of the bank corrected. Attempts already marked keep their score (it was stored when marked)."""
+    user = _manager(actor)
+    _check_owner(user, question.course.organisation)
+    question = Question.objects.select_for_update().get(pk=question.pk)
+    clean_choices = [] if kind == QuestionKind.TRUE_FALSE else [c.strip() for c in choices if c.strip()]
+    question.kind = kind
+    question.text = text.strip()
+    question.choices = clean_choices
+    question.answer = _clean_answer(kind, clean_choices, answer)
+    question.explanation = explanation.strip()
+    question.full_clean()
+    question.save()
+    record_event(actor, action=Action.UPDATE, target=question, detail={"course": question.course_id})
+    return question
+
+
+@transaction.atomic
+def move_question(*, actor: Actor, question: Question, direction: str) -> None:
+    user = _manager(actor)
+    _check_owner(user, question.course.organisation)
+    bank = Question.objects.select_for_update().filter(course_id=question.course_id).order_by("position", "pk")
+    move_in_order(bank, question, direction)
+    record_event(actor, action=Action.UPDATE, target=question, detail={"moved": direction})
 
 
 @transaction.atomic

@@ -90,3 +90,19 @@ def test_completed_courses_count_for_a_project_of_the_bureau(lw) -> None:  # typ
     other = SimpleNamespace(buying_bureau=lw.world.county_b)
     assert count(project, today, today) == 1  # type: ignore[arg-type]
     assert count(other, today, today) == 0  # type: ignore[arg-type]
+
+
+def test_the_nightly_job_assigns_courses_by_rule(lw) -> None:  # type: ignore[no-untyped-def]
+    from huey.api import PeriodicTask
+
+    from ..tasks import assign_courses_daily
+
+    # Scheduled by huey every night, not only a command someone must remember to run.
+    task = assign_courses_daily.task_class
+    assert issubclass(task, PeriodicTask)
+    assert task().validate_datetime(dt.datetime(2026, 3, 9, 1, 35))
+    assert not task().validate_datetime(dt.datetime(2026, 3, 9, 13, 35))
+    assert not CourseAssignment.objects.filter(supervisee=lw.person).exists()
+    assert assign_courses_daily.call_local() >= 1
+    assert CourseAssignment.objects.filter(supervisee=lw.person, course=lw.course).exists()
+    assert assign_courses_daily.call_local() == 0  # a second night assigns nothing twice

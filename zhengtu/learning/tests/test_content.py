@@ -90,3 +90,46 @@ def test_the_video_is_not_served_to_an_outsider(lw, client, login) -> None:  # t
     url = reverse("learning:lesson_media", args=[lw.video_lesson.pk])
     assert client.get(url, HTTP_RANGE="bytes=0-10").status_code == 404
     client.force_login(lw.outsider_person.user) if lw.outsider_person.user else None
+
+
+def test_staff_edit_and_reorder_lessons_and_questions_and_outsiders_cannot(lw, client, login) -> None:  # type: ignore[no-untyped-def]
+    from django.urls import reverse
+
+    text, video = lw.text_lesson, lw.video_lesson
+    first, second = list(lw.course.questions.all()[:2])
+    login(client, lw.world.bureau_a)
+    client.post(reverse("learning:lesson_move", args=[video.pk]), {"direction": "up"})
+    assert [lesson.pk for lesson in lw.course.lessons.all()] == [video.pk, text.pk]
+    client.post(reverse("learning:question_move", args=[first.pk]), {"direction": "down"})
+    assert [q.pk for q in lw.course.questions.all()[:2]] == [second.pk, first.pk]
+    page = client.get(reverse("learning:course", args=[lw.course.pk])).content.decode()
+    assert page.index(video.title) < page.index(text.title) and page.index(second.text) < page.index(first.text)
+    client.post(
+        reverse("learning:lesson_edit", args=[text.pk]),
+        {"title": "什么是社区矫正（修订）", "minutes": "2", "body": "新的正文"},
+    )
+    text.refresh_from_db()
+    assert (text.title, text.length_seconds, text.body) == ("什么是社区矫正（修订）", 120, "新的正文")
+    client.post(
+        reverse("learning:question_edit", args=[first.pk]),
+        {"kind": "single", "text": "改过的题", "choices": "甲\n乙", "answer": "2", "explanation": ""},
+    )
+    first.refresh_from_db()
+    assert (first.text, first.choices, first.answer) == ("改过的题", ["甲", "乙"], [1])
+    # A wrong answer number is refused in Chinese and nothing changes.
+    refused = client.post(
+        reverse("learning:question_edit", args=[first.pk]),
+        {"kind": "single", "text": "又改", "choices": "甲\n乙", "answer": "5", "explanation": ""},
+    ).content.decode()
+    first.refresh_from_db()
+    assert first.text == "改过的题" and "errorlist" in refused
+    # Another county's bureau: 404 and nothing moved or changed.
+    login(client, lw.outsider)
+    assert client.post(reverse("learning:lesson_move", args=[text.pk]), {"direction": "up"}).status_code == 404
+    assert (
+        client.post(reverse("learning:lesson_edit", args=[text.pk]), {"title": "x", "minutes": "1"}).status_code == 404
+    )
+    assert client.post(reverse("learning:question_move", args=[second.pk]), {"direction": "down"}).status_code == 404
+    assert [lesson.pk for lesson in lw.course.lessons.all()] == [video.pk, text.pk]
+    text.refresh_from_db()
+    assert text.title == "什么是社区矫正（修订）"

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -18,7 +19,7 @@ from zhengtu.audit.services import Actor
 from zhengtu.core.pages import run_action, save_form
 from zhengtu.core.private_files import serve_private_file
 
-from ..forms import CourseForm, ExamForm, LessonForm, QuestionForm
+from ..forms import CourseForm, ExamForm, LessonEditForm, LessonForm, QuestionForm
 from ..models import CourseAssignment, LessonKind
 from ..selectors import (
     courses_managed_by,
@@ -26,6 +27,8 @@ from ..selectors import (
     get_course_for_user,
     get_lesson_for_user,
     get_managed_course,
+    get_managed_lesson,
+    get_managed_question,
 )
 from ..services import content, exams
 from .common import require, require_staff
@@ -185,3 +188,80 @@ def exam_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         messages.success(request, _("Exam saved."))
         return redirect("learning:course", course.pk)
     return render(request, "learning/exam_form.html", {"form": form, "course": course})
+
+
+@login_required
+def lesson_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    lesson = get_managed_lesson(request.user, pk)
+    initial = {"title": lesson.title, "minutes": Decimal(lesson.length_seconds) / 60, "body": lesson.body}
+    form = LessonEditForm(request.POST or None, initial=initial)
+    if lesson.kind != LessonKind.TEXT:
+        del form.fields["body"]
+
+    def save(data: dict[str, Any]) -> object:
+        return content.update_lesson(
+            actor=Actor.from_request(request),
+            lesson=lesson,
+            title=data["title"],
+            length_seconds=int(Decimal(data["minutes"]) * 60),
+            body=data.get("body") or "",
+        )
+
+    if save_form(request, form, save):
+        messages.success(request, _("Lesson saved."))
+        return redirect("learning:course", lesson.course_id)
+    return render(request, "learning/lesson_form.html", {"form": form, "course": lesson.course, "lesson": lesson})
+
+
+@login_required
+@require_POST
+def lesson_move(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    lesson = get_managed_lesson(request.user, pk)
+    direction = request.POST.get("direction", "")
+    run_action(
+        request, lambda: content.move_lesson(actor=Actor.from_request(request), lesson=lesson, direction=direction)
+    )
+    return redirect(f"{reverse('learning:course', args=[lesson.course_id])}#lessons")
+
+
+@login_required
+def question_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    question = get_managed_question(request.user, pk)
+    initial = {
+        "kind": question.kind,
+        "text": question.text,
+        "choices": "\n".join(question.choices),
+        "answer": ",".join(str(index + 1) for index in question.answer),
+        "explanation": question.explanation,
+    }
+    form = QuestionForm(request.POST or None, initial=initial)
+
+    def save(data: dict[str, Any]) -> object:
+        return exams.update_question(
+            actor=Actor.from_request(request),
+            question=question,
+            kind=data["kind"],
+            text=data["text"],
+            choices=form.choice_list(),
+            answer=data["answer"],
+            explanation=data.get("explanation") or "",
+        )
+
+    if save_form(request, form, save):
+        messages.success(request, _("Question saved."))
+        return redirect("learning:course", question.course_id)
+    return render(
+        request, "learning/question_form.html", {"form": form, "course": question.course, "question": question}
+    )
+
+
+@login_required
+@require_POST
+def question_move(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    question = get_managed_question(request.user, pk)
+    direction = request.POST.get("direction", "")
+    run_action(
+        request,
+        lambda: exams.move_question(actor=Actor.from_request(request), question=question, direction=direction),
+    )
+    return redirect(f"{reverse('learning:course', args=[question.course_id])}#questions")

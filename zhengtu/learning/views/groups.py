@@ -8,20 +8,24 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Avg, Count
-from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
 from zhengtu.accounts.http import AuthenticatedRequest
 from zhengtu.accounts.roles import Capability, can
 from zhengtu.association.sign_in import qr_code_svg
 from zhengtu.audit.services import Actor
 from zhengtu.core.pages import run_action, save_form
+from zhengtu.core.private_files import private_file_response
 from zhengtu.orgs.models import Organisation
+from zhengtu.projects.models import ServiceProject
+from zhengtu.projects.selectors import projects_visible_to
 from zhengtu.selfservice.access import SuperviseeRequest, supervisee_required
 
-from ..models import GroupAttendance, Lecturer, Profession
+from ..models import GroupAttendance, GroupSessionPhoto, Lecturer, Profession
 from ..selectors import get_group_session_for_user, group_sessions_visible_to, lecturers_visible_to
 from ..services import groups
 from .common import require, require_staff
@@ -44,10 +48,18 @@ class SessionForm(forms.Form):
     starts_at = forms.DateTimeField(label=_("starts at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
     hours = forms.DecimalField(label=_("hours credited"), min_value=0, max_value=8, decimal_places=1)
     place = forms.CharField(label=_("place"), max_length=200, required=False)
+    project: forms.ModelChoiceField[ServiceProject] = forms.ModelChoiceField(
+        label=_("project"),
+        queryset=ServiceProject.objects.none(),
+        required=False,
+        empty_label=_("— none (not part of a project) —"),
+        help_text=_("The session counts as one education session of this project (教育学习 场次)."),
+    )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["lecturer"].queryset = lecturers_visible_to(user).filter(is_active=True)  # type: ignore[attr-defined]
+        self.fields["project"].queryset = projects_visible_to(user).exclude(status="closed")  # type: ignore[attr-defined]
 
 
 def _organisation(request: AuthenticatedRequest) -> Organisation:
@@ -114,7 +126,39 @@ def group_session(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "url": url,
             "attendances": attendances,
             "rating": attendances.aggregate(avg=Avg("rating"))["avg"],
+            "photos": session.photos.all(),
+            "can_manage": can(request.user, Capability.MANAGE_LEARNING),
         },
+    )
+
+
+@login_required
+@require_POST
+def group_session_photos(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    require_staff(request.user)
+    session = get_group_session_for_user(request.user, pk)
+    require(request.user, Capability.MANAGE_LEARNING)
+    uploads = request.FILES.getlist("photos")
+    run_action(
+        request,
+        lambda: groups.add_photos(actor=Actor.from_request(request), session=session, uploads=uploads),
+        done=str(_("Photos added: %(count)s.") % {"count": len(uploads)}),
+    )
+    return redirect("learning:group_session", session.pk)
+
+
+@login_required
+def group_session_photo(request: AuthenticatedRequest, pk: int, photo: int) -> FileResponse:
+    require_staff(request.user)
+    session = get_group_session_for_user(request.user, pk)
+    found = get_object_or_404(GroupSessionPhoto, session=session, pk=photo)
+    return private_file_response(
+        request,
+        found.photo,
+        audit_target=session,
+        what="group_session_photo",
+        detail={"photo": found.pk},
+        content_type="image/jpeg",
     )
 
 

@@ -1,6 +1,12 @@
 /* Study page: reports what the browser sees; the server decides what counts (learning/services/study.py).
    Heartbeats carry visibility, playback state and rate, position, the `played` ranges and the seconds since
-   the previous heartbeat; face checks are answered with a camera photo when the server asks. */
+   the previous heartbeat; face checks are answered with a camera photo when the server asks, taken with the
+   supervisee app's shared camera module (selfservice/camera.js: live capture only, Chinese explanations when
+   the camera is blocked or missing).
+
+   Heartbeats do not go through the app's offline outbox (selfservice/queue.js) on purpose: a heartbeat states
+   what happened in the seconds before it, and the server measures those seconds on its own clock, so one sent
+   late could never count. Offline, nothing counts; the next heartbeat online starts counting again. */
 (function () {
   "use strict";
   var root = document.getElementById("study");
@@ -10,8 +16,8 @@
   var statusLine = document.getElementById("study-status");
   var counted = document.getElementById("counted");
   var panel = document.getElementById("face-check");
-  var camera = document.getElementById("face-camera");
-  var canvas = document.getElementById("face-canvas");
+  var cameraElement = panel ? panel.querySelector("[data-camera]") : null;
+  var camera = cameraElement && window.ZhengtuCamera ? window.ZhengtuCamera.attach(cameraElement) : null;
   var retry = document.getElementById("face-retry");
   var every = Math.max(1, parseFloat(d.heartbeat || "15")) * 1000;
   var session = null, lastBeat = performance.now(), lastTouch = performance.now(), checking = false, wasPlaying = false;
@@ -79,9 +85,7 @@
     }).catch(function () {});
   }
 
-  function stopCamera() {
-    if (camera && camera.srcObject) { camera.srcObject.getTracks().forEach(function (t) { t.stop(); }); camera.srcObject = null; }
-  }
+  function stopCamera() { if (camera) camera.stop(); }
   function answer(form) {
     return serial(function () { return post(session.face, form, true); }).then(function (r) { return r.json(); }).then(function (data) {
       checking = false; stopCamera();
@@ -97,21 +101,13 @@
     checking = true;
     if (media) { wasPlaying = !media.paused; media.pause(); }
     panel.hidden = false; if (retry) retry.hidden = true; say(d.msgCheck);
-    if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) { refuse(); return; }
-    navigator.mediaDevices.getUserMedia({ video: { facingMode: "user" }, audio: false }).then(function (stream) {
-      camera.srcObject = stream;
-      return new Promise(function (resolve) {
-        var taken = false;
-        function snap() {
-          if (taken || camera.videoWidth === 0) return;
-          taken = true;
-          canvas.width = camera.videoWidth; canvas.height = camera.videoHeight;
-          canvas.getContext("2d").drawImage(camera, 0, 0);
-          canvas.toBlob(resolve, "image/jpeg", 0.9);
-        }
-        camera.addEventListener("playing", function () { setTimeout(snap, 700); });
-        setTimeout(snap, 2500);
-      });
+    if (!camera) { refuse(); return; }
+    // The shared module opens the front camera (and explains a refusal on the panel); the photo is taken a
+    // moment after the picture is live, so that the person has turned to the camera.
+    camera.start().then(function () {
+      return new Promise(function (resolve) { setTimeout(resolve, 700); });
+    }).then(function () {
+      return camera.capture({ maxSide: 800, quality: 0.9 });
     }).then(function (blob) {
       var form = new FormData(); form.append("photo", blob, "face.jpg"); return answer(form);
     }).catch(function () { refuse(); });
