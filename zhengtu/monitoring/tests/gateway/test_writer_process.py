@@ -143,3 +143,42 @@ def test_an_in_memory_database_is_refused_with_a_clear_message():
     ingestor = ProcessIngestor({"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"})
     with pytest.raises(WriterProcessError, match="in-memory SQLite"):
         asyncio.run(ingestor.start())
+
+
+def test_a_fix_in_flight_when_the_writer_is_killed_is_not_acknowledged_and_its_resends_are_stored_once(
+    writer_gateway,
+):
+    """kill -9 of the writer while it holds a device's fix: the device gets no answer (its
+    connection closes), sends the fix again on a new connection, and again after that (as if the
+    answer had been lost): one position, one SOS alert."""
+    running, database, monitored = writer_gateway
+    first = running.ingestor.pid
+    when = (timezone.now() - dt.timedelta(seconds=30)).replace(microsecond=0)
+    frame = jt808_location(IDENTIFIER, when, *HOME, serial=2, alarm_bits=1)
+    with running.connect("jt808") as sock:
+        sock.settimeout(90)
+        assert _authenticate(sock, monitored.wristband.auth_code) == jt808.RESULT_OK
+        os.kill(first, signal.SIGSTOP)  # the writer holds the fix and cannot store it
+        try:
+            sock.sendall(frame)
+            time.sleep(0.5)  # the frame reaches the gateway and its writer pipe
+        finally:
+            os.kill(first, signal.SIGKILL)
+        try:
+            answer = sock.recv(1024)
+        except ConnectionResetError:
+            answer = b""
+        assert answer == b""  # closed unanswered: nothing acknowledged
+    for serial in (3, 4):  # the resend, then a resend of the resend
+        with running.connect("jt808") as sock:
+            sock.settimeout(90)
+            assert _authenticate(sock, monitored.wristband.auth_code, serial=serial * 10) == jt808.RESULT_OK
+            sock.sendall(frame)
+            header, body = receive_jt808(sock)
+            assert (header.message_id, body[-1]) == (0x8001, jt808.RESULT_OK)
+    person = monitored.supervisee.pk
+    assert database.scalar("SELECT COUNT(*) FROM monitoring_position WHERE supervisee_id = ?", [person]) == 1
+    assert (
+        database.scalar("SELECT COUNT(*) FROM monitoring_alert WHERE supervisee_id = ? AND kind = 'sos'", [person]) == 1
+    )
+    assert running.ingestor.pid not in (None, first)
