@@ -343,7 +343,7 @@ def _load_process(plans: list[dict[str, Any]], ports: dict[str, int], control: A
 # -- a page's process ----------------------------------------------------------------------------
 
 
-def _page_process(port: int, session: str, ready: Any, stop: Any, results: Any) -> None:
+def _page_process(port: int, session: str, label: str, ready: Any, stop: Any, results: Any) -> None:
     """One browser tab on /monitoring/live/: reads the event stream as fast as it comes and keeps,
     for every alert event, when it arrived."""
     sock = socket.create_connection(("127.0.0.1", port))
@@ -370,7 +370,7 @@ def _page_process(port: int, session: str, ready: Any, stop: Any, results: Any) 
         buffer += chunk
         if not connected:
             if b" 200 " not in buffer.split(b"\r\n", 1)[0]:
-                results.put(("page", {"error": buffer[:200].decode(errors="replace")}))
+                results.put((label, {"error": buffer[:200].decode(errors="replace")}))
                 ready.put(False)
                 return
             if b": connected" in buffer:
@@ -384,7 +384,7 @@ def _page_process(port: int, session: str, ready: Any, stop: Any, results: Any) 
             elif b"event: position" in piece:
                 positions += 1
     sock.close()
-    results.put(("page", {"alerts": alerts, "bytes": received_bytes, "positions": positions}))
+    results.put((label, {"alerts": alerts, "bytes": received_bytes, "positions": positions}))
 
 
 # -- the run -------------------------------------------------------------------------------------
@@ -496,9 +496,12 @@ def _child(backend: str) -> None:
     print(f"  manage.py serve up (web, gateway, jobs) in {time.monotonic() - began_server:.0f} s", flush=True)
     ctx = mp.get_context("fork")
     stop, page_results, ready = ctx.Event(), ctx.Queue(), ctx.Queue()
+    labels = {"bench_live_bureau": "county bureau page", "bench_live_officer0": "office officer page"}
     pages = [
-        ctx.Process(target=_page_process, args=(web_port, sessions[name], ready, stop, page_results), daemon=True)
-        for name in ("bench_live_bureau", "bench_live_officer0")
+        ctx.Process(
+            target=_page_process, args=(web_port, sessions[name], label, ready, stop, page_results), daemon=True
+        )
+        for name, label in labels.items()
     ]
     control, load_results = ctx.Queue(), ctx.Queue()
     load = ctx.Process(target=_load_process, args=(plans, gateway_ports, control, load_results), daemon=True)
@@ -521,7 +524,7 @@ def _child(backend: str) -> None:
         cpu = _cpu_seconds(server.pid) - cpu0
         time.sleep(2)
         stop.set()
-        received = [page_results.get(timeout=30)[1] for _ in pages]
+        received = dict(page_results.get(timeout=30) for _ in pages)
         control.put(None)
     finally:
         stop.set()
@@ -538,11 +541,13 @@ def _child(backend: str) -> None:
         f"over {SECONDS} s; {load_before} at the start, {_uptime()} at the end",
         flush=True,
     )
-    for label, page in zip(("county bureau page", "office officer page"), received, strict=True):
+    for label in labels.values():
+        page = received[label]
         if "error" in page:
             print(f"  {label}: {page['error']}")
             continue
         by_kind: dict[str, list[float]] = {}
+        timed: list[tuple[float, float]] = []  # (arrival, latency) of fence and SOS alerts
         offline_events = offline_count = 0
         offline_first = offline_last = None
         for arrived, event in page["alerts"]:
@@ -559,6 +564,7 @@ def _child(backend: str) -> None:
                 key = (kind, event.get("supervisee_id"))
             if key in sent_at:
                 by_kind.setdefault(str(kind), []).append((arrived - sent_at[key]) * 1000)
+                timed.append((arrived - began, (arrived - sent_at[key]) * 1000))
         urgent = [value for values in by_kind.values() for value in values]
         verdict = "" if not urgent else ("  MET" if _percentile(urgent, 0.99) < GOAL_MS else "  NOT MET")
         print(f"  {label}: {page['positions']:,} positions, {page['bytes'] / 1e6:.1f} MB received", flush=True)
@@ -573,6 +579,9 @@ def _child(backend: str) -> None:
                 f"arrived {offline_first:.1f}–{offline_last:.1f} s into the run; {offline_alerts:,} offline alerts stored",
                 flush=True,
             )
+            assert offline_first is not None and offline_last is not None
+            during = [ms for at, ms in timed if offline_first - 1 <= at <= offline_last + 1]
+            print(f"    fence and SOS alerts arriving while the storm's events did: {_figures(during)}", flush=True)
         else:
             print(f"    offline storm: no offline event reached the page ({offline_alerts:,} offline alerts stored)")
 

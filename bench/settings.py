@@ -71,6 +71,7 @@ if os.environ.get("ZHENGTU_BENCH_HUEY_FILE"):
     from huey import SqliteHuey
 
     HUEY = SqliteHuey(name="zhengtu-bench", filename=os.environ["ZHENGTU_BENCH_HUEY_FILE"])
+    ZHENGTU_EMBEDDED = True  # `manage.py serve` starts the gateway and the job consumer beside the web server
     # The fault drill counts the job queue's retries and failures (one line per signal).
     if os.environ.get("ZHENGTU_BENCH_JOB_LOG"):
         from huey import signals as _huey_signals
