@@ -24,6 +24,7 @@ This module imports nothing of Django at load time: the child imports it before 
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import logging
 import multiprocessing
@@ -42,6 +43,25 @@ logger = logging.getLogger("zhengtu.monitoring.ingest")
 
 START_SECONDS = 120
 _INVALIDATE = ("invalidate",)
+_OFFLINE = ("offline",)  # the minute job's offline detection, handed to the writer
+# Offline alerts the writer raises between two batches of fixes: one transaction (and one live
+# event per office) each, short enough that a fence or SOS alert queued behind it waits little.
+WRITER_OFFLINE_CHUNK = 100
+_local_writer: ProcessIngestor | None = None
+
+
+def hand_to_writer(job: str) -> bool:
+    """In the process whose gateway runs a writer child: give it `job` ("offline": raise the
+    offline alerts due now), to run between its batches. SQLite has one writer, so a storm of
+    thousands of offline alerts raised by a job in the web process would hold the write lock
+    the fixes (and their fence and SOS alerts) wait on, and the web process's interpreter lock
+    the live pages wait on. False when there is no such writer here: the caller runs the job."""
+    writer = _local_writer
+    if job != "offline" or writer is None or writer._broken or writer._process is None:
+        return False
+    writer._outbox.put(_OFFLINE)
+    return True
+
 
 # Asked just before reports go to the writer: which of them are still wanted (their device has
 # not closed its connection). None: all are.
@@ -135,6 +155,9 @@ class ProcessIngestor:
         self._remove_listener = directory.on_invalidate(lambda: self._outbox.put(_INVALIDATE))
 
     async def stop(self) -> None:
+        global _local_writer
+        if _local_writer is self:
+            _local_writer = None
         if self._remove_listener is not None:
             self._remove_listener()
             self._remove_listener = None
@@ -162,6 +185,8 @@ class ProcessIngestor:
             raise WriterProcessError(f"The ingest writer process did not start: {error}") from error
         self._process, self._to_child, self._from_child, self.pid = process, to_child, from_child, pid
         self._broken = False
+        global _local_writer
+        _local_writer = self
         self._threads = [
             threading.Thread(target=self._send_loop, args=(self._outbox, to_child), name="ingest-sender", daemon=True),
             threading.Thread(target=self._read_loop, args=(from_child,), name="ingest-receiver", daemon=True),
@@ -216,7 +241,7 @@ class ProcessIngestor:
         while True:
             first = outbox.get()
             items: list[_Item] = []
-            stopping = invalidate = False
+            stopping = invalidate = offline = False
             entry: _Item | tuple[str] | None = first
             count = 0
             while True:
@@ -225,6 +250,8 @@ class ProcessIngestor:
                     break
                 if entry == _INVALIDATE:
                     invalidate = True
+                elif entry == _OFFLINE:
+                    offline = True
                 else:
                     items.append(entry)  # type: ignore[arg-type]
                     count += len(entry[0])
@@ -252,6 +279,8 @@ class ProcessIngestor:
                     with self._lock:
                         self._pending[batch_id] = sent
                     to_child.send(("batch", batch_id, reports, bus.has_local_subscribers))
+                if offline:  # after the batch: fixes first
+                    to_child.send(_OFFLINE)
                 if stopping:
                     to_child.send(None)
                     return
@@ -334,8 +363,18 @@ def writer_main(inbox: Connection, outbox: Connection, settings_values: dict[str
     limit = int(rule("BATCH_MAX"))
     wait = float(rule("BATCH_WAIT_MS")) / 1000
     outbox.send(("ready", os.getpid()))
+    offline = OfflineWork()
     with writer_session(), contextlib.closing(outbox):
         while True:
+            if offline.pending and not inbox.poll(0):
+                # Nothing waiting to be stored: one chunk of the offline storm, then look again.
+                keep_connection_usable()
+                offline.raise_next()
+                events = relayed[:]
+                relayed.clear()
+                if events:
+                    outbox.send(("done", [], events, processor.fixes_stored, processor.fixes_evaluated))
+                continue
             message = _receive(inbox, None)
             batches: list[tuple[str, int, list[Report], bool]] = []
             count = 0
@@ -347,6 +386,8 @@ def writer_main(inbox: Connection, outbox: Connection, settings_values: dict[str
                     break
                 if message == _INVALIDATE:
                     directory.invalidate()
+                elif message == _OFFLINE:
+                    offline.plan()
                 else:
                     batches.append(message)
                     count += len(message[2])
@@ -376,6 +417,44 @@ def writer_main(inbox: Connection, outbox: Connection, settings_values: dict[str
                     outbox.send(("done", results, events, processor.fixes_stored, processor.fixes_evaluated))
             if stopping:
                 return
+
+
+class OfflineWork:
+    """The minute job's offline detection in the writer process: planned at once, raised one
+    chunk at a time whenever no fixes are waiting (fixes, and their fence and SOS alerts, first)."""
+
+    def __init__(self) -> None:
+        self.chunks: collections.deque[Any] = collections.deque()
+        self.now: Any = None
+        self.raised = 0
+
+    @property
+    def pending(self) -> bool:
+        return bool(self.chunks)
+
+    def plan(self) -> None:
+        if self.chunks:
+            return  # the last minute's storm is still being raised
+        from django.utils import timezone
+
+        from .alerts import plan_offline
+        from .ingest import keep_connection_usable
+
+        keep_connection_usable()
+        try:
+            self.now = timezone.now()
+            self.chunks.extend(plan_offline(now=self.now, chunk=WRITER_OFFLINE_CHUNK))
+        except Exception:  # noqa: BLE001 - the next minute's job plans again
+            logging.getLogger("zhengtu.monitoring.ingest").exception("Planning offline alerts failed")
+
+    def raise_next(self) -> None:
+        from .alerts import raise_offline_chunk
+
+        office_id, items = self.chunks.popleft()
+        try:
+            self.raised += raise_offline_chunk(office_id, items, self.now)
+        except Exception:  # noqa: BLE001 - the next minute's job finds these devices again
+            logging.getLogger("zhengtu.monitoring.ingest").exception("Raising offline alerts failed")
 
 
 def _receive(inbox: Connection, default: Any) -> Any:

@@ -182,3 +182,48 @@ def test_a_fix_in_flight_when_the_writer_is_killed_is_not_acknowledged_and_its_r
         database.scalar("SELECT COUNT(*) FROM monitoring_alert WHERE supervisee_id = ? AND kind = 'sos'", [person]) == 1
     )
     assert running.ingestor.pid not in (None, first)
+
+
+def test_the_minute_job_hands_the_offline_storm_to_the_writer_process_which_raises_it(writer_gateway):
+    """Embedded shape: offline alerts are raised by the writer process between its batches (one
+    writer for SQLite), not by the job in the web process; their live event reaches this process."""
+    from zhengtu.monitoring.models import Alert
+    from zhengtu.monitoring.writer_process import hand_to_writer
+
+    running, database, monitored = writer_gateway
+    long_ago = timezone.now() - dt.timedelta(hours=2)
+    database.execute(
+        "UPDATE monitoring_devicebinding SET starts_at = ? WHERE device_id = ?",
+        [long_ago.strftime("%Y-%m-%d %H:%M:%S") if database.path else long_ago, monitored.wristband.pk],
+    )
+
+    async def subscribe() -> asyncio.Queue[dict[str, Any]]:
+        return bus.open()
+
+    events = running.run(subscribe())
+    assert hand_to_writer("offline")
+
+    async def next_alert() -> dict[str, Any]:
+        while True:
+            event = await asyncio.wait_for(events.get(), 60)
+            if event.get("type") == "alert":
+                return event
+
+    alert = running.run(next_alert(), timeout=90)
+    bus.close(events)
+    assert alert["kind"] == "offline" and alert["supervisee_id"] == monitored.supervisee.pk
+    assert (
+        database.scalar(
+            "SELECT COUNT(*) FROM monitoring_alert WHERE kind = 'offline' AND supervisee_id = ?",
+            [monitored.supervisee.pk],
+        )
+        == 1
+    )
+    if database.path is not None:  # SQLite: the writer's file, not the suite's database, has it
+        assert not Alert.objects.filter(kind="offline").exists()
+
+
+def test_without_a_writer_process_the_job_raises_offline_alerts_itself():
+    from zhengtu.monitoring.writer_process import hand_to_writer
+
+    assert hand_to_writer("offline") is False
