@@ -227,3 +227,35 @@ def test_without_a_writer_process_the_job_raises_offline_alerts_itself():
     from zhengtu.monitoring.writer_process import hand_to_writer
 
     assert hand_to_writer("offline") is False
+
+
+def test_reports_and_outcomes_cross_to_the_writer_process_unchanged():
+    from zhengtu.monitoring.processing import Outcome, Report
+    from zhengtu.monitoring.protocols.base import Alarm, DeviceMessage, Fix, MessageKind
+    from zhengtu.monitoring.writer_process import pack_outcomes, pack_reports, unpack_outcomes, unpack_reports
+
+    when = dt.datetime(2026, 3, 1, 8, 30, 5, 123_457, tzinfo=dt.UTC)
+    reports = [
+        Report(
+            "jt808",
+            DeviceMessage(
+                IDENTIFIER,
+                MessageKind.LOCATION,
+                [Fix(when, 27.9083, 110.5939, True, 3.5, 90.0, 120.0, 8, None)],
+                {Alarm.SOS, Alarm.TAMPER},
+                41,
+                True,
+                {"auth_code": "x"},
+            ),
+            when,
+            12.5,
+            "10.0.0.1:5000",
+            False,
+        ),
+        Report("osmand", DeviceMessage("app-1", MessageKind.HEARTBEAT), when),
+    ]
+    assert unpack_reports(pack_reports(reports)) == reports
+    outcomes = [
+        Outcome(known=True, auth_code="a", stored=2, rejected=1, refused=True, authenticated=True, registration=3)
+    ]
+    assert unpack_outcomes(pack_outcomes(outcomes)) == outcomes
