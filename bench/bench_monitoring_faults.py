@@ -403,7 +403,7 @@ def _writer_pid(server_pid: int) -> int | None:
 
 def _child() -> None:
     from bench.bench_monitoring import _prepare_database
-    from bench.bench_monitoring_live import _server
+    from bench.bench_monitoring_live import _server, _stop_server
 
     _prepare_database("postgresql")
     import django
@@ -473,8 +473,7 @@ def _child() -> None:
         outcome = results.get(timeout=700)
         time.sleep(40)  # a job that failed while the database was down is retried after 30 s
     finally:
-        server.terminate()
-        server.wait(30)
+        _stop_server(server)
         load.join(10)
         webhook.shutdown()
 

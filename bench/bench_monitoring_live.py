@@ -445,6 +445,17 @@ def _server(
     return process
 
 
+def _stop_server(server: subprocess.Popen[bytes]) -> None:
+    """SIGTERM, then (thousands of connections and open event streams can hold a graceful stop
+    up for long on a loaded machine) SIGKILL after a minute."""
+    server.terminate()
+    try:
+        server.wait(60)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait(30)
+
+
 def _cpu_seconds(pid: int) -> float:
     """CPU of a process and its waited-for children… and of its live children (the writer)."""
     ticks = os.sysconf("SC_CLK_TCK")
@@ -528,8 +539,7 @@ def _child(backend: str) -> None:
         control.put(None)
     finally:
         stop.set()
-        server.terminate()
-        server.wait(30)
+        _stop_server(server)
         for process in [*pages, load]:
             if process.is_alive():
                 process.join(10)
