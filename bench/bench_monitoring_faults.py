@@ -429,7 +429,8 @@ def _child() -> None:
         "ZHENGTU_BENCH_JOB_LOG": str(job_log),
     }
     web_port, gateway_port = _free_port(), _free_port()
-    ports = {"jt808": gateway_port}
+    # Every protocol on a free port (the defaults may be taken by another server on this machine).
+    ports = {"jt808": gateway_port, "gt06": _free_port(), "watch": _free_port(), "osmand": _free_port()}
 
     def serve() -> subprocess.Popen[bytes]:
         began = time.monotonic()
