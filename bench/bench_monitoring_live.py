@@ -466,15 +466,16 @@ def _stop_server(server: subprocess.Popen[bytes]) -> None:
 
 
 def _cpu_seconds(pid: int) -> float:
-    """CPU of a process and its waited-for children… and of its live children (the writer)."""
+    """CPU of a process and of its live children (the writer process among them)."""
     ticks = os.sysconf("SC_CLK_TCK")
     total = 0.0
     pids = [pid]
-    try:
-        with open(f"/proc/{pid}/task/{pid}/children") as children:
-            pids += [int(c) for c in children.read().split()]
-    except OSError:
-        pass
+    for task in os.listdir(f"/proc/{pid}/task") if os.path.isdir(f"/proc/{pid}/task") else []:
+        try:  # the writer is spawned by a worker thread: its children are listed under that thread
+            with open(f"/proc/{pid}/task/{task}/children") as children:
+                pids += [int(c) for c in children.read().split()]
+        except OSError:
+            continue
     for one in pids:
         try:
             with open(f"/proc/{one}/stat") as stat:
