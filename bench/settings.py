@@ -73,3 +73,25 @@ if os.environ.get("ZHENGTU_BENCH_DASHBOARD_CACHE_SECONDS"):
 # Every simulated device connects from 127.0.0.1: no per-address cap on new connections here.
 ZHENGTU_MONITORING_MAX_UNPROVEN_PER_ADDRESS = 100_000
 ZHENGTU_MONITORING_MAX_UNPROVEN_CONNECTIONS = 100_000
+
+# A bench that runs `manage.py serve` (web + gateway + job consumer in one process, the embedded
+# shape) gives the job consumer a queue file of its own run.
+if os.environ.get("ZHENGTU_BENCH_HUEY_FILE"):
+    from huey import SqliteHuey
+
+    HUEY = SqliteHuey(name="zhengtu-bench", filename=os.environ["ZHENGTU_BENCH_HUEY_FILE"])
+    ZHENGTU_EMBEDDED = True  # `manage.py serve` starts the gateway and the job consumer beside the web server
+    # The fault drill counts the job queue's retries and failures (one line per signal).
+    if os.environ.get("ZHENGTU_BENCH_JOB_LOG"):
+        from huey import signals as _huey_signals
+
+        def _log_job(signal: str, task: object, *args: object, **kwargs: object) -> None:
+            with open(os.environ["ZHENGTU_BENCH_JOB_LOG"], "a") as log:
+                log.write(f"{signal} {getattr(task, 'name', task)}\n")
+
+        HUEY.signal(_huey_signals.SIGNAL_RETRYING, _huey_signals.SIGNAL_ERROR, _huey_signals.SIGNAL_COMPLETE)(_log_job)
+
+# The fault drill delivers alerts to a webhook of its own.
+if os.environ.get("ZHENGTU_BENCH_WEBHOOK_URL"):
+    ZHENGTU_MONITORING_ALERT_CHANNELS = ["zhengtu.monitoring.alert_channels.WeComWebhookChannel"]
+    ZHENGTU_MONITORING_WECOM_WEBHOOK_URL = os.environ["ZHENGTU_BENCH_WEBHOOK_URL"]

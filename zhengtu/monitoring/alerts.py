@@ -251,8 +251,20 @@ def detect_offline(*, now: dt.datetime | None = None) -> int:
     apps too), coalesced per responsible office: one short transaction, one notification per
     recipient and one live event per office. A storm (a network outage, a restart: thousands of
     devices at once) then neither holds the database's write lock for long at a time nor floods
-    the command-centre pages, and fence and SOS alerts are not kept waiting behind it."""
+    the command-centre pages, and fence and SOS alerts are not kept waiting behind it. (In the
+    embedded shape the minute job hands this to the ingest writer process, which raises the
+    chunks between its batches of fixes: see writer_process.hand_to_writer.)"""
     now = now or timezone.now()
+    return sum(_raise_offline(office_id, items, now) for office_id, items in plan_offline(now=now))
+
+
+OfflineChunk = tuple[int | None, list[tuple[DeviceBinding, int]]]
+
+
+def plan_offline(*, now: dt.datetime, chunk: int | None = None) -> list[OfflineChunk]:
+    """The devices due an offline alert now, per responsible office, in chunks of at most
+    `chunk` (one transaction and one live event each): `raise_offline_chunk` raises one."""
+    chunk = chunk or OFFLINE_CHUNK
     bindings = (
         DeviceBinding.objects.filter(
             unbound_at__isnull=True, starts_at__lte=now, ends_at__gt=now, device__is_active=True
@@ -276,11 +288,30 @@ def detect_offline(*, now: dt.datetime | None = None) -> int:
             continue
         open_offline.add(device.pk)
         by_office.setdefault(binding.supervisee.responsible_office_id, []).append((binding, minutes))
-    raised = 0
-    for office_id, items in by_office.items():
-        for start in range(0, len(items), OFFLINE_CHUNK):
-            raised += _raise_offline(office_id, items[start : start + OFFLINE_CHUNK], now)
-    return raised
+    return [
+        (office_id, items[start : start + chunk])
+        for office_id, items in by_office.items()
+        for start in range(0, len(items), chunk)
+    ]
+
+
+def raise_offline_chunk(office_id: int | None, items: list[tuple[DeviceBinding, int]], now: dt.datetime) -> int:
+    """One chunk of `plan_offline`, unless a device of it reported meanwhile or already has an
+    open offline alert (the plan may be some seconds old when the writer gets to it)."""
+    device_ids = [binding.device_id for binding, _minutes in items]
+    open_offline = set(
+        Alert.objects.filter(kind=AlertKind.OFFLINE, cleared_at__isnull=True, device_id__in=device_ids).values_list(
+            "device_id", flat=True
+        )
+    )
+    last_seen = dict(DeviceState.objects.filter(device_id__in=device_ids).values_list("device_id", "last_seen_at"))
+    still = [
+        (binding, minutes)
+        for binding, minutes in items
+        if binding.device_id not in open_offline
+        and not ((seen := last_seen.get(binding.device_id)) is not None and now - seen < dt.timedelta(minutes=minutes))
+    ]
+    return _raise_offline(office_id, still, now) if still else 0
 
 
 OFFLINE_CHUNK = 500  # alerts per transaction: a big office's storm in several short ones

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -168,9 +168,17 @@ class BatchProcessor:
     # -- entry point -------------------------------------------------------------------------
 
     def process(self, reports: list[Report]) -> list[Outcome]:
-        """Store and evaluate a batch; if it fails as a whole, each report is retried alone."""
+        """Store and evaluate a batch; if it fails as a whole, each report is retried alone.
+
+        When the database itself is unreachable (a restart, a lost connection) the error goes up
+        at once, for the whole batch: nothing of it is acknowledged, the devices send again and
+        the duplicate check stores what a retried report had already stored only once. (Retried
+        one by one, thousands of reports would each wait for a connection, log a traceback and
+        be answered as if their device were unknown.)"""
         try:
             return self._process_atomic(reports)
+        except (OperationalError, InterfaceError):
+            raise
         except Exception:
             if len(reports) == 1:
                 raise
@@ -179,6 +187,8 @@ class BatchProcessor:
         for report in reports:
             try:
                 outcomes.extend(self._process_atomic([report]))
+            except (OperationalError, InterfaceError):
+                raise
             except Exception:
                 logger.exception("Report from %s could not be stored", report.message.identifier)
                 outcomes.append(Outcome(known=False))

@@ -31,7 +31,7 @@ from .protocols.jt808 import normalise_terminal_number
 from .protocols.osmand import secret_hash as osmand_secret_hash
 from .rules import rule, tile_source
 from .selectors import track_of
-from .tracks import TrackPoint, query_track, track_payload
+from .tracks import TrackPoint, query_track, read_track, track_payload
 from .tracks import metres_per_pixel as tracks_metres_per_pixel
 
 
@@ -368,8 +368,7 @@ def view_track(
         fixes = len(points)
         action, what = Action.EXPORT, "location_track_export"
     elif zoom is not None:
-        total = track_of(supervisee, start=start, end=end).count()
-        points = query_track(supervisee.pk, start, end, cell_m=tracks_metres_per_pixel(zoom, 30.0))
+        points, total = read_track(supervisee.pk, start, end, cell_m=tracks_metres_per_pixel(zoom, 30.0))
         payload = track_payload(points, crs=crs, zoom=zoom, encoding=encoding, fixes=total)
         fixes = total
         action, what = Action.VIEW, "location_track"

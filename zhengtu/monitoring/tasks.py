@@ -13,8 +13,10 @@ logger = logging.getLogger(__name__)
 @db_periodic_task(crontab(minute="*"))
 def check_offline_and_escalate() -> None:
     from .alerts import detect_offline, escalate_overdue_alerts
+    from .writer_process import hand_to_writer
 
-    detect_offline()
+    if not hand_to_writer("offline"):  # embedded shape: the writer process raises them between batches
+        detect_offline()
     escalate_overdue_alerts()
 
 

@@ -17,6 +17,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 from django.db import connection
 from shapely.geometry import LineString
 
@@ -63,11 +64,20 @@ def simplify(points: list[TrackPoint], *, tolerance_m: float) -> list[TrackPoint
 
 
 def query_track(supervisee_id: int, start: dt.datetime, end: dt.datetime, *, cell_m: float | None) -> list[TrackPoint]:
+    """The fixes of [start, end), oldest first (see `read_track`)."""
+    return read_track(supervisee_id, start, end, cell_m=cell_m)[0]
+
+
+def read_track(
+    supervisee_id: int, start: dt.datetime, end: dt.datetime, *, cell_m: float | None
+) -> tuple[list[TrackPoint], int]:
     """The fixes of [start, end), oldest first, through the (supervisee, fix_time) index (ordered
     by fix_time alone: the index's order, so the month is not sorted again), as plain rows (no
-    model instances). With `cell_m`, a fix in the same grid cell as the fix before it is left out
-    before anything is built for it (the last fix is always kept). Measured on SQLite, doing
-    this with window functions in the query took three times as long as this one pass."""
+    model instances), and how many the period holds (no second COUNT query over the range).
+    With `cell_m`, a fix in the same grid cell as the fix before it is left out before anything
+    is built for it (the last fix is always kept): one vectorised pass (numpy) over the
+    coordinates, so a month of 259,200 fixes costs a few milliseconds here. Measured on SQLite,
+    doing this with window functions in the query took three times as long as a Python pass."""
     from .models import Position
 
     table = connection.ops.quote_name(Position._meta.db_table)
@@ -80,20 +90,23 @@ def query_track(supervisee_id: int, start: dt.datetime, end: dt.datetime, *, cel
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    if cell_m is not None and rows:
-        cell = max(cell_m, 0.5) / METRES_PER_DEGREE  # degrees; longitude cells narrower in the north: fine
-        kept = []
-        previous = None
-        for row in rows:
-            key = (round(row[1] / cell), round(row[2] / cell))
-            if key != previous:
-                kept.append(row)
-                previous = key
-        if kept[-1] is not rows[-1]:
-            kept.append(rows[-1])
-        rows = kept
+    total = len(rows)
+    if cell_m is not None and total > 2:
+        rows = [rows[i] for i in _cell_changes(rows, max(cell_m, 0.5) / METRES_PER_DEGREE)]
     convert = _datetime_converter()
-    return [TrackPoint(convert(t), lat, lon, speed) for t, lat, lon, speed in rows]
+    return [TrackPoint(convert(t), lat, lon, speed) for t, lat, lon, speed in rows], total
+
+
+def _cell_changes(rows: list[tuple[Any, ...]], cell: float) -> list[int]:
+    """Indices of the rows whose grid cell (`cell` degrees; longitude cells narrower in the
+    north: fine) differs from the row before, plus the first and the last row."""
+    coordinates = np.array([(row[1], row[2]) for row in rows], dtype=np.float64)
+    cells = np.rint(coordinates / cell).astype(np.int64)
+    moved = np.empty(len(rows), dtype=bool)
+    moved[0] = True
+    np.any(cells[1:] != cells[:-1], axis=1, out=moved[1:])
+    moved[-1] = True
+    return np.flatnonzero(moved).tolist()  # type: ignore[no-any-return]
 
 
 def _datetime_converter():  # type: ignore[no-untyped-def]

@@ -143,3 +143,119 @@ def test_an_in_memory_database_is_refused_with_a_clear_message():
     ingestor = ProcessIngestor({"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"})
     with pytest.raises(WriterProcessError, match="in-memory SQLite"):
         asyncio.run(ingestor.start())
+
+
+def test_a_fix_in_flight_when_the_writer_is_killed_is_not_acknowledged_and_its_resends_are_stored_once(
+    writer_gateway,
+):
+    """kill -9 of the writer while it holds a device's fix: the device gets no answer (its
+    connection closes), sends the fix again on a new connection, and again after that (as if the
+    answer had been lost): one position, one SOS alert."""
+    running, database, monitored = writer_gateway
+    first = running.ingestor.pid
+    when = (timezone.now() - dt.timedelta(seconds=30)).replace(microsecond=0)
+    frame = jt808_location(IDENTIFIER, when, *HOME, serial=2, alarm_bits=1)
+    with running.connect("jt808") as sock:
+        sock.settimeout(90)
+        assert _authenticate(sock, monitored.wristband.auth_code) == jt808.RESULT_OK
+        os.kill(first, signal.SIGSTOP)  # the writer holds the fix and cannot store it
+        try:
+            sock.sendall(frame)
+            time.sleep(0.5)  # the frame reaches the gateway and its writer pipe
+        finally:
+            os.kill(first, signal.SIGKILL)
+        try:
+            answer = sock.recv(1024)
+        except ConnectionResetError:
+            answer = b""
+        assert answer == b""  # closed unanswered: nothing acknowledged
+    for serial in (3, 4):  # the resend, then a resend of the resend
+        with running.connect("jt808") as sock:
+            sock.settimeout(90)
+            assert _authenticate(sock, monitored.wristband.auth_code, serial=serial * 10) == jt808.RESULT_OK
+            sock.sendall(frame)
+            header, body = receive_jt808(sock)
+            assert (header.message_id, body[-1]) == (0x8001, jt808.RESULT_OK)
+    person = monitored.supervisee.pk
+    assert database.scalar("SELECT COUNT(*) FROM monitoring_position WHERE supervisee_id = ?", [person]) == 1
+    assert (
+        database.scalar("SELECT COUNT(*) FROM monitoring_alert WHERE supervisee_id = ? AND kind = 'sos'", [person]) == 1
+    )
+    assert running.ingestor.pid not in (None, first)
+
+
+def test_the_minute_job_hands_the_offline_storm_to_the_writer_process_which_raises_it(writer_gateway):
+    """Embedded shape: offline alerts are raised by the writer process between its batches (one
+    writer for SQLite), not by the job in the web process; their live event reaches this process."""
+    from zhengtu.monitoring.models import Alert
+    from zhengtu.monitoring.writer_process import hand_to_writer
+
+    running, database, monitored = writer_gateway
+    long_ago = timezone.now() - dt.timedelta(hours=2)
+    database.execute(
+        "UPDATE monitoring_devicebinding SET starts_at = ? WHERE device_id = ?",
+        [long_ago.strftime("%Y-%m-%d %H:%M:%S") if database.path else long_ago, monitored.wristband.pk],
+    )
+
+    async def subscribe() -> asyncio.Queue[dict[str, Any]]:
+        return bus.open()
+
+    events = running.run(subscribe())
+    assert hand_to_writer("offline")
+
+    async def next_alert() -> dict[str, Any]:
+        while True:
+            event = await asyncio.wait_for(events.get(), 60)
+            if event.get("type") == "alert":
+                return event
+
+    alert = running.run(next_alert(), timeout=90)
+    bus.close(events)
+    assert alert["kind"] == "offline" and alert["supervisee_id"] == monitored.supervisee.pk
+    assert (
+        database.scalar(
+            "SELECT COUNT(*) FROM monitoring_alert WHERE kind = 'offline' AND supervisee_id = ?",
+            [monitored.supervisee.pk],
+        )
+        == 1
+    )
+    if database.path is not None:  # SQLite: the writer's file, not the suite's database, has it
+        assert not Alert.objects.filter(kind="offline").exists()
+
+
+def test_without_a_writer_process_the_job_raises_offline_alerts_itself():
+    from zhengtu.monitoring.writer_process import hand_to_writer
+
+    assert hand_to_writer("offline") is False
+
+
+def test_reports_and_outcomes_cross_to_the_writer_process_unchanged():
+    from zhengtu.monitoring.processing import Outcome, Report
+    from zhengtu.monitoring.protocols.base import Alarm, DeviceMessage, Fix, MessageKind
+    from zhengtu.monitoring.writer_process import pack_outcomes, pack_reports, unpack_outcomes, unpack_reports
+
+    when = dt.datetime(2026, 3, 1, 8, 30, 5, 123_457, tzinfo=dt.UTC)
+    reports = [
+        Report(
+            "jt808",
+            DeviceMessage(
+                IDENTIFIER,
+                MessageKind.LOCATION,
+                [Fix(when, 27.9083, 110.5939, True, 3.5, 90.0, 120.0, 8, None)],
+                {Alarm.SOS, Alarm.TAMPER},
+                41,
+                True,
+                {"auth_code": "x"},
+            ),
+            when,
+            12.5,
+            "10.0.0.1:5000",
+            False,
+        ),
+        Report("osmand", DeviceMessage("app-1", MessageKind.HEARTBEAT), when),
+    ]
+    assert unpack_reports(pack_reports(reports)) == reports
+    outcomes = [
+        Outcome(known=True, auth_code="a", stored=2, rejected=1, refused=True, authenticated=True, registration=3)
+    ]
+    assert unpack_outcomes(pack_outcomes(outcomes)) == outcomes

@@ -134,3 +134,23 @@ def test_sos_tamper_and_low_battery_alerts(monitored, processor):
     processor.process([Report("jt808", message3, now)])
     cleared = set(Alert.objects.filter(cleared_at__isnull=False).values_list("kind", flat=True))
     assert cleared == {AlertKind.TAMPER, AlertKind.LOW_BATTERY}
+
+
+def test_a_database_outage_fails_the_whole_batch_so_nothing_is_acknowledged(monitored, processor, monkeypatch):
+    """The database unreachable (a restart): the batch fails as a whole (its devices get no
+    answer and send again), instead of each report being retried alone and answered as unknown."""
+    from django.db import OperationalError
+
+    calls = []
+
+    def unreachable(reports):  # type: ignore[no-untyped-def]
+        calls.append(len(reports))
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(processor, "_process_atomic", unreachable)
+    now = timezone.now()
+    reports = [location("013900000001", now - dt.timedelta(seconds=s), *HOME) for s in (5, 10, 15)]
+    with pytest.raises(OperationalError):
+        processor.process(reports)
+    assert calls == [3]
+    assert not Position.objects.exists()

@@ -1,0 +1,544 @@
+"""`python -m bench monitoring_faults`: the embedded shape under kill -9 and a database crash.
+
+A throw-away PostgreSQL cluster of this run's own (initdb in a temporary folder, on a free port,
+fsync on; the shared test cluster on 5433 is never touched) serves `manage.py serve` (web,
+gateway, job consumer and the writer child process, as `make run` starts them). DEVICES JT/T 808
+devices, authenticated, send fixes and behave as real terminals do: a fix counts as delivered
+only when the platform's 0x8001 reply for its serial number arrives; a connection that breaks
+is opened again (authentication first) and every unacknowledged fix is sent again, in order.
+One device in ten leaves the county once and stays out (exactly one fence alert each), one in
+ten presses SOS once; every alert goes to a WeCom webhook (a receiver in this process) through
+the job queue.
+
+While they send: kill -9 of the writer child; kill -9 of the serve process (web and gateway are
+one process in the embedded shape), started again; an immediate (crash) restart of PostgreSQL.
+Then the devices stop and send what is unacknowledged until everything is. Printed:
+
+- acknowledged fixes lost (goal 0), fixes stored twice (goal 0);
+- fence and SOS alerts duplicated (goal 0) and missing;
+- alert deliveries: duplicated, missing; jobs retried and failed (from the job queue's signals).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import http.server
+import os
+import random
+import resource
+import select
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from bench.support import ROOT, WORK
+
+DEVICES = int(os.environ.get("ZHENGTU_BENCH_FAULT_DEVICES", "300"))
+FIXES_PER_SECOND = 2.0  # per device
+AUTH_CODE = "drill0808"
+BOX = (27.70, 110.30, 28.10, 110.90)
+STEP_SECONDS = 8  # between two faults
+
+
+def run() -> None:
+    print(f"  machine: {os.cpu_count()} cores, {_uptime()} before the run", flush=True)
+    cluster = Cluster()
+    try:
+        cluster.start()
+        print(f"  own PostgreSQL cluster on 127.0.0.1:{cluster.port} (fsync on) in {cluster.directory}", flush=True)
+        env = dict(os.environ)
+        WORK.mkdir(parents=True, exist_ok=True)
+        env.update(
+            {
+                "DJANGO_SETTINGS_MODULE": "bench.settings",
+                "ZHENGTU_BENCH_DB": "postgresql",
+                "ZHENGTU_BENCH_DB_NAME": "zt_bench_faults",
+                "ZHENGTU_DB_PORT": str(cluster.port),
+                "ZHENGTU_BENCH_PG_DIR": str(cluster.directory),
+            }
+        )
+        subprocess.call([sys.executable, "-m", "bench.bench_monitoring_faults", "postgresql"], cwd=ROOT, env=env)
+    finally:
+        cluster.stop()
+
+
+def _uptime() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"load average {one:.2f} {five:.2f} {fifteen:.2f}"
+
+
+def _free_port(preferred: int = 0) -> int:
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", preferred))
+        except OSError:
+            probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+# -- a PostgreSQL cluster of this run's own -----------------------------------------------------
+
+
+def _pg_bin() -> Path:
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: int(p.parent.name))
+    if not found:
+        raise RuntimeError("PostgreSQL is not installed (scripts/system-packages.sh)")
+    return found[-1]
+
+
+def _as_owner(command: list[str]) -> None:
+    """pg_ctl refuses to run as root: as the postgres user then."""
+    if os.getuid() == 0:
+        command = ["su", "postgres", "-s", "/bin/sh", "-c", " ".join(f"'{part}'" for part in command)]
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+class Cluster:
+    def __init__(self, directory: Path | None = None, port: int | None = None) -> None:
+        self.directory = directory or Path(tempfile.mkdtemp(prefix="zhengtu-drill-pg-"))
+        self.port = port or int(os.environ.get("ZHENGTU_BENCH_FAULT_PG_PORT", "0")) or _free_port(16432)
+
+    def start(self) -> None:
+        if os.getuid() == 0:
+            shutil.chown(self.directory, "postgres", "postgres")
+        bin_dir = _pg_bin()
+        if not (self.directory / "PG_VERSION").exists():
+            _as_owner(
+                [str(bin_dir / "initdb"), "-D", str(self.directory), "-U", "postgres", "-A", "trust", "-E", "UTF8"]
+            )
+            with open(self.directory / "postgresql.conf", "a") as conf:
+                conf.write(
+                    f"listen_addresses = '127.0.0.1'\nport = {self.port}\n"
+                    f"unix_socket_directories = '{self.directory}'\nmax_connections = 100\n"
+                )
+        _as_owner(
+            [str(bin_dir / "pg_ctl"), "-D", str(self.directory), "-l", str(self.directory / "log"), "-w", "start"]
+        )
+
+    def crash_restart(self) -> None:
+        """An immediate stop (no checkpoint: recovery from the WAL at start, as after a crash), then start."""
+        bin_dir = _pg_bin()
+        _as_owner([str(bin_dir / "pg_ctl"), "-D", str(self.directory), "-m", "immediate", "-w", "stop"])
+        _as_owner(
+            [str(bin_dir / "pg_ctl"), "-D", str(self.directory), "-l", str(self.directory / "log"), "-w", "start"]
+        )
+
+    def stop(self) -> None:
+        with contextlib.suppress(subprocess.CalledProcessError):
+            _as_owner([str(_pg_bin() / "pg_ctl"), "-D", str(self.directory), "-m", "immediate", "-w", "stop"])
+        shutil.rmtree(self.directory, ignore_errors=True)
+
+
+# -- the devices (no Django) ---------------------------------------------------------------------
+
+
+class _Device:
+    __slots__ = ("identifier", "frames", "sent", "acked", "sock", "buffer", "retry_at", "resent")
+
+    def __init__(self, identifier: str, frames: list[bytes]) -> None:
+        self.identifier, self.frames = identifier, frames
+        self.sent = 0  # frames handed to a connection at least once (in order)
+        self.acked: set[int] = set()
+        self.sock: socket.socket | None = None
+        self.buffer = bytearray()
+        self.retry_at = 0.0
+        self.resent = 0
+
+
+def _replies(device: _Device) -> list[tuple[int, int, int]]:
+    """(reply serial, reply message id, result) of every complete 0x8001 frame received."""
+    from zhengtu.monitoring.protocols import jt808
+
+    out = []
+    for frame in jt808.extract_frames(device.buffer, 4096):
+        if isinstance(frame, Exception):
+            continue
+        content = jt808.unescape(frame[1:-1])[:-1]
+        if int.from_bytes(content[0:2], "big") == 0x8001 and len(content) >= 17:
+            body = content[12:]
+            out.append((int.from_bytes(body[0:2], "big"), int.from_bytes(body[2:4], "big"), body[4]))
+    return out
+
+
+def _devices_process(plans: list[dict[str, Any]], port: int, control: Any, results: Any) -> None:
+    from zhengtu.monitoring.protocols import simulate
+
+    resource.setrlimit(resource.RLIMIT_NOFILE, (8_000, 8_000))
+    start = (dt.datetime.now(tz=dt.UTC) - dt.timedelta(days=1)).replace(microsecond=0)  # BCD time: seconds
+    devices = []
+    for plan in plans:
+        frames = []
+        for index, (lat, lon, sos) in enumerate(plan["points"]):
+            when = start + dt.timedelta(seconds=30 * index)
+            frames.append(
+                simulate.jt808_location(plan["identifier"], when, lat, lon, serial=index + 10, alarm_bits=int(sos))
+            )
+        devices.append(_Device(plan["identifier"], frames))
+    poller = select.epoll()
+    by_fd: dict[int, _Device] = {}
+    reconnects = 0
+
+    def connect(device: _Device, now: float) -> None:
+        nonlocal reconnects
+        try:
+            sock = socket.create_connection(("127.0.0.1", port), timeout=0.5)
+        except OSError:
+            device.retry_at = now + 0.5
+            return
+        sock.setblocking(False)
+        device.sock, device.buffer = sock, bytearray()
+        by_fd[sock.fileno()] = device
+        poller.register(sock.fileno(), select.EPOLLIN)
+        payload = simulate.jt808_auth(device.identifier, AUTH_CODE, serial=1)
+        # Everything sent before and not acknowledged goes again, in order.
+        unacked = [i for i in range(device.sent) if i not in device.acked]
+        device.resent += len(unacked) if device.sent else 0
+        payload += b"".join(device.frames[i] for i in unacked)
+        if device.sent:
+            reconnects += 1
+        try:
+            sock.sendall(payload)
+        except OSError:
+            drop(device, now)
+
+    def drop(device: _Device, now: float) -> None:
+        if device.sock is not None:
+            by_fd.pop(device.sock.fileno(), None)
+            with contextlib.suppress(OSError, ValueError):
+                poller.unregister(device.sock.fileno())
+            device.sock.close()
+            device.sock = None
+        device.retry_at = now + 0.5
+
+    def pump(timeout: float) -> None:
+        now = time.monotonic()
+        for fd, _event in poller.poll(timeout):
+            device = by_fd.get(fd)
+            if device is None or device.sock is None:
+                continue
+            try:
+                chunk = device.sock.recv(65536)
+            except (BlockingIOError, InterruptedError):
+                continue
+            except OSError:
+                chunk = b""
+            if not chunk:
+                drop(device, now)
+                continue
+            device.buffer += chunk
+            for serial, message_id, result in _replies(device):
+                if message_id == 0x0200 and result == 0:
+                    device.acked.add(serial - 10)
+        for device in devices:
+            if device.sock is None and now >= device.retry_at:
+                connect(device, now)
+
+    for device in devices:
+        connect(device, time.monotonic())
+    pump(1.0)
+    results.put("connected")
+    control.get()
+    began = time.monotonic()
+    sending = True
+    while True:
+        now = time.monotonic()
+        if sending and not control.empty():
+            control.get()
+            sending = False
+        if sending:
+            due = int((now - began) * FIXES_PER_SECOND) + 1
+            for device in devices:
+                while device.sent < min(due, len(device.frames)):
+                    index = device.sent
+                    device.sent += 1
+                    if device.sock is not None:
+                        try:
+                            device.sock.sendall(device.frames[index])
+                        except OSError:
+                            drop(device, now)
+        elif all(len(d.acked) >= d.sent for d in devices) or now - began > 600:
+            break
+        pump(0.01)
+    results.put(
+        {
+            "sent": {d.identifier: d.sent for d in devices},
+            "acked": {d.identifier: sorted(d.acked) for d in devices},
+            "resent": sum(d.resent for d in devices),
+            "reconnects": reconnects,
+            "start": start,
+        }
+    )
+    for device in devices:
+        if device.sock is not None:
+            device.sock.close()
+
+
+# -- the webhook (alert deliveries) --------------------------------------------------------------
+
+
+class _Webhook(http.server.BaseHTTPRequestHandler):
+    received: list[bytes] = []
+
+    def do_POST(self) -> None:  # noqa: N802 - http.server's name
+        length = int(self.headers.get("Content-Length", "0"))
+        _Webhook.received.append(self.rfile.read(length))
+        self.send_response(200)
+        self.end_headers()
+        self.wfile.write(b'{"errcode":0}')
+
+    def log_message(self, *args: Any) -> None:
+        return None
+
+
+# -- the drill -----------------------------------------------------------------------------------
+
+
+def _build(rng: random.Random) -> tuple[list[dict[str, Any]], dict[str, int], set[int], set[int]]:
+    from django.utils import timezone
+
+    from zhengtu.accounts.models import User
+    from zhengtu.accounts.roles import Role
+    from zhengtu.monitoring.models import Device, DeviceBinding, DeviceState, Fence, FenceKind, FenceShape
+    from zhengtu.orgs.models import OrganisationKind
+    from zhengtu.orgs.services import create_organisation
+    from zhengtu.supervisees.models import SentenceType, Status, Supervisee
+
+    county = create_organisation(name="演练县社区矫正管理局", kind=OrganisationKind.COUNTY_BUREAU)
+    office = create_organisation(name="演练司法所", kind=OrganisationKind.JUSTICE_OFFICE, parent=county)
+    officer = User.objects.create(username="drill_officer", role=Role.OFFICE_OFFICER, organisation=office)
+    today = timezone.localdate()
+    people = Supervisee.objects.bulk_create(
+        [
+            Supervisee(
+                name=f"演练{i:04d}",
+                identity_number_index=f"drill-{i:06d}",
+                sex="male",
+                birth_date=dt.date(1980, 1, 1),
+                sentence_type=SentenceType.PROBATION,
+                crime="盗窃罪",
+                deciding_organ="演练县人民法院",
+                term_start=today - dt.timedelta(days=60),
+                term_months=12,
+                term_end=today + dt.timedelta(days=300),
+                status=Status.UNDER_SUPERVISION,
+                responsible_office=office,
+                responsible_officer=officer,
+            )  # fmt: skip
+            for i in range(DEVICES)
+        ]
+    )
+    devices = Device.objects.bulk_create(
+        [
+            Device(
+                identifier=f"{13_700_000_000 + i}".zfill(12),
+                kind="wristband",
+                protocol="jt808",
+                organisation=county,
+                auth_code=AUTH_CODE,
+            )  # fmt: skip
+            for i in range(DEVICES)
+        ]
+    )
+    now = timezone.now()
+    DeviceBinding.objects.bulk_create(
+        [
+            DeviceBinding(
+                device=d, supervisee=p, starts_at=now - dt.timedelta(days=30), ends_at=now + dt.timedelta(days=60)
+            )
+            for d, p in zip(devices, people, strict=True)
+        ]
+    )
+    DeviceState.objects.bulk_create([DeviceState(device=d, last_seen_at=now) for d in devices])
+    min_lat, min_lon, max_lat, max_lon = BOX
+    ring = [[min_lon, min_lat], [max_lon, min_lat], [max_lon, max_lat], [min_lon, max_lat], [min_lon, min_lat]]
+    Fence.objects.create(
+        name="演练县", kind=FenceKind.INCLUSION, shape=FenceShape.POLYGON, organisation=county,
+        geometry={"type": "Polygon", "coordinates": [ring]},
+    )  # fmt: skip
+    total = int(FIXES_PER_SECOND * (STEP_SECONDS * 6 + 120))
+    plans = []
+    leavers: set[int] = set()
+    sos: set[int] = set()
+    for i, (device, person) in enumerate(zip(devices, people, strict=True)):
+        lon = rng.uniform(min_lon + 0.05, max_lon - 0.05)
+        leave_at = 4 + (i * 7) % int(FIXES_PER_SECOND * STEP_SECONDS * 5) if i % 10 == 0 else None
+        sos_at = 4 + (i * 13) % int(FIXES_PER_SECOND * STEP_SECONDS * 5) if i % 10 == 5 else None
+        points = []
+        for index in range(total):
+            outside = leave_at is not None and index >= leave_at
+            lat = max_lat + 0.002 if outside else max_lat - 0.002 + rng.uniform(-0.0001, 0.0001)
+            points.append((lat, lon, index == sos_at))
+        if leave_at is not None:
+            leavers.add(person.pk)
+        if sos_at is not None:
+            sos.add(person.pk)
+        plans.append({"identifier": device.identifier, "points": points})
+    return plans, {d.identifier: d.pk for d in devices}, leavers, sos
+
+
+def _writer_pid(server_pid: int) -> int | None:
+    """The writer child of the serve process (spawned by one of its threads)."""
+    for task in Path(f"/proc/{server_pid}/task").glob("*"):
+        try:
+            children = (task / "children").read_text().split()
+        except OSError:
+            continue
+        for child in children:
+            try:
+                command = Path(f"/proc/{child}/cmdline").read_bytes().replace(b"\0", b" ")
+            except OSError:
+                continue
+            if b"multiprocessing" in command and b"resource_tracker" not in command:
+                return int(child)
+    return None
+
+
+def _child() -> None:
+    from bench.bench_monitoring import _prepare_database
+    from bench.bench_monitoring_live import _server, _stop_server
+
+    _prepare_database("postgresql")
+    import django
+
+    django.setup()
+    import multiprocessing as mp
+
+    from django.core.management import call_command
+    from django.db import connection, connections
+
+    from zhengtu.monitoring.models import Alert, AlertEvent, Position
+
+    call_command("migrate", verbosity=0)
+    plans, device_ids, leavers, sos = _build(random.Random(42))  # noqa: S311
+    connections.close_all()
+    cluster = Cluster(Path(os.environ["ZHENGTU_BENCH_PG_DIR"]), int(os.environ["ZHENGTU_DB_PORT"]))
+    webhook = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Webhook)
+    threading.Thread(target=webhook.serve_forever, daemon=True).start()
+    var_dir = tempfile.mkdtemp(prefix="zhengtu-drill-var-")
+    job_log = Path(var_dir) / "jobs.log"
+    extra = {
+        "ZHENGTU_BENCH_WEBHOOK_URL": f"http://127.0.0.1:{webhook.server_address[1]}/hook",
+        "ZHENGTU_BENCH_JOB_LOG": str(job_log),
+    }
+    web_port, gateway_port = _free_port(), _free_port()
+    # Every protocol on a free port (the defaults may be taken by another server on this machine).
+    ports = {"jt808": gateway_port, "gt06": _free_port(), "watch": _free_port(), "osmand": _free_port()}
+
+    def serve() -> subprocess.Popen[bytes]:
+        began = time.monotonic()
+        process = _server(web_port, ports, var_dir, extra)
+        print(f"    serve process {process.pid} up in {time.monotonic() - began:.0f} s", flush=True)
+        return process
+
+    server = serve()
+    ctx = mp.get_context("fork")
+    control, results = ctx.Queue(), ctx.Queue()
+    load = ctx.Process(target=_devices_process, args=(plans, gateway_port, control, results), daemon=True)
+    load.start()
+    try:
+        results.get(timeout=120)
+        print(
+            f"  {DEVICES} devices connected and authenticated; sending {DEVICES * FIXES_PER_SECOND:.0f} fixes/s",
+            flush=True,
+        )
+        control.put("go")
+        time.sleep(STEP_SECONDS)
+        writer = _writer_pid(server.pid)
+        if writer is None:
+            print("  no writer child found (writer thread?)", flush=True)
+        else:
+            os.kill(writer, signal.SIGKILL)
+            print(f"  kill -9 of the writer child ({writer})", flush=True)
+        time.sleep(STEP_SECONDS)
+        os.kill(server.pid, signal.SIGKILL)
+        server.wait()
+        print(f"  kill -9 of the serve process ({server.pid}: web, gateway, jobs); starting it again", flush=True)
+        server = serve()
+        time.sleep(STEP_SECONDS)
+        began = time.monotonic()
+        cluster.crash_restart()
+        print(
+            f"  PostgreSQL crashed (immediate stop) and started again in {time.monotonic() - began:.1f} s", flush=True
+        )
+        time.sleep(STEP_SECONDS * 2)
+        control.put("stop")
+        print("  devices stop; sending what is unacknowledged until all of it is", flush=True)
+        outcome = results.get(timeout=700)
+        time.sleep(40)  # a job that failed while the database was down is retried after 30 s
+    finally:
+        _stop_server(server)
+        load.join(10)
+        webhook.shutdown()
+
+    connection.close()
+    stored: dict[tuple[int, dt.datetime], int] = {}
+    for device_id, fix_time in Position.objects.values_list("device_id", "fix_time"):
+        stored[(device_id, fix_time)] = stored.get((device_id, fix_time), 0) + 1
+    stored_times: dict[int, set[dt.datetime]] = {}
+    for device_id, fix_time in stored:
+        stored_times.setdefault(device_id, set()).add(fix_time)
+    first = outcome["start"]  # the fix of index i was taken at start + 30 s × i
+    acked_total = lost = 0
+    for identifier, indices in outcome["acked"].items():
+        times = stored_times.get(device_ids[identifier], set())
+        acked_total += len(indices)
+        lost += sum(first + dt.timedelta(seconds=30 * index) not in times for index in indices)
+    sent_total = sum(outcome["sent"].values())
+    twice = sum(count - 1 for count in stored.values() if count > 1)
+    fence = _per_person(Alert.objects.filter(kind="fence_breach").values_list("supervisee_id", flat=True))
+    sos_alerts = _per_person(Alert.objects.filter(kind="sos").values_list("supervisee_id", flat=True))
+    alert_ids = list(Alert.objects.filter(kind__in=["fence_breach", "sos"]).values_list("pk", flat=True))
+    notified = _per_person(
+        AlertEvent.objects.filter(alert_id__in=alert_ids, action="notified").values_list("alert_id", flat=True)
+    )
+    jobs = job_log.read_text().splitlines() if job_log.exists() else []
+    print(
+        f"  fixes: {sent_total:,} sent, {acked_total:,} acknowledged, {len(stored):,} stored; "
+        f"{outcome['resent']:,} sent again over {outcome['reconnects']:,} reconnections",
+        flush=True,
+    )
+    print(f"  acknowledged fixes lost: {lost}   (goal 0)")
+    print(f"  fixes stored twice: {twice}   (goal 0)")
+    print(
+        f"  fence alerts: {sum(fence.values())} for {len(leavers)} people who left once — duplicated "
+        f"{sum(n - 1 for n in fence.values() if n > 1)} (goal 0), missing {len(leavers - set(fence))}"
+    )
+    print(
+        f"  SOS alerts: {sum(sos_alerts.values())} for {len(sos)} presses — duplicated "
+        f"{sum(n - 1 for n in sos_alerts.values() if n > 1)} (goal 0), missing {len(sos - set(sos_alerts))}"
+    )
+    print(
+        f"  alert deliveries (webhook, through the job queue): {len(_Webhook.received)} received for "
+        f"{len(alert_ids)} alerts; recorded twice {sum(n - 1 for n in notified.values() if n > 1)}, "
+        f"not recorded {len(set(alert_ids) - set(notified))}"
+    )
+    print(
+        f"  jobs: {sum(line.startswith('retrying') for line in jobs)} retried, "
+        f"{sum(line.startswith('error') for line in jobs)} failed attempts, "
+        f"{sum(line.startswith('complete') for line in jobs)} completed; {_uptime()}",
+        flush=True,
+    )
+
+
+def _per_person(values: Any) -> dict[int, int]:
+    counts: dict[int, int] = {}
+    for value in values:
+        counts[value] = counts.get(value, 0) + 1
+    return counts
+
+
+if __name__ == "__main__":
+    try:
+        _child()
+    finally:
+        from bench.support import drop_database
+
+        drop_database(sys.argv[1])
