@@ -69,6 +69,21 @@ def _supervision_requests(supervisee: Supervisee) -> list[tuple[str, dt.date, dt
     return [(str(status), start, end) for status, start, end in rows]
 
 
+# Law art. 29: one period of electronic monitoring lasts at most three months. The setting that can change
+# it belongs to the approval workflow (supervision.rules, "max_period_months"); this is only the law's
+# own figure for an installation without that module.
+LAW_MAX_PERIOD_MONTHS = 3
+
+
+def max_period_months() -> int:
+    """The longest monitoring period, in months: the one art. 29 setting, read from its owner."""
+    if not apps.is_installed(SUPERVISION_APP):
+        return LAW_MAX_PERIOD_MONTHS
+    from zhengtu.supervision.rules import monitoring_rules
+
+    return int(monitoring_rules().max_period_months)
+
+
 def approved_window(supervisee: Supervisee, at: dt.datetime) -> tuple[dt.datetime, dt.datetime] | None:
     """The approved monitoring period covering `at` as local date-times [first day 00:00, day after last)."""
     if not apps.is_installed(SUPERVISION_APP):

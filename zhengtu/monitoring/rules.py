@@ -85,8 +85,6 @@ DEFAULTS: dict[str, Any] = {
     # Who may see location data at all (law art. 29: confidential, only for corrections work):
     # staff of corrections institutions, not contracted social workers. Scope still applies.
     "LOCATION_ROLES": ["bureau_admin", "office_officer", "command_center"],
-    # One binding period may not exceed the approved monitoring period (law art. 29: ≤3 months).
-    "MAX_BINDING_MONTHS": 3,
     # Map. "none": no tile server at all, the offline base map (administrative boundaries shipped with
     # Zhengtu, zhengtu/command) is drawn instead. "tianditu", "amap" and "osm" are opt-in: each tile
     # request tells that server which area is being looked at (see docs/operations.md).

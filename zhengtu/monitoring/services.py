@@ -26,7 +26,7 @@ from . import directory
 from .fences.geojson import ImportedShape, normalise_polygon
 from .fences.geojson import parse as parse_geojson
 from .models import Device, DeviceBinding, DeviceKind, Fence, FenceKind, FenceShape, Protocol, UnknownDevice
-from .periods import authorise_binding
+from .periods import authorise_binding, max_period_months
 from .protocols.jt808 import normalise_terminal_number
 from .protocols.osmand import secret_hash as osmand_secret_hash
 from .rules import rule, tile_source
@@ -164,13 +164,12 @@ def bind_device(
         actor=actor, supervisee=supervisee, starts_at=starts_at, ends_at=ends_at, reference=approval_reference.strip()
     )
     # A manual binding stands for a paper approval: it keeps the legal limit of one period itself.
-    if not authority.approved and ends_at > starts_at + relativedelta(
-        months=int(rule("MAX_BINDING_MONTHS"))
-    ) + dt.timedelta(days=1):
+    months = max_period_months()
+    if not authority.approved and ends_at > starts_at + relativedelta(months=months) + dt.timedelta(days=1):
         raise ValidationError(
             {
                 "ends_at": _("One monitoring period may not exceed %(n)s months; extend it with a new binding.")
-                % {"n": rule("MAX_BINDING_MONTHS")}
+                % {"n": months}
             }
         )
     Device.objects.select_for_update().filter(pk=device.pk).first()  # serialise bindings of one device
