@@ -25,6 +25,7 @@ from zhengtu.assessment.permissions import can_view_results
 from zhengtu.audit.models import Action
 from zhengtu.audit.services import Actor, record_event
 from zhengtu.core.query import int_param
+from zhengtu.workspace.registry import supervisee_panels
 
 from . import services
 from .forms import (
@@ -99,6 +100,7 @@ def supervisee_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "can_edit": can(request.user, Capability.EDIT_SUPERVISEES),
             "can_reveal": can(request.user, Capability.REVEAL_IDENTITY),
             "can_view_assessments": can_view_results(request.user),
+            "panels": supervisee_panels("detail", request, supervisee),
         },
     )
 
