@@ -1,6 +1,7 @@
 """Figures of help with returning to society, declared to the command centre's registry (command.figures).
 
-Each reads through this app's scoped selectors, so a number and the records behind it cannot disagree.
+Records are scoped by the supervisees the user may see (supervisees_visible_to), like the other apps' figures:
+the statistics pages are for VIEW_STATISTICS, which the command centre holds without this app's pages.
 """
 
 from __future__ import annotations
@@ -13,9 +14,9 @@ from django.utils.translation import gettext_lazy as _
 
 from zhengtu.accounts.models import User
 from zhengtu.command.figures import FLOW, Figure
+from zhengtu.supervisees.selectors import supervisees_visible_to
 
 from .models import PLACEMENT_OUTCOMES, AgencyKind, Need, NeedKind, Outcome, Referral
-from .selectors import needs_visible_to, referrals_visible_to
 
 SECTION = _("Help with returning to society")
 
@@ -34,16 +35,20 @@ def _describe_referral(referral: Any) -> tuple[str, str]:
     )
 
 
+def _needs(user: User) -> QuerySet[Need]:
+    return Need.objects.filter(supervisee__in=supervisees_visible_to(user).values("pk"))
+
+
 def _closed(user: User) -> QuerySet[Need]:
-    return needs_visible_to(user).exclude(outcome="")
+    return _needs(user).exclude(outcome="")
 
 
 def _placements(user: User) -> QuerySet[Need]:
-    return needs_visible_to(user).filter(outcome__in=PLACEMENT_OUTCOMES)
+    return _needs(user).filter(outcome__in=PLACEMENT_OUTCOMES)
 
 
 def _referrals(user: User) -> QuerySet[Referral]:
-    return referrals_visible_to(user)
+    return Referral.objects.filter(need__supervisee__in=supervisees_visible_to(user).values("pk"))
 
 
 def sources() -> list[Figure]:
@@ -52,7 +57,7 @@ def sources() -> list[Figure]:
             key="reintegration.needs",
             title=_("Needs found for help with returning to society"),
             section=SECTION,
-            records=needs_visible_to,
+            records=_needs,
             office="supervisee__responsible_office_id",
             kind=FLOW,
             date="found_on",
