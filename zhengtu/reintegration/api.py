@@ -42,7 +42,7 @@ class HelpActionSerializer(serializers.ModelSerializer[HelpAction]):
 
 class NeedSerializer(serializers.ModelSerializer[Need]):
     kind = named_choice_field("ReintegrationNeedKind", NeedKind.choices)
-    source = named_choice_field("ReintegrationNeedSource", NeedSource.choices)
+    found_by = named_choice_field("ReintegrationNeedSource", NeedSource.choices, source="source")
     status = named_choice_field("ReintegrationNeedStatus", NeedStatus.choices)
     outcome = named_choice_field("ReintegrationOutcome", Outcome.choices, allow_blank=True)
     supervisee_name = serializers.CharField(source="supervisee.name", read_only=True)
@@ -52,7 +52,7 @@ class NeedSerializer(serializers.ModelSerializer[Need]):
 
     class Meta:
         model = Need
-        fields = ["id", "supervisee", "supervisee_name", "office", "kind", "source", "description", "found_on",
+        fields = ["id", "supervisee", "supervisee_name", "office", "kind", "found_by", "description", "found_on",
                   "status", "outcome", "outcome_on", "outcome_notes", "referrals", "actions"]  # fmt: skip
         read_only_fields = fields
 

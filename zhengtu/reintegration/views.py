@@ -74,7 +74,7 @@ def export(request: AuthenticatedRequest) -> HttpResponse:
     content = exports.export_needs(
         actor=Actor.from_request(request),
         needs=selectors.list_needs(request.user, filters),
-        filters={key: value for key, value in request.GET.items() if key != "page"},
+        filters={key: str(value) for key, value in request.GET.items() if key != "page"},
     )
     response = HttpResponse(content, content_type=exports.XLSX_CONTENT_TYPE)
     name = f"reintegration-{timezone.localdate():%Y%m%d}.xlsx"

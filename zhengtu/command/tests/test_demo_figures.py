@@ -152,6 +152,24 @@ def _expected(key: str, scope: set[int], period: Period, today: dt.date) -> Coun
         for r in SearchRecord.objects.all():
             if r.supervisee_id in scope and _in(_local(r.lost_contact_at), period):
                 add(r.outcome)
+    elif key.startswith("reintegration."):
+        from zhengtu.reintegration.models import Need, Referral
+
+        if key == "reintegration.referrals":
+            for ref in Referral.objects.select_related("need"):
+                if ref.need.supervisee_id in scope and _in(ref.referred_on, period):
+                    add(ref.agency_kind)
+        for n in Need.objects.all():
+            if n.supervisee_id not in scope:
+                continue
+            if key == "reintegration.needs" and _in(n.found_on, period):
+                add(n.kind)
+            elif key == "reintegration.outcomes" and n.outcome and _in(n.outcome_on, period):
+                add(n.outcome)
+            elif (
+                key == "reintegration.placements" and n.outcome in ("employed", "trained") and _in(n.outcome_on, period)
+            ):
+                add(n.outcome)
     else:
         raise AssertionError(f"no independent count written for {key}")
     return counts
