@@ -13,7 +13,7 @@ from zhengtu.orgs.models import Organisation
 
 from .models import AgencyKind, NeedKind, NeedStatus, Outcome
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def _blank(choices: Any, label: Any) -> list[tuple[str, Any]]:

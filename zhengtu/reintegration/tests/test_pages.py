@@ -6,7 +6,7 @@ import datetime as dt
 import io
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from zhengtu.audit.models import AuditEntry
 from zhengtu.audit.services import Actor
@@ -173,3 +173,10 @@ def test_the_sidebar_links_the_list_for_officers_only(reint: Reint, client, logi
     client.logout()
     login(client, UserFactory(organisation=reint.world.county_a, role=Role.INSPECTOR))
     assert 'href="/reintegration/"' not in client.get("/").content.decode()
+
+
+def test_date_fields_come_filled_with_today_in_the_browsers_format(reint: Reint, client, login) -> None:  # type: ignore[no-untyped-def]
+    login(client, reint.world.officer_a)
+    with translation.override("zh-hans"):
+        text = client.get(f"/reintegration/supervisees/{reint.person_a.pk}/new/").content.decode()
+    assert f'value="{TODAY.isoformat()}"' in text  # <input type="date"> shows nothing for 2026/12/07
