@@ -77,22 +77,25 @@ def seed(*, scale: str) -> None:
         return
     rng = random.Random(4035)  # noqa: S311 - demo data, not security
     today = timezone.localdate()
-    for username in ("bureau_xupu", "bureau_chenxi"):
+    # The demo officers' own offices first, so that 舒志勇 and 谌丽华 see their people's needs.
+    for username, office in (("bureau_xupu", "卢峰司法所"), ("bureau_chenxi", "辰阳司法所")):
         user = User.objects.filter(username=username).first()
         if user is None:
             continue
         actor = Actor(user=user, username="demo")
-        people = list(supervisees_visible_to(user).filter(status=Status.UNDER_SUPERVISION).order_by("pk")[:24])
-        _from_assessments(actor, user, people, today)
-        for n, person in enumerate(people[:18]):
+        visible = supervisees_visible_to(user).filter(status=Status.UNDER_SUPERVISION).order_by("pk")
+        people = list(visible.filter(responsible_office__name=office)[:8])
+        people += list(visible.exclude(responsible_office__name=office)[: 18 - len(people)])
+        _from_assessments(actor, user, list(visible.filter(assessments__status="submitted").distinct()), today)
+        for n, person in enumerate(people):
             _one(actor, person, rng, today, n)
 
 
 def _from_assessments(actor: Actor, user: User, people: list[Supervisee], today: dt.date) -> None:
     from zhengtu.assessment.models import Assessment
 
-    for person in people[:12]:
-        for suggestion in selectors.suggested_needs(user, person)[:1]:
+    for person in people:
+        for suggestion in selectors.suggested_needs(user, person):
             services.record_need(
                 actor=actor,
                 supervisee=person,

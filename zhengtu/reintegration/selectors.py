@@ -122,17 +122,22 @@ class SuggestedNeed:
 
 
 def suggested_needs(user: User, supervisee: Supervisee) -> list[SuggestedNeed]:
-    """Needs the assessment module found (assessment result "needs") for domains this app helps with.
+    """Needs the latest risk/needs assessment found (its result "needs") for domains this app helps with.
 
     Only for users who may read assessment results; a domain already recorded from that assessment is left out.
     """
-    from zhengtu.assessment.models import Assessment, AssessmentStatus
+    from zhengtu.assessment.models import Assessment, AssessmentStatus, InstrumentKind
     from zhengtu.assessment.permissions import can_view_results
 
     if not can_view_results(user):
         return []
     latest: Any = (
-        Assessment.objects.filter(supervisee=supervisee, status=AssessmentStatus.SUBMITTED)
+        # The latest risk/needs assessment: a later psychological screening finds no needs and replaces nothing.
+        Assessment.objects.filter(
+            supervisee=supervisee,
+            status=AssessmentStatus.SUBMITTED,
+            instrument_version__instrument__kind=InstrumentKind.RISK_NEEDS,
+        )
         .exclude(result={})
         .order_by("-submitted_at", "-pk")
         .only("pk", "result")

@@ -180,3 +180,36 @@ def test_date_fields_come_filled_with_today_in_the_browsers_format(reint: Reint,
     with translation.override("zh-hans"):
         text = client.get(f"/reintegration/supervisees/{reint.person_a.pk}/new/").content.decode()
     assert f'value="{TODAY.isoformat()}"' in text  # <input type="date"> shows nothing for 2026/12/07
+
+
+def test_needs_found_by_the_assessment_are_offered_and_recorded_once(reint: Reint, client, login) -> None:  # type: ignore[no-untyped-def]
+    from zhengtu.assessment.models import Assessment, Instrument, InstrumentKind
+    from zhengtu.assessment.services.instruments import load_shipped_instruments
+
+    load_shipped_instruments()
+    instrument = Instrument.objects.get(code="intake_example")
+    assert instrument.kind == InstrumentKind.RISK_NEEDS
+    needs = [
+        {"domain": "education_work", "label": "教育与就业", "measures": "推荐职业技能培训"},
+        {"domain": "substance", "label": "物质滥用", "measures": "戒毒康复"},  # not this app's: not offered
+    ]
+    assessment = Assessment.objects.create(
+        supervisee=reint.person_a,
+        instrument_version=instrument.current_version,
+        office=reint.world.office_a,
+        mode="interview",
+        status="submitted",
+        received_on=TODAY,
+        submitted_at=timezone.now(),
+        result={"score": {"needs": needs}},
+    )
+    login(client, reint.world.officer_a)
+    url = f"/reintegration/supervisees/{reint.person_a.pk}/"
+    text = client.get(url).content.decode()
+    assert 'id="suggested"' in text and "教育与就业" in text and "物质滥用" not in text
+    client.post(f"{url}from-assessment/", {"domain": "education_work"})
+    need = Need.objects.get(supervisee=reint.person_a)
+    assert (need.source, need.kind, need.assessment_id) == ("assessment", "employment_guidance", assessment.pk)
+    assert 'id="suggested"' not in client.get(url).content.decode()
+    client.post(f"{url}from-assessment/", {"domain": "education_work"})  # a second click records nothing
+    assert Need.objects.count() == 1
