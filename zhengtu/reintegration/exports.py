@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from zhengtu.audit.models import Action
 from zhengtu.audit.services import Actor, record_event
@@ -60,10 +61,10 @@ def _workbook(user: User, needs: QuerySet[Need]) -> tuple[bytes, int]:
             _("kind of need"),
             _("found by"),
             _("found on"),
-            _("description"),
+            pgettext("reintegration", "description"),
             _("status"),
             _("Referrals"),
-            _("What was done"),
+            pgettext("reintegration", "What was done"),
             _("outcome"),
             _("outcome date"),
             _("notes on the outcome"),

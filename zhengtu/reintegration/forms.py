@@ -8,6 +8,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from zhengtu.orgs.models import Organisation
 
@@ -22,13 +23,15 @@ def _blank(choices: Any, label: Any) -> list[tuple[str, Any]]:
 
 class NeedForm(forms.Form):
     kind = forms.ChoiceField(label=_("kind of need"), choices=_blank(NeedKind.choices, "—"))
-    description = forms.CharField(label=_("description"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
+    description = forms.CharField(
+        label=pgettext_lazy("reintegration", "description"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
+    )
     found_on = forms.DateField(label=_("found on"), widget=DATE, initial=timezone.localdate)
 
 
 class ReferralForm(forms.Form):
     agency_kind = forms.ChoiceField(label=_("kind of agency"), choices=_blank(AgencyKind.choices, "—"))
-    agency_name = forms.CharField(label=_("agency"), max_length=100)
+    agency_name = forms.CharField(label=pgettext_lazy("reintegration", "agency"), max_length=100)
     contact_name = forms.CharField(label=_("contact person"), max_length=50, required=False)
     contact_phone = forms.CharField(label=_("contact phone"), max_length=20, required=False)
     referred_on = forms.DateField(label=_("referred on"), widget=DATE, initial=timezone.localdate)
@@ -37,7 +40,7 @@ class ReferralForm(forms.Form):
 
 class ActionForm(forms.Form):
     done_on = forms.DateField(label=_("date"), widget=DATE, initial=timezone.localdate)
-    description = forms.CharField(label=_("what was done"), max_length=500)
+    description = forms.CharField(label=pgettext_lazy("reintegration", "what was done"), max_length=500)
 
 
 class OutcomeForm(forms.Form):

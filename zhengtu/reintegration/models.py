@@ -74,7 +74,7 @@ class Need(models.Model):
         "assessment.Assessment", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     assessment_domain = models.CharField(max_length=60, blank=True)
-    description = models.TextField(_("description"), max_length=1000)
+    description = models.TextField(pgettext_lazy("reintegration", "description"), max_length=1000)
     found_on = models.DateField(_("found on"))
     status = models.CharField(
         _("status"), max_length=20, choices=NeedStatus.choices, default=NeedStatus.OPEN, db_index=True
@@ -106,7 +106,7 @@ class Referral(models.Model):
 
     need = models.ForeignKey(Need, on_delete=models.CASCADE, related_name="referrals")
     agency_kind = models.CharField(_("kind of agency"), max_length=30, choices=AgencyKind.choices)
-    agency_name = models.CharField(_("agency"), max_length=100)
+    agency_name = models.CharField(pgettext_lazy("reintegration", "agency"), max_length=100)
     contact_name = models.CharField(_("contact person"), max_length=50, blank=True)
     contact_phone_encrypted = models.TextField(editable=False, default="")
     contact_phone_masked = models.CharField(_("contact phone"), max_length=20, editable=False, default="")
@@ -129,7 +129,7 @@ class HelpAction(models.Model):
 
     need = models.ForeignKey(Need, on_delete=models.CASCADE, related_name="actions")
     done_on = models.DateField(_("date"))
-    description = models.CharField(_("what was done"), max_length=500)
+    description = models.CharField(pgettext_lazy("reintegration", "what was done"), max_length=500)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 

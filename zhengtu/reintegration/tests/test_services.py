@@ -82,7 +82,7 @@ def test_a_withdrawn_need_takes_no_referral(reint: Reint) -> None:
     with pytest.raises(ValidationError):
         services.withdraw_need(actor=Actor(user=officer), need=need, reason="  ")
     services.withdraw_need(actor=Actor(user=officer), need=need, reason="本人已自行就业")
-    with translation.override("zh-hans"), pytest.raises(ValidationError, match="已撤销"):
+    with translation.override("zh-hans"), pytest.raises(ValidationError, match="已撤回"):
         _refer(officer, need)
 
 
