@@ -24,7 +24,7 @@ from .models import AgencyKind, HelpAction, Need, NeedKind, NeedSource, NeedStat
 from .selectors import get_need_for_user, get_person_for_user, needs_visible_to
 
 
-class ReferralSerializer(serializers.ModelSerializer[Referral]):
+class ReintegrationReferralSerializer(serializers.ModelSerializer[Referral]):
     agency_kind = named_choice_field("ReintegrationAgencyKind", AgencyKind.choices)
 
     class Meta:
@@ -33,22 +33,22 @@ class ReferralSerializer(serializers.ModelSerializer[Referral]):
         read_only_fields = fields
 
 
-class HelpActionSerializer(serializers.ModelSerializer[HelpAction]):
+class ReintegrationHelpActionSerializer(serializers.ModelSerializer[HelpAction]):
     class Meta:
         model = HelpAction
         fields = ["id", "done_on", "description"]
         read_only_fields = fields
 
 
-class NeedSerializer(serializers.ModelSerializer[Need]):
+class ReintegrationNeedSerializer(serializers.ModelSerializer[Need]):
     kind = named_choice_field("ReintegrationNeedKind", NeedKind.choices)
     found_by = named_choice_field("ReintegrationNeedSource", NeedSource.choices, source="source")
     status = named_choice_field("ReintegrationNeedStatus", NeedStatus.choices)
     outcome = named_choice_field("ReintegrationOutcome", Outcome.choices, allow_blank=True)
     supervisee_name = serializers.CharField(source="supervisee.name", read_only=True)
     office = serializers.CharField(source="supervisee.responsible_office.name", read_only=True)
-    referrals = ReferralSerializer(many=True, read_only=True)
-    actions = HelpActionSerializer(many=True, read_only=True)
+    referrals = ReintegrationReferralSerializer(many=True, read_only=True)
+    actions = ReintegrationHelpActionSerializer(many=True, read_only=True)
 
     class Meta:
         model = Need
@@ -57,7 +57,7 @@ class NeedSerializer(serializers.ModelSerializer[Need]):
         read_only_fields = fields
 
 
-class NeedInputSerializer(serializers.Serializer[Any]):
+class ReintegrationNeedInputSerializer(serializers.Serializer[Any]):
     supervisee = serializers.IntegerField()
     kind = named_choice_field("ReintegrationNeedKind", NeedKind.choices)
     description = serializers.CharField(max_length=1000)
@@ -72,7 +72,7 @@ def _readable(request: Request) -> Any:
 
 
 class NeedList(generics.ListAPIView[Need]):
-    serializer_class = NeedSerializer
+    serializer_class = ReintegrationNeedSerializer
 
     def get_queryset(self) -> Any:
         user = _readable(self.request)
@@ -81,21 +81,21 @@ class NeedList(generics.ListAPIView[Need]):
             needs = needs.filter(supervisee_id=int(supervisee) if supervisee.isdigit() else 0)
         return needs.prefetch_related("referrals", "actions").order_by("-found_on", "-id")
 
-    @extend_schema(request=NeedInputSerializer, responses={201: NeedSerializer})
+    @extend_schema(request=ReintegrationNeedInputSerializer, responses={201: ReintegrationNeedSerializer})
     def post(self, request: Request) -> Response:
         user = _readable(request)
         if not can(user, Capability.RECORD_REINTEGRATION):
             raise PermissionDenied(_("You may not record help with returning to society."))
-        data = NeedInputSerializer(data=request.data)
+        data = ReintegrationNeedInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         supervisee = get_person_for_user(user, values.pop("supervisee"))
         need = services.record_need(actor=Actor.from_request(request), supervisee=supervisee, **values)
-        return Response(NeedSerializer(need).data, status=status.HTTP_201_CREATED)
+        return Response(ReintegrationNeedSerializer(need).data, status=status.HTTP_201_CREATED)
 
 
 class NeedDetail(generics.RetrieveAPIView[Need]):
-    serializer_class = NeedSerializer
+    serializer_class = ReintegrationNeedSerializer
 
     def get_object(self) -> Need:
         need = get_need_for_user(_readable(self.request), self.kwargs["pk"])
