@@ -164,12 +164,10 @@ def _expected(key: str, scope: set[int], period: Period, today: dt.date) -> Coun
                 continue
             if key == "reintegration.needs" and _in(n.found_on, period):
                 add(n.kind)
-            elif key == "reintegration.outcomes" and n.outcome and _in(n.outcome_on, period):
-                add(n.outcome)
-            elif (
-                key == "reintegration.placements" and n.outcome in ("employed", "trained") and _in(n.outcome_on, period)
-            ):
-                add(n.outcome)
+            elif key in ("reintegration.outcomes", "reintegration.placements") and _in(n.outcome_on, period):
+                placed = n.outcome in ("employed", "trained")
+                if n.outcome and (key == "reintegration.outcomes" or placed):
+                    add(n.outcome)
     else:
         raise AssertionError(f"no independent count written for {key}")
     return counts
