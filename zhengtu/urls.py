@@ -27,6 +27,7 @@ urlpatterns = [
     path("command/", include("zhengtu.command.urls")),
     path("faces/", include("zhengtu.faces.urls")),
     path("learning/", include("zhengtu.learning.urls")),
+    path("reintegration/", include("zhengtu.reintegration.urls")),
     path("app/learning/", include("zhengtu.learning.phone_urls")),
     path("app/", include("zhengtu.selfservice.urls")),
     path("app-staff/", include("zhengtu.selfservice.staff_urls")),

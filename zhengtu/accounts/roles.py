@@ -57,6 +57,9 @@ class Capability(models.TextChoices):
     OVERSEE_SUPERVISION = "oversee_supervision", _("Read supervision files as the procuratorate (read-only)")
     MANAGE_VOLUNTEERS = "manage_volunteers", _("Manage volunteers and professional development")
     MANAGE_LEARNING = "manage_learning", _("Manage courses, exams and the lecturer pool")
+    # Help with returning to society (zhengtu.reintegration).
+    VIEW_REINTEGRATION = "view_reintegration", _("View help with returning to society")
+    RECORD_REINTEGRATION = "record_reintegration", _("Record help with returning to society")
 
 
 C = Capability
@@ -112,6 +115,10 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
 # Online education (learning app): bureaus and offices publish courses and book lecturers; agencies teach.
 for _role in (Role.BUREAU_ADMIN, Role.OFFICE_OFFICER, Role.SOCIAL_WORKER, Role.AGENCY_MANAGER):
     ROLE_CAPABILITIES[_role] = ROLE_CAPABILITIES[_role] | {C.MANAGE_LEARNING}
+# Help with returning to society: offices and social workers record, bureaus record and read, agency leads read.
+for _role in (Role.BUREAU_ADMIN, Role.OFFICE_OFFICER, Role.SOCIAL_WORKER):
+    ROLE_CAPABILITIES[_role] = ROLE_CAPABILITIES[_role] | {C.VIEW_REINTEGRATION, C.RECORD_REINTEGRATION}
+ROLE_CAPABILITIES[Role.AGENCY_MANAGER] = ROLE_CAPABILITIES[Role.AGENCY_MANAGER] | {C.VIEW_REINTEGRATION}
 
 # Roles whose members are staff: they must log in with a second factor.
 STAFF_ROLES = frozenset(set(Role.values) - {Role.SUPERVISEE})

@@ -24,4 +24,5 @@ urlpatterns = [
     path("", include("zhengtu.command.api_urls")),
     path("", include("zhengtu.selfservice.api_urls")),
     path("", include("zhengtu.learning.api_urls")),
+    path("", include("zhengtu.reintegration.api_urls")),
 ]

@@ -50,6 +50,7 @@ ZHENGTU_DOMAIN_APPS = [
     "zhengtu.demo",
     "zhengtu.faces",
     "zhengtu.selfservice",
+    "zhengtu.reintegration",
 ]
 
 INSTALLED_APPS = [

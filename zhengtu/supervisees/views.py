@@ -27,6 +27,7 @@ from zhengtu.core.downloads import stored_file_response
 from zhengtu.core.lookups import get_or_404
 from zhengtu.core.pages import add_service_errors
 from zhengtu.core.query import int_param
+from zhengtu.workspace.registry import supervisee_panels
 
 from . import services
 from .forms import (
@@ -101,6 +102,7 @@ def supervisee_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "can_edit": can(request.user, Capability.EDIT_SUPERVISEES),
             "can_reveal": can(request.user, Capability.REVEAL_IDENTITY),
             "can_view_assessments": can_view_results(request.user),
+            "panels": supervisee_panels("detail", request, supervisee),
         },
     )
 

@@ -7,6 +7,9 @@ An AppConfig may set:
   embedded shape, each taking an asyncio.Event (set at shutdown) and returning an awaitable;
 - `home_dashboard`: "module:function" taking the request and returning the HTML of the user's
   dashboard for the home page, or None (the first app that answers is shown).
+- `supervisee_panels`: {place: "module:function"}, each taking the request and a supervisee and returning
+  the HTML of a read-only panel ("" for none) that another app's page for that person shows: "detail" on the
+  supervisee's page, "plan" beside the correction plan.
 Collecting them here keeps domain apps from editing shared files.
 """
 
@@ -73,3 +76,15 @@ def embedded_companions() -> list[Callable[..., Any]]:
     for config in apps.get_app_configs():
         dotted.extend(getattr(config, "embedded_companions", []))
     return [load_callable(d) for d in dict.fromkeys(dotted)]
+
+
+def supervisee_panels(place: str, request: Any, supervisee: Any) -> list[str]:
+    """The panels every app contributes to one person's page at `place` (already escaped HTML)."""
+    from django.utils.safestring import mark_safe
+
+    panels = []
+    for config in apps.get_app_configs():
+        dotted = getattr(config, "supervisee_panels", {}).get(place)
+        if dotted and (html := load_callable(dotted)(request, supervisee)):
+            panels.append(mark_safe(html))  # noqa: S308 - rendered by the app's own template
+    return panels

@@ -158,6 +158,22 @@ def _expected(key: str, scope: set[int], period: Period, today: dt.date) -> Coun
         for session in StudySession.objects.all():
             if session.supervisee_id in scope and session.counted_seconds > 0 and _in(session.studied_on, period):
                 add("", Decimal(int(session.counted_seconds // 36)) / 100)
+    elif key.startswith("reintegration."):
+        from zhengtu.reintegration.models import Need, Referral
+
+        if key == "reintegration.referrals":
+            for ref in Referral.objects.select_related("need"):
+                if ref.need.supervisee_id in scope and _in(ref.referred_on, period):
+                    add(ref.agency_kind)
+        for n in Need.objects.all():
+            if n.supervisee_id not in scope:
+                continue
+            if key == "reintegration.needs" and _in(n.found_on, period):
+                add(n.kind)
+            elif key in ("reintegration.outcomes", "reintegration.placements") and _in(n.outcome_on, period):
+                placed = n.outcome in ("employed", "trained")
+                if n.outcome and (key == "reintegration.outcomes" or placed):
+                    add(n.outcome)
     else:
         raise AssertionError(f"no independent count written for {key}")
     return counts

@@ -17,6 +17,7 @@ from zhengtu.audit.models import Action
 from zhengtu.audit.services import record_event
 from zhengtu.core.pages import save_form
 from zhengtu.supervisees.models import Status
+from zhengtu.workspace.registry import supervisee_panels
 
 from .. import selectors
 from ..forms import (
@@ -86,6 +87,7 @@ def supervision_file(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "can_terminate": can(request.user, Capability.DECIDE_SANCTIONS),
         "today": today,
         "Status": Status,
+        "plan_panels": supervisee_panels("plan", request, supervisee),
     }
     return render(request, "supervision/file.html", context)
 
@@ -218,7 +220,15 @@ def plan(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         messages.success(request, _("Correction plan saved."))
         return redirect("supervision:file", pk=supervisee.pk)
     return render(
-        request, "supervision/form.html", {"supervisee": supervisee, "form": form, "title": _("Correction plan")}
+        request,
+        "supervision/form.html",
+        {
+            "supervisee": supervisee,
+            "form": form,
+            "title": _("Correction plan"),
+            # What other apps count in the plan (reintegration: vocational training, job placements), read-only.
+            "panels": supervisee_panels("plan", request, supervisee),
+        },
     )
 
 
