@@ -99,7 +99,7 @@ def _all_subclasses(cls: type) -> Iterator[type]:
 
 
 def _our_forms() -> list[type[forms.BaseForm]]:
-    get_resolver().url_patterns  # importing every view imports every form a page can render
+    assert get_resolver().url_patterns  # importing every view imports every form a page can render
     return sorted(
         {
             form
