@@ -208,6 +208,25 @@ def _sample_pks(model: type[models.Model], prefix: str = "", person: int | None 
     return list(dict.fromkeys(pks))
 
 
+def _give_the_outsider_a_project() -> None:
+    """The county demo buys social-work services in 溆浦 only. 辰溪 gets a project too, so that routes naming a
+    project and one of its parts are also tried with the outsider's own project in front of 溆浦's part."""
+    from zhengtu.audit.services import Actor
+    from zhengtu.projects import seeding
+    from zhengtu.projects.models import StaffRole
+
+    bureau = User.objects.get(username="bureau_chenxi")
+    manager = User.objects.get(username="manager_chenxi")
+    seeding.create_project(
+        manager=Actor(user=bureau, username=bureau.username),
+        buying_bureau=bureau.organisation,  # type: ignore[arg-type]
+        agency=manager.organisation,  # type: ignore[arg-type]
+        data=seeding.load("xupu_2020"),
+        name="辰溪县司法局社区矫正购买服务项目",
+        staff=[(manager, StaffRole.MANAGER)],
+    )
+
+
 def _client_for(username: str) -> Client:
     from conftest import verified_login
 
@@ -265,6 +284,7 @@ def test_an_outsider_gets_404_on_every_route_that_names_a_record() -> None:
 
     _separate_id_ranges()
     seed("county")
+    _give_the_outsider_a_project()
     clients = {name: _client_for(name) for pair in PAIRS for name in pair}
     insider_prefix = User.objects.get(username=PAIRS[0][0]).organisation.path  # type: ignore[union-attr]
     person = Supervisee.objects.filter(user__username=PAIRS[-1][0]).values_list("pk", flat=True).first()
