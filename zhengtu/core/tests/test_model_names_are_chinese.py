@@ -138,3 +138,15 @@ def test_the_check_refuses_english_and_mixed_names() -> None:
     assert not _label_is_chinese("Decision")
     assert _is_chinese("API 令牌")
     assert _label_is_chinese("JT/T 808")
+
+
+def test_every_app_has_a_chinese_name() -> None:
+    # The audit log names the business of an entry that is no model ("juvenile.oversight") by its app's name.
+    english = [
+        f"{config.label}: {str(config.verbose_name)!r}"
+        for config in apps.get_app_configs()
+        if config.name.startswith("zhengtu.")
+        and not (_is_chinese(str(config.verbose_name)) or str(config.verbose_name) in ACRONYMS)
+    ]
+
+    assert not english, "Apps without a Chinese name:\n" + "\n".join(english)

@@ -33,7 +33,9 @@ ACCOUNTS = (
 MENU = re.compile(r'<nav class="sidebar"[^>]*>(.*?)</nav>', re.S)
 APP_TABS = re.compile(r'<nav class="tab-bar"[^>]*>(.*?)</nav>', re.S)
 HREF = re.compile(r'href="(/[^"#]*)"')
-WORD = re.compile(r"[A-Za-z][A-Za-z'’-]+")
+WORD = re.compile(r"[A-Za-z]+(?:['’-][A-Za-z]+)*")
+# Tokens that are identifiers, not words: paths, usernames, file names, codes with digits (app-lufeng-01, GAD-7).
+IDENTIFIER = re.compile(r"[/_@.:=]|\d")
 # Latin-letter words a Chinese page may show as they are: product and format names, abbreviations.
 ALLOWED = {
     word.lower()
@@ -78,6 +80,11 @@ ALLOWED = {
         "KB",
         "km",
         "Zhengtu",
+        "Client",  # Traccar Client, an app's name
+        "HTTP",
+        "IP",
+        "English",  # the language switcher names each language in itself
+        "zs",  # the example of a search by pinyin initials
     ]
 }
 READABLE_ATTRIBUTES = ("placeholder", "title", "aria-label", "alt")
@@ -109,11 +116,13 @@ class _VisibleText(HTMLParser):
 def english_words(html: str) -> set[str]:
     parser = _VisibleText()
     parser.feed(html)
+    tokens = [token for text in parser.texts for token in re.split(r"[\s，。、；：（）()“”]+", text)]
     return {
         word
-        for text in parser.texts
-        for word in WORD.findall(text)
-        if word.lower() not in ALLOWED and not re.search(r"https?://|www\.|@", text)
+        for token in tokens
+        if not IDENTIFIER.search(token)
+        for word in WORD.findall(token)
+        if word.lower() not in ALLOWED
     }
 
 
