@@ -5,6 +5,44 @@ Generated, not written by hand: a new page or endpoint is covered the day it is 
 溆浦 can open (GET 200) and then asks for the same URL as the user of 辰溪 with the same role, who must get 404.
 Routes that only accept POST are tried by the outsider with records proven to belong to 溆浦 on other routes;
 the outsider must be refused (404 or 403) and nothing may change hands. The test prints what it covered.
+
+How a route is filled. Every table has its own id range (model n starts at n × 10⁶), so an id names one record
+of one model and a wrong guess of the model is a 404, never a false finding. The last id of a route names the
+record (its model guessed from the route's words, WORD_NAMES for the exceptions); every id before it is read
+from that record through its foreign keys (projects/<pk>/reports/<report_pk>/ gets the report's own project);
+a parameter that is no id but a field (versions/<number>.docx) is read from the record; text parameters take
+the values the views accept (TEXT_VALUES). Records are sampled the demo supervisee's own first, then the 溆浦
+county's, then the table's first and last. Routes with several ids are tried once more by the outsider with
+their own parent (辰溪 gets a purchased-service project for this) in front of 溆浦's record: the view must look
+the record up under the parent, not by its id alone.
+
+150 of 238 routes with an id were tried on 2026-12-07 (108 by GET, 42 by POST; one also with the outsider's
+own parent) and no outsider reached a record. The other 88 could not be tried on the county demo, for these
+reasons (the test prints the current list):
+- City-level work with no user of the same role in another city: inspections/… (rounds, projects' scores and
+  reports, evidence, experts and their conflicts and absences, rubrics, panels and their draws and members,
+  scoresheets) and association/… (trainings and their registrations, QR codes and questionnaires, members,
+  filings), with their api/v1/inspections and api/v1/association counterparts. Those apps' own tests prove
+  the outsider cases with a second city.
+- Shared catalogues with no county-owned record in the demo: assessment/instruments/… and their workbooks,
+  assessment/paper/template/, api/v1/assessment/instruments/, learning/lessons/<pk>/media and the app's
+  app/learning/courses|lessons|attempts/… (SHARED_MODELS says why they are shared).
+- No such record in the demo, or none in the state the page needs: API tokens (accounts/tokens, api/v1/auth/
+  tokens), import and background jobs (supervisees/import/jobs, jobs), attachments and counselling notes
+  (supervision/attachments, services/attachments, services/records/<pk>/notes), open approvals and their steps
+  (supervision/approvals/<pk>/ and withdraw, api/v1/supervision/approvals/… and decision, supervision/leave/
+  <pk>/return, supervision/monitoring/<pk>/extend, assessment/overrides/<pk>/decide, juvenile/sealed/<pk>/
+  decide), unfinished assessments (assessment/<pk>/fill, assessment/mine/…), critical-answer alerts
+  (assessment/<pk>/alerts/<alert_pk>/), project vouchers, budget adjustments and report versions
+  (projects/<pk>/vouchers|adjustments|reports/…/versions/…), replacement document templates and Word copies
+  (documents/templates/<pk>/deactivate, documents/<pk>/docx), face-check photos and reviews (faces/checks,
+  learning/face-checks), group sessions (learning/group-sessions), study sessions in progress (api/v1/learning/
+  sessions/…), the phone app's check-ins, requests, voice notes, activities and devices (app/checkin,
+  app/activities/…, app-staff/check-ins|reports|requests|activities|devices/…), device bindings
+  (monitoring/bindings/<pk>/unbind), team members and assignments to end (supervision/team-members/<pk>/remove,
+  supervisees/<pk>/assignments/<assignment_pk>/end), volunteer assignments (volunteers/assignments/<pk>/hours).
+- The exchange API answers partner organs' tokens, not staff sessions (api/v1/exchange/…); its own tests cover
+  the outsider.
 """
 
 from __future__ import annotations
@@ -49,7 +87,8 @@ TEXT_VALUES = {
     "what": ["voice"],
 }
 # Catalogues every county reads by design, not records of one county: the national questionnaires and their
-# paper templates, and the city association's trainings, which members of every county sign up for.
+# paper templates, and the city association's trainings, which members of every county sign up for. Of these models
+# only records hanging under the 溆浦 county are tried (a county's own course must stay in that county).
 SHARED_MODELS = {
     "assessment.Instrument": "shipped questionnaires are the same for every county",
     "assessment.InstrumentVersion": "shipped questionnaires are the same for every county",
