@@ -21,6 +21,5 @@ class TemplateUploadForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Named as the list above names them (title and business), not by the internal code.
-        self.fields["code"].choices = [
-            (kind.code, f"{kind.title}（{kind.area}）") for kind in document_kinds().values()
-        ]  # type: ignore[attr-defined]
+        choices = [(kind.code, f"{kind.title}（{kind.area}）") for kind in document_kinds().values()]
+        self.fields["code"].choices = choices  # type: ignore[attr-defined]
