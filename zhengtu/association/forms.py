@@ -42,7 +42,7 @@ class GuestForm(forms.Form):
 
 
 class AttendanceForm(forms.Form):
-    attended = forms.BooleanField(required=False)
+    attended = forms.BooleanField(label=pgettext_lazy("association", "Attended"), required=False)
 
 
 class QuestionnaireForm(forms.Form):

@@ -57,6 +57,10 @@ class ChainHead(models.Model):
     last_hash = models.CharField(max_length=64, default="")
     last_sequence = models.BigIntegerField(default=0)
 
+    class Meta:
+        verbose_name = _("audit chain head")
+        verbose_name_plural = _("audit chain heads")
+
 
 class AuditEntry(models.Model):
     sequence = models.BigIntegerField(_("sequence"), unique=True)
@@ -138,6 +142,10 @@ class ChainKeying(models.Model):
     key_fingerprint = models.CharField(max_length=16)
     signature = models.CharField(max_length=64)
 
+    class Meta:
+        verbose_name = _("audit chain keying")
+        verbose_name_plural = _("audit chain keyings")
+
     def signature_is_valid(self) -> bool:
         message = keying.keying_message(self.first_keyed_sequence, self.key_fingerprint)
         return keying.signature_is_valid(message, self.signature)
@@ -180,6 +188,8 @@ class EventCounter(models.Model):
     summarised = models.BooleanField(default=False)
 
     class Meta:
+        verbose_name = _("event counter")
+        verbose_name_plural = _("event counters")
         constraints = [
             models.UniqueConstraint(fields=["scope", "key", "window_start"], name="audit_eventcounter_once_per_window")
         ]

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
 from django.http import HttpRequest
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from . import keying
@@ -79,6 +79,15 @@ def normalised_ip(value: str) -> str | None:
     return str(address)
 
 
+def _label_of(target: models.Model) -> str:
+    """The record as people read it: its own text, or its model's (Chinese) name and id rather than Django's
+    English "VolunteerHours object (8)" for a model without one."""
+    if type(target).__str__ is models.Model.__str__:
+        with translation.override(settings.LANGUAGE_CODE):
+            return f"{target._meta.verbose_name} #{target.pk}"
+    return str(target)
+
+
 def record_event(
     actor: Actor | HttpRequest | Any,
     *,
@@ -98,7 +107,7 @@ def record_event(
     if target is not None:
         object_type = object_type or target._meta.label_lower
         object_id = object_id or str(target.pk)
-        object_label = object_label or str(target)[:200]
+        object_label = object_label or _label_of(target)[:200]
     user = actor.user
     organisation = getattr(user, "organisation", None) if user else None
     with transaction.atomic():

@@ -56,4 +56,9 @@ def object_type_label(label: str) -> str:
     try:
         return str(apps.get_model(label)._meta.verbose_name)
     except (LookupError, ValueError):
+        pass
+    # Not a model ("juvenile.oversight", "supervisees.export"): the business it belongs to, in Chinese.
+    try:
+        return str(apps.get_app_config(label.partition(".")[0]).verbose_name)
+    except LookupError:
         return label

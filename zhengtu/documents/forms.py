@@ -20,4 +20,6 @@ class TemplateUploadForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["code"].choices = [(kind.code, f"{kind.title} ({kind.code})") for kind in document_kinds().values()]  # type: ignore[attr-defined]
+        # Named as the list above names them (title and business), not by the internal code.
+        choices = [(kind.code, f"{kind.title}（{kind.area}）") for kind in document_kinds().values()]
+        self.fields["code"].choices = choices  # type: ignore[attr-defined]

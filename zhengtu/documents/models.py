@@ -55,6 +55,8 @@ class DocumentSequence(models.Model):
     last_number = models.PositiveIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("document number sequence")
+        verbose_name_plural = _("document number sequences")
         constraints = [
             models.UniqueConstraint(fields=["bureau", "year", "kind"], name="one_sequence_per_bureau_year_kind")
         ]

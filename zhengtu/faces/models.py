@@ -75,5 +75,9 @@ class RegistryEncoding(models.Model):
     encoding = models.JSONField(null=True, blank=True)
     computed_at = models.DateTimeField(auto_now=True)
 
+    class Meta:
+        verbose_name = _("registry photo encoding")
+        verbose_name_plural = _("registry photo encodings")
+
     def __str__(self) -> str:
         return f"{self.supervisee} {self.engine}"

@@ -131,8 +131,8 @@ class RubricTemplate(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = pgettext_lazy("inspections", "rubric")
-        verbose_name_plural = pgettext_lazy("inspections", "rubrics")
+        verbose_name = pgettext_lazy("inspections", "rubric template")
+        verbose_name_plural = pgettext_lazy("inspections", "rubric templates")
         ordering = ["association", "-created_at"]
 
     def __str__(self) -> str:

@@ -139,6 +139,8 @@ class CaseMember(models.Model):
     added_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("case member")
+        verbose_name_plural = _("case members")
         constraints = [models.UniqueConstraint(fields=["case", "user"], name="one_membership_per_case_user")]
 
 
@@ -166,6 +168,8 @@ class CaseRecord(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("service process record")
+        verbose_name_plural = _("service process records")
         ordering = ["recorded_on", "id"]
 
 
@@ -233,6 +237,8 @@ class SocialInvestigation(models.Model):
     document = models.ForeignKey("JuvenileDocument", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
+        verbose_name = _("social investigation")
+        verbose_name_plural = _("social investigations")
         ordering = ["-requested_on", "-id"]
 
 
@@ -250,6 +256,8 @@ class Interview(models.Model):
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
+        verbose_name = _("social investigation interview")
+        verbose_name_plural = _("social investigation interviews")
         ordering = ["held_on", "id"]
 
 
@@ -265,6 +273,8 @@ class AppropriateAdult(models.Model):
     is_active = models.BooleanField(_("on the roster"), default=True)
 
     class Meta:
+        verbose_name = _("appropriate adult")
+        verbose_name_plural = _("appropriate adults")
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -295,6 +305,8 @@ class AppropriateAdultRequest(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("appropriate adult request")
+        verbose_name_plural = _("appropriate adult requests")
         ordering = ["-questioning_at"]
 
 
@@ -320,6 +332,10 @@ class NonProsecutionSupervision(models.Model):
     final_assessment = models.TextField(_("end-of-period assessment"), blank=True)
     assessed_on = models.DateField(_("assessed on"), null=True, blank=True)
 
+    class Meta:
+        verbose_name = _("conditional non-prosecution supervision")
+        verbose_name_plural = _("conditional non-prosecution supervisions")
+
 
 class PeriodicReport(models.Model):
     supervision = models.ForeignKey(NonProsecutionSupervision, on_delete=models.CASCADE, related_name="reports")
@@ -330,6 +346,8 @@ class PeriodicReport(models.Model):
     written_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
+        verbose_name = _("periodic report")
+        verbose_name_plural = _("periodic reports")
         ordering = ["period_end", "id"]
 
 
@@ -349,6 +367,8 @@ class JuvenileDocument(models.Model):
     created_at = models.DateTimeField(_("generated at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("juvenile service document")
+        verbose_name_plural = _("juvenile service documents")
         ordering = ["created_at", "id"]
 
 
@@ -377,4 +397,6 @@ class SealedReadRequest(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("sealed record read request")
+        verbose_name_plural = _("sealed record read requests")
         ordering = ["-created_at"]

@@ -155,4 +155,4 @@ class ExamForm(forms.Form):
 
 
 class MonthForm(forms.Form):
-    month = forms.DateField(input_formats=["%Y-%m"], required=False)
+    month = forms.DateField(label=_("Month"), input_formats=["%Y-%m"], required=False)

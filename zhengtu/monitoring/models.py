@@ -251,6 +251,8 @@ class FenceState(models.Model):
     breach = models.ForeignKey("Alert", null=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
+        verbose_name = _("fence state")
+        verbose_name_plural = _("fence states")
         constraints = [models.UniqueConstraint(fields=["supervisee", "fence"], name="one_fence_state")]
 
 
@@ -350,4 +352,6 @@ class AlertEvent(models.Model):
     note = models.TextField(blank=True)
 
     class Meta:
+        verbose_name = _("alert event")
+        verbose_name_plural = _("alert events")
         ordering = ["at", "id"]

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class OrganisationKind(models.TextChoices):
@@ -75,7 +76,7 @@ class Organisation(models.Model):
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
-        verbose_name = _("organisation")
+        verbose_name = pgettext_lazy("model name", "organisation")
         verbose_name_plural = _("organisations")
         ordering = ["path"]
         constraints = [models.UniqueConstraint(fields=["parent", "name"], name="unique_organisation_name_per_parent")]

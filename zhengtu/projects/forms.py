@@ -199,7 +199,7 @@ class AdjustmentForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("reject", _("Reject"))])
+    decision = forms.ChoiceField(label=_("Decision"), choices=[("approve", _("Approve")), ("reject", _("Reject"))])
     note = forms.CharField(label=pgettext_lazy("project", "Note"), max_length=200, required=False)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from zhengtu.core.private_files import private_storage
 
@@ -24,6 +25,8 @@ class ActionReceipt(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("app action receipt")
+        verbose_name_plural = _("app action receipts")
         constraints = [models.UniqueConstraint(fields=["user", "key"], name="selfservice_receipt_unique_key")]
 
     def __str__(self) -> str:
@@ -48,6 +51,10 @@ class CheckInChallenge(models.Model):
     nonce = models.CharField(max_length=64, unique=True)
     issued_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("check-in challenge")
+        verbose_name_plural = _("check-in challenges")
 
     def __str__(self) -> str:
         return self.nonce
@@ -205,6 +212,10 @@ class ReportPhoto(models.Model):
     report = models.ForeignKey(WrittenReport, on_delete=models.CASCADE, related_name="photos")
     photo = models.FileField(storage=private_storage, upload_to="app/reports/%Y/%m/")
 
+    class Meta:
+        verbose_name = _("report photo")
+        verbose_name_plural = _("report photos")
+
     def __str__(self) -> str:
         return self.photo.name
 
@@ -225,7 +236,7 @@ class Message(models.Model):
     read_at = models.DateTimeField(null=True, blank=True)  # by the other side
 
     class Meta:
-        verbose_name = _("message")
+        verbose_name = pgettext_lazy("model name", "message")
         verbose_name_plural = _("messages")
         ordering = ["sent_at", "id"]
         indexes = [models.Index(fields=["supervisee", "sent_at"])]
@@ -242,6 +253,10 @@ class PushSubscription(models.Model):
     p256dh = models.CharField(max_length=200)
     auth = models.CharField(max_length=100)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("push subscription")
+        verbose_name_plural = _("push subscriptions")
 
     def __str__(self) -> str:
         return self.endpoint[:60]
@@ -342,6 +357,8 @@ class ActivitySignup(models.Model):
     )
 
     class Meta:
+        verbose_name = _("activity signup")
+        verbose_name_plural = _("activity signups")
         constraints = [
             models.UniqueConstraint(fields=["activity", "supervisee"], name="selfservice_one_signup_per_activity")
         ]

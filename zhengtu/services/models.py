@@ -141,6 +141,8 @@ class ServiceAttachment(models.Model):
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("service attachment")
+        verbose_name_plural = _("service attachments")
         ordering = ["pk"]
 
     def __str__(self) -> str:
@@ -158,6 +160,10 @@ class CounsellingNote(models.Model):
     text_encrypted = models.TextField(editable=False, default="")
     written_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("counselling note")
+        verbose_name_plural = _("counselling notes")
 
     @property
     def text(self) -> str:

@@ -184,6 +184,10 @@ class NameReading(models.Model):
     pinyin = models.CharField(max_length=200, db_index=True)
     initials = models.CharField(max_length=50, db_index=True)
 
+    class Meta:
+        verbose_name = _("name reading")
+        verbose_name_plural = _("name readings")
+
     def __str__(self) -> str:
         return self.pinyin
 
@@ -251,4 +255,6 @@ class StatusChange(models.Model):
     changed_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
         ordering = ["changed_at"]

@@ -57,6 +57,8 @@ class VolunteerAssignment(models.Model):
     assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
+        verbose_name = _("volunteer assignment")
+        verbose_name_plural = _("volunteer assignments")
         ordering = ["-started_on", "-id"]
         constraints = [
             models.CheckConstraint(
@@ -76,6 +78,8 @@ class VolunteerHours(models.Model):
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("volunteer hours")
+        verbose_name_plural = _("volunteer hours")
         ordering = ["-worked_on", "-id"]
 
 
@@ -90,6 +94,8 @@ class TrainingRecord(models.Model):
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
+        verbose_name = _("continuing education record")
+        verbose_name_plural = _("continuing education records")
         ordering = ["-attended_on", "-id"]
 
 
@@ -105,6 +111,8 @@ class SupervisionSession(models.Model):
     workers = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="supervision_sessions")
 
     class Meta:
+        verbose_name = _("professional supervision session")
+        verbose_name_plural = _("professional supervision sessions")
         ordering = ["-held_on", "-id"]
 
 
@@ -118,6 +126,8 @@ class Studio(models.Model):
     juvenile_cases = models.ManyToManyField("juvenile.JuvenileCase", blank=True, related_name="studios")
 
     class Meta:
+        verbose_name = _("talent studio")
+        verbose_name_plural = _("talent studios")
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -138,6 +148,8 @@ class StudioMember(models.Model):
     background = models.CharField(_("background"), max_length=200, blank=True)
 
     class Meta:
+        verbose_name = _("studio member")
+        verbose_name_plural = _("studio members")
         ordering = ["role", "name"]
 
 
@@ -149,4 +161,6 @@ class StudioOutput(models.Model):
     description = models.TextField(pgettext_lazy("studio", "description"), blank=True)
 
     class Meta:
+        verbose_name = _("studio output")
+        verbose_name_plural = _("studio outputs")
         ordering = ["-produced_on"]

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext
 
 from zhengtu.accounts.http import AuthenticatedRequest
 from zhengtu.accounts.roles import Capability
@@ -25,7 +26,9 @@ def oversight(request: AuthenticatedRequest) -> HttpResponse:
     people = supervisees_overseen_by(request.user).order_by("responsible_office__name", "name")
     if q:
         people = people.filter(name__contains=q)
-    record_event(request, action=Action.VIEW, object_type="juvenile.oversight", object_label="supervision list")
+    record_event(
+        request, action=Action.VIEW, object_type="juvenile.oversight", object_label=gettext("supervision list")
+    )
     page = Paginator(people, 50).get_page(request.GET.get("page"))
     return render(
         request, "juvenile/oversight.html", {"page": page, "q": q, "county": procuratorate_county(request.user)}

@@ -38,6 +38,8 @@ class Lecturer(models.Model):
     is_active = models.BooleanField(default=True)
 
     class Meta:
+        verbose_name = _("lecturer")
+        verbose_name_plural = _("lecturers")
         ordering = ["name", "pk"]
 
     def __str__(self) -> str:
@@ -81,6 +83,8 @@ class GroupSession(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
+        verbose_name = _("group session")
+        verbose_name_plural = _("group sessions")
         ordering = ["-starts_at", "-pk"]
 
     def __str__(self) -> str:
@@ -99,6 +103,8 @@ class GroupAttendance(models.Model):
     comment = models.CharField(_("evaluation"), max_length=500, blank=True)
 
     class Meta:
+        verbose_name = _("group session attendance")
+        verbose_name_plural = _("group session attendances")
         constraints = [models.UniqueConstraint(fields=["session", "supervisee"], name="one_sign_in_per_session")]
         indexes = [models.Index(fields=["supervisee", "held_on"])]
 

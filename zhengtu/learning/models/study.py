@@ -53,6 +53,8 @@ class LessonProgress(models.Model):
     completed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("lesson progress")
+        verbose_name_plural = _("lesson progress records")
         constraints = [models.UniqueConstraint(fields=["supervisee", "lesson"], name="one_progress_per_lesson")]
 
     def __str__(self) -> str:
@@ -87,6 +89,8 @@ class StudySession(models.Model):
     face_check_requested_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("study session")
+        verbose_name_plural = _("study sessions")
         indexes = [models.Index(fields=["supervisee", "studied_on"]), models.Index(fields=["studied_on"])]
 
     def __str__(self) -> str:
@@ -119,8 +123,8 @@ class StudyFaceCheck(models.Model):
     reviewed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name = _("face check")
-        verbose_name_plural = _("face checks")
+        verbose_name = _("study face check")
+        verbose_name_plural = _("study face checks")
         ordering = ["-requested_at", "-pk"]
         indexes = [models.Index(fields=["supervisee", "requested_at"]), models.Index(fields=["outcome", "reviewed_at"])]
 
