@@ -63,8 +63,9 @@ def missed_check_ins(*, today: dt.date, rules: AbscondingRules) -> Iterator[Unre
     for person in people.order_by("pk").iterator(chunk_size=2000):
         supervision_file = getattr(person, "supervision_file", None)
         base = person.last_check_in or (supervision_file.reported_on if supervision_file else None) or person.term_start
-        if person.last_search_closed:
-            base = max(base, timezone.localdate(person.last_search_closed))
+        closed = getattr(person, "last_search_closed", None)
+        if closed:
+            base = max(base, timezone.localdate(closed))
         interval = frequency_for(person.supervision_level).checkin_days
         # A check-in due on day D is missed from D + 1.
         missed = max(0, ((today - base).days - 1) // interval)
@@ -93,8 +94,9 @@ def missed_spot_checks(*, rules: AbscondingRules) -> Iterator[Unreachable]:
         settled = SpotCheck.objects.filter(
             supervisee=person, status__in=[SpotCheckStatus.MISSED, SpotCheckStatus.ANSWERED]
         )
-        if person.last_search_closed:
-            settled = settled.filter(due_at__gt=person.last_search_closed)
+        closed = getattr(person, "last_search_closed", None)
+        if closed:
+            settled = settled.filter(due_at__gt=closed)
         latest = list(settled.order_by("-due_at")[: rules.missed_spot_checks])
         if len(latest) == rules.missed_spot_checks and all(s.status == SpotCheckStatus.MISSED for s in latest):
             yield Unreachable(
