@@ -193,6 +193,16 @@ PlanReviewsView = supervisee_records_view(
 )
 
 
+class AppraisalView(APIView):
+    @extend_schema(responses=s.AppraisalSerializer, summary="One appraisal")
+    def get(self, request: Request, pk: int) -> Response:
+        if not can(request.user, Capability.VIEW_SUPERVISEES):  # type: ignore[arg-type]
+            raise PermissionDenied
+        chosen = selectors.get_appraisal_for_user(request.user, pk)  # type: ignore[arg-type]
+        record_event(_actor(request), action=Action.VIEW, target=chosen, detail={"api": True})
+        return Response(s.AppraisalSerializer(chosen).data)
+
+
 class AppraisalApplyLevelView(APIView):
     """Adopt the level an appraisal suggests: recorded as a periodic level review."""
 

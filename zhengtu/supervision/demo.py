@@ -284,4 +284,37 @@ def _appraisals_and_searches(*, today: dt.date) -> int:
             actor=actor2, record=under_way, kind="phone", taken_at=now - dt.timedelta(hours=28),
             notes="拨打本人电话，已关机。",
         )  # fmt: skip
+        _sent_request(people[0], today=today)
     return len(people)
+
+
+def _sent_request(person: tuple[Supervisee, User], *, today: dt.date) -> bool:
+    """A request for sentence reduction approved by the office and the bureau and sent to the court: its decision
+    waits to be recorded on the page (supervision:sanction_decision)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from .models import ApprovalStatus, StepStatus
+    from .services.approvals import decide
+    from .services.sanctions import propose_sanction
+
+    supervisee, officer = person
+    sanction = propose_sanction(
+        actor=Actor(user=officer, username=officer.username),
+        supervisee=supervisee,
+        kind="sentence_reduction",
+        facts="矫正期间认真遵守监督管理规定，积极参加公益活动，连续三个月考核为“好”，并有见义勇为表现。",
+        occurred_on=today - dt.timedelta(days=5),
+        receiving_organ="怀化市中级人民法院",
+        evidence=[SimpleUploadedFile("考核材料.txt", "月度考核表三份；见义勇为证明一份。".encode())],
+    )
+    approval = sanction.approval
+    while approval.status == ApprovalStatus.PENDING:
+        step = approval.steps.filter(status=StepStatus.PENDING).first()
+        if step is None:
+            return False
+        colleagues = User.objects.filter(organisation=step.organisation, is_active=True).exclude(pk=officer.pk)
+        decider = next((user for user in colleagues if can(user, step.capability)), None)
+        if decider is None:
+            return False
+        approval = decide(actor=Actor(user=decider, username=decider.username), request=approval, approve=True)
+    return approval.status == ApprovalStatus.APPROVED

@@ -13,6 +13,7 @@ from zhengtu.supervision.models import (
     DueItem,
     LeaveRequest,
     PlanReview,
+    Sanction,
     SearchRecord,
     SupervisionFile,
     Visit,
@@ -37,6 +38,8 @@ def test_the_demo_seed_fills_the_workflow_and_runs_twice(world) -> None:  # type
     assert Appraisal.objects.filter(suggested_level="strict").exists()  # the run of poor months
     assert SearchRecord.objects.filter(closed_at__isnull=True).count() == 1
     assert SearchRecord.objects.filter(outcome="found").count() == 1
+    sent = Sanction.objects.get(kind="sentence_reduction")  # approved and sent; the court's decision is awaited
+    assert sent.approval.status == ApprovalStatus.APPROVED and sent.sent_on and not sent.decision_outcome
     seed(scale="county")
     assert SearchRecord.objects.count() == 2
     assert SupervisionFile.objects.count() == 4 and LeaveRequest.objects.count() == 1

@@ -214,6 +214,7 @@ def test_appraisals_and_plan_reviews_through_the_api(client, login, world, peopl
         assert created.status_code == 201, created.content
     assert created.json()["grade"] == "bad" and created.json()["suggested_level"] == "strict"
     assert [a["score"] for a in client.get(url).json()] == [50, 55]
+    assert client.get(reverse("api-supervision-appraisal", args=[created.json()["id"]])).json()["score"] == 50
     applied = client.post(reverse("api-supervision-appraisal-apply-level", args=[created.json()["id"]]))
     assert applied.status_code == 200 and applied.json()["level_applied"] is True
     review = client.post(
@@ -279,6 +280,7 @@ def test_an_outsider_gets_404_on_every_new_endpoint(client, login, world, record
         ("api-supervision-plan-reviews", "supervisee", "post"),
         ("api-supervision-searches", "supervisee", "get"),
         ("api-supervision-searches", "supervisee", "post"),
+        ("api-supervision-appraisal", "appraisal", "get"),
         ("api-supervision-appraisal-apply-level", "appraisal", "post"),
         ("api-supervision-search", "search", "get"),
         ("api-supervision-search-steps", "search", "post"),
