@@ -60,6 +60,15 @@ def date_field(**kwargs: object) -> serializers.DateField:
     return serializers.DateField(error_messages={**DATE_MESSAGE, **REQUIRED_MESSAGE}, **kwargs)  # type: ignore[arg-type]
 
 
+def datetime_field() -> serializers.DateTimeField:
+    return serializers.DateTimeField(
+        error_messages={
+            "invalid": _("Write the time as YYYY-MM-DDThh:mm (ISO 8601)."),
+            "required": _("This field is required."),
+        }
+    )
+
+
 def choice_field(component: str, choices: Any, **kwargs: Any) -> serializers.ChoiceField:
     return named_choice_field(component, choices, error_messages={**CHOICE_MESSAGE, **REQUIRED_MESSAGE}, **kwargs)
 
@@ -380,13 +389,13 @@ class SearchRecordSerializer(ModelSerializer):
 
 class SearchOpenInputSerializer(serializers.Serializer[dict[str, object]]):
     trigger = choice_field("SearchRecordTrigger", SearchTrigger.choices)
-    lost_contact_at = serializers.DateTimeField(error_messages=REQUIRED_MESSAGE)
+    lost_contact_at = datetime_field()
     notes = serializers.CharField(required=False, default="", allow_blank=True)
 
 
 class SearchStepInputSerializer(serializers.Serializer[dict[str, object]]):
     kind = choice_field("SearchStepKind", SearchStepKind.choices)
-    taken_at = serializers.DateTimeField(error_messages=REQUIRED_MESSAGE)
+    taken_at = datetime_field()
     notes = text_field()
 
 

@@ -82,6 +82,8 @@ def test_owner_opens_the_pages_and_outsider_gets_404(client, login, world, recor
     login(client, world.officer_a)
     for name, key in PAGES:
         assert client.get(reverse(name, args=[records[key]])).status_code == 200, name
+    file_page = client.get(reverse("supervision:file", args=[records["supervisee"]])).content.decode()
+    assert 'data-testid="open-search"' in file_page  # the search under way shows on the person's file
     login(client, world.officer_b)
     for name, key in [*PAGES, ("supervision:appraisal_apply_level", "appraisal")]:
         url = reverse(name, args=[records[key]])
