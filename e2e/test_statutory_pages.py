@@ -35,7 +35,7 @@ def _setup() -> dict[str, Any]:
     missing = make_supervisee(office, name="张小红", term_start=today - dt.timedelta(days=100), term_months=18)
     for supervisee in (person, missing):
         register_intake(
-            actor=Actor(user=officer)  # type: ignore[arg-type],
+            actor=Actor(user=officer),
             supervisee=supervisee,
             reported_on=today - dt.timedelta(days=95),
             initial_level="standard",
@@ -44,10 +44,10 @@ def _setup() -> dict[str, Any]:
         )
     previous = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
     record_appraisal(
-        actor=Actor(user=officer)  # type: ignore[arg-type], supervisee=person, period="month", period_start=previous, score=55, notes="迟到两次"
+        actor=Actor(user=officer), supervisee=person, period="month", period_start=previous, score=55, notes="迟到两次"
     )
     open_search(
-        actor=Actor(user=officer)  # type: ignore[arg-type],
+        actor=Actor(user=officer),
         supervisee=missing,
         trigger="not_found",
         lost_contact_at=timezone.now() - dt.timedelta(hours=30),
