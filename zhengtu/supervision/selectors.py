@@ -255,6 +255,7 @@ def open_searches_for(user: User) -> QuerySet[SearchRecord]:
         SearchRecord.objects.filter(closed_at__isnull=True, supervisee__in=visible)
         .filter(pk__in=SearchRecord.objects.filter(_personal(user)).values("pk"))
         .select_related("supervisee")
+        .prefetch_related("steps")
         .order_by("lost_contact_at")
     )
 

@@ -168,9 +168,10 @@ def search_alerts(record: SearchRecord, now: dt.datetime | None = None) -> list[
     now = now or timezone.now()
     rules = absconding_rules()
     alerts = []
-    first_step = record.steps.order_by("taken_at").first()
+    # all() rather than a query of its own: "my tasks" prefetches the steps of many searches at once.
+    first_step = min((step.taken_at for step in record.steps.all()), default=None)
     step_limit = record.lost_contact_at + dt.timedelta(hours=rules.first_step_hours)
-    if (first_step is None and now > step_limit) or (first_step is not None and first_step.taken_at > step_limit):
+    if (first_step is None and now > step_limit) or (first_step is not None and first_step > step_limit):
         alerts.append(_("No search step within %(hours)d hours of losing contact.") % {"hours": rules.first_step_hours})
     police_limit = record.lost_contact_at + dt.timedelta(hours=rules.police_notice_hours)
     notified = record.police_notified_at

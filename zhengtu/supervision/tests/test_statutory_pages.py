@@ -170,7 +170,8 @@ def test_the_organ_decision_is_recorded_on_the_page_with_its_scan(client, login,
     assert response.status_code == 302
     sanction.refresh_from_db()
     assert sanction.decision_outcome == "refused" and sanction.decision_number == "（2026）湘1224刑更7号"
-    assert Attachment.objects.filter(object_id=sanction.pk, in_execution_archive=True).count() == 1
+    scans = Attachment.objects.filter(object_id=sanction.pk, in_execution_archive=True, title__startswith="决定书")
+    assert scans.count() == 1
     again = client.post(
         url, {"outcome": "granted", "decided_on": today().isoformat(), "decision_number": "（2026）湘1224刑更8号"}
     )
