@@ -28,8 +28,8 @@ from zhengtu.supervisees.models import Supervisee
 from . import selectors
 from . import serializers as s
 from .approval_kinds import file_request, registry
+from .services import appraisal, closure, daily, intake, leave, monitoring, sanctions
 from .services import approvals as approval_services
-from .services import closure, daily, intake, leave, monitoring, sanctions
 from .services.intake import TeamMemberInput
 
 
@@ -169,6 +169,66 @@ SanctionsView = supervisee_records_view(
     create=_recorded_by(sanctions.propose_sanction),
     accepts_files=True,
 )
+
+
+def _review_plan(request: Request, supervisee: Supervisee, data: dict[str, Any]) -> Model:
+    appraisal_pk = data.pop("appraisal")
+    chosen = None
+    if appraisal_pk is not None:
+        chosen = selectors.get_appraisal_for_user(request.user, appraisal_pk)  # type: ignore[arg-type]
+    return appraisal.review_plan(actor=_actor(request), supervisee=supervisee, appraisal=chosen, **data)
+
+
+AppraisalsView = supervisee_records_view(
+    output_serializer=s.AppraisalSerializer,
+    input_serializer=s.AppraisalInputSerializer,
+    records=lambda supervisee: selectors.appraisals_of(supervisee)[:200],
+    create=_recorded_by(appraisal.record_appraisal),
+)
+PlanReviewsView = supervisee_records_view(
+    output_serializer=s.PlanReviewSerializer,
+    input_serializer=s.PlanReviewInputSerializer,
+    records=lambda supervisee: selectors.plan_reviews_of(supervisee)[:200],
+    create=_review_plan,
+)
+
+
+class AppraisalView(APIView):
+    @extend_schema(responses=s.AppraisalSerializer, summary="One appraisal")
+    def get(self, request: Request, pk: int) -> Response:
+        if not can(request.user, Capability.VIEW_SUPERVISEES):  # type: ignore[arg-type]
+            raise PermissionDenied
+        chosen = selectors.get_appraisal_for_user(request.user, pk)  # type: ignore[arg-type]
+        record_event(_actor(request), action=Action.VIEW, target=chosen, detail={"api": True})
+        return Response(s.AppraisalSerializer(chosen).data)
+
+
+class AppraisalApplyLevelView(APIView):
+    """Adopt the level an appraisal suggests: recorded as a periodic level review."""
+
+    @extend_schema(request=None, responses=s.AppraisalSerializer)
+    def post(self, request: Request, pk: int) -> Response:
+        if not can(request.user, Capability.VIEW_SUPERVISEES):  # type: ignore[arg-type]
+            raise PermissionDenied
+        chosen = selectors.get_appraisal_for_user(request.user, pk)  # type: ignore[arg-type]
+        return Response(
+            s.AppraisalSerializer(appraisal.apply_level_suggestion(actor=_actor(request), appraisal=chosen)).data
+        )
+
+
+class SanctionDecisionView(APIView):
+    """The receiving organ's decision (granted or refused) on a request sent to it, with a scan."""
+
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    @extend_schema(request=s.OrganDecisionInputSerializer, responses=s.SanctionSerializer)
+    def post(self, request: Request, pk: int) -> Response:
+        if not can(request.user, Capability.VIEW_SUPERVISEES):  # type: ignore[arg-type]
+            raise PermissionDenied
+        sanction = selectors.get_sanction_for_user(request.user, pk)  # type: ignore[arg-type]
+        data = _input(s.OrganDecisionInputSerializer, request)
+        decided = sanctions.record_request_decision(actor=_actor(request), sanction=sanction, **data)
+        return Response(s.SanctionSerializer(decided).data)
 
 
 class ReleasePrepareView(APIView):

@@ -195,5 +195,126 @@ def seed(*, scale: str) -> None:
     registered = _intakes(intakes, today=today)
     leave = _pending_leave(today=today)
     _pending_cross_city(today=today)
+    _appraisals_and_searches(today=today)
     refresh_due_items()
     logger.info("Supervision demo: %d histories, %d intakes, pending leave: %s.", created, registered, leave)
+
+
+def _demo_people(count: int) -> list[tuple[Supervisee, User]]:
+    """People under supervision with a file and an officer, those of the demo officer of 卢峰 first."""
+    people: list[tuple[Supervisee, User]] = []
+    queryset = Supervisee.objects.filter(status=Status.UNDER_SUPERVISION, supervision_file__isnull=False)
+    lufeng = User.objects.filter(username="officer_lufeng").values("organisation_id")
+    for supervisee in list(
+        queryset.filter(responsible_office__in=lufeng).select_related("responsible_office")[:count]
+    ) + list(queryset.exclude(responsible_office__in=lufeng).select_related("responsible_office")[:count]):
+        officer = _officer_of(supervisee)
+        if officer is not None and supervisee.term_end > timezone.localdate() + dt.timedelta(days=30):
+            people.append((supervisee, officer))
+        if len(people) >= count:
+            break
+    return people
+
+
+def _appraisals_and_searches(*, today: dt.date) -> int:
+    """Three months of appraisals for a few people (one run of poor months suggests strict supervision), a plan
+    review, one search under way and one closed when the person was found."""
+    from .models import Appraisal, SearchOutcome
+    from .services.absconding import close_search, open_search, record_search_step
+    from .services.appraisal import record_appraisal, review_plan
+
+    if Appraisal.objects.exists():
+        return 0
+    people = _demo_people(5)
+    months = []
+    first = today.replace(day=1)
+    for _ in range(3):
+        months.append(first)
+        first = (first - dt.timedelta(days=1)).replace(day=1)
+    scores = ((93, 88, 91), (85, 82, 90), (62, 55, 58), (78, 74, 80), (95, 92, 90))
+    for (supervisee, officer), row in zip(people, scores, strict=False):
+        actor = Actor(user=officer, username=officer.username)
+        last = None
+        for month, score in zip(reversed(months), row, strict=True):
+            last = record_appraisal(
+                actor=actor,
+                supervisee=supervisee,
+                period="month",
+                period_start=month,
+                score=score,
+                notes="按时报到，积极参加教育学习和公益活动。" if score >= 80 else "多次迟到报到，思想汇报敷衍。",
+            )
+        review_plan(
+            actor=actor,
+            supervisee=supervisee,
+            reviewed_on=today,
+            findings="矫正小组评估：就业稳定，家庭支持良好。"
+            if row[-1] >= 80
+            else "矫正小组评估：近两月考核较差，需加强监管。",
+            plan_changes="" if row[-1] >= 80 else "每周到司法所报到一次，每半月走访一次，增加心理辅导。",
+            appraisal=last,
+        )
+    now = timezone.now()
+    if len(people) >= 2:
+        (found_person, officer), (missing_person, officer2) = people[3 % len(people)], people[2 % len(people)]
+        actor = Actor(user=officer, username=officer.username)
+        closed = open_search(
+            actor=actor,
+            supervisee=found_person,
+            trigger="missed_check_ins",
+            lost_contact_at=now - dt.timedelta(days=20),
+            notes="连续两次未按时报到，电话无人接听。",
+        )
+        record_search_step(
+            actor=actor, record=closed, kind="family", taken_at=now - dt.timedelta(days=20, hours=-3),
+            notes="联系其母亲，称其在长沙务工，手机丢失。",
+        )  # fmt: skip
+        close_search(
+            actor=actor, record=closed, outcome=SearchOutcome.FOUND, notes="已通过家属联系到本人，次日到所报到。"
+        )
+        actor2 = Actor(user=officer2, username=officer2.username)
+        under_way = open_search(
+            actor=actor2,
+            supervisee=missing_person,
+            trigger="not_found",
+            lost_contact_at=now - dt.timedelta(hours=30),
+            notes="走访时不在家中，邻居称已多日未见。",
+        )
+        record_search_step(
+            actor=actor2, record=under_way, kind="phone", taken_at=now - dt.timedelta(hours=28),
+            notes="拨打本人电话，已关机。",
+        )  # fmt: skip
+        _sent_request(people[0], today=today)
+    return len(people)
+
+
+def _sent_request(person: tuple[Supervisee, User], *, today: dt.date) -> bool:
+    """A request for sentence reduction approved by the office and the bureau and sent to the court: its decision
+    waits to be recorded on the page (supervision:sanction_decision)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from .models import ApprovalStatus, StepStatus
+    from .services.approvals import decide
+    from .services.sanctions import propose_sanction
+
+    supervisee, officer = person
+    sanction = propose_sanction(
+        actor=Actor(user=officer, username=officer.username),
+        supervisee=supervisee,
+        kind="sentence_reduction",
+        facts="矫正期间认真遵守监督管理规定，积极参加公益活动，连续三个月考核为“好”，并有见义勇为表现。",
+        occurred_on=today - dt.timedelta(days=5),
+        receiving_organ="怀化市中级人民法院",
+        evidence=[SimpleUploadedFile("考核材料.txt", "月度考核表三份；见义勇为证明一份。".encode())],
+    )
+    approval = sanction.approval
+    while approval.status == ApprovalStatus.PENDING:
+        step = approval.steps.filter(status=StepStatus.PENDING).first()
+        if step is None:
+            return False
+        colleagues = User.objects.filter(organisation=step.organisation, is_active=True).exclude(pk=officer.pk)
+        decider = next((user for user in colleagues if can(user, step.capability)), None)
+        if decider is None:
+            return False
+        approval = decide(actor=Actor(user=decider, username=decider.username), request=approval, approve=True)
+    return approval.status == ApprovalStatus.APPROVED

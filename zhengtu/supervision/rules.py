@@ -9,6 +9,8 @@ A province changes any of these in its settings module, never in code:
 - ``ZHENGTU_SANCTION_RULES``: the effect of commendations and sanctions on the supervision level.
 - ``ZHENGTU_PERMIT_RULES``: levels and longest period of each other approval kind (禁止令, 会客, 迁居,
   经常性跨市县活动, 病情复查延期).
+- ``ZHENGTU_ABSCONDING_RULES``: limits of a search (找寻) and when one opens by itself.
+- ``ZHENGTU_EXPIRY_REMINDER_DAYS``: how early an expiring permit or leave is announced.
 - ``ZHENGTU_SUPERVISION_FREQUENCIES``: days between check-ins, written reports and visits per level.
 
 Defaults of the frequencies follow one province's strict level (weekly check-in and written report) and
@@ -109,7 +111,21 @@ DEFAULT_PERMIT_RULES: dict[str, dict[str, Any]] = {
 # Absconding (脱管): the first search step within hours of losing contact, the police told within hours,
 # and after this many days out of contact the next legal step (2020 Measures art. 46: more than one month
 # → propose revoking probation or parole).
-DEFAULT_ABSCONDING_RULES: dict[str, int] = {"first_step_hours": 24, "police_notice_hours": 48, "legal_step_days": 30}
+# The search also opens by itself (services/contact.py, run hourly) when a person cannot be reached: this many
+# check-ins in a row missed (counted in the level's check-in interval), this many spot checks in a row missed, or a
+# bound monitoring device silent for this many hours. Zero switches a trigger off.
+DEFAULT_ABSCONDING_RULES: dict[str, int] = {
+    "first_step_hours": 24,
+    "police_notice_hours": 48,
+    "legal_step_days": 30,
+    "missed_check_ins": 2,
+    "missed_spot_checks": 3,
+    "device_offline_hours": 24,
+}
+
+# "About to expire" (services/expiry.py): a task and one notification this many days before the last day of an
+# approved time-limited permit or leave; "default" for kinds not named.
+DEFAULT_EXPIRY_REMINDER_DAYS: dict[str, int] = {"default": 7, "leave": 2, "cross_city": 14}
 
 # Appraisal (考核): the lowest score of each grade, and how many appraisals in a row suggest a new level
 # (a province sets its own scale; these are a starting point).
@@ -241,11 +257,20 @@ class AbscondingRules:
     first_step_hours: int
     police_notice_hours: int
     legal_step_days: int
+    missed_check_ins: int
+    missed_spot_checks: int
+    device_offline_hours: int
 
 
 def absconding_rules() -> AbscondingRules:
     values = _merged("ZHENGTU_ABSCONDING_RULES", DEFAULT_ABSCONDING_RULES)
     return AbscondingRules(**{key: int(values[key]) for key in DEFAULT_ABSCONDING_RULES})
+
+
+def expiry_reminder_days(kind: str) -> int:
+    """Days before the end of a permit of this kind (or "leave") that its holder's officer is reminded."""
+    values = _merged("ZHENGTU_EXPIRY_REMINDER_DAYS", DEFAULT_EXPIRY_REMINDER_DAYS)
+    return int(values.get(kind, values["default"]))
 
 
 def appraisal_rule(key: str) -> Any:

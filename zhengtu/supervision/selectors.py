@@ -19,6 +19,7 @@ from zhengtu.supervisees.selectors import get_supervisee_for_user, supervisees_v
 from zhengtu.workspace.registry import Task
 
 from .models import (
+    Appraisal,
     ApprovalRequest,
     ApprovalStatus,
     ApprovalStep,
@@ -29,13 +30,18 @@ from .models import (
     LeaveRequest,
     LevelChange,
     MonitoringApproval,
+    Permit,
+    PlanReview,
     Sanction,
+    SearchRecord,
     StepStatus,
     SupervisionFile,
     TeamMember,
     Visit,
 )
 from .periods import Period, covering_period
+from .services.absconding import search_alerts
+from .services.expiry import expiring
 
 if TYPE_CHECKING:
     from zhengtu.accounts.models import User
@@ -180,17 +186,23 @@ def due_items_by_supervisee(supervisee_ids: list[int]) -> dict[int, list[DueItem
     return grouped
 
 
+def _personal(user: User) -> Q:
+    """The people the user works with day to day: their office's, or assigned, or their own (on `supervisee`)."""
+    personal = Q(supervisee__responsible_officer=user) | Q(
+        supervisee__assignments__user=user, supervisee__assignments__ended_at__isnull=True
+    )
+    if user.organisation_id is not None:
+        personal |= Q(supervisee__responsible_office_id=user.organisation_id)
+    return personal
+
+
 def due_items_for(user: User) -> QuerySet[DueItem]:
     """Items about the people the user works with day to day: their office's, or assigned, or their own.
 
     Bureau staff see monitoring periods ending in their subtree (they approve monitoring), not every check-in.
     """
     visible = supervisees_visible_to(user)
-    personal = Q(supervisee__responsible_officer=user) | Q(
-        supervisee__assignments__user=user, supervisee__assignments__ended_at__isnull=True
-    )
-    if user.organisation_id is not None:
-        personal |= Q(supervisee__responsible_office_id=user.organisation_id)
+    personal = _personal(user)
     if can(user, Capability.APPROVE_BUREAU):
         personal |= Q(kind=DueKind.MONITORING_ENDING)
     return (
@@ -218,6 +230,8 @@ def my_tasks(user: User) -> list[Task]:
                 subject=request.supervisee.name,
             )
         )
+    tasks.extend(_search_tasks(user, today))
+    tasks.extend(_expiry_tasks(user, today))
     for item in due_items_for(user)[:500]:
         tasks.append(
             Task(
@@ -232,7 +246,119 @@ def my_tasks(user: User) -> list[Task]:
     return tasks
 
 
+def open_searches_for(user: User) -> QuerySet[SearchRecord]:
+    """Open searches for the people the user works with day to day."""
+    if not user.is_authenticated or not user.is_active:
+        return SearchRecord.objects.none()
+    visible = supervisees_visible_to(user).values("pk")
+    return (
+        SearchRecord.objects.filter(closed_at__isnull=True, supervisee__in=visible)
+        .filter(pk__in=SearchRecord.objects.filter(_personal(user)).values("pk"))
+        .select_related("supervisee")
+        .prefetch_related("steps")
+        .order_by("lost_contact_at")
+    )
+
+
+def _search_tasks(user: User, today: dt.date) -> list[Task]:
+    """Each limit an open search has passed is a task of its own; a search within its limits is one task."""
+    tasks = []
+    for record in open_searches_for(user)[:100]:
+        url = reverse("supervision:search", args=[record.supervisee_id])
+        alerts = search_alerts(record)
+        for alert in alerts:
+            tasks.append(
+                Task(
+                    kind="absconding_limit",
+                    title=alert,
+                    url=url,
+                    due=None,
+                    overdue=True,
+                    subject=record.supervisee.name,
+                )
+            )
+        if not alerts:
+            tasks.append(
+                Task(
+                    kind="absconding_search",
+                    title=_("Search under way: out of contact since %(time)s")
+                    % {"time": timezone.localtime(record.lost_contact_at).strftime("%Y-%m-%d %H:%M")},
+                    url=url,
+                    due=None,
+                    overdue=False,
+                    subject=record.supervisee.name,
+                )
+            )
+    return tasks
+
+
+def _expiry_tasks(user: User, today: dt.date) -> list[Task]:
+    if not user.is_authenticated or not user.is_active:
+        return []
+    visible = supervisees_visible_to(user).values("pk")
+    personal = _personal(user)
+    permits = Permit.objects.filter(supervisee__in=visible).filter(pk__in=Permit.objects.filter(personal).values("pk"))
+    leave = LeaveRequest.objects.filter(supervisee__in=visible).filter(
+        pk__in=LeaveRequest.objects.filter(personal).values("pk")
+    )
+    return [
+        Task(
+            kind="permit_expiring",
+            title=_("About to expire: %(kind)s") % {"kind": item.label},
+            url=item.url,
+            due=item.end_date,
+            overdue=False,
+            subject=item.supervisee.name,
+        )
+        for item in list(expiring(today, permits=permits, leave=leave))[:200]
+    ]
+
+
+def get_appraisal_for_user(user: User, pk: object) -> Appraisal:
+    appraisal: Appraisal = _get(
+        Appraisal.objects.filter(supervisee__in=supervisees_visible_to(user).values("pk")).select_related("supervisee"),
+        pk,
+    )
+    return appraisal
+
+
+def get_search_for_user(user: User, pk: object) -> SearchRecord:
+    record: SearchRecord = _get(
+        SearchRecord.objects.filter(supervisee__in=supervisees_visible_to(user).values("pk")).select_related(
+            "supervisee"
+        ),
+        pk,
+    )
+    return record
+
+
+def get_sanction_for_user(user: User, pk: object) -> Sanction:
+    sanction: Sanction = _get(
+        Sanction.objects.filter(supervisee__in=supervisees_visible_to(user).values("pk")).select_related(
+            "supervisee", "approval"
+        ),
+        pk,
+    )
+    return sanction
+
+
 # The records of one supervisee already fetched through get_supervisee_for_user.
+
+
+def appraisals_of(supervisee: Supervisee) -> QuerySet[Appraisal]:
+    return Appraisal.objects.filter(supervisee=supervisee).select_related("recorded_by")
+
+
+def plan_reviews_of(supervisee: Supervisee) -> QuerySet[PlanReview]:
+    return PlanReview.objects.filter(supervisee=supervisee).select_related("reviewed_by", "appraisal")
+
+
+def searches_of(supervisee: Supervisee) -> QuerySet[SearchRecord]:
+    return SearchRecord.objects.filter(supervisee=supervisee).prefetch_related("steps")
+
+
+def open_search_of(supervisee: Supervisee) -> SearchRecord | None:
+    return SearchRecord.objects.filter(supervisee=supervisee, closed_at__isnull=True).first()
 
 
 def team_of(supervisee: Supervisee, *, current_only: bool = False) -> QuerySet[TeamMember]:

@@ -11,15 +11,24 @@ from zhengtu.api.fields import named_choice_class, named_choice_field
 from zhengtu.supervisees.models import SupervisionLevel
 
 from .models import (
+    Appraisal,
+    AppraisalPeriod,
     ApprovalRequest,
     ApprovalStep,
     CheckIn,
     CheckInChannel,
     CheckInKind,
+    DecisionOutcome,
     LeaveRequest,
     MonitoringApproval,
+    PlanReview,
     Sanction,
     SanctionKind,
+    SearchOutcome,
+    SearchRecord,
+    SearchStep,
+    SearchStepKind,
+    SearchTrigger,
     SupervisionFile,
     TeamMember,
     TeamRole,
@@ -49,6 +58,15 @@ class ModelSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
 
 def date_field(**kwargs: object) -> serializers.DateField:
     return serializers.DateField(error_messages={**DATE_MESSAGE, **REQUIRED_MESSAGE}, **kwargs)  # type: ignore[arg-type]
+
+
+def datetime_field() -> serializers.DateTimeField:
+    return serializers.DateTimeField(
+        error_messages={
+            "invalid": _("Write the time as YYYY-MM-DDThh:mm (ISO 8601)."),
+            "required": _("This field is required."),
+        }
+    )
 
 
 def choice_field(component: str, choices: Any, **kwargs: Any) -> serializers.ChoiceField:
@@ -304,3 +322,95 @@ class FileRequestSerializer(serializers.Serializer[dict[str, object]]):
     start_date = serializers.DateField(required=False)
     end_date = serializers.DateField(required=False)
     new_address = serializers.CharField(required=False)
+
+
+class AppraisalSerializer(ModelSerializer):
+    # A plain string: the level's choice set is documented once, as SupervisionLevelEnum.
+    suggested_level = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Appraisal
+        fields = ["id", "period", "period_start", "score", "grade", "notes", "suggested_level", "level_applied"]
+
+
+class AppraisalInputSerializer(serializers.Serializer[dict[str, object]]):
+    period = choice_field("AppraisalPeriod", AppraisalPeriod.choices)
+    period_start = date_field()
+    score = serializers.IntegerField(
+        error_messages={**REQUIRED_MESSAGE, "invalid": _("Enter the score as a whole number.")}
+    )
+    notes = serializers.CharField(required=False, default="", allow_blank=True)
+
+
+class PlanReviewSerializer(ModelSerializer):
+    class Meta:
+        model = PlanReview
+        fields = ["id", "reviewed_on", "findings", "plan_changes", "appraisal"]
+
+
+class PlanReviewInputSerializer(serializers.Serializer[dict[str, object]]):
+    reviewed_on = date_field()
+    findings = text_field()
+    plan_changes = serializers.CharField(required=False, default="", allow_blank=True)
+    appraisal = serializers.IntegerField(required=False, allow_null=True, default=None)
+
+
+class SearchStepSerializer(ModelSerializer):
+    class Meta:
+        model = SearchStep
+        fields = ["id", "kind", "taken_at", "notes"]
+
+
+class SearchRecordSerializer(ModelSerializer):
+    steps = SearchStepSerializer(many=True, read_only=True)
+    alerts = serializers.ListField(child=serializers.CharField(), read_only=True)
+    opened_automatically = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = SearchRecord
+        fields = [
+            "id",
+            "supervisee",
+            "trigger",
+            "lost_contact_at",
+            "notes",
+            "opened_at",
+            "opened_automatically",
+            "police_station",
+            "police_notified_at",
+            "closed_at",
+            "outcome",
+            "outcome_notes",
+            "next_step",
+            "steps",
+            "alerts",
+        ]
+
+
+class SearchOpenInputSerializer(serializers.Serializer[dict[str, object]]):
+    trigger = choice_field("SearchRecordTrigger", SearchTrigger.choices)
+    lost_contact_at = datetime_field()
+    notes = serializers.CharField(required=False, default="", allow_blank=True)
+
+
+class SearchStepInputSerializer(serializers.Serializer[dict[str, object]]):
+    kind = choice_field("SearchStepKind", SearchStepKind.choices)
+    taken_at = datetime_field()
+    notes = text_field()
+
+
+class PoliceNoticeInputSerializer(serializers.Serializer[dict[str, object]]):
+    police_station = text_field(max_length=100)
+
+
+class SearchCloseInputSerializer(serializers.Serializer[dict[str, object]]):
+    outcome = choice_field("SearchRecordOutcome", SearchOutcome.choices)
+    notes = text_field()
+    next_step = serializers.IntegerField(required=False, allow_null=True, default=None)
+
+
+class OrganDecisionInputSerializer(serializers.Serializer[dict[str, object]]):
+    outcome = choice_field("SanctionDecisionOutcome", DecisionOutcome.choices)
+    decided_on = date_field()
+    decision_number = text_field(max_length=100)
+    attachments = serializers.ListField(child=serializers.FileField(), required=False, default=list)

@@ -122,6 +122,8 @@ class GroupSessionPhoto(models.Model):
 
     class Meta:
         ordering = ["pk"]
+        verbose_name = _("group session photo")
+        verbose_name_plural = _("group session photos")
 
     def __str__(self) -> str:
         return self.original_name

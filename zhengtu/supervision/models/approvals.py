@@ -113,6 +113,8 @@ class LeaveRequest(models.Model):
     destination = models.CharField(_("destination"), max_length=200)
     reason = models.TextField(_("reason"))
     returned_on = models.DateField(_("returned on"), null=True, blank=True)
+    # When the officer was told the leave is about to end (services/expiry.py): told once.
+    expiry_reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("leave request")

@@ -37,6 +37,8 @@ class Permit(models.Model):
     start_date = models.DateField(_("from"))
     end_date = models.DateField(_("to"))
     new_address = models.CharField(_("new residence address"), max_length=200, blank=True)
+    # When the officer was told the permit is about to expire (services/expiry.py): told once.
+    expiry_reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("permit")

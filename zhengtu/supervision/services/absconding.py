@@ -10,6 +10,7 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,7 +19,7 @@ from zhengtu.accounts.roles import ROLE_CAPABILITIES, Capability
 from zhengtu.audit.models import Action
 from zhengtu.audit.services import Actor, record_event
 from zhengtu.orgs.models import OrganisationKind
-from zhengtu.supervisees.models import Supervisee
+from zhengtu.supervisees.models import Status, Supervisee
 from zhengtu.workspace.services import notify
 
 from ..models import Sanction, SearchOutcome, SearchRecord, SearchStep, SearchStepKind, SearchTrigger
@@ -45,18 +46,56 @@ def open_search(
         errors["lost_contact_at"] = _("The time cannot be in the future.")
     if errors:
         raise ValidationError(errors)
-    if SearchRecord.objects.filter(supervisee=supervisee, closed_at__isnull=True).exists():
+    record = _create(actor, supervisee, trigger=trigger, lost_contact_at=lost_contact_at, notes=notes, user=user)
+    if record is None:
         raise ValidationError(_("A search for this person is already open."))
+    return record
+
+
+def open_search_automatically(
+    *, supervisee: Supervisee, trigger: str, lost_contact_at: dt.datetime, notes: str
+) -> SearchRecord | None:
+    """The system opens the search (services/contact.py): None when one is already open for the person."""
+    if supervisee.status != Status.UNDER_SUPERVISION:
+        return None
+    with transaction.atomic():
+        return _create(
+            Actor(username="system"),
+            supervisee,
+            trigger=trigger,
+            lost_contact_at=min(lost_contact_at, timezone.now()),
+            notes=notes,
+            user=None,
+        )
+
+
+def _create(
+    actor: Actor, supervisee: Supervisee, *, trigger: str, lost_contact_at: dt.datetime, notes: str, user: User | None
+) -> SearchRecord | None:
+    # The person's row is locked so that a page and the hourly scan never both open a search; the partial unique
+    # constraint "one_open_search" is the last line.
+    Supervisee.objects.select_for_update(of=("self",)).filter(pk=supervisee.pk).first()
+    if SearchRecord.objects.filter(supervisee=supervisee, closed_at__isnull=True).exists():
+        return None
     record = SearchRecord.objects.create(
         supervisee=supervisee, trigger=trigger, lost_contact_at=lost_contact_at, notes=notes.strip(), opened_by=user
     )
-    record_event(actor, action=Action.CREATE, target=record, detail={"trigger": trigger})
-    notify(
-        _bureau_users(supervisee),
-        title=_("Out of contact: %(name)s — search opened") % {"name": supervisee.name},
-        kind="absconding_opened",
-    )
+    record_event(actor, action=Action.CREATE, target=record, detail={"trigger": trigger, "automatic": user is None})
+    url = reverse("supervision:search", args=[supervisee.pk])
+    title = _("Out of contact: %(name)s — search opened") % {"name": supervisee.name}
+    notify(_bureau_users(supervisee), title=title, url=url, kind="absconding_opened")
+    if user is None:
+        notify(_officers_of(supervisee), title=title, body=notes.strip(), url=url, kind="absconding_opened")
     return record
+
+
+def _officers_of(supervisee: Supervisee) -> list[User]:
+    """Who works with the person day to day: the responsible officer and the team members with an account."""
+    officers = [supervisee.responsible_officer] if supervisee.responsible_officer else []
+    team = User.objects.filter(
+        pk__in=supervisee.team_members.filter(left_on__isnull=True, user__isnull=False).values("user_id")
+    )
+    return [*officers, *team]
 
 
 def _open(record: SearchRecord) -> None:
@@ -129,9 +168,10 @@ def search_alerts(record: SearchRecord, now: dt.datetime | None = None) -> list[
     now = now or timezone.now()
     rules = absconding_rules()
     alerts = []
-    first_step = record.steps.order_by("taken_at").first()
+    # all() rather than a query of its own: "my tasks" prefetches the steps of many searches at once.
+    first_step = min((step.taken_at for step in record.steps.all()), default=None)
     step_limit = record.lost_contact_at + dt.timedelta(hours=rules.first_step_hours)
-    if (first_step is None and now > step_limit) or (first_step is not None and first_step.taken_at > step_limit):
+    if (first_step is None and now > step_limit) or (first_step is not None and first_step > step_limit):
         alerts.append(_("No search step within %(hours)d hours of losing contact.") % {"hours": rules.first_step_hours})
     police_limit = record.lost_contact_at + dt.timedelta(hours=rules.police_notice_hours)
     notified = record.police_notified_at

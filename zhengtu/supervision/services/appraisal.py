@@ -122,6 +122,8 @@ def review_plan(
         raise ValidationError({"findings": _("Write down what the team found.")})
     if reviewed_on > timezone.localdate():
         raise ValidationError({"reviewed_on": _("The date cannot be in the future.")})
+    if appraisal is not None and appraisal.supervisee_id != supervisee.pk:
+        raise ValidationError({"appraisal": _("Choose an appraisal of this person.")})
     review = PlanReview.objects.create(
         supervisee=supervisee,
         reviewed_on=reviewed_on,

@@ -154,13 +154,25 @@ def apply_approved_sanction(*, actor: Actor, request: ApprovalRequest) -> None:
 
 @transaction.atomic
 def record_request_decision(
-    *, actor: Actor, sanction: Sanction, decision_number: str, decided_on: dt.date, outcome: str
+    *,
+    actor: Actor,
+    sanction: Sanction,
+    decision_number: str,
+    decided_on: dt.date,
+    outcome: str,
+    attachments: Sequence[UploadedFile] = (),
 ) -> Sanction:
-    """The receiving court's (or police's) decision on a request sent to it."""
+    """The receiving court's (or police's) decision on a request sent to it, with a scan of the decision."""
     require(actor, Capability.SUPERVISE)
     errors: dict[str, str] = {}
     if not sanction.receiving_organ or sanction.approval.status != "approved":
         raise ValidationError(_("Only an approved request sent to another organ receives a decision."))
+    if sanction.decision_outcome:
+        raise ValidationError(_("The decision on this request is already recorded."))
+    if sanction.sent_on and decided_on < sanction.sent_on:
+        errors["decided_on"] = _("The decision cannot predate the request (sent on %(date)s).") % {
+            "date": sanction.sent_on.isoformat()
+        }
     if not decision_number.strip():
         errors["decision_number"] = _("Enter the number of the decision.")
     if outcome not in DecisionOutcome.values:
@@ -169,9 +181,21 @@ def record_request_decision(
         errors["decided_on"] = _("The date cannot be in the future.")
     if errors:
         raise ValidationError(errors)
+    for upload in attachments:
+        check_upload(upload)
     sanction.decision_number = decision_number.strip()
     sanction.decided_on = decided_on
     sanction.decision_outcome = outcome
     sanction.save(update_fields=["decision_number", "decided_on", "decision_outcome"])
     record_event(actor, action=Action.UPDATE, target=sanction, detail={"decision": outcome, "number": decision_number})
+    if attachments:
+        attach_files(
+            actor=actor,
+            supervisee=sanction.supervisee,
+            uploads=attachments,
+            subject=sanction,
+            title=_("Decision %(number)s") % {"number": sanction.decision_number},
+            execution_archive=True,
+            work_archive=True,
+        )
     return sanction

@@ -6,7 +6,18 @@ import datetime as dt
 
 from zhengtu.supervisees.models import Status, Supervisee
 from zhengtu.supervision.demo import seed
-from zhengtu.supervision.models import ApprovalStatus, CheckIn, DueItem, LeaveRequest, SupervisionFile, Visit
+from zhengtu.supervision.models import (
+    Appraisal,
+    ApprovalStatus,
+    CheckIn,
+    DueItem,
+    LeaveRequest,
+    PlanReview,
+    Sanction,
+    SearchRecord,
+    SupervisionFile,
+    Visit,
+)
 
 from .conftest import pending_supervisee, today
 
@@ -23,5 +34,12 @@ def test_the_demo_seed_fills_the_workflow_and_runs_twice(world) -> None:  # type
     leave = LeaveRequest.objects.get()
     assert leave.approval.status == ApprovalStatus.PENDING and leave.days == 10
     assert DueItem.objects.exists()
+    assert Appraisal.objects.count() >= 6 and PlanReview.objects.exists()
+    assert Appraisal.objects.filter(suggested_level="strict").exists()  # the run of poor months
+    assert SearchRecord.objects.filter(closed_at__isnull=True).count() == 1
+    assert SearchRecord.objects.filter(outcome="found").count() == 1
+    sent = Sanction.objects.get(kind="sentence_reduction")  # approved and sent; the court's decision is awaited
+    assert sent.approval.status == ApprovalStatus.APPROVED and sent.sent_on and not sent.decision_outcome
     seed(scale="county")
+    assert SearchRecord.objects.count() == 2
     assert SupervisionFile.objects.count() == 4 and LeaveRequest.objects.count() == 1

@@ -77,6 +77,7 @@ def supervision_file(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "monitoring": selectors.monitoring_of(supervisee)[:10],
         "monitoring_period": selectors.approved_monitoring_period(supervisee, today),
         "sanctions": selectors.sanctions_of(supervisee)[:10],
+        "open_search": selectors.open_search_of(supervisee),
         "permit_kinds": PermitKind.choices,
         "documents": selectors.documents_of(supervisee),
         "due_items": selectors.due_items_of(supervisee),
