@@ -70,15 +70,24 @@ def test_a_flood_while_the_writer_is_behind_stops_reading_and_memory_stays_bound
             i: [watch_position(i, at(3000 - 30 * n), HOME[0] + n * 1e-5, HOME[1]) for n in range(2000)]
             for i in identifiers
         }
-        deadline = time.monotonic() + 4
-        while time.monotonic() < deadline:  # each device floods as fast as TCP lets it
+        gateway = running.gateway
+
+        def held() -> bool:
+            return gateway.overloaded and all(
+                not c.transport.is_reading()  # type: ignore[union-attr]
+                for c in gateway.connections
+            )
+
+        # Each device floods as fast as TCP lets it until the gateway holds back (a busy machine may take a
+        # while to get there: wait for the state, never for a fixed time), then a little longer.
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and not held():
             for sock, identifier in zip(socks, identifiers, strict=True):
                 try:
                     sock.send(frames[identifier][sent % 2000])
                 except BlockingIOError:
                     continue
             sent += 1
-        gateway = running.gateway
         assert gateway.overloaded and gateway.counters.overloads >= 1
         # Held in the gateway: the submissions in flight (the bound, plus at most what one read
         # of each connection carried: asyncio reads up to 256 KiB at a time) and at most
