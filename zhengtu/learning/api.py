@@ -109,7 +109,9 @@ class Heartbeat(APIView):
     )
     def post(self, request: Request, pk: int) -> Response:
         data = HeartbeatSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        if not data.is_valid():
+            get_own_session(request.user, pk)  # type: ignore[arg-type]  # someone else's session: 404, not 400
+            raise ApiValidationError(data.errors)
         values = data.validated_data
         try:
             # The service fetches the session scoped to its own person, locked, in one statement: someone

@@ -105,6 +105,11 @@ def test_phone_pages_and_sessions_belong_to_the_person(lw, client) -> None:  # t
         == 404
     )
     assert client.post(reverse("api-learning-face-check", args=[session]), {"refused": "1"}).status_code == 404
+    # A malformed beat on someone else's session is still "no such session", not a form error about it.
+    assert (
+        client.post(reverse("api-learning-heartbeat", args=[session]), {}, content_type="application/json").status_code
+        == 404
+    )
 
 
 def test_an_outsider_supervisee_cannot_open_the_course(lw, client) -> None:  # type: ignore[no-untyped-def]
