@@ -37,7 +37,7 @@ import sys
 import time
 from typing import Any
 
-from bench.support import drop_database, run_child
+from bench.support import bulk_supervisees, drop_database, fresh_database, run_child
 
 DEVICES = int(os.environ.get("ZHENGTU_BENCH_DEVICES", "5200"))
 TRANSPORT = os.environ.get("ZHENGTU_BENCH_TRANSPORT", "process")  # or "memory": the writer a thread of the gateway
@@ -202,27 +202,6 @@ def _push(connection: _LoadConnection) -> bool:
 # -- the server side (Django) ---------------------------------------------------------------------
 
 
-def _prepare_database(backend: str) -> None:
-    if backend == "postgresql":
-        import psycopg
-
-        name = os.environ["ZHENGTU_BENCH_DB_NAME"]
-        with psycopg.connect(
-            host="127.0.0.1",
-            port=int(os.environ["ZHENGTU_DB_PORT"]),
-            user="postgres",
-            dbname="postgres",
-            autocommit=True,
-        ) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            connection.execute(f'CREATE DATABASE "{name}"')
-    else:
-        path = os.environ["ZHENGTU_BENCH_SQLITE"]
-        for suffix in ("", "-wal", "-shm"):
-            if os.path.exists(path + suffix):
-                os.remove(path + suffix)
-
-
 def _build_data(rng: random.Random) -> list[dict[str, Any]]:
     """Organisations, supervisees, devices, bindings and fences, written in bulk (bench data only)."""
     from django.utils import timezone
@@ -230,34 +209,13 @@ def _build_data(rng: random.Random) -> list[dict[str, Any]]:
     from zhengtu.monitoring.models import Device, DeviceBinding, Fence, FenceKind, FenceShape
     from zhengtu.orgs.models import OrganisationKind
     from zhengtu.orgs.services import create_organisation
-    from zhengtu.supervisees.models import SentenceType, Status, Supervisee
 
     county = create_organisation(name="基准县社区矫正管理局", kind=OrganisationKind.COUNTY_BUREAU)
     offices = [
         create_organisation(name=f"基准第{i + 1}司法所", kind=OrganisationKind.JUSTICE_OFFICE, parent=county)
         for i in range(20)
     ]
-    today = timezone.localdate()
-    people = Supervisee.objects.bulk_create(
-        [
-            Supervisee(
-                name=f"对象{i:05d}",
-                identity_number_index=f"bench-{i:08d}",
-                sex="male",
-                birth_date=dt.date(1980, 1, 1),
-                sentence_type=SentenceType.PROBATION,
-                crime="盗窃罪",
-                deciding_organ="基准县人民法院",
-                term_start=today - dt.timedelta(days=60),
-                term_months=12,
-                term_end=today + dt.timedelta(days=300),
-                status=Status.UNDER_SUPERVISION,
-                responsible_office=offices[i % len(offices)],
-            )
-            for i in range(DEVICES)
-        ],
-        batch_size=1000,
-    )
+    people = bulk_supervisees(DEVICES, offices=offices, tag="bench")
     protocols = [p for p, share in PROTOCOL_MIX for _ in range(int(share * 100))]
     device_rows = []
     for i in range(DEVICES):
@@ -339,7 +297,7 @@ def _percentile(samples: list[float], share: float) -> float:
 
 def _child(backend: str) -> None:
     resource.setrlimit(resource.RLIMIT_NOFILE, (19_000, 19_000))
-    _prepare_database(backend)
+    fresh_database(backend)
     import django
 
     django.setup()

@@ -39,7 +39,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.support import ROOT, WORK
+from bench.support import ROOT, WORK, bulk_supervisees
 
 DEVICES = int(os.environ.get("ZHENGTU_BENCH_FAULT_DEVICES", "300"))
 FIXES_PER_SECOND = 2.0  # per device
@@ -309,31 +309,12 @@ def _build(rng: random.Random) -> tuple[list[dict[str, Any]], dict[str, int], se
     from zhengtu.monitoring.models import Device, DeviceBinding, DeviceState, Fence, FenceKind, FenceShape
     from zhengtu.orgs.models import OrganisationKind
     from zhengtu.orgs.services import create_organisation
-    from zhengtu.supervisees.models import SentenceType, Status, Supervisee
 
     county = create_organisation(name="演练县社区矫正管理局", kind=OrganisationKind.COUNTY_BUREAU)
     office = create_organisation(name="演练司法所", kind=OrganisationKind.JUSTICE_OFFICE, parent=county)
     officer = User.objects.create(username="drill_officer", role=Role.OFFICE_OFFICER, organisation=office)
-    today = timezone.localdate()
-    people = Supervisee.objects.bulk_create(
-        [
-            Supervisee(
-                name=f"演练{i:04d}",
-                identity_number_index=f"drill-{i:06d}",
-                sex="male",
-                birth_date=dt.date(1980, 1, 1),
-                sentence_type=SentenceType.PROBATION,
-                crime="盗窃罪",
-                deciding_organ="演练县人民法院",
-                term_start=today - dt.timedelta(days=60),
-                term_months=12,
-                term_end=today + dt.timedelta(days=300),
-                status=Status.UNDER_SUPERVISION,
-                responsible_office=office,
-                responsible_officer=officer,
-            )  # fmt: skip
-            for i in range(DEVICES)
-        ]
+    people = bulk_supervisees(
+        DEVICES, offices=[office], officers=[officer], tag="drill", name="演练{i:04d}", organ="演练县人民法院"
     )
     devices = Device.objects.bulk_create(
         [
@@ -402,10 +383,10 @@ def _writer_pid(server_pid: int) -> int | None:
 
 
 def _child() -> None:
-    from bench.bench_monitoring import _prepare_database
     from bench.bench_monitoring_live import _server, _stop_server
+    from bench.support import fresh_database
 
-    _prepare_database("postgresql")
+    fresh_database("postgresql")
     import django
 
     django.setup()

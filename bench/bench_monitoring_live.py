@@ -44,7 +44,7 @@ import tempfile
 import time
 from typing import Any
 
-from bench.support import ROOT, drop_database, run_child
+from bench.support import ROOT, bulk_supervisees, drop_database, run_child
 
 GOAL_MS = 500
 RATE = int(os.environ.get("ZHENGTU_BENCH_LIVE_RATE", "5000"))
@@ -118,7 +118,6 @@ def _build(rng: random.Random) -> tuple[list[dict[str, Any]], dict[str, str], li
     from zhengtu.monitoring.models import Device, DeviceBinding, DeviceState, Fence, FenceKind, FenceShape
     from zhengtu.orgs.models import OrganisationKind
     from zhengtu.orgs.services import create_organisation
-    from zhengtu.supervisees.models import SentenceType, Status, Supervisee
 
     county = create_organisation(name="基准县社区矫正管理局", kind=OrganisationKind.COUNTY_BUREAU)
     offices = [
@@ -131,28 +130,7 @@ def _build(rng: random.Random) -> tuple[list[dict[str, Any]], dict[str, str], li
         for i, office in enumerate(offices)
     ]
     total = ACTIVE + SILENT
-    today = timezone.localdate()
-    people = Supervisee.objects.bulk_create(
-        [
-            Supervisee(
-                name=f"对象{i:05d}",
-                identity_number_index=f"bench-live-{i:08d}",
-                sex="male",
-                birth_date=dt.date(1980, 1, 1),
-                sentence_type=SentenceType.PROBATION,
-                crime="盗窃罪",
-                deciding_organ="基准县人民法院",
-                term_start=today - dt.timedelta(days=60),
-                term_months=12,
-                term_end=today + dt.timedelta(days=300),
-                status=Status.UNDER_SUPERVISION,
-                responsible_office=offices[i % OFFICES],
-                responsible_officer=officers[i % OFFICES],
-            )
-            for i in range(total)
-        ],
-        batch_size=1000,
-    )
+    people = bulk_supervisees(total, offices=offices[:OFFICES], officers=officers[:OFFICES], tag="bench-live")
     protocols = [p for p, share in PROTOCOL_MIX for _ in range(int(share * 100))]
     rows = []
     for i in range(total):
@@ -487,10 +465,10 @@ def _cpu_seconds(pid: int) -> float:
 
 
 def _child(backend: str) -> None:
-    from bench.bench_monitoring import _prepare_database
+    from bench.support import fresh_database
 
     resource.setrlimit(resource.RLIMIT_NOFILE, (19_000, 19_000))
-    _prepare_database(backend)
+    fresh_database(backend)
     import django
 
     django.setup()

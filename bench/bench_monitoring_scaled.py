@@ -30,7 +30,7 @@ import threading
 import time
 from typing import Any
 
-from bench.support import ROOT, database_env
+from bench.support import ROOT, bulk_supervisees, database_env
 
 DEVICES = 1_000
 PACED_RATE = 2_000  # fixes/s for the latency phase
@@ -287,7 +287,6 @@ def _prepare() -> None:
     from zhengtu.monitoring.models import Device, DeviceBinding, Fence, FenceKind, FenceShape
     from zhengtu.orgs.models import OrganisationKind
     from zhengtu.orgs.services import create_organisation
-    from zhengtu.supervisees.models import SentenceType, Status, Supervisee
 
     call_command("migrate", verbosity=0)
     province = create_organisation(name="基准省社区矫正管理局", kind=OrganisationKind.PROVINCE_BUREAU)
@@ -297,27 +296,7 @@ def _prepare() -> None:
         create_organisation(name=f"基准第{i + 1}司法所", kind=OrganisationKind.JUSTICE_OFFICE, parent=county)
         for i in range(10)
     ]
-    today = timezone.localdate()
-    people = Supervisee.objects.bulk_create(
-        [
-            Supervisee(
-                name=f"对象{i:05d}",
-                identity_number_index=f"bench-scaled-{i:08d}",
-                sex="male",
-                birth_date=dt.date(1980, 1, 1),
-                sentence_type=SentenceType.PROBATION,
-                crime="盗窃罪",
-                deciding_organ="基准县人民法院",
-                term_start=today - dt.timedelta(days=60),
-                term_months=12,
-                term_end=today + dt.timedelta(days=300),
-                status=Status.UNDER_SUPERVISION,
-                responsible_office=offices[i % len(offices)],
-            )
-            for i in range(DEVICES)
-        ],
-        batch_size=1000,
-    )
+    people = bulk_supervisees(DEVICES, offices=offices, tag="bench-scaled")
     devices = Device.objects.bulk_create(
         [
             Device(identifier=f"{13_900_000_000 + i}", kind="wristband", protocol="watch", organisation=county)

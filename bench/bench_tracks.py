@@ -33,9 +33,9 @@ def _load() -> str:
 
 
 def _child(backend: str) -> None:
-    from bench.bench_monitoring import _prepare_database
+    from bench.support import fresh_database
 
-    _prepare_database(backend)
+    fresh_database(backend)
     try:
         _measure()
     finally:

@@ -7,6 +7,7 @@ import statistics
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 WORK = Path(os.environ.get("ZHENGTU_BENCH_DIR", "/tmp/zhengtu-bench"))
@@ -149,3 +150,67 @@ def staff_sessions(usernames: list[str]) -> dict[str, str]:
         store.create()
         sessions[user.username] = store.session_key or ""
     return sessions
+
+
+def fresh_database(backend: str) -> None:
+    """In the child: start from an empty database of this run's name (dropped and made again)."""
+    if backend == "postgresql":
+        import psycopg
+
+        name = os.environ["ZHENGTU_BENCH_DB_NAME"]
+        with psycopg.connect(
+            host="127.0.0.1",
+            port=int(os.environ["ZHENGTU_DB_PORT"]),
+            user="postgres",
+            dbname="postgres",
+            autocommit=True,
+        ) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            connection.execute(f'CREATE DATABASE "{name}"')
+    else:
+        path = os.environ["ZHENGTU_BENCH_SQLITE"]
+        for suffix in ("", "-wal", "-shm"):
+            if os.path.exists(path + suffix):
+                os.remove(path + suffix)
+
+
+def bulk_supervisees(
+    count: int,
+    *,
+    offices: list[Any],
+    officers: list[Any] | None = None,
+    tag: str,
+    name: str = "对象{i:05d}",
+    organ: str = "基准县人民法院",
+) -> list[Any]:
+    """`count` people under supervision, spread over `offices` (and `officers`, in step), written in bulk with
+    the registry's own checks skipped: set-up data for a benchmark, not what it measures. `tag` keeps each
+    benchmark's blind-index values apart."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from zhengtu.supervisees.models import SentenceType, Status, Supervisee
+
+    today = timezone.localdate()
+    return Supervisee.objects.bulk_create(
+        [
+            Supervisee(
+                name=name.format(i=i),
+                identity_number_index=f"{tag}-{i:08d}",
+                sex="male",
+                birth_date=dt.date(1980, 1, 1),
+                sentence_type=SentenceType.PROBATION,
+                crime="盗窃罪",
+                deciding_organ=organ,
+                term_start=today - dt.timedelta(days=60),
+                term_months=12,
+                term_end=today + dt.timedelta(days=300),
+                status=Status.UNDER_SUPERVISION,
+                responsible_office=offices[i % len(offices)],
+                responsible_officer=officers[i % len(officers)] if officers else None,
+            )
+            for i in range(count)
+        ],
+        batch_size=1000,
+    )
