@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Avg, Count
 from django.http import FileResponse, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
@@ -18,6 +18,7 @@ from zhengtu.accounts.http import AuthenticatedRequest
 from zhengtu.accounts.roles import Capability, can
 from zhengtu.association.sign_in import qr_code_svg
 from zhengtu.audit.services import Actor
+from zhengtu.core.lookups import get_or_404
 from zhengtu.core.pages import run_action, save_form
 from zhengtu.core.private_files import private_file_response
 from zhengtu.orgs.models import Organisation
@@ -151,7 +152,7 @@ def group_session_photos(request: AuthenticatedRequest, pk: int) -> HttpResponse
 def group_session_photo(request: AuthenticatedRequest, pk: int, photo: int) -> FileResponse:
     require_staff(request.user)
     session = get_group_session_for_user(request.user, pk)
-    found = get_object_or_404(GroupSessionPhoto, session=session, pk=photo)
+    found = get_or_404(GroupSessionPhoto.objects.filter(session=session), photo)
     return private_file_response(
         request,
         found.photo,
