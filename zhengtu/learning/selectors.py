@@ -11,7 +11,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from zhengtu.accounts.models import User
-from zhengtu.accounts.roles import Capability, Role, can
+from zhengtu.accounts.roles import Capability, can, is_supervisee
 from zhengtu.core.lookups import get_or_404
 from zhengtu.orgs.models import Organisation
 from zhengtu.supervisees.models import Supervisee
@@ -36,7 +36,7 @@ def _ancestor_ids(organisation: Organisation) -> list[int]:
 
 def own_supervisee(user: User) -> Supervisee | None:
     """The supervisee record of a supervisee's account (None for staff)."""
-    if not user.is_authenticated or not user.is_active or user.role != Role.SUPERVISEE:
+    if not user.is_authenticated or not user.is_active or not is_supervisee(user):
         return None
     return Supervisee.objects.select_related("responsible_office").filter(user=user).first()
 
@@ -51,7 +51,7 @@ def courses_visible_to(user: User) -> QuerySet[Course]:
         return Course.objects.none()
     if user.is_superuser:
         return Course.objects.all()
-    if user.role == Role.SUPERVISEE:
+    if is_supervisee(user):
         person = own_supervisee(user)
         return courses_for_office(person.responsible_office) if person else Course.objects.none()
     if user.organisation is None or not can(user, Capability.VIEW_SUPERVISEES):
@@ -112,7 +112,7 @@ def get_own_session(user: User, pk: object) -> StudySession:
 
 
 def face_checks_visible_to(user: User) -> QuerySet[StudyFaceCheck]:
-    if user.role == Role.SUPERVISEE:
+    if is_supervisee(user):
         return StudyFaceCheck.objects.none()
     return StudyFaceCheck.objects.filter(supervisee__in=supervisees_visible_to(user)).select_related(
         "supervisee", "session__lesson", "session__attempt__exam", "face_check"
@@ -129,7 +129,7 @@ def assignments_of(person: Supervisee) -> QuerySet[CourseAssignment]:
 
 def _shared_down(user: User) -> Q | None:
     """Owned by the user's organisation, above it or below it (the pool and sessions are shared down the tree)."""
-    if user.role == Role.SUPERVISEE or not can(user, Capability.VIEW_SUPERVISEES) or user.organisation is None:
+    if is_supervisee(user) or not can(user, Capability.VIEW_SUPERVISEES) or user.organisation is None:
         return None
     org = user.organisation
     return Q(organisation_id__in=_ancestor_ids(org)) | Q(organisation__path__startswith=org.path)

@@ -12,7 +12,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from zhengtu.accounts.models import User
-from zhengtu.accounts.roles import Capability, can
+from zhengtu.accounts.roles import Capability, can, has_role_in
 from zhengtu.core.lookups import get_or_404
 from zhengtu.orgs.models import Organisation
 from zhengtu.supervisees.models import Supervisee
@@ -27,7 +27,7 @@ def can_see_locations(user: User) -> bool:
         return False
     if user.is_superuser:
         return True
-    allowed = user.role in rule("LOCATION_ROLES")
+    allowed = has_role_in(user, rule("LOCATION_ROLES"))
     return allowed and (can(user, Capability.MONITOR) or can(user, Capability.VIEW_SUPERVISEES))
 
 

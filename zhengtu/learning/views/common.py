@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 
-from zhengtu.accounts.roles import Capability, Role, can
+from zhengtu.accounts.roles import Capability, can, is_supervisee
 
 
 def require(user: Any, capability: str) -> None:
@@ -13,5 +13,5 @@ def require(user: Any, capability: str) -> None:
 
 
 def require_staff(user: Any) -> None:
-    if user.role == Role.SUPERVISEE or not can(user, Capability.VIEW_SUPERVISEES):
+    if is_supervisee(user) or not can(user, Capability.VIEW_SUPERVISEES):
         raise PermissionDenied
