@@ -12,11 +12,12 @@ from django.views.decorators.http import require_POST
 from zhengtu.accounts.http import AuthenticatedRequest
 from zhengtu.audit.models import Action
 from zhengtu.audit.services import Actor, record_event
+from zhengtu.core.downloads import XLSX, download_response
 from zhengtu.core.pages import run_action
 from zhengtu.services.hours import hours_history, next_month, parse_month, people_under_supervision, previous_month
 from zhengtu.supervisees.selectors import get_supervisee_for_user
 
-from ..exports import XLSX_CONTENT_TYPE, report_workbook
+from ..exports import report_workbook
 from ..models import FaceCheckOutcome, LessonProgress
 from ..reports import office_figures, person_figures
 from ..selectors import assignments_of, attempts_visible_to, face_checks_visible_to, get_face_check_for_user
@@ -103,6 +104,4 @@ def report_export(request: AuthenticatedRequest) -> HttpResponse:
         object_label=f"{month:%Y-%m}",
         detail={"offices": len(offices), "people": sum(o.people for o in offices)},
     )
-    response = HttpResponse(report_workbook(offices, f"{month:%Y-%m}"), content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="learning-{month:%Y-%m}.xlsx"'
-    return response
+    return download_response(report_workbook(offices, f"{month:%Y-%m}"), f"learning-{month:%Y-%m}.xlsx", XLSX)
