@@ -32,6 +32,8 @@ from typing import Any
 
 from django.conf import settings
 
+from zhengtu.core.rules import Rules
+
 DEFAULT_LEAVE_RULES: dict[str, int] = {
     # The justice office approves leave up to this many days on its own.
     "office_max_days": 7,
@@ -151,18 +153,29 @@ def _merged(setting_name: str, defaults: dict[str, Any]) -> dict[str, Any]:
     return {**defaults, **configured}
 
 
-def shared_rule(key: str, default: int) -> int:
-    rules: dict[str, object] = getattr(settings, "ZHENGTU_RULES", {})
-    value = rules.get(key, default)
-    return int(value)  # type: ignore[call-overload]
+# The keys of the shared ZHENGTU_RULES dict this app reads (core.rules convention).
+DEFAULTS: dict[str, int] = {
+    # Law art. 21: a supervisee reports within this many days of the judgment taking effect.
+    "reporting_deadline_days": 10,
+    # The officer is reminded this many days before the term ends.
+    "term_ending_reminder_days": 30,
+    # Each approval step is due this many working days after it opens.
+    "approval_decision_working_days": 3,
+}
+
+rule = Rules(DEFAULTS)
 
 
 def reporting_deadline_days() -> int:
-    return shared_rule("reporting_deadline_days", 10)
+    return int(rule("reporting_deadline_days"))
 
 
 def term_ending_reminder_days() -> int:
-    return shared_rule("term_ending_reminder_days", 30)
+    return int(rule("term_ending_reminder_days"))
+
+
+def approval_decision_working_days() -> int:
+    return int(rule("approval_decision_working_days"))
 
 
 @dataclass(frozen=True)
