@@ -148,7 +148,14 @@ DEFAULT_FREQUENCIES: dict[str, dict[str, int]] = {
 DEFAULT_DUE_SOON_DAYS = 3
 
 
+# Groups of rules a site overrides key by key in a setting of their own (core.rules convention).
+_leave_rule = Rules(DEFAULT_LEAVE_RULES, setting="ZHENGTU_LEAVE_RULES")
+_monitoring_rule = Rules(DEFAULT_MONITORING_RULES, setting="ZHENGTU_MONITORING_RULES")
+_absconding_rule = Rules(DEFAULT_ABSCONDING_RULES, setting="ZHENGTU_ABSCONDING_RULES")
+
+
 def _merged(setting_name: str, defaults: dict[str, Any]) -> dict[str, Any]:
+    """A group a site may extend with keys of its own (expiry reminders per permit kind), so not a Rules."""
     configured = getattr(settings, setting_name, None) or {}
     return {**defaults, **configured}
 
@@ -187,8 +194,7 @@ class LeaveRules:
 
 
 def leave_rules() -> LeaveRules:
-    values = _merged("ZHENGTU_LEAVE_RULES", DEFAULT_LEAVE_RULES)
-    return LeaveRules(**{key: int(values[key]) for key in DEFAULT_LEAVE_RULES})
+    return LeaveRules(**{key: int(_leave_rule(key)) for key in DEFAULT_LEAVE_RULES})
 
 
 @dataclass(frozen=True)
@@ -199,8 +205,7 @@ class MonitoringRules:
 
 
 def monitoring_rules() -> MonitoringRules:
-    values = _merged("ZHENGTU_MONITORING_RULES", DEFAULT_MONITORING_RULES)
-    return MonitoringRules(**{key: int(values[key]) for key in DEFAULT_MONITORING_RULES})
+    return MonitoringRules(**{key: int(_monitoring_rule(key)) for key in DEFAULT_MONITORING_RULES})
 
 
 def sanction_level_effect(kind: str) -> str | None:
@@ -276,8 +281,7 @@ class AbscondingRules:
 
 
 def absconding_rules() -> AbscondingRules:
-    values = _merged("ZHENGTU_ABSCONDING_RULES", DEFAULT_ABSCONDING_RULES)
-    return AbscondingRules(**{key: int(values[key]) for key in DEFAULT_ABSCONDING_RULES})
+    return AbscondingRules(**{key: int(_absconding_rule(key)) for key in DEFAULT_ABSCONDING_RULES})
 
 
 def expiry_reminder_days(kind: str) -> int:
@@ -286,9 +290,7 @@ def expiry_reminder_days(kind: str) -> int:
     return int(values.get(kind, values["default"]))
 
 
-def appraisal_rule(key: str) -> Any:
-    configured = getattr(settings, "ZHENGTU_APPRAISAL_RULES", None) or {}
-    return configured.get(key, DEFAULT_APPRAISAL_RULES[key])
+appraisal_rule = Rules(DEFAULT_APPRAISAL_RULES, setting="ZHENGTU_APPRAISAL_RULES")
 
 
 def due_soon_days() -> int:
