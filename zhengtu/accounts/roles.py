@@ -7,6 +7,7 @@ assignments); a capability never widens that scope.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.db import models
@@ -221,6 +222,11 @@ def may_be_expert(user: Any) -> bool:
 
 def has_personal_scope(user: Any) -> bool:
     return _role_name(user) in PERSONAL_SCOPE_ROLES
+
+
+def has_role_in(user: Any, roles: Iterable[str]) -> bool:
+    """Whether the user's role is one of `roles`: for a set of roles a site configures (a rule), not a fixed one."""
+    return _role_name(user) in set(roles)
 
 
 def dashboard_of(user: Any) -> str | None:

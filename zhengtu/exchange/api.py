@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
@@ -16,6 +15,7 @@ from rest_framework.views import APIView
 from zhengtu.accounts.roles import Capability
 from zhengtu.audit.services import Actor
 from zhengtu.core.access import require_capability
+from zhengtu.core.lookups import get_or_404
 from zhengtu.investigations.selectors import get_investigation_for_user
 from zhengtu.orgs.selectors import organisations_visible_to
 from zhengtu.supervision.models import Sanction
@@ -55,12 +55,10 @@ class ImportView(APIView):
         content: Any = upload.read() if upload is not None else request.data
         office = None
         if request.query_params.get("office"):
-            try:
-                office = organisations_visible_to(request.user).get(  # type: ignore[arg-type]
-                    pk=int(request.query_params["office"])
-                )
-            except (ObjectDoesNotExist, ValueError) as error:
-                raise Http404 from error
+            office = get_or_404(
+                organisations_visible_to(request.user),  # type: ignore[arg-type]
+                request.query_params["office"],
+            )
         if isinstance(content, dict) and content.get("message_type") not in (None, message_type):
             return Response(
                 {"errors": [f"报文类型“{content.get('message_type')}”与地址“{message_type}”不符。"]},
@@ -104,8 +102,7 @@ class SanctionRequestView(APIView):
     def get(self, request: Request, pk: int) -> Response:
         require_capability(request.user, Capability.EXPORT_SUPERVISEES)
         visible = supervisees_visible_to(request.user).values("pk")  # type: ignore[arg-type]
-        try:
-            sanction = Sanction.objects.select_related("supervisee", "approval").get(pk=int(pk), supervisee__in=visible)
-        except (ObjectDoesNotExist, ValueError) as error:
-            raise Http404 from error
+        sanction = get_or_404(
+            Sanction.objects.select_related("supervisee", "approval").filter(supervisee__in=visible), pk
+        )
         return Response(services.export_sanction_request(actor=_actor(request), sanction=sanction))

@@ -13,15 +13,16 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError as SchemaError
 
-from zhengtu.accounts.roles import Capability, can
+from zhengtu.accounts.roles import Capability
 from zhengtu.audit.models import Action
 from zhengtu.audit.services import Actor, record_event
+from zhengtu.core.access import acting_user
 from zhengtu.documents.models import GeneratedDocument
 from zhengtu.investigations.models import Investigation, InvestigationStatus
 from zhengtu.investigations.services import add_commission_document, receive_commission
@@ -139,9 +140,7 @@ def envelope(message_type: str, body: dict[str, Any], *, sender: str) -> dict[st
 def import_message(*, actor: Actor, content: bytes | str | dict[str, Any], office: Organisation | None = None
                    ) -> Imported:  # fmt: skip
     """Validate and apply one message; ExchangeError lists every problem and nothing is written."""
-    user = actor.user
-    if user is None or not can(user, Capability.IMPORT_SUPERVISEES):
-        raise PermissionDenied
+    acting_user(actor, Capability.IMPORT_SUPERVISEES)
     message = content if isinstance(content, dict) else parse(content)
     problems = validate(message)
     if problems:
@@ -320,6 +319,7 @@ def _audited(actor: Actor, target: Any, message_type: str, message: dict[str, An
 
 
 def export_investigation_result(*, actor: Actor, investigation: Investigation) -> dict[str, Any]:
+    acting_user(actor, Capability.SUPERVISE)
     if investigation.status not in (InvestigationStatus.ANSWERED, InvestigationStatus.CONCLUDED):
         raise ValidationError("只有已审批反馈的调查评估可以导出意见。")
     body = {
@@ -365,6 +365,7 @@ def _document_number(supervisee: Supervisee, code: str) -> str:
 
 
 def export_intake_notice(*, actor: Actor, supervisee: Supervisee) -> dict[str, Any]:
+    acting_user(actor, Capability.EXPORT_SUPERVISEES)
     file = getattr(supervisee, "supervision_file", None)
     if supervisee.status == Status.PENDING_INTAKE or file is None or file.reported_on is None:
         raise ValidationError("此人尚未入矫。")
@@ -385,6 +386,7 @@ def export_intake_notice(*, actor: Actor, supervisee: Supervisee) -> dict[str, A
 
 
 def export_release_notice(*, actor: Actor, supervisee: Supervisee) -> dict[str, Any]:
+    acting_user(actor, Capability.EXPORT_SUPERVISEES)
     release = getattr(supervisee, "release", None)
     termination = getattr(supervisee, "termination", None)
     if supervisee.status == Status.RELEASED and release is not None and release.released_on:
@@ -406,6 +408,7 @@ def export_release_notice(*, actor: Actor, supervisee: Supervisee) -> dict[str, 
 
 
 def export_sanction_request(*, actor: Actor, sanction: Sanction) -> dict[str, Any]:
+    acting_user(actor, Capability.EXPORT_SUPERVISEES)
     if not sanction.receiving_organ or sanction.approval.status != "approved":
         raise ValidationError("只有已批准并发往其他机关的提请可以导出。")
     supervisee = sanction.supervisee

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Q, QuerySet
-from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zhengtu.core.lookups import get_or_404
 from zhengtu.orgs.selectors import organisations_visible_to
 
 from .models import CommissionDocument, Investigation, InvestigationStatus
@@ -27,20 +26,12 @@ def investigations_visible_to(user: User) -> QuerySet[Investigation]:
 
 
 def get_investigation_for_user(user: User, pk: object) -> Investigation:
-    try:
-        investigation: Investigation = investigations_visible_to(user).get(pk=int(str(pk)))
-    except (ObjectDoesNotExist, ValueError) as error:
-        raise Http404 from error
-    return investigation
+    return get_or_404(investigations_visible_to(user), pk)
 
 
 def get_commission_document(investigation: Investigation, pk: object) -> CommissionDocument:
     """One document of an investigation already fetched through get_investigation_for_user (404 otherwise)."""
-    try:
-        document: CommissionDocument = investigation.documents.get(pk=int(str(pk)))
-    except (ObjectDoesNotExist, ValueError) as error:
-        raise Http404 from error
-    return document
+    return get_or_404(investigation.documents, pk)
 
 
 def my_tasks(user: User) -> list[Any]:

@@ -14,11 +14,13 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from zhengtu.accounts.models import User
-from zhengtu.accounts.roles import Capability, can
+from zhengtu.accounts.roles import Capability
 from zhengtu.audit.models import Action
 from zhengtu.audit.services import Actor, record_event
+from zhengtu.core.access import acting_user
 from zhengtu.documents.models import GeneratedDocument
 from zhengtu.documents.services import chinese_date, in_document_language, issue_document
 from zhengtu.orgs.models import Organisation, OrganisationKind
@@ -44,11 +46,8 @@ from .rules import answer_working_days
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
 
-def _require(actor: Actor, capability: str) -> User:
-    user = actor.user
-    if user is None or not can(user, capability):
-        raise PermissionDenied(_("You are not allowed to do this."))
-    return user
+# What a refused caller is told (core.access.acting_user raises it).
+NOT_ALLOWED = gettext_lazy("You are not allowed to do this.")
 
 
 def _url(investigation: Investigation) -> str:
@@ -91,7 +90,7 @@ def receive_commission(
     document_titles: Sequence[str] = (),
 ) -> Investigation:
     """Register a commission received by the county bureau; the answer deadline is set from the rules."""
-    user = _require(actor, Capability.APPROVE_BUREAU)
+    user = acting_user(actor, Capability.APPROVE_BUREAU, refusal=NOT_ALLOWED)
     errors: dict[str, str] = {}
     if bureau.kind != OrganisationKind.COUNTY_BUREAU:
         errors["bureau"] = _("A commission is received by a county bureau.")
@@ -160,7 +159,7 @@ def add_commission_document(*, investigation: Investigation, title: str) -> Comm
 
 @transaction.atomic
 def assign(*, actor: Actor, investigation: Investigation, office: Organisation) -> Investigation:
-    _require(actor, Capability.APPROVE_BUREAU)
+    acting_user(actor, Capability.APPROVE_BUREAU, refusal=NOT_ALLOWED)
     _status(investigation, InvestigationStatus.RECEIVED, InvestigationStatus.INVESTIGATING)
     if office.kind != OrganisationKind.JUSTICE_OFFICE or not office.path.startswith(investigation.bureau.path):
         raise ValidationError({"office": _("Choose a justice office under the bureau.")})
@@ -182,7 +181,7 @@ def assign(*, actor: Actor, investigation: Investigation, office: Organisation) 
 def record_interview(
     *, actor: Actor, investigation: Investigation, kind: str, person: str, held_on: dt.date, notes: str
 ) -> Interview:
-    user = _require(actor, Capability.SUPERVISE)
+    user = acting_user(actor, Capability.SUPERVISE, refusal=NOT_ALLOWED)
     _status(investigation, InvestigationStatus.INVESTIGATING, InvestigationStatus.RETURNED)
     errors: dict[str, str] = {}
     if kind not in InterviewKind.values:
@@ -218,7 +217,7 @@ def submit_opinion(
     opinion_text: str,
 ) -> Investigation:
     """The office's findings and opinion, for the bureau to approve."""
-    _require(actor, Capability.SUPERVISE)
+    acting_user(actor, Capability.SUPERVISE, refusal=NOT_ALLOWED)
     _status(investigation, InvestigationStatus.INVESTIGATING, InvestigationStatus.RETURNED)
     errors: dict[str, str] = {}
     if not investigation.interviews.exists():
@@ -259,7 +258,7 @@ def _bureau_roles() -> list[str]:
 @transaction.atomic
 def decide_opinion(*, actor: Actor, investigation: Investigation, approve: bool, comment: str = "") -> Investigation:
     """The bureau approves (the opinion is issued and sent back) or returns it to the office with a reason."""
-    user = _require(actor, Capability.APPROVE_BUREAU)
+    user = acting_user(actor, Capability.APPROVE_BUREAU, refusal=NOT_ALLOWED)
     _status(investigation, InvestigationStatus.SUBMITTED)
     if user.organisation_id != investigation.bureau_id and not user.is_superuser:
         raise PermissionDenied(_("Only the commissioned bureau decides this opinion."))
@@ -332,7 +331,7 @@ def record_outcome(
     *, actor: Actor, investigation: Investigation, outcome: str, outcome_on: dt.date, adopted: bool | None = None
 ) -> Investigation:
     """What the commissioning organ decided; a sentence of community correction awaits its intake."""
-    _require(actor, Capability.SUPERVISE)
+    acting_user(actor, Capability.SUPERVISE, refusal=NOT_ALLOWED)
     _status(investigation, InvestigationStatus.ANSWERED, InvestigationStatus.CONCLUDED)
     if outcome not in Outcome.values:
         raise ValidationError({"outcome": _("Choose the outcome.")})

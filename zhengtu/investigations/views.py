@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import quote
 
 from django import forms
 from django.contrib import messages
@@ -21,6 +20,7 @@ from zhengtu.accounts.roles import Capability, can
 from zhengtu.audit.models import Action
 from zhengtu.audit.services import Actor, record_event
 from zhengtu.core.access import require_capability
+from zhengtu.core.downloads import content_disposition
 from zhengtu.core.pages import save_form
 from zhengtu.core.private_files import private_file_response
 from zhengtu.orgs.models import OrganisationKind
@@ -139,8 +139,8 @@ def commission_document(request: AuthenticatedRequest, pk: int, document_pk: int
         what=document.title,
         detail={"commission_document": document.pk},
     )
-    disposition = "inline" if response["Content-Type"] in INLINE_TYPES else "attachment"
-    response["Content-Disposition"] = f"{disposition}; filename*=UTF-8''{quote(document.file_name)}"
+    inline = response["Content-Type"] in INLINE_TYPES
+    response["Content-Disposition"] = content_disposition(document.file_name, inline=inline)
     return response
 
 

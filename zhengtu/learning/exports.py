@@ -12,8 +12,6 @@ from zhengtu.core.spreadsheets import NEUTRALISED_NOTE, append_row
 
 from .reports import OfficeFigures
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
 
 def report_workbook(offices: list[OfficeFigures], month_label: str) -> bytes:
     workbook = Workbook()

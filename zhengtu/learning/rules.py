@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
+from zhengtu.core.rules import Rules
 
 DEFAULTS: dict[str, Any] = {
     # Largest lesson file accepted (videos are not transcoded: a county's own recordings).
@@ -40,9 +40,7 @@ DEFAULTS: dict[str, Any] = {
 }
 
 
-def rule(key: str) -> Any:
-    rules: dict[str, Any] = getattr(settings, "ZHENGTU_RULES", {})
-    return rules.get(key, DEFAULTS[key])
+rule = Rules(DEFAULTS)
 
 
 def upload_max_bytes() -> int:

@@ -11,7 +11,8 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from zhengtu.accounts.models import User
-from zhengtu.accounts.roles import Capability, Role, can
+from zhengtu.accounts.roles import Capability, can, is_supervisee
+from zhengtu.core.lookups import get_or_404
 from zhengtu.orgs.models import Organisation
 from zhengtu.supervisees.models import Supervisee
 from zhengtu.supervisees.selectors import supervisees_visible_to
@@ -35,7 +36,7 @@ def _ancestor_ids(organisation: Organisation) -> list[int]:
 
 def own_supervisee(user: User) -> Supervisee | None:
     """The supervisee record of a supervisee's account (None for staff)."""
-    if not user.is_authenticated or not user.is_active or user.role != Role.SUPERVISEE:
+    if not user.is_authenticated or not user.is_active or not is_supervisee(user):
         return None
     return Supervisee.objects.select_related("responsible_office").filter(user=user).first()
 
@@ -50,7 +51,7 @@ def courses_visible_to(user: User) -> QuerySet[Course]:
         return Course.objects.none()
     if user.is_superuser:
         return Course.objects.all()
-    if user.role == Role.SUPERVISEE:
+    if is_supervisee(user):
         person = own_supervisee(user)
         return courses_for_office(person.responsible_office) if person else Course.objects.none()
     if user.organisation is None or not can(user, Capability.VIEW_SUPERVISEES):
@@ -71,46 +72,27 @@ def courses_managed_by(user: User) -> QuerySet[Course]:
 
 
 def get_course_for_user(user: User, pk: object) -> Course:
-    try:
-        return courses_visible_to(user).select_related("organisation").get(pk=int(str(pk)))
-    except (Course.DoesNotExist, ValueError) as error:
-        raise Http404 from error
+    return get_or_404(courses_visible_to(user).select_related("organisation"), pk)
 
 
 def get_managed_course(user: User, pk: object) -> Course:
-    try:
-        return courses_managed_by(user).select_related("organisation").get(pk=int(str(pk)))
-    except (Course.DoesNotExist, ValueError) as error:
-        raise Http404 from error
+    return get_or_404(courses_managed_by(user).select_related("organisation"), pk)
 
 
 def get_managed_lesson(user: User, pk: object) -> Lesson:
-    try:
-        return (
-            Lesson.objects.select_related("course__organisation")
-            .filter(course__in=courses_managed_by(user))
-            .get(pk=int(str(pk)))
-        )
-    except (Lesson.DoesNotExist, ValueError) as error:
-        raise Http404 from error
+    return get_or_404(
+        Lesson.objects.select_related("course__organisation").filter(course__in=courses_managed_by(user)), pk
+    )
 
 
 def get_managed_question(user: User, pk: object) -> Question:
-    try:
-        return (
-            Question.objects.select_related("course__organisation")
-            .filter(course__in=courses_managed_by(user))
-            .get(pk=int(str(pk)))
-        )
-    except (Question.DoesNotExist, ValueError) as error:
-        raise Http404 from error
+    return get_or_404(
+        Question.objects.select_related("course__organisation").filter(course__in=courses_managed_by(user)), pk
+    )
 
 
 def get_lesson_for_user(user: User, pk: object) -> Lesson:
-    try:
-        return Lesson.objects.select_related("course").filter(course__in=courses_visible_to(user)).get(pk=int(str(pk)))
-    except (Lesson.DoesNotExist, ValueError) as error:
-        raise Http404 from error
+    return get_or_404(Lesson.objects.select_related("course").filter(course__in=courses_visible_to(user)), pk)
 
 
 def attempts_visible_to(user: User) -> QuerySet[ExamAttempt]:
@@ -118,10 +100,7 @@ def attempts_visible_to(user: User) -> QuerySet[ExamAttempt]:
 
 
 def get_attempt_for_user(user: User, pk: object) -> ExamAttempt:
-    try:
-        return attempts_visible_to(user).select_related("exam", "exam__course", "supervisee").get(pk=int(str(pk)))
-    except (ExamAttempt.DoesNotExist, ValueError) as error:
-        raise Http404 from error
+    return get_or_404(attempts_visible_to(user).select_related("exam", "exam__course", "supervisee"), pk)
 
 
 def get_own_session(user: User, pk: object) -> StudySession:
@@ -129,14 +108,11 @@ def get_own_session(user: User, pk: object) -> StudySession:
     person = own_supervisee(user)
     if person is None:
         raise Http404
-    try:
-        return StudySession.objects.select_related("lesson", "attempt").get(pk=int(str(pk)), supervisee=person)
-    except (StudySession.DoesNotExist, ValueError) as error:
-        raise Http404 from error
+    return get_or_404(StudySession.objects.select_related("lesson", "attempt").filter(supervisee=person), pk)
 
 
 def face_checks_visible_to(user: User) -> QuerySet[StudyFaceCheck]:
-    if user.role == Role.SUPERVISEE:
+    if is_supervisee(user):
         return StudyFaceCheck.objects.none()
     return StudyFaceCheck.objects.filter(supervisee__in=supervisees_visible_to(user)).select_related(
         "supervisee", "session__lesson", "session__attempt__exam", "face_check"
@@ -144,10 +120,7 @@ def face_checks_visible_to(user: User) -> QuerySet[StudyFaceCheck]:
 
 
 def get_face_check_for_user(user: User, pk: object) -> StudyFaceCheck:
-    try:
-        return face_checks_visible_to(user).get(pk=int(str(pk)))
-    except (StudyFaceCheck.DoesNotExist, ValueError) as error:
-        raise Http404 from error
+    return get_or_404(face_checks_visible_to(user), pk)
 
 
 def assignments_of(person: Supervisee) -> QuerySet[CourseAssignment]:
@@ -156,7 +129,7 @@ def assignments_of(person: Supervisee) -> QuerySet[CourseAssignment]:
 
 def _shared_down(user: User) -> Q | None:
     """Owned by the user's organisation, above it or below it (the pool and sessions are shared down the tree)."""
-    if user.role == Role.SUPERVISEE or not can(user, Capability.VIEW_SUPERVISEES) or user.organisation is None:
+    if is_supervisee(user) or not can(user, Capability.VIEW_SUPERVISEES) or user.organisation is None:
         return None
     org = user.organisation
     return Q(organisation_id__in=_ancestor_ids(org)) | Q(organisation__path__startswith=org.path)
@@ -177,7 +150,4 @@ def group_sessions_visible_to(user: User) -> QuerySet[GroupSession]:
 
 
 def get_group_session_for_user(user: User, pk: object) -> GroupSession:
-    try:
-        return group_sessions_visible_to(user).select_related("lecturer", "organisation").get(pk=int(str(pk)))
-    except (GroupSession.DoesNotExist, ValueError) as error:
-        raise Http404 from error
+    return get_or_404(group_sessions_visible_to(user).select_related("lecturer", "organisation"), pk)

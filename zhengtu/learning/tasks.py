@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
-from zhengtu.accounts.roles import Capability, Role, can
+from zhengtu.accounts.roles import Capability, can, is_supervisee
 from zhengtu.supervisees.models import Status, Supervisee
 from zhengtu.supervisees.selectors import supervisees_visible_to
 from zhengtu.workspace.registry import Task
@@ -40,7 +40,7 @@ def assign_courses_daily() -> int:
 
 
 def tasks_for(user: User, *, today: dt.date | None = None) -> list[Task]:
-    if user.role == Role.SUPERVISEE or not can(user, Capability.SUPERVISE):
+    if is_supervisee(user) or not can(user, Capability.SUPERVISE):
         return []
     today = today or timezone.localdate()
     people = supervisees_visible_to(user).filter(status=Status.UNDER_SUPERVISION)

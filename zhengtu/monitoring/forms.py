@@ -19,16 +19,6 @@ from .models import AlertKind, AlertStatus, DeviceKind, FenceKind, FenceShape, P
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            for message in messages:
-                form.add_error(field if field in form.fields else None, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
-
-
 class DeviceForm(forms.Form):
     identifier = forms.CharField(label=pgettext_lazy("monitoring", "Terminal id / IMEI"), max_length=64)
     kind = forms.ChoiceField(label=pgettext_lazy("monitoring", "Kind"), choices=DeviceKind.choices)

@@ -12,7 +12,8 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from zhengtu.accounts.models import User
-from zhengtu.accounts.roles import Capability, can
+from zhengtu.accounts.roles import Capability, can, has_role_in
+from zhengtu.core.lookups import get_or_404
 from zhengtu.orgs.models import Organisation
 from zhengtu.supervisees.models import Supervisee
 from zhengtu.supervisees.selectors import get_supervisee_for_user, supervisees_visible_to
@@ -26,7 +27,7 @@ def can_see_locations(user: User) -> bool:
         return False
     if user.is_superuser:
         return True
-    allowed = user.role in rule("LOCATION_ROLES")
+    allowed = has_role_in(user, rule("LOCATION_ROLES"))
     return allowed and (can(user, Capability.MONITOR) or can(user, Capability.VIEW_SUPERVISEES))
 
 
@@ -62,10 +63,7 @@ def devices_visible_to(user: User) -> QuerySet[Device]:
 
 
 def get_device_for_user(user: User, pk: object) -> Device:
-    try:
-        return devices_visible_to(user).get(pk=int(str(pk)))
-    except (Device.DoesNotExist, ValueError) as error:
-        raise Http404 from error
+    return get_or_404(devices_visible_to(user), pk)
 
 
 def unknown_devices_visible_to(user: User) -> QuerySet[UnknownDevice]:
@@ -83,10 +81,7 @@ def bindings_visible_to(user: User) -> QuerySet[DeviceBinding]:
 def get_binding_for_user(user: User, pk: object) -> DeviceBinding:
     if not can_manage(user):
         raise Http404
-    try:
-        return bindings_visible_to(user).select_related("device", "supervisee").get(pk=int(str(pk)))
-    except (DeviceBinding.DoesNotExist, ValueError) as error:
-        raise Http404 from error
+    return get_or_404(bindings_visible_to(user).select_related("device", "supervisee"), pk)
 
 
 def fences_visible_to(user: User) -> QuerySet[Fence]:
@@ -108,10 +103,7 @@ def fences_visible_to(user: User) -> QuerySet[Fence]:
 
 
 def get_fence_for_user(user: User, pk: object) -> Fence:
-    try:
-        return fences_visible_to(user).select_related("organisation", "supervisee").get(pk=int(str(pk)))
-    except (Fence.DoesNotExist, ValueError) as error:
-        raise Http404 from error
+    return get_or_404(fences_visible_to(user).select_related("organisation", "supervisee"), pk)
 
 
 def fence_editable_by(user: User, fence: Fence) -> bool:
@@ -129,10 +121,7 @@ def alerts_visible_to(user: User) -> QuerySet[Alert]:
 
 
 def get_alert_for_user(user: User, pk: object) -> Alert:
-    try:
-        return alerts_visible_to(user).select_related("supervisee", "device", "fence").get(pk=int(str(pk)))
-    except (Alert.DoesNotExist, ValueError) as error:
-        raise Http404 from error
+    return get_or_404(alerts_visible_to(user).select_related("supervisee", "device", "fence"), pk)
 
 
 def latest_states_visible_to(user: User, *, at: dt.datetime) -> list[tuple[DeviceBinding, DeviceState | None]]:

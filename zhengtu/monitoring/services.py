@@ -17,8 +17,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zhengtu.accounts.roles import Capability
 from zhengtu.audit.models import Action
 from zhengtu.audit.services import Actor, record_event
+from zhengtu.core.access import acting_user
 from zhengtu.orgs.models import Organisation
 from zhengtu.supervisees.models import Status, Supervisee
 
@@ -87,6 +89,7 @@ def register_device(
 
 @transaction.atomic
 def update_device(*, actor: Actor, device: Device, **fields: Any) -> Device:
+    acting_user(actor, Capability.MONITOR)
     for name in ("kind", "sim_number", "model_name", "notes", "is_active", "jt808_auth_optional"):
         if name in fields:
             setattr(device, name, fields[name])
@@ -104,6 +107,7 @@ def update_device(*, actor: Actor, device: Device, **fields: Any) -> Device:
 def reset_jt808_registration(*, actor: Actor, device: Device) -> Device:
     """Let a JT/T 808 terminal register again (a replaced or factory-reset terminal that lost its
     authentication code): the next 0x0100 receives a new code, the old one stops working."""
+    acting_user(actor, Capability.MONITOR)
     device.jt808_registered_at = None
     device.auth_code = secrets.token_hex(8)
     device.save(update_fields=["jt808_registered_at", "auth_code"])
@@ -116,6 +120,7 @@ def reset_jt808_registration(*, actor: Actor, device: Device) -> Device:
 def issue_osmand_secret(*, actor: Actor, device: Device) -> str:
     """A new secret for an OsmAnd phone (shown once; only its SHA-256 is kept). From then on the
     phone's reports must carry it (`secret` parameter, or `Authorization: Bearer …`)."""
+    acting_user(actor, Capability.MONITOR)
     if device.protocol != Protocol.OSMAND:
         raise ValidationError({"protocol": _("Only OsmAnd phones use a device secret.")})
     secret = secrets.token_urlsafe(18)
@@ -129,6 +134,7 @@ def issue_osmand_secret(*, actor: Actor, device: Device) -> str:
 @transaction.atomic
 def clear_osmand_secret(*, actor: Actor, device: Device) -> Device:
     """Accept the phone's reports without a secret again (audited: it weakens the protection)."""
+    acting_user(actor, Capability.MONITOR)
     device.osmand_secret_hash = ""
     device.save(update_fields=["osmand_secret_hash"])
     record_event(actor, action=Action.UPDATE, target=device, detail={"osmand_secret": "cleared"})
@@ -207,6 +213,7 @@ def bind_device(
 
 @transaction.atomic
 def unbind_device(*, actor: Actor, binding: DeviceBinding, reason: str) -> DeviceBinding:
+    acting_user(actor, Capability.MONITOR)
     if binding.unbound_at is not None:
         raise ValidationError(_("This binding has already ended."))
     if not reason.strip():
@@ -276,6 +283,7 @@ def create_fence(*, actor: Actor | None, organisation: Organisation, **fields: A
 
 @transaction.atomic
 def update_fence(*, actor: Actor, fence: Fence, **fields: Any) -> Fence:
+    acting_user(actor, Capability.MONITOR)
     for name, value in fields.items():
         setattr(fence, name, value)
     _validate_fence(fence)

@@ -32,6 +32,8 @@ from typing import Any
 
 from django.conf import settings
 
+from zhengtu.core.rules import Rules
+
 DEFAULT_LEAVE_RULES: dict[str, int] = {
     # The justice office approves leave up to this many days on its own.
     "office_max_days": 7,
@@ -146,23 +148,41 @@ DEFAULT_FREQUENCIES: dict[str, dict[str, int]] = {
 DEFAULT_DUE_SOON_DAYS = 3
 
 
+# Groups of rules a site overrides key by key in a setting of their own (core.rules convention).
+_leave_rule = Rules(DEFAULT_LEAVE_RULES, setting="ZHENGTU_LEAVE_RULES")
+_monitoring_rule = Rules(DEFAULT_MONITORING_RULES, setting="ZHENGTU_MONITORING_RULES")
+_absconding_rule = Rules(DEFAULT_ABSCONDING_RULES, setting="ZHENGTU_ABSCONDING_RULES")
+
+
 def _merged(setting_name: str, defaults: dict[str, Any]) -> dict[str, Any]:
+    """A group a site may extend with keys of its own (expiry reminders per permit kind), so not a Rules."""
     configured = getattr(settings, setting_name, None) or {}
     return {**defaults, **configured}
 
 
-def shared_rule(key: str, default: int) -> int:
-    rules: dict[str, object] = getattr(settings, "ZHENGTU_RULES", {})
-    value = rules.get(key, default)
-    return int(value)  # type: ignore[call-overload]
+# The keys of the shared ZHENGTU_RULES dict this app reads (core.rules convention).
+DEFAULTS: dict[str, int] = {
+    # Law art. 21: a supervisee reports within this many days of the judgment taking effect.
+    "reporting_deadline_days": 10,
+    # The officer is reminded this many days before the term ends.
+    "term_ending_reminder_days": 30,
+    # Each approval step is due this many working days after it opens.
+    "approval_decision_working_days": 3,
+}
+
+rule = Rules(DEFAULTS)
 
 
 def reporting_deadline_days() -> int:
-    return shared_rule("reporting_deadline_days", 10)
+    return int(rule("reporting_deadline_days"))
 
 
 def term_ending_reminder_days() -> int:
-    return shared_rule("term_ending_reminder_days", 30)
+    return int(rule("term_ending_reminder_days"))
+
+
+def approval_decision_working_days() -> int:
+    return int(rule("approval_decision_working_days"))
 
 
 @dataclass(frozen=True)
@@ -174,8 +194,7 @@ class LeaveRules:
 
 
 def leave_rules() -> LeaveRules:
-    values = _merged("ZHENGTU_LEAVE_RULES", DEFAULT_LEAVE_RULES)
-    return LeaveRules(**{key: int(values[key]) for key in DEFAULT_LEAVE_RULES})
+    return LeaveRules(**{key: int(_leave_rule(key)) for key in DEFAULT_LEAVE_RULES})
 
 
 @dataclass(frozen=True)
@@ -186,8 +205,7 @@ class MonitoringRules:
 
 
 def monitoring_rules() -> MonitoringRules:
-    values = _merged("ZHENGTU_MONITORING_RULES", DEFAULT_MONITORING_RULES)
-    return MonitoringRules(**{key: int(values[key]) for key in DEFAULT_MONITORING_RULES})
+    return MonitoringRules(**{key: int(_monitoring_rule(key)) for key in DEFAULT_MONITORING_RULES})
 
 
 def sanction_level_effect(kind: str) -> str | None:
@@ -263,8 +281,7 @@ class AbscondingRules:
 
 
 def absconding_rules() -> AbscondingRules:
-    values = _merged("ZHENGTU_ABSCONDING_RULES", DEFAULT_ABSCONDING_RULES)
-    return AbscondingRules(**{key: int(values[key]) for key in DEFAULT_ABSCONDING_RULES})
+    return AbscondingRules(**{key: int(_absconding_rule(key)) for key in DEFAULT_ABSCONDING_RULES})
 
 
 def expiry_reminder_days(kind: str) -> int:
@@ -273,9 +290,7 @@ def expiry_reminder_days(kind: str) -> int:
     return int(values.get(kind, values["default"]))
 
 
-def appraisal_rule(key: str) -> Any:
-    configured = getattr(settings, "ZHENGTU_APPRAISAL_RULES", None) or {}
-    return configured.get(key, DEFAULT_APPRAISAL_RULES[key])
+appraisal_rule = Rules(DEFAULT_APPRAISAL_RULES, setting="ZHENGTU_APPRAISAL_RULES")
 
 
 def due_soon_days() -> int:

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model, Q, QuerySet
-from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhengtu.accounts.roles import Capability, can
+from zhengtu.core.lookups import get_or_404
 from zhengtu.documents.models import GeneratedDocument
 from zhengtu.supervisees.models import Supervisee
 from zhengtu.supervisees.selectors import get_supervisee_for_user, supervisees_visible_to
@@ -49,13 +48,6 @@ if TYPE_CHECKING:
 __all__ = ["get_supervisee_for_user", "supervisees_visible_to"]
 
 
-def _get(queryset: QuerySet[Any], pk: object) -> Any:
-    try:
-        return queryset.get(pk=int(str(pk)))
-    except (ObjectDoesNotExist, ValueError) as error:
-        raise Http404 from error
-
-
 def supervision_file_of(supervisee: Supervisee) -> SupervisionFile | None:
     return SupervisionFile.objects.filter(supervisee=supervisee).first()
 
@@ -88,7 +80,9 @@ def approval_requests_visible_to(user: User) -> QuerySet[ApprovalRequest]:
 
 
 def get_approval_request_for_user(user: User, pk: object) -> ApprovalRequest:
-    request: ApprovalRequest = _get(approval_requests_visible_to(user).select_related("supervisee", "requested_by"), pk)
+    request: ApprovalRequest = get_or_404(
+        approval_requests_visible_to(user).select_related("supervisee", "requested_by"), pk
+    )
     return request
 
 
@@ -112,7 +106,7 @@ def steps_awaiting(user: User) -> QuerySet[ApprovalStep]:
 
 
 def get_leave_for_user(user: User, pk: object) -> LeaveRequest:
-    leave: LeaveRequest = _get(
+    leave: LeaveRequest = get_or_404(
         LeaveRequest.objects.filter(supervisee__in=supervisees_visible_to(user).values("pk")).select_related(
             "approval", "supervisee"
         ),
@@ -122,7 +116,7 @@ def get_leave_for_user(user: User, pk: object) -> LeaveRequest:
 
 
 def get_monitoring_for_user(user: User, pk: object) -> MonitoringApproval:
-    monitoring: MonitoringApproval = _get(
+    monitoring: MonitoringApproval = get_or_404(
         MonitoringApproval.objects.filter(supervisee__in=supervisees_visible_to(user).values("pk")).select_related(
             "approval", "supervisee"
         ),
@@ -132,12 +126,14 @@ def get_monitoring_for_user(user: User, pk: object) -> MonitoringApproval:
 
 
 def get_team_member_for_user(user: User, pk: object) -> TeamMember:
-    member: TeamMember = _get(TeamMember.objects.filter(supervisee__in=supervisees_visible_to(user).values("pk")), pk)
+    member: TeamMember = get_or_404(
+        TeamMember.objects.filter(supervisee__in=supervisees_visible_to(user).values("pk")), pk
+    )
     return member
 
 
 def get_attachment_for_user(user: User, pk: object) -> Attachment:
-    attachment: Attachment = _get(
+    attachment: Attachment = get_or_404(
         Attachment.objects.filter(supervisee__in=supervisees_visible_to(user).values("pk")).select_related(
             "supervisee"
         ),
@@ -315,7 +311,7 @@ def _expiry_tasks(user: User, today: dt.date) -> list[Task]:
 
 
 def get_appraisal_for_user(user: User, pk: object) -> Appraisal:
-    appraisal: Appraisal = _get(
+    appraisal: Appraisal = get_or_404(
         Appraisal.objects.filter(supervisee__in=supervisees_visible_to(user).values("pk")).select_related("supervisee"),
         pk,
     )
@@ -323,7 +319,7 @@ def get_appraisal_for_user(user: User, pk: object) -> Appraisal:
 
 
 def get_search_for_user(user: User, pk: object) -> SearchRecord:
-    record: SearchRecord = _get(
+    record: SearchRecord = get_or_404(
         SearchRecord.objects.filter(supervisee__in=supervisees_visible_to(user).values("pk")).select_related(
             "supervisee"
         ),
@@ -333,7 +329,7 @@ def get_search_for_user(user: User, pk: object) -> SearchRecord:
 
 
 def get_sanction_for_user(user: User, pk: object) -> Sanction:
-    sanction: Sanction = _get(
+    sanction: Sanction = get_or_404(
         Sanction.objects.filter(supervisee__in=supervisees_visible_to(user).values("pk")).select_related(
             "supervisee", "approval"
         ),

@@ -172,3 +172,22 @@ def test_an_import_error_is_never_half_written_even_after_the_person_is_created(
         import_message(actor=Actor(user=world.bureau_a), content=_message(), office=world.office_a)
     assert error.value.problems
     assert not Supervisee.objects.exists()
+
+
+def test_the_services_refuse_a_user_without_the_capability_whoever_calls_them(world) -> None:  # type: ignore[no-untyped-def]
+    """The capability is checked in the service, not only by the API view: a social worker (no import or export
+    of supervisees) is refused before anything is read or written."""
+    from django.core.exceptions import PermissionDenied
+
+    from zhengtu.exchange.services import export_intake_notice, export_release_notice
+    from zhengtu.supervision.tests.conftest import supervised
+
+    worker = Actor(user=world.social_worker_a)
+    with pytest.raises(PermissionDenied):
+        import_message(actor=worker, content=_message(), office=world.office_a)
+    assert not Supervisee.objects.exists()
+    supervisee = supervised(world.office_a, world.officer_a)
+    for export in (export_intake_notice, export_release_notice):
+        with pytest.raises(PermissionDenied):
+            export(actor=worker, supervisee=supervisee)
+    assert not AuditEntry.objects.filter(action="export", object_id=str(supervisee.pk)).exists()

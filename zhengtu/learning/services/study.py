@@ -27,7 +27,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from zhengtu.accounts.roles import Role
+from zhengtu.accounts.roles import is_supervisee
 from zhengtu.audit.services import Actor
 from zhengtu.supervisees.models import Supervisee
 
@@ -134,7 +134,7 @@ def _lock_own(actor: Actor, session_id: int) -> StudySession:
     Heartbeats are the busiest request of the app (2,000 people at once every 15 s), so the scope check and
     the lock are the same statement; the supervisee row is read only when a lesson is completed.
     """
-    if actor.user is None or actor.user.role != Role.SUPERVISEE:
+    if actor.user is None or not is_supervisee(actor.user):
         raise PermissionDenied
     session = (
         StudySession.objects.select_for_update(of=("self",))

@@ -2,16 +2,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
-
-from zhengtu.accounts.roles import Capability, Role, can
+from zhengtu.accounts.roles import Capability, can, is_supervisee
 
 
-def require(user: Any, capability: str) -> None:
-    if not can(user, capability):
-        raise PermissionDenied
-
-
-def require_staff(user: Any) -> None:
-    if user.role == Role.SUPERVISEE or not can(user, Capability.VIEW_SUPERVISEES):
-        raise PermissionDenied
+def is_learning_staff(user: Any) -> bool:
+    """The rule of the staff pages (`require_rule(user, is_learning_staff)`): anyone who sees supervisees follows
+    their studying, never a supervisee's own account."""
+    return not is_supervisee(user) and can(user, Capability.VIEW_SUPERVISEES)

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from zhengtu.accounts.http import AuthenticatedRequest
 from zhengtu.accounts.roles import Capability, can
 from zhengtu.audit.services import Actor
+from zhengtu.core.access import require_capability, require_rule
 from zhengtu.core.pages import run_action, save_form
 from zhengtu.core.private_files import serve_private_file
 
@@ -31,12 +32,12 @@ from ..selectors import (
     get_managed_question,
 )
 from ..services import content, exams
-from .common import require, require_staff
+from .common import is_learning_staff
 
 
 @login_required
 def course_list(request: AuthenticatedRequest) -> HttpResponse:
-    require_staff(request.user)
+    require_rule(request.user, is_learning_staff)
     courses = courses_visible_to(request.user).select_related("organisation").order_by("stage", "title", "pk")
     managed = set(courses_managed_by(request.user).values_list("pk", flat=True))
     return render(
@@ -48,7 +49,7 @@ def course_list(request: AuthenticatedRequest) -> HttpResponse:
 
 @login_required
 def course_new(request: AuthenticatedRequest) -> HttpResponse:
-    require(request.user, Capability.MANAGE_LEARNING)
+    require_capability(request.user, Capability.MANAGE_LEARNING)
     form = CourseForm(request.POST or None, user=request.user)
     saved = save_form(
         request,
@@ -77,7 +78,7 @@ def course_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 @login_required
 def course_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    require_staff(request.user)
+    require_rule(request.user, is_learning_staff)
     course = get_course_for_user(request.user, pk)
     manages = courses_managed_by(request.user).filter(pk=course.pk).exists()
     assignments = CourseAssignment.objects.filter(course=course)
@@ -133,7 +134,7 @@ def lesson_new(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 @login_required
 def lesson_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    require_staff(request.user)
+    require_rule(request.user, is_learning_staff)
     lesson = get_lesson_for_user(request.user, pk)
     return render(request, "learning/lesson_preview.html", {"lesson": lesson, "course": lesson.course})
 

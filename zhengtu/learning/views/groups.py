@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Avg, Count
 from django.http import FileResponse, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
@@ -18,6 +18,8 @@ from zhengtu.accounts.http import AuthenticatedRequest
 from zhengtu.accounts.roles import Capability, can
 from zhengtu.association.sign_in import qr_code_svg
 from zhengtu.audit.services import Actor
+from zhengtu.core.access import require_capability, require_rule
+from zhengtu.core.lookups import get_or_404
 from zhengtu.core.pages import run_action, save_form
 from zhengtu.core.private_files import private_file_response
 from zhengtu.orgs.models import Organisation
@@ -28,7 +30,7 @@ from zhengtu.selfservice.access import SuperviseeRequest, supervisee_required
 from ..models import GroupAttendance, GroupSessionPhoto, Lecturer, Profession
 from ..selectors import get_group_session_for_user, group_sessions_visible_to, lecturers_visible_to
 from ..services import groups
-from .common import require, require_staff
+from .common import is_learning_staff
 
 
 class LecturerForm(forms.Form):
@@ -70,10 +72,10 @@ def _organisation(request: AuthenticatedRequest) -> Organisation:
 
 @login_required
 def lecturers(request: AuthenticatedRequest) -> HttpResponse:
-    require_staff(request.user)
+    require_rule(request.user, is_learning_staff)
     form = LecturerForm(request.POST or None)
     if request.method == "POST":
-        require(request.user, Capability.MANAGE_LEARNING)
+        require_capability(request.user, Capability.MANAGE_LEARNING)
         if save_form(
             request,
             form,
@@ -94,10 +96,10 @@ def lecturers(request: AuthenticatedRequest) -> HttpResponse:
 
 @login_required
 def group_sessions(request: AuthenticatedRequest) -> HttpResponse:
-    require_staff(request.user)
+    require_rule(request.user, is_learning_staff)
     form = SessionForm(request.POST or None, user=request.user)
     if request.method == "POST":
-        require(request.user, Capability.MANAGE_LEARNING)
+        require_capability(request.user, Capability.MANAGE_LEARNING)
         saved = save_form(
             request,
             form,
@@ -113,7 +115,7 @@ def group_sessions(request: AuthenticatedRequest) -> HttpResponse:
 
 @login_required
 def group_session(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    require_staff(request.user)
+    require_rule(request.user, is_learning_staff)
     session = get_group_session_for_user(request.user, pk)
     url = request.build_absolute_uri(reverse("learning_app:sign_in", args=[groups.sign_in_token(session)]))
     attendances = session.attendances.select_related("supervisee")
@@ -135,9 +137,9 @@ def group_session(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def group_session_photos(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    require_staff(request.user)
+    require_rule(request.user, is_learning_staff)
     session = get_group_session_for_user(request.user, pk)
-    require(request.user, Capability.MANAGE_LEARNING)
+    require_capability(request.user, Capability.MANAGE_LEARNING)
     uploads = request.FILES.getlist("photos")
     run_action(
         request,
@@ -149,9 +151,9 @@ def group_session_photos(request: AuthenticatedRequest, pk: int) -> HttpResponse
 
 @login_required
 def group_session_photo(request: AuthenticatedRequest, pk: int, photo: int) -> FileResponse:
-    require_staff(request.user)
+    require_rule(request.user, is_learning_staff)
     session = get_group_session_for_user(request.user, pk)
-    found = get_object_or_404(GroupSessionPhoto, session=session, pk=photo)
+    found = get_or_404(GroupSessionPhoto.objects.filter(session=session), photo)
     return private_file_response(
         request,
         found.photo,

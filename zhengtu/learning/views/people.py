@@ -12,21 +12,23 @@ from django.views.decorators.http import require_POST
 from zhengtu.accounts.http import AuthenticatedRequest
 from zhengtu.audit.models import Action
 from zhengtu.audit.services import Actor, record_event
+from zhengtu.core.access import require_rule
+from zhengtu.core.downloads import XLSX, download_response
 from zhengtu.core.pages import run_action
 from zhengtu.services.hours import hours_history, next_month, parse_month, people_under_supervision, previous_month
 from zhengtu.supervisees.selectors import get_supervisee_for_user
 
-from ..exports import XLSX_CONTENT_TYPE, report_workbook
+from ..exports import report_workbook
 from ..models import FaceCheckOutcome, LessonProgress
 from ..reports import office_figures, person_figures
 from ..selectors import assignments_of, attempts_visible_to, face_checks_visible_to, get_face_check_for_user
 from ..services import face_checks
-from .common import require_staff
+from .common import is_learning_staff
 
 
 @login_required
 def person(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    require_staff(request.user)
+    require_rule(request.user, is_learning_staff)
     supervisee = get_supervisee_for_user(request.user, pk)
     record_event(request, action=Action.VIEW, target=supervisee, detail={"page": "learning"})
     today = timezone.localdate()
@@ -47,7 +49,7 @@ def person(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 @login_required
 def face_check(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    require_staff(request.user)
+    require_rule(request.user, is_learning_staff)
     check = get_face_check_for_user(request.user, pk)
     record_event(request, action=Action.VIEW, target=check)
     return render(
@@ -58,7 +60,7 @@ def face_check(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def face_check_review(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    require_staff(request.user)
+    require_rule(request.user, is_learning_staff)
     check = get_face_check_for_user(request.user, pk)
     run_action(
         request,
@@ -70,7 +72,7 @@ def face_check_review(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 @login_required
 def flagged(request: AuthenticatedRequest) -> HttpResponse:
-    require_staff(request.user)
+    require_rule(request.user, is_learning_staff)
     checks = face_checks_visible_to(request.user).exclude(outcome=FaceCheckOutcome.PASSED)
     return render(request, "learning/flagged.html", {"checks": checks.filter(reviewed_at__isnull=True)[:200]})
 
@@ -83,7 +85,7 @@ def _report_data(request: AuthenticatedRequest):  # type: ignore[no-untyped-def]
 
 @login_required
 def report(request: AuthenticatedRequest) -> HttpResponse:
-    require_staff(request.user)
+    require_rule(request.user, is_learning_staff)
     month, offices = _report_data(request)
     return render(
         request,
@@ -94,7 +96,7 @@ def report(request: AuthenticatedRequest) -> HttpResponse:
 
 @login_required
 def report_export(request: AuthenticatedRequest) -> HttpResponse:
-    require_staff(request.user)
+    require_rule(request.user, is_learning_staff)
     month, offices = _report_data(request)
     record_event(
         request,
@@ -103,6 +105,4 @@ def report_export(request: AuthenticatedRequest) -> HttpResponse:
         object_label=f"{month:%Y-%m}",
         detail={"offices": len(offices), "people": sum(o.people for o in offices)},
     )
-    response = HttpResponse(report_workbook(offices, f"{month:%Y-%m}"), content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="learning-{month:%Y-%m}.xlsx"'
-    return response
+    return download_response(report_workbook(offices, f"{month:%Y-%m}"), f"learning-{month:%Y-%m}.xlsx", XLSX)

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from zhengtu.audit.services import Actor
+from zhengtu.core.lookups import get_or_404
 from zhengtu.core.pages import run_action
 from zhengtu.selfservice.access import SuperviseeRequest, supervisee_required
 
@@ -91,10 +92,7 @@ def exam_start(request: SuperviseeRequest, pk: int) -> HttpResponse:
 
 def _own_attempt(request: SuperviseeRequest, pk: int) -> ExamAttempt:
     person = request.supervisee
-    try:
-        return ExamAttempt.objects.select_related("exam", "exam__course").get(pk=pk, supervisee=person)
-    except ExamAttempt.DoesNotExist as error:
-        raise Http404 from error
+    return get_or_404(ExamAttempt.objects.select_related("exam", "exam__course").filter(supervisee=person), pk)
 
 
 @supervisee_required

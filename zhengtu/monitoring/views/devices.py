@@ -16,10 +16,11 @@ from django.views.decorators.http import require_POST
 
 from zhengtu.accounts.http import AuthenticatedRequest
 from zhengtu.audit.services import Actor
+from zhengtu.core.pages import add_service_errors
 from zhengtu.supervisees.models import Status
 from zhengtu.supervisees.selectors import organisations_visible_to, supervisees_visible_to
 
-from ..forms import BindingForm, DeviceForm, UnbindForm, add_service_errors
+from ..forms import BindingForm, DeviceForm, UnbindForm
 from ..selectors import (
     bindings_visible_to,
     devices_visible_to,

@@ -13,9 +13,10 @@ from django.views.decorators.http import require_POST
 
 from zhengtu.accounts.http import AuthenticatedRequest
 from zhengtu.audit.services import Actor
+from zhengtu.core.pages import add_service_errors
 from zhengtu.supervisees.selectors import organisations_visible_to, supervisees_visible_to
 
-from ..forms import FenceForm, add_service_errors
+from ..forms import FenceForm
 from ..presenters import fence_data
 from ..rules import tile_source
 from ..selectors import can_manage, fence_editable_by, fences_visible_to, get_fence_for_user

@@ -18,13 +18,14 @@ from zhengtu.accounts.models import User
 from zhengtu.accounts.roles import ROLE_CAPABILITIES, Capability
 from zhengtu.audit.models import Action
 from zhengtu.audit.services import Actor, record_event
+from zhengtu.core.access import acting_user
 from zhengtu.orgs.models import OrganisationKind
 from zhengtu.supervisees.models import Status, Supervisee
 from zhengtu.workspace.services import notify
 
 from ..models import Sanction, SearchOutcome, SearchRecord, SearchStep, SearchStepKind, SearchTrigger
 from ..rules import absconding_rules
-from .access import require, require_under_supervision
+from .access import NOT_ALLOWED, require_under_supervision
 
 
 def _bureau_users(supervisee: Supervisee) -> list[User]:
@@ -37,7 +38,7 @@ def _bureau_users(supervisee: Supervisee) -> list[User]:
 def open_search(
     *, actor: Actor, supervisee: Supervisee, trigger: str, lost_contact_at: dt.datetime, notes: str = ""
 ) -> SearchRecord:
-    user = require(actor, Capability.SUPERVISE)
+    user = acting_user(actor, Capability.SUPERVISE, refusal=NOT_ALLOWED)
     require_under_supervision(supervisee)
     errors: dict[str, str] = {}
     if trigger not in SearchTrigger.values:
@@ -107,7 +108,7 @@ def _open(record: SearchRecord) -> None:
 def record_search_step(
     *, actor: Actor, record: SearchRecord, kind: str, taken_at: dt.datetime, notes: str
 ) -> SearchStep:
-    user = require(actor, Capability.SUPERVISE)
+    user = acting_user(actor, Capability.SUPERVISE, refusal=NOT_ALLOWED)
     _open(record)
     errors: dict[str, str] = {}
     if kind not in SearchStepKind.values:
@@ -125,7 +126,7 @@ def record_search_step(
 
 @transaction.atomic
 def notify_police(*, actor: Actor, record: SearchRecord, police_station: str) -> SearchRecord:
-    require(actor, Capability.SUPERVISE)
+    acting_user(actor, Capability.SUPERVISE, refusal=NOT_ALLOWED)
     _open(record)
     if not police_station.strip():
         raise ValidationError({"police_station": _("Enter the police station that was notified.")})
@@ -141,7 +142,7 @@ def close_search(
     *, actor: Actor, record: SearchRecord, outcome: str, notes: str, next_step: Sanction | None = None
 ) -> SearchRecord:
     """Found, or the next legal step (a warning or a revocation/return-to-prison proposal) has been filed."""
-    require(actor, Capability.SUPERVISE)
+    acting_user(actor, Capability.SUPERVISE, refusal=NOT_ALLOWED)
     _open(record)
     errors: dict[str, str] = {}
     if outcome not in SearchOutcome.values:

@@ -1,26 +1,16 @@
-"""Who may write what: capability checks shared by every supervision service."""
+"""Who may write what: the refusal every supervision service gives (through core.access.acting_user), and the
+state checks they share."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from zhengtu.accounts.roles import can
-from zhengtu.audit.services import Actor
 from zhengtu.supervisees.models import Status, Supervisee
 
-if TYPE_CHECKING:
-    from zhengtu.accounts.models import User
-
-
-def require(actor: Actor, capability: str) -> User:
-    """The acting user, if they hold `capability`; PermissionDenied otherwise."""
-    user = actor.user
-    if user is None or not can(user, capability):
-        raise PermissionDenied(_("You are not allowed to do this."))
-    return user
+# What a refused caller is told: services check with core.access.acting_user(actor, capability, refusal=NOT_ALLOWED).
+NOT_ALLOWED = gettext_lazy("You are not allowed to do this.")
 
 
 def require_under_supervision(supervisee: Supervisee) -> None:

@@ -12,11 +12,12 @@ from django.utils.translation import gettext as _
 from zhengtu.accounts.roles import Capability
 from zhengtu.audit.models import Action
 from zhengtu.audit.services import Actor, record_event
+from zhengtu.core.access import acting_user
 from zhengtu.supervisees.models import Supervisee, SupervisionLevel
 
 from ..models import Appraisal, AppraisalGrade, AppraisalPeriod, LevelChangeSource, PlanReview
 from ..rules import appraisal_rule
-from .access import require, require_under_supervision
+from .access import NOT_ALLOWED, require_under_supervision
 from .intake import update_correction_plan
 from .levels import change_supervision_level
 
@@ -52,7 +53,7 @@ def _suggested_level(supervisee: Supervisee, period: str) -> str:
 def record_appraisal(
     *, actor: Actor, supervisee: Supervisee, period: str, period_start: dt.date, score: int, notes: str = ""
 ) -> Appraisal:
-    user = require(actor, Capability.SUPERVISE)
+    user = acting_user(actor, Capability.SUPERVISE, refusal=NOT_ALLOWED)
     require_under_supervision(supervisee)
     errors: dict[str, str] = {}
     if period not in AppraisalPeriod.values:
@@ -90,7 +91,7 @@ def record_appraisal(
 @transaction.atomic
 def apply_level_suggestion(*, actor: Actor, appraisal: Appraisal) -> Appraisal:
     """The officer adopts the level the appraisals suggest: a periodic review in the level history."""
-    require(actor, Capability.SUPERVISE)
+    acting_user(actor, Capability.SUPERVISE, refusal=NOT_ALLOWED)
     if not appraisal.suggested_level or appraisal.level_applied:
         raise ValidationError(_("This appraisal suggests no change of level."))
     change_supervision_level(
@@ -117,7 +118,7 @@ def review_plan(
     appraisal: Appraisal | None = None,
 ) -> PlanReview:
     """The team reviews the individual plan; changes, if any, become the plan's new measures."""
-    user = require(actor, Capability.SUPERVISE)
+    user = acting_user(actor, Capability.SUPERVISE, refusal=NOT_ALLOWED)
     if not findings.strip():
         raise ValidationError({"findings": _("Write down what the team found.")})
     if reviewed_on > timezone.localdate():

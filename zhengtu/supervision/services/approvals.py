@@ -28,7 +28,7 @@ from zhengtu.workdays.calendar import add_working_days
 from zhengtu.workspace.services import notify
 
 from ..models import ApprovalKind, ApprovalLevel, ApprovalRequest, ApprovalStatus, ApprovalStep, StepStatus
-from ..rules import shared_rule
+from ..rules import approval_decision_working_days
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -100,7 +100,7 @@ def _request_url(request: ApprovalRequest) -> str:
 
 
 def _decision_due(step: ApprovalStep) -> None:
-    deadline = add_working_days(timezone.localdate(), shared_rule("approval_decision_working_days", 3))
+    deadline = add_working_days(timezone.localdate(), approval_decision_working_days())
     step.due_on = deadline.due
     step.due_approximate = deadline.is_approximate
 

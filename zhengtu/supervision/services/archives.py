@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from zhengtu.accounts.roles import Capability
 from zhengtu.audit.models import Action
 from zhengtu.audit.services import Actor, record_event
+from zhengtu.core.access import acting_user
 from zhengtu.documents.bundles import BundlePart, build_bundle, image_pdf, notice_pdf, readable_pdf
 from zhengtu.documents.models import ArchiveKind, GeneratedDocument
 from zhengtu.documents.services import in_document_language
@@ -22,7 +23,7 @@ from zhengtu.supervisees.models import Supervisee
 
 from ..models import Appraisal, Attachment, Permit, PlanReview, SearchRecord
 from ..selectors import check_ins_of, leave_requests_of, level_changes_of, sanctions_of, team_of, visits_of
-from .access import require
+from .access import NOT_ALLOWED
 
 
 def archive_documents(supervisee: Supervisee, archive: str) -> list[GeneratedDocument]:
@@ -123,7 +124,7 @@ def _bundle(supervisee: Supervisee, archive: str) -> bytes:
 
 def export_archive(*, actor: Actor, supervisee: Supervisee, archive: str) -> tuple[str, bytes]:
     """The archive as one PDF and its file name; the export is written to the audit log."""
-    require(actor, Capability.EXPORT_SUPERVISEES)
+    acting_user(actor, Capability.EXPORT_SUPERVISEES, refusal=NOT_ALLOWED)
     if archive not in ArchiveKind.values:
         raise ValidationError(_("Unknown archive."))
     pdf = _bundle(supervisee, archive)

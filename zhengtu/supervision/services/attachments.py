@@ -14,10 +14,11 @@ from django.utils.translation import gettext as _
 from zhengtu.accounts.roles import Capability
 from zhengtu.audit.models import Action
 from zhengtu.audit.services import Actor, record_event
+from zhengtu.core.access import acting_user
 from zhengtu.supervisees.models import Supervisee
 
 from ..models import Attachment
-from .access import require
+from .access import NOT_ALLOWED
 
 DEFAULT_EXTENSIONS = ("pdf", "jpg", "jpeg", "png", "gif", "webp", "docx", "doc", "xlsx", "txt")
 DEFAULT_MAX_MEGABYTES = 20
@@ -51,7 +52,7 @@ def attach_files(
     execution_archive: bool = False,
     work_archive: bool = True,
 ) -> list[Attachment]:
-    require(actor, Capability.SUPERVISE)
+    acting_user(actor, Capability.SUPERVISE, refusal=NOT_ALLOWED)
     uploads = list(uploads)
     for upload in uploads:
         check_upload(upload)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from zhengtu.accounts.roles import Capability
 from zhengtu.audit.models import Action
 from zhengtu.audit.services import Actor, record_event
+from zhengtu.core.access import acting_user
 from zhengtu.documents.models import GeneratedDocument
 from zhengtu.documents.services import chinese_date, in_document_language, issue_document
 from zhengtu.supervisees.models import Status, Supervisee
@@ -19,13 +20,13 @@ from zhengtu.supervisees.services import change_status
 
 from ..documents import RELEASE_ANNOUNCEMENT, RELEASE_CERTIFICATE, supervisee_context
 from ..models import DueItem, Release, TeamMember, Termination, TerminationReason
-from .access import require, require_under_supervision
+from .access import NOT_ALLOWED, require_under_supervision
 
 
 @transaction.atomic
 def prepare_release(*, actor: Actor, supervisee: Supervisee, self_summary: str, appraisal: str) -> Release:
     """Record the supervisee's self-summary and the office's appraisal before the term ends."""
-    user = require(actor, Capability.SUPERVISE)
+    user = acting_user(actor, Capability.SUPERVISE, refusal=NOT_ALLOWED)
     require_under_supervision(supervisee)
     errors = {}
     if not self_summary.strip():
@@ -55,7 +56,7 @@ def complete_release(
 ) -> list[GeneratedDocument]:
     """Release on or after the last day of the term, or earlier by pardon (赦免, law art. 44): status →
     released, announcement and certificate issued."""
-    user = require(actor, Capability.SUPERVISE)
+    user = acting_user(actor, Capability.SUPERVISE, refusal=NOT_ALLOWED)
     release = Release.objects.filter(supervisee=supervisee).first()
     if supervisee.status == Status.UNDER_SUPERVISION:
         if release is None or not release.appraisal:
@@ -130,7 +131,7 @@ def terminate_supervision(
     *, actor: Actor, supervisee: Supervisee, reason: str, effective_on: dt.date, decision: str = "", notes: str = ""
 ) -> Termination:
     """End supervision by revocation, return to prison or death (status → terminated)."""
-    require(actor, Capability.DECIDE_SANCTIONS)
+    acting_user(actor, Capability.DECIDE_SANCTIONS, refusal=NOT_ALLOWED)
     errors = {}
     if reason not in TerminationReason.values:
         errors["reason"] = _("Choose why supervision ends.")

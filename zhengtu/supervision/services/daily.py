@@ -14,10 +14,11 @@ from django.utils.translation import gettext as _
 from zhengtu.accounts.roles import Capability
 from zhengtu.audit.models import Action
 from zhengtu.audit.services import Actor, record_event
+from zhengtu.core.access import acting_user
 from zhengtu.supervisees.models import Supervisee
 
 from ..models import CheckIn, CheckInChannel, CheckInKind, Visit, VisitKind
-from .access import require, require_under_supervision
+from .access import NOT_ALLOWED, require_under_supervision
 from .attachments import attach_files, check_upload
 from .due import refresh_due_items
 
@@ -42,7 +43,7 @@ def record_check_in(
     content: str = "",
     attachments: Sequence[UploadedFile] = (),
 ) -> CheckIn:
-    user = require(actor, Capability.SUPERVISE)
+    user = acting_user(actor, Capability.SUPERVISE, refusal=NOT_ALLOWED)
     require_under_supervision(supervisee)
     if kind not in CheckInKind.values:
         raise ValidationError({"kind": _("Choose a check-in or a written report.")})
@@ -80,7 +81,7 @@ def record_visit(
     people_met: str = "",
     photos: Sequence[UploadedFile] = (),
 ) -> Visit:
-    user = require(actor, Capability.SUPERVISE)
+    user = acting_user(actor, Capability.SUPERVISE, refusal=NOT_ALLOWED)
     require_under_supervision(supervisee)
     errors: dict[str, str] = {}
     if kind not in VisitKind.values:

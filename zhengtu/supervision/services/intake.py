@@ -15,6 +15,7 @@ from zhengtu.accounts.models import User
 from zhengtu.accounts.roles import Capability
 from zhengtu.audit.models import Action
 from zhengtu.audit.services import Actor, record_event
+from zhengtu.core.access import acting_user
 from zhengtu.documents.models import GeneratedDocument
 from zhengtu.documents.services import chinese_date, in_document_language, issue_document
 from zhengtu.supervisees.models import Status, Supervisee, SupervisionLevel
@@ -25,7 +26,7 @@ from ..documents import INTAKE_ANNOUNCEMENT, supervisee_context
 from ..models import LevelChangeSource, SupervisionFile, TeamMember, TeamRole
 from ..rules import reporting_deadline_days
 from ..selectors import team_of
-from .access import require
+from .access import NOT_ALLOWED
 from .levels import change_supervision_level
 
 
@@ -63,7 +64,7 @@ def get_or_create_file(supervisee: Supervisee) -> SupervisionFile:
 @transaction.atomic
 def record_documents_received(*, actor: Actor, supervisee: Supervisee, received_on: dt.date) -> SupervisionFile:
     """The legal documents arrived: from now on the reporting deadline is tracked and late arrival flagged."""
-    require(actor, Capability.EDIT_SUPERVISEES)
+    acting_user(actor, Capability.EDIT_SUPERVISEES, refusal=NOT_ALLOWED)
     if supervisee.status != Status.PENDING_INTAKE:
         raise ValidationError(_("The documents are recorded before intake; this person's intake is already done."))
     if received_on > timezone.localdate():
@@ -124,7 +125,7 @@ def register_intake(
     documents_received_on: dt.date | None = None,
 ) -> GeneratedDocument:
     """The person reported: register them, announce, set the level, team and plan. Returns the announcement."""
-    user = require(actor, Capability.EDIT_SUPERVISEES)
+    user = acting_user(actor, Capability.EDIT_SUPERVISEES, refusal=NOT_ALLOWED)
     today = timezone.localdate()
     errors: dict[str, str] = {}
     if reported_on > today:
@@ -209,7 +210,7 @@ def _issue_announcement(
 
 @transaction.atomic
 def add_team_member(*, actor: Actor, supervisee: Supervisee, member: TeamMemberInput) -> TeamMember:
-    require(actor, Capability.SUPERVISE)
+    acting_user(actor, Capability.SUPERVISE, refusal=NOT_ALLOWED)
     created = _add_team(supervisee, [member], timezone.localdate())[0]
     record_event(actor, action=Action.CREATE, target=created, detail={"supervisee": supervisee.pk})
     return created
@@ -217,7 +218,7 @@ def add_team_member(*, actor: Actor, supervisee: Supervisee, member: TeamMemberI
 
 @transaction.atomic
 def remove_team_member(*, actor: Actor, member: TeamMember) -> TeamMember:
-    require(actor, Capability.SUPERVISE)
+    acting_user(actor, Capability.SUPERVISE, refusal=NOT_ALLOWED)
     if member.left_on is None:
         member.left_on = timezone.localdate()
         member.save(update_fields=["left_on"])
@@ -229,7 +230,7 @@ def remove_team_member(*, actor: Actor, member: TeamMember) -> TeamMember:
 def update_correction_plan(
     *, actor: Actor, supervisee: Supervisee, correction_plan: str, plan_measures: str
 ) -> SupervisionFile:
-    require(actor, Capability.SUPERVISE)
+    acting_user(actor, Capability.SUPERVISE, refusal=NOT_ALLOWED)
     if not correction_plan.strip():
         raise ValidationError({"correction_plan": _("Enter the correction plan.")})
     supervision_file = get_or_create_file(supervisee)

@@ -13,13 +13,14 @@ from django.utils.translation import gettext as _
 from zhengtu.accounts.roles import Capability
 from zhengtu.audit.models import Action
 from zhengtu.audit.services import Actor, record_event
+from zhengtu.core.access import acting_user
 from zhengtu.documents.services import chinese_date, in_document_language, issue_document
 from zhengtu.supervisees.models import Supervisee
 
 from ..documents import LEAVE_APPROVAL, supervisee_context
 from ..models import ApprovalKind, ApprovalLevel, ApprovalRequest, ApprovalStatus, LeaveRequest
 from ..rules import leave_rules
-from .access import require, require_under_supervision
+from .access import NOT_ALLOWED, require_under_supervision
 from .approvals import Route, step_summaries, submit_request
 
 COUNTED_STATUSES = (ApprovalStatus.PENDING, ApprovalStatus.APPROVED)
@@ -91,7 +92,7 @@ def request_leave(
     destination: str,
     reason: str,
 ) -> LeaveRequest:
-    require(actor, Capability.SUPERVISE)
+    acting_user(actor, Capability.SUPERVISE, refusal=NOT_ALLOWED)
     require_under_supervision(supervisee)
     errors: dict[str, str] = {}
     if end_date < start_date:
@@ -174,7 +175,7 @@ def apply_approved_leave(*, actor: Actor, request: ApprovalRequest) -> None:
 @transaction.atomic
 def record_return(*, actor: Actor, leave: LeaveRequest, returned_on: dt.date) -> LeaveRequest:
     """The supervisee reported back (销假)."""
-    require(actor, Capability.SUPERVISE)
+    acting_user(actor, Capability.SUPERVISE, refusal=NOT_ALLOWED)
     if leave.approval.status != ApprovalStatus.APPROVED:
         raise ValidationError(_("Only an approved leave can be closed with a return."))
     if returned_on < leave.start_date:

@@ -45,10 +45,11 @@ def change_supervision_level(
 def review_supervision_level(*, actor: Actor, supervisee: Supervisee, to_level: str, reason: str) -> LevelChange:
     """A periodic review moves the level (from the supervision file page or the API)."""
     from zhengtu.accounts.roles import Capability
+    from zhengtu.core.access import acting_user
 
-    from .access import require, require_under_supervision
+    from .access import NOT_ALLOWED, require_under_supervision
 
-    require(actor, Capability.SUPERVISE)
+    acting_user(actor, Capability.SUPERVISE, refusal=NOT_ALLOWED)
     require_under_supervision(supervisee)
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for the new level.")})

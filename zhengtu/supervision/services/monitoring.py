@@ -13,6 +13,7 @@ from django.utils.translation import ngettext
 
 from zhengtu.accounts.roles import Capability
 from zhengtu.audit.services import Actor
+from zhengtu.core.access import acting_user
 from zhengtu.documents.services import chinese_date, in_document_language, issue_document
 from zhengtu.supervisees.models import Supervisee
 
@@ -26,7 +27,7 @@ from ..models import (
     MonitoringSituation,
 )
 from ..rules import monitoring_rules
-from .access import require, require_under_supervision
+from .access import NOT_ALLOWED, require_under_supervision
 from .approvals import Route, step_summaries, submit_request
 
 ACTIVE_STATUSES = (ApprovalStatus.PENDING, ApprovalStatus.APPROVED)
@@ -53,7 +54,7 @@ def request_monitoring(
     extends: MonitoringApproval | None = None,
 ) -> MonitoringApproval:
     """Ask the county bureau to approve a monitoring period, or to extend the current one."""
-    require(actor, Capability.SUPERVISE)
+    acting_user(actor, Capability.SUPERVISE, refusal=NOT_ALLOWED)
     require_under_supervision(supervisee)
     rules = monitoring_rules()
     errors: dict[str, str] = {}

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from zhengtu.accounts.roles import Capability
 from zhengtu.audit.services import Actor
+from zhengtu.core.access import acting_user
 from zhengtu.documents.services import chinese_date, in_document_language, issue_document
 from zhengtu.supervisees.models import SentenceType, Supervisee
 from zhengtu.supervisees.services import update_supervisee
@@ -25,7 +26,7 @@ from zhengtu.supervisees.services import update_supervisee
 from ..documents import PERMIT_DOCUMENTS, supervisee_context
 from ..models import ApprovalLevel, ApprovalRequest, ApprovalStatus, Permit, PermitKind
 from ..rules import permit_rules
-from .access import require, require_under_supervision
+from .access import NOT_ALLOWED, require_under_supervision
 from .approvals import Route, step_summaries, submit_request
 
 # The sentence type a kind is limited to: a medical review only concerns temporary execution outside prison.
@@ -110,7 +111,7 @@ def request_permit(
     new_address: str = "",
 ) -> Permit:
     """File a permit request; the kind's rules choose who decides."""
-    require(actor, Capability.SUPERVISE)
+    acting_user(actor, Capability.SUPERVISE, refusal=NOT_ALLOWED)
     require_under_supervision(supervisee)
     if kind == PermitKind.RESIDENCE_CHANGE or end_date is None:
         # A move has no end: it holds until the term ends.

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from zhengtu.accounts.roles import Capability
 from zhengtu.audit.models import Action
 from zhengtu.audit.services import Actor, record_event
+from zhengtu.core.access import acting_user
 from zhengtu.documents.services import chinese_date, in_document_language, issue_document
 from zhengtu.supervisees.models import SentenceType, Supervisee, SupervisionLevel
 
@@ -33,7 +34,7 @@ from ..rules import (
     sanction_needs_evidence,
     sanction_receiving_organ,
 )
-from .access import require, require_under_supervision
+from .access import NOT_ALLOWED, require_under_supervision
 from .approvals import Route, step_summaries, submit_request
 from .attachments import attach_files, check_upload
 from .levels import change_supervision_level
@@ -51,7 +52,7 @@ def propose_sanction(
     receiving_organ: str = "",
     evidence: Sequence[UploadedFile] = (),
 ) -> Sanction:
-    require(actor, Capability.SUPERVISE)
+    acting_user(actor, Capability.SUPERVISE, refusal=NOT_ALLOWED)
     require_under_supervision(supervisee)
     errors: dict[str, str] = {}
     if kind not in SanctionKind.values:
@@ -163,7 +164,7 @@ def record_request_decision(
     attachments: Sequence[UploadedFile] = (),
 ) -> Sanction:
     """The receiving court's (or police's) decision on a request sent to it, with a scan of the decision."""
-    require(actor, Capability.SUPERVISE)
+    acting_user(actor, Capability.SUPERVISE, refusal=NOT_ALLOWED)
     errors: dict[str, str] = {}
     if not sanction.receiving_organ or sanction.approval.status != "approved":
         raise ValidationError(_("Only an approved request sent to another organ receives a decision."))

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from zhengtu.accounts.models import User
 from zhengtu.accounts.roles import Capability
 from zhengtu.audit.services import Actor
+from zhengtu.core.access import acting_user
 from zhengtu.documents.services import in_document_language, issue_document
 from zhengtu.orgs.models import Organisation, OrganisationKind
 from zhengtu.supervisees.models import Supervisee
@@ -18,7 +19,7 @@ from zhengtu.workspace.services import notify
 
 from ..documents import TRANSFER_APPROVAL, supervisee_context
 from ..models import ApprovalKind, ApprovalLevel, ApprovalRequest, ApprovalStatus, TeamMember, TransferRequest
-from .access import require, require_under_supervision
+from .access import NOT_ALLOWED, require_under_supervision
 from .approvals import Route, step_summaries, submit_request
 
 
@@ -26,7 +27,7 @@ from .approvals import Route, step_summaries, submit_request
 def request_transfer(
     *, actor: Actor, supervisee: Supervisee, to_office: Organisation, new_address: str, reason: str
 ) -> TransferRequest:
-    require(actor, Capability.SUPERVISE)
+    acting_user(actor, Capability.SUPERVISE, refusal=NOT_ALLOWED)
     require_under_supervision(supervisee)
     if to_office.kind != OrganisationKind.JUSTICE_OFFICE or not to_office.is_active:
         raise ValidationError({"to_office": _("Choose the justice office of the new place of execution.")})
