@@ -12,7 +12,7 @@ import os
 import sys
 import time
 
-from bench.support import drop_database, percentiles, run_child
+from bench.support import drop_database, fresh_database, percentiles, run_child
 
 PEOPLE = 20_000
 DEVICES = 2_000
@@ -25,20 +25,6 @@ def run() -> None:
     for backend in os.environ.get("ZHENGTU_BENCH_BACKENDS", "sqlite,postgresql").split(","):
         print(f"\n[{backend}]", flush=True)
         run_child("bench.bench_absconding", backend, f"zt_bench_absconding_{os.getpid()}")
-
-
-def _prepare_database(backend: str) -> None:
-    if backend == "postgresql":
-        import psycopg
-
-        with psycopg.connect(
-            host="127.0.0.1",
-            port=int(os.environ["ZHENGTU_DB_PORT"]),
-            user="postgres",
-            dbname="postgres",
-            autocommit=True,
-        ) as connection:
-            connection.execute(f'CREATE DATABASE "{os.environ["ZHENGTU_BENCH_DB_NAME"]}"')
 
 
 def _seed() -> object:
@@ -130,7 +116,7 @@ def _seed() -> object:
 
 
 def _child(backend: str) -> None:
-    _prepare_database(backend)
+    fresh_database(backend)
     import django
 
     django.setup()

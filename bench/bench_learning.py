@@ -29,7 +29,7 @@ import subprocess
 import sys
 import time
 
-from bench.support import ROOT, WORK, database_env, percentiles, run_child
+from bench.support import ROOT, WORK, database_env, fresh_database, percentiles, run_child
 
 PEOPLE = 2000
 INTERVAL = 15.0
@@ -42,28 +42,6 @@ def run() -> None:
     for backend in os.environ.get("ZHENGTU_BENCH_BACKENDS", "sqlite").split(","):
         print(f"\n[{backend}]", flush=True)
         run_child("bench.bench_learning", backend, "zt_bench_learning")
-
-
-def _prepare_database(backend: str) -> None:
-    if backend == "postgresql":
-        import psycopg
-
-        name = os.environ["ZHENGTU_BENCH_DB_NAME"]
-        with psycopg.connect(
-            host="127.0.0.1",
-            port=int(os.environ["ZHENGTU_DB_PORT"]),
-            user="postgres",
-            dbname="postgres",
-            autocommit=True,
-        ) as connection:
-            if connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-                connection.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
-            connection.execute(f'CREATE DATABASE "{name}"')
-    else:
-        path = os.environ["ZHENGTU_BENCH_SQLITE"]
-        for suffix in ("", "-wal", "-shm"):
-            if os.path.exists(path + suffix):
-                os.remove(path + suffix)
 
 
 def _seed() -> list[tuple[str, int]]:
@@ -278,7 +256,7 @@ def _wait_for(port: int, workers: int = 1) -> None:
 
 
 def _child(backend: str) -> None:
-    _prepare_database(backend)
+    fresh_database(backend)
     import django
 
     django.setup()
