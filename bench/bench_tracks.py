@@ -47,15 +47,12 @@ def _measure() -> None:
 
     django.setup()
     from django.core.management import call_command
-    from django.db import connection, transaction
     from django.test import Client
     from django.utils import timezone
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from zhengtu.accounts.roles import Role
-    from zhengtu.monitoring.bulk import append_rows
-    from zhengtu.monitoring.models import Device, Position
-    from zhengtu.monitoring.processing import POSITION_COLUMNS
+    from zhengtu.monitoring.models import Device
     from zhengtu.orgs.models import Organisation, OrganisationKind
     from zhengtu.supervisees.models import Status
     from zhengtu.testing.factories import UserFactory, make_supervisee
@@ -67,29 +64,8 @@ def _measure() -> None:
     device = Device.objects.create(identifier="012000000001", kind="wristband", protocol="jt808", organisation=county)
     end = timezone.now().replace(microsecond=0)
     start = end - dt.timedelta(days=DAYS)
-    rng = random.Random(30)  # noqa: S311
-    home = (27.9083, 110.5939)
-    adapt = connection.ops.adapt_datetimefield_value
-    if connection.vendor == "sqlite":
-        from zhengtu.monitoring.bulk import sqlite_datetime as adapt  # noqa: F811
-    total = DAYS * 86_400 // EVERY_SECONDS
     started = time.perf_counter()
-    rows = []
-    lat, lon = home
-    for index in range(total):
-        when = start + dt.timedelta(seconds=EVERY_SECONDS * index)
-        hour = when.hour
-        if 8 <= hour < 18:  # days out: a random walk around town
-            lat += rng.uniform(-0.0002, 0.0002)
-            lon += rng.uniform(-0.0002, 0.0002)
-        else:  # nights at home, with a few metres of GPS jitter
-            lat, lon = home[0] + rng.uniform(-0.00003, 0.00003), home[1] + rng.uniform(-0.00003, 0.00003)
-        rows.append((device.pk, person.pk, adapt(when), adapt(when), lat, lon, 0.0, 3.0, 0.0, None, 8, None, ""))
-    with transaction.atomic():
-        for offset in range(0, total, 20_000):
-            append_rows(Position._meta.db_table, POSITION_COLUMNS, rows[offset : offset + 20_000])
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+    total = fill_month(device, person, start)
     print(f"  setup: {total:,} fixes over {DAYS} days in {time.perf_counter() - started:.0f} s", flush=True)
 
     client = Client()
@@ -126,6 +102,40 @@ def _measure() -> None:
             f"[{verdict}]  load {_load()}",
             flush=True,
         )
+
+
+def fill_month(device, person, start: dt.datetime) -> int:  # type: ignore[no-untyped-def]
+    """DAYS days of fixes every EVERY_SECONDS from `start`: nights at home with a few metres of GPS
+    jitter, days a random walk of about 7 km/h around town (pessimistic: every fix a new pixel)."""
+    from django.db import connection, transaction
+
+    from zhengtu.monitoring.bulk import append_rows
+    from zhengtu.monitoring.models import Position
+    from zhengtu.monitoring.processing import POSITION_COLUMNS
+
+    rng = random.Random(30)  # noqa: S311
+    home = (27.9083, 110.5939)
+    adapt = connection.ops.adapt_datetimefield_value
+    if connection.vendor == "sqlite":
+        from zhengtu.monitoring.bulk import sqlite_datetime as adapt
+    total = DAYS * 86_400 // EVERY_SECONDS
+    rows = []
+    lat, lon = home
+    for index in range(total):
+        when = start + dt.timedelta(seconds=EVERY_SECONDS * index)
+        hour = when.hour
+        if 8 <= hour < 18:  # days out: a random walk around town
+            lat += rng.uniform(-0.0002, 0.0002)
+            lon += rng.uniform(-0.0002, 0.0002)
+        else:  # nights at home, with a few metres of GPS jitter
+            lat, lon = home[0] + rng.uniform(-0.00003, 0.00003), home[1] + rng.uniform(-0.00003, 0.00003)
+        rows.append((device.pk, person.pk, adapt(when), adapt(when), lat, lon, 0.0, 3.0, 0.0, None, 8, None, ""))
+    with transaction.atomic():
+        for offset in range(0, total, 20_000):
+            append_rows(Position._meta.db_table, POSITION_COLUMNS, rows[offset : offset + 20_000])
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return total
 
 
 if __name__ == "__main__":

@@ -33,8 +33,7 @@ from .protocols.jt808 import normalise_terminal_number
 from .protocols.osmand import secret_hash as osmand_secret_hash
 from .rules import rule, tile_source
 from .selectors import track_of
-from .tracks import TrackPoint, query_track, read_track, track_payload
-from .tracks import metres_per_pixel as tracks_metres_per_pixel
+from .tracks import TrackPoint, query_track, reduced_payload, reduced_track, track_payload
 
 
 def _after_change() -> None:
@@ -370,14 +369,14 @@ def view_track(
     fix, audited as an export."""
     crs = crs or tile_source()["crs"]
     if full:
-        points = query_track(supervisee.pk, start, end, cell_m=None)
+        points = query_track(supervisee.pk, start, end)
         payload = track_payload(points, crs=crs, encoding=encoding, keep_all=True)
         fixes = len(points)
         action, what = Action.EXPORT, "location_track_export"
     elif zoom is not None:
-        points, total = read_track(supervisee.pk, start, end, cell_m=tracks_metres_per_pixel(zoom, 30.0))
-        payload = track_payload(points, crs=crs, zoom=zoom, encoding=encoding, fixes=total)
-        fixes = total
+        reduced = reduced_track(supervisee.pk, start, end, zoom=zoom)
+        payload = reduced_payload(reduced, crs=crs, zoom=zoom, encoding=encoding)
+        fixes = reduced.fixes
         action, what = Action.VIEW, "location_track"
     else:
         rows = track_of(supervisee, start=start, end=end).values_list("fix_time", "latitude", "longitude", "speed_kmh")

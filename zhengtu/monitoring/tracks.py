@@ -1,13 +1,20 @@
-"""Track playback data: a supervisee's fixes over a period, simplified to what the screen shows.
+"""Track playback data: a supervisee's fixes over a period, reduced to what the screen shows.
 
-A month of fixes (one every 10 s: 259,200) is far more than a map can draw. Asked with a zoom
-level, the track is reduced in two steps: while the rows are read (plain cursor rows through the
-(supervisee, fix_time) index), consecutive fixes in the same cell of about one screen pixel
-collapse to the first of them (a person at home all night is one point, not 3,000); then Douglas–Peucker
-(shapely) with a tolerance of one pixel at that zoom. Kept points are original fixes, with their
-times. The answer can be an encoded polyline (Google's algorithm, 6 decimals) with time
-offsets, a fraction of the size of JSON rows. The full resolution stays available, as an
-audited export.
+A month of fixes (one every 10 s: 259,200) is far more than a map can draw, and reading it
+through the database driver (SQLite returns every `fix_time` as text, psycopg builds a datetime
+for each) cost more than everything else together. Asked with a zoom level, the track is
+reduced **in the query**: the database groups the fixes by (time bucket, grid cell of about one
+screen pixel at that zoom) and returns, per group, its first and last fix time as epoch seconds,
+its number of fixes, its mean position and its top speed: a few thousand to a few tens of
+thousands of rows of numbers instead of a month of rows (`reduced_track`). In Python (numpy)
+each group becomes a point at its first and at its last time, in time order, so a walk out and
+back along one street within a bucket is drawn out and back; consecutive points in the same
+cell collapse to the first and last of them (a night at home is two points, not 5,000); then
+Douglas–Peucker (shapely) at one pixel. The first and the last fix of the period are added
+exactly as stored. Every fix then lies within about one pixel of a point of the reduced line
+(its cell's point). The answer can be an encoded polyline (Google's algorithm, 6 decimals,
+encoded with numpy) with time offsets and speeds, a fraction of the size of JSON rows. The full
+resolution stays available as an audited export (`query_track`).
 """
 
 from __future__ import annotations
@@ -63,21 +70,10 @@ def simplify(points: list[TrackPoint], *, tolerance_m: float) -> list[TrackPoint
     return result
 
 
-def query_track(supervisee_id: int, start: dt.datetime, end: dt.datetime, *, cell_m: float | None) -> list[TrackPoint]:
-    """The fixes of [start, end), oldest first (see `read_track`)."""
-    return read_track(supervisee_id, start, end, cell_m=cell_m)[0]
-
-
-def read_track(
-    supervisee_id: int, start: dt.datetime, end: dt.datetime, *, cell_m: float | None
-) -> tuple[list[TrackPoint], int]:
-    """The fixes of [start, end), oldest first, through the (supervisee, fix_time) index (ordered
-    by fix_time alone: the index's order, so the month is not sorted again), as plain rows (no
-    model instances), and how many the period holds (no second COUNT query over the range).
-    With `cell_m`, a fix in the same grid cell as the fix before it is left out before anything
-    is built for it (the last fix is always kept): one vectorised pass (numpy) over the
-    coordinates, so a month of 259,200 fixes costs a few milliseconds here. Measured on SQLite,
-    doing this with window functions in the query took three times as long as a Python pass."""
+def query_track(supervisee_id: int, start: dt.datetime, end: dt.datetime) -> list[TrackPoint]:
+    """Every fix of [start, end), oldest first (the audited export): through the (supervisee,
+    fix_time) index, ordered by fix_time alone (the index's order, so the month is not sorted
+    again), as plain rows (no model instances)."""
     from .models import Position
 
     table = connection.ops.quote_name(Position._meta.db_table)
@@ -86,27 +82,11 @@ def read_track(
         f"SELECT fix_time, latitude, longitude, speed_kmh FROM {table}"  # noqa: S608
         " WHERE supervisee_id = %s AND fix_time >= %s AND fix_time < %s ORDER BY fix_time"
     )
-    params: list[Any] = [supervisee_id, adapt(start), adapt(end)]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql, [supervisee_id, adapt(start), adapt(end)])
         rows = cursor.fetchall()
-    total = len(rows)
-    if cell_m is not None and total > 2:
-        rows = [rows[i] for i in _cell_changes(rows, max(cell_m, 0.5) / METRES_PER_DEGREE)]
     convert = _datetime_converter()
-    return [TrackPoint(convert(t), lat, lon, speed) for t, lat, lon, speed in rows], total
-
-
-def _cell_changes(rows: list[tuple[Any, ...]], cell: float) -> list[int]:
-    """Indices of the rows whose grid cell (`cell` degrees; longitude cells narrower in the
-    north: fine) differs from the row before, plus the first and the last row."""
-    coordinates = np.array([(row[1], row[2]) for row in rows], dtype=np.float64)
-    cells = np.rint(coordinates / cell).astype(np.int64)
-    moved = np.empty(len(rows), dtype=bool)
-    moved[0] = True
-    np.any(cells[1:] != cells[:-1], axis=1, out=moved[1:])
-    moved[-1] = True
-    return np.flatnonzero(moved).tolist()  # type: ignore[no-any-return]
+    return [TrackPoint(convert(t), lat, lon, speed) for t, lat, lon, speed in rows]
 
 
 def _datetime_converter():  # type: ignore[no-untyped-def]
@@ -119,6 +99,139 @@ def _datetime_converter():  # type: ignore[no-untyped-def]
         return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
     return convert
+
+
+@dataclass(frozen=True, slots=True)
+class ReducedTrack:
+    """Points in time order as parallel arrays: epoch seconds, WGS-84 degrees, km/h."""
+
+    times: np.ndarray
+    latitudes: np.ndarray
+    longitudes: np.ndarray
+    speeds: np.ndarray
+    fixes: int  # fixes stored in the period
+    rows_read: int  # rows the database returned (groups and the two end fixes)
+
+    def __len__(self) -> int:
+        return len(self.times)
+
+
+# The group key packs (bucket, cell row, cell column) into one integer (a single-column sort is
+# the cheapest GROUP BY): 21 bits a cell coordinate (2 million cells: 60 km even at zoom 22;
+# cells this far apart in one bucket never share a key in practice), the bucket above them.
+_CELL_BITS = 21
+_CELL_MASK = (1 << _CELL_BITS) - 1
+# At most about this many time buckets in a period (a month: one an hour; a day: one in 2 min).
+_BUCKETS_PER_PERIOD = 720
+
+
+def bucket_seconds(start: dt.datetime, end: dt.datetime) -> int:
+    """The time bucket of the reduction: short enough that order within it rarely matters (a
+    cell's first and last visit keep their places anyway), long enough that a month stays a
+    few thousand buckets."""
+    span = (end - start).total_seconds()
+    return int(min(3600, max(60, span // _BUCKETS_PER_PERIOD)))
+
+
+def reduced_track(supervisee_id: int, start: dt.datetime, end: dt.datetime, *, zoom: float) -> ReducedTrack:
+    """The fixes of [start, end) reduced in the query to what a map at `zoom` can show (see the
+    module's docstring). The database does the grouping (one pass through the (supervisee,
+    fix_time) index and one sort of integer keys); what crosses the driver is numbers only."""
+    from .models import Position
+
+    table = connection.ops.quote_name(Position._meta.db_table)
+    adapt = connection.ops.adapt_datetimefield_value
+    where = " WHERE supervisee_id = %s AND fix_time >= %s AND fix_time < %s"
+    period = [supervisee_id, adapt(start), adapt(end)]
+    epoch = (
+        "CAST(extract(epoch FROM fix_time) AS bigint)"
+        if connection.vendor == "postgresql"
+        else "CAST(strftime('%%s', fix_time) AS INTEGER)"
+    )
+    ends_sql = (
+        f"SELECT {epoch}, latitude, longitude, speed_kmh FROM {table}{where}"  # noqa: S608
+        " ORDER BY fix_time {order} LIMIT 1"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(ends_sql.format(order="ASC"), period)
+        first = cursor.fetchone()
+        if first is None:
+            return _empty_track()
+        cursor.execute(ends_sql.format(order="DESC"), period)
+        last = cursor.fetchone()
+        cell = metres_per_pixel(zoom, first[1]) / METRES_PER_DEGREE
+        cell_lon = cell / max(math.cos(math.radians(first[1])), 0.05)
+        bucket = bucket_seconds(start, end)
+        origin = int(start.timestamp())
+        group_sql = (
+            "SELECT min(t), max(t), count(*), avg(latitude), avg(longitude), max(speed_kmh),"  # noqa: S608
+            f" k & {(1 << 2 * _CELL_BITS) - 1} FROM ("
+            f"SELECT t, latitude, longitude, speed_kmh, ((t - %s) / %s) * {1 << 2 * _CELL_BITS}"
+            f" + (CAST(floor(latitude / %s) AS bigint) & {_CELL_MASK}) * {1 << _CELL_BITS}"
+            f" + (CAST(floor(longitude / %s) AS bigint) & {_CELL_MASK}) AS k"
+            f" FROM (SELECT {epoch} AS t, latitude, longitude, speed_kmh FROM {table}{where}) fixes"
+            ") keyed GROUP BY k"
+        )
+        cursor.execute(group_sql, [origin, bucket, cell, cell_lon, *period])
+        groups = cursor.fetchall()
+    fixes = sum(row[2] for row in groups)
+    values = np.array([row[:6] for row in groups], dtype=np.float64).reshape(-1, 6)
+    cells = np.fromiter((row[6] for row in groups), dtype=np.int64, count=len(groups))
+    # Each group is a point at its first fix time and, if later, at its last: in time order.
+    again = values[:, 1] > values[:, 0]
+    times = np.concatenate([values[:, 0], values[again, 1]])
+    columns = np.concatenate([values[:, 3:6], values[again, 3:6]])
+    cells = np.concatenate([cells, cells[again]])
+    order = np.argsort(times, kind="stable")
+    times, columns, cells = times[order], columns[order], cells[order]
+    # Consecutive points in one cell: only the first and the last of them.
+    keep = np.ones(len(times), dtype=bool)
+    if len(times) > 2:
+        same_as_before = cells[1:-1] == cells[:-2]
+        same_as_after = cells[1:-1] == cells[2:]
+        keep[1:-1] = ~(same_as_before & same_as_after)
+    times, columns = times[keep], columns[keep]
+    # The period's first and last fix exactly as stored.
+    times = np.concatenate([[first[0]], times, [last[0]]])
+    columns = np.concatenate([[first[1:4]], columns, [last[1:4]]])
+    kept = simplify_indices(columns[:, 0], columns[:, 1], tolerance_m=metres_per_pixel(zoom, first[1]))
+    return ReducedTrack(
+        times=times[kept].astype(np.int64),
+        latitudes=columns[kept, 0],
+        longitudes=columns[kept, 1],
+        speeds=columns[kept, 2],
+        fixes=fixes,
+        rows_read=len(groups) + 2,
+    )
+
+
+def _empty_track() -> ReducedTrack:
+    nothing = np.zeros(0)
+    return ReducedTrack(nothing.astype(np.int64), nothing, nothing, nothing, fixes=0, rows_read=0)
+
+
+def simplify_indices(latitudes: np.ndarray, longitudes: np.ndarray, *, tolerance_m: float) -> np.ndarray:
+    """Douglas–Peucker (shapely) in a local metric plane: the indices of the kept points, the
+    first and the last always among them."""
+    total = len(latitudes)
+    if total < 3:
+        return np.arange(total)
+    x_scale = METRES_PER_DEGREE * math.cos(math.radians(float(np.mean(latitudes))))
+    xs, ys = longitudes * x_scale, latitudes * METRES_PER_DEGREE
+    kept = np.asarray(LineString(np.column_stack([xs, ys])).simplify(tolerance_m, preserve_topology=False).coords)
+    # The kept vertices are a subsequence of the original ones: one walk finds their indices.
+    indices = [0]
+    index = 1
+    xs_list, ys_list = xs.tolist(), ys.tolist()
+    for x, y in kept[1:].tolist():
+        while index < total and (xs_list[index] != x or ys_list[index] != y):
+            index += 1
+        if index < total:
+            indices.append(index)
+            index += 1
+    if indices[-1] != total - 1:
+        indices.append(total - 1)
+    return np.array(indices, dtype=np.int64)
 
 
 def track_payload(
@@ -159,6 +272,70 @@ def track_payload(
         for (lat, lon), point in zip(displayed, points, strict=True)
     ]
     return payload
+
+
+def reduced_payload(track: ReducedTrack, *, crs: str, zoom: float, encoding: str = "polyline") -> dict[str, object]:
+    """The answer for the map: `fixes` stored, `count` points shown, in `crs`; encoded (polyline,
+    time offsets, speeds) or as JSON rows."""
+    latitudes, longitudes = track.latitudes, track.longitudes
+    if crs != "wgs84" and len(track):
+        shown = [to_display(lat, lon, crs) for lat, lon in zip(latitudes.tolist(), longitudes.tolist(), strict=True)]
+        latitudes, longitudes = np.array([p[0] for p in shown]), np.array([p[1] for p in shown])
+    payload: dict[str, object] = {
+        "fixes": track.fixes,
+        "simplified": len(track) < track.fixes,
+        "crs": crs,
+        "zoom": zoom,
+        "count": len(track),
+    }
+    if encoding == "polyline":
+        payload["polyline"] = encode_polyline_array(latitudes, longitudes)
+        payload["start"] = (
+            dt.datetime.fromtimestamp(int(track.times[0]), tz=dt.UTC).isoformat() if len(track) else None
+        )
+        # Seconds since the start, then since the point before: small numbers, compactly encoded.
+        payload["times"] = encode_array(np.diff(track.times, prepend=track.times[:1]))
+        payload["speeds"] = encode_array(np.rint(track.speeds).astype(np.int64))
+        return payload
+    payload["points"] = [
+        [round(lat, 7), round(lon, 7), dt.datetime.fromtimestamp(t, tz=dt.UTC).isoformat(), round(speed, 1)]
+        for lat, lon, t, speed in zip(
+            latitudes.tolist(), longitudes.tolist(), track.times.tolist(), track.speeds.tolist(), strict=True
+        )
+    ]
+    return payload
+
+
+def encode_array(values: np.ndarray) -> str:
+    """Integers in the encoded-polyline alphabet, vectorised (numpy): the same text as
+    `encode_numbers`, without a Python step per value (a zoom-15 month is 90,000 points)."""
+    values = np.asarray(values, dtype=np.int64)
+    if not len(values):
+        return ""
+    folded = np.where(values < 0, ~(values << 1), values << 1)
+    chunks = np.stack([(folded >> (5 * j)) & 0x1F for j in range(13)], axis=1)  # 13 × 5 bits ≥ 64
+    # How many 5-bit chunks each value needs (at least one).
+    needed = np.ones(len(values), dtype=np.int64)
+    for j in range(1, 13):
+        needed += (folded >> (5 * j)) > 0
+    position = np.arange(13)
+    more = position[None, :] < (needed[:, None] - 1)
+    characters = chunks + np.where(more, 0x20, 0) + 63
+    used = position[None, :] < needed[:, None]
+    return characters[used].astype(np.uint8).tobytes().decode("ascii")
+
+
+def encode_polyline_array(latitudes: np.ndarray, longitudes: np.ndarray, precision: int = 6) -> str:
+    """`encode_polyline` over arrays (numpy): deltas of the rounded coordinates, interleaved."""
+    if not len(latitudes):
+        return ""
+    factor = 10**precision
+    ilat = np.rint(np.asarray(latitudes) * factor).astype(np.int64)
+    ilon = np.rint(np.asarray(longitudes) * factor).astype(np.int64)
+    deltas = np.empty(2 * len(ilat), dtype=np.int64)
+    deltas[0::2] = np.diff(ilat, prepend=0)
+    deltas[1::2] = np.diff(ilon, prepend=0)
+    return encode_array(deltas)
 
 
 def _encode_signed(value: int, out: list[str]) -> None:
