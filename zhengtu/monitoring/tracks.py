@@ -22,7 +22,6 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 from django.db import connection
@@ -290,9 +289,7 @@ def reduced_payload(track: ReducedTrack, *, crs: str, zoom: float, encoding: str
     }
     if encoding == "polyline":
         payload["polyline"] = encode_polyline_array(latitudes, longitudes)
-        payload["start"] = (
-            dt.datetime.fromtimestamp(int(track.times[0]), tz=dt.UTC).isoformat() if len(track) else None
-        )
+        payload["start"] = dt.datetime.fromtimestamp(int(track.times[0]), tz=dt.UTC).isoformat() if len(track) else None
         # Seconds since the start, then since the point before: small numbers, compactly encoded.
         payload["times"] = encode_array(np.diff(track.times, prepend=track.times[:1]))
         payload["speeds"] = encode_array(np.rint(track.speeds).astype(np.int64))

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 
 from zhengtu.accounts.http import AuthenticatedRequest
@@ -26,7 +27,7 @@ from ..location_reads import record_location_read
 from ..presenters import map_data
 from ..rules import tile_source
 from ..selectors import can_see_locations, get_monitored_supervisee, monitored_supervisees_visible_to
-from ..services import parse_period, view_track
+from ..services import parse_period
 from .access import location_view
 
 KEEPALIVE_SECONDS = 15
@@ -52,24 +53,34 @@ def command_map_data(request: AuthenticatedRequest) -> JsonResponse:
 
 @location_view
 def track(request: AuthenticatedRequest, supervisee_pk: int) -> HttpResponse:
+    """The playback page. The page asks the track API itself, at the map's zoom and encoded
+    (monitoring.js), and again when the zoom changes: a month is drawn from a few thousand
+    points instead of being embedded whole in the HTML. Each of those requests is audited
+    (services.view_track); this page shows no location before one is made."""
     supervisee = get_monitored_supervisee(request.user, supervisee_pk)
     now = timezone.now()
     error = ""
-    payload = None
+    track_request = None
     start_text, end_text = request.GET.get("start", ""), request.GET.get("end", "")
     try:
         start, end = parse_period(start_text, end_text, now=now)
     except ValidationError as problem:
         error = " ".join(problem.messages)
         start, end = parse_period("", "", now=now)
+    tiles = tile_source()
     if "start" in request.GET and not error:
-        payload = view_track(actor=Actor.from_request(request), supervisee=supervisee, start=start, end=end)
+        track_request = {
+            "url": reverse("monitoring-track-detail", args=[supervisee.pk]),
+            "start": start.isoformat(),
+            "end": end.isoformat(),
+            "crs": tiles["crs"],
+        }
     context = {
         "supervisee": supervisee,
-        "tiles": tile_source(),
+        "tiles": tiles,
         "start": timezone.localtime(start).strftime("%Y-%m-%dT%H:%M"),
         "end": timezone.localtime(end).strftime("%Y-%m-%dT%H:%M"),
-        "track": payload,
+        "track_request": track_request,
         "error": error,
     }
     return render(request, "monitoring/track.html", context)

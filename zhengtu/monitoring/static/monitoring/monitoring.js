@@ -20,7 +20,7 @@
   }
 
   function text(value) { var span = document.createElement("span"); span.textContent = value == null ? "" : String(value); return span.innerHTML; }
-  function when(iso) { if (!iso) return ""; var d = new Date(iso); return d.toLocaleString("zh-CN", { hour12: false }); }
+  function when(iso) { if (iso == null || iso === "") return ""; var d = new Date(iso); return d.toLocaleString("zh-CN", { hour12: false }); }
 
   function drawFence(fence, layer) {
     var style = { color: KIND_COLORS[fence.kind] || "#1d4e89", weight: 2, fillOpacity: fence.kind === "exclusion" ? 0.2 : 0.05, dashArray: fence.scheduled ? "6 4" : null };
@@ -96,28 +96,104 @@
     return map;
   }
 
+  // Integers of the encoded-polyline alphabet (tracks.py encode_array): 5 bits a character,
+  // sign folded in. Arithmetic, not bit operators: JavaScript's are 32-bit.
+  function decodeNumbers(text) {
+    var values = [], value = 0, factor = 1;
+    for (var i = 0; i < text.length; i++) {
+      var chunk = text.charCodeAt(i) - 63;
+      value += (chunk & 0x1f) * factor;
+      factor *= 32;
+      if (chunk < 0x20) { values.push(value % 2 ? -(value + 1) / 2 : value / 2); value = 0; factor = 1; }
+    }
+    return values;
+  }
+
+  function decodeTrack(data) {
+    var track = { fixes: data.fixes, count: data.count || 0, lat: [], lon: [], t: [], speed: [] };
+    if (!track.count) return track;
+    var deltas = decodeNumbers(data.polyline), offsets = decodeNumbers(data.times), lat = 0, lon = 0;
+    var time = new Date(data.start).getTime();
+    track.speed = decodeNumbers(data.speeds);
+    for (var i = 0; i < track.count; i++) {
+      lat += deltas[2 * i]; lon += deltas[2 * i + 1]; time += offsets[i] * 1000;
+      track.lat.push(lat / 1e6); track.lon.push(lon / 1e6); track.t.push(time);
+    }
+    return track;
+  }
+
+  // Track playback: the page asks the track API at the map's zoom, encoded, and again (once
+  // per zoom level, then from memory) when the zoom changes; the slider runs in time, so a new
+  // zoom's points do not move the playback.
   function trackPlayback(element) {
+    var request = JSON.parse(document.getElementById("track-request").textContent);
     var map = baseMap(element);
-    var track = JSON.parse(document.getElementById("track-data").textContent);
-    var points = track.points;
-    var line = L.polyline(points.map(function (p) { return [p[0], p[1]]; }), { color: "#1d4e89", weight: 3 }).addTo(map);
-    map.fitBounds(line.getBounds().pad(0.1));
-    L.circleMarker([points[0][0], points[0][1]], { radius: 6, color: "#1f7a4d" }).addTo(map);
-    var marker = L.circleMarker([points[0][0], points[0][1]], { radius: 8, color: "#fff", weight: 2, fillColor: "#b42318", fillOpacity: 1 }).addTo(map);
-    var slider = document.getElementById("track-slider"), label = document.getElementById("track-time"), play = document.getElementById("track-play");
-    var timer = null;
-    function show(i) { var p = points[i]; marker.setLatLng([p[0], p[1]]); label.textContent = when(p[2]) + " · " + p[3] + " km/h"; slider.value = i; }
+    var summary = document.getElementById("track-summary"), slider = document.getElementById("track-slider");
+    var label = document.getElementById("track-time"), play = document.getElementById("track-play");
+    var track = null, line = null, startMark = null, marker = null, cache = {}, wanted = null, fitted = false;
+    var timer = null, zoomTimer = null;
+
+    function load(zoom) {
+      zoom = Math.max(0, Math.min(18, Math.round(zoom)));
+      wanted = zoom;
+      if (cache[zoom]) { draw(cache[zoom]); return; }
+      var query = new URLSearchParams({ start: request.start, end: request.end, crs: request.crs, zoom: zoom, encoding: "polyline" });
+      fetch(request.url + "?" + query.toString(), { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(function (response) { if (!response.ok) throw new Error(String(response.status)); return response.json(); })
+        .then(function (data) { cache[zoom] = decodeTrack(data); if (wanted === zoom) draw(cache[zoom]); })
+        .catch(function () { summary.textContent = summary.dataset.failed; });
+    }
+
+    function draw(next) {
+      track = next;
+      if (!track.count) { summary.textContent = summary.dataset.empty; return; }
+      summary.textContent = summary.dataset.summary
+        .replace("{fixes}", track.fixes.toLocaleString("zh-CN")).replace("{shown}", track.count.toLocaleString("zh-CN"));
+      var latlngs = track.lat.map(function (lat, i) { return [lat, track.lon[i]]; });
+      if (line) { line.setLatLngs(latlngs); } else { line = L.polyline(latlngs, { color: "#1d4e89", weight: 3 }).addTo(map); }
+      if (!startMark) {
+        startMark = L.circleMarker(latlngs[0], { radius: 6, color: "#1f7a4d" }).addTo(map);
+        marker = L.circleMarker(latlngs[0], { radius: 8, color: "#fff", weight: 2, fillColor: "#b42318", fillOpacity: 1 }).addTo(map);
+      }
+      slider.max = String(Math.round((track.t[track.count - 1] - track.t[0]) / 1000));
+      slider.disabled = false; play.disabled = false;
+      show(parseInt(slider.value, 10) || 0);
+      // The first answer places the map; the zoom that gives asks again for its own detail.
+      if (!fitted) { fitted = true; map.fitBounds(line.getBounds().pad(0.1)); }
+    }
+
+    function indexAt(ms) {
+      var low = 0, high = track.count - 1;
+      while (low < high) { var mid = (low + high + 1) >> 1; if (track.t[mid] <= ms) low = mid; else high = mid - 1; }
+      return low;
+    }
+
+    function show(seconds) {
+      if (!track || !track.count) return;
+      var ms = track.t[0] + seconds * 1000, i = indexAt(ms), j = Math.min(i + 1, track.count - 1);
+      var f = j > i && track.t[j] > track.t[i] ? Math.min(1, (ms - track.t[i]) / (track.t[j] - track.t[i])) : 0;
+      marker.setLatLng([track.lat[i] + (track.lat[j] - track.lat[i]) * f, track.lon[i] + (track.lon[j] - track.lon[i]) * f]);
+      label.textContent = when(ms) + " · " + track.speed[i] + " km/h";
+      slider.value = String(seconds);
+    }
+
     slider.addEventListener("input", function () { show(parseInt(slider.value, 10)); });
     play.addEventListener("click", function () {
       if (timer) { clearInterval(timer); timer = null; play.textContent = play.dataset.play; return; }
       play.textContent = play.dataset.pause;
+      var end = parseInt(slider.max, 10), step = Math.max(1, Math.round(end / 400));
+      if (parseInt(slider.value, 10) >= end) show(0);
       timer = setInterval(function () {
-        var i = parseInt(slider.value, 10) + 1;
-        if (i >= points.length) { clearInterval(timer); timer = null; play.textContent = play.dataset.play; return; }
-        show(i);
-      }, Math.max(20, 8000 / points.length));
+        var next = parseInt(slider.value, 10) + step;
+        if (next > end) { clearInterval(timer); timer = null; play.textContent = play.dataset.play; return; }
+        show(next);
+      }, 20);
     });
-    show(0);
+    map.on("zoomend", function () {
+      clearTimeout(zoomTimer);
+      zoomTimer = setTimeout(function () { load(map.getZoom()); }, 200);
+    });
+    load(map.getZoom());
     return map;
   }
 

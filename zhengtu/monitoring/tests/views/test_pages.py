@@ -48,7 +48,7 @@ def test_social_workers_see_no_location_data(client, login, world, monitored):
     assert client.get(reverse("monitoring:alerts")).status_code == 403
 
 
-def test_track_view_is_audited_with_its_period(client, login, world, monitored, processor):
+def test_track_page_asks_the_api_at_the_map_zoom_and_that_read_is_audited(client, login, world, monitored, processor):
     now = timezone.now()
     for minute in range(5):
         processor.process(
@@ -57,16 +57,23 @@ def test_track_view_is_audited_with_its_period(client, login, world, monitored, 
     login(client, world.officer_a)
     url = reverse("monitoring:track", args=[monitored.supervisee.pk])
     page = client.get(url)  # the form only: nothing shown, nothing audited
-    assert page.status_code == 200 and page.context["track"] is None
+    assert page.status_code == 200 and page.context["track_request"] is None
     assert not AuditEntry.objects.filter(action=Action.VIEW, object_id=str(monitored.supervisee.pk)).exists()
     start = timezone.localtime(now - dt.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
     end = timezone.localtime(now + dt.timedelta(minutes=1)).strftime("%Y-%m-%dT%H:%M")
     page = client.get(url, {"start": start, "end": end})
     assert page.status_code == 200
-    assert page.context["track"]["fixes"] == 5
-    assert "track-data" in page.content.decode()
+    # The page carries no location itself: the map asks the API with the period, at its zoom.
+    request = page.context["track_request"]
+    assert request["url"] == f"/api/v1/monitoring/tracks/{monitored.supervisee.pk}/"
+    assert "track-request" in page.content.decode() and str(HOME[0] + 0.001) not in page.content.decode()
+    answer = client.get(
+        request["url"],
+        {"start": request["start"], "end": request["end"], "crs": request["crs"], "zoom": 14, "encoding": "polyline"},
+    ).json()
+    assert answer["fixes"] == 5 and answer["count"] >= 2
     entry = AuditEntry.objects.get(action=Action.VIEW, object_id=str(monitored.supervisee.pk))
-    assert entry.detail["what"] == "location_track" and entry.detail["from"].startswith(start[:10])
+    assert entry.detail["what"] == "location_track" and entry.detail["from"] == request["start"]
 
 
 def test_track_of_someone_else_is_404(client, login, world, monitored):
@@ -84,7 +91,7 @@ def test_track_with_a_bad_period_explains(client, login, world, monitored):
     )
     assert response.status_code == 200
     assert response.context["error"]
-    assert response.context["track"] is None
+    assert response.context["track_request"] is None
 
 
 def test_alert_lifecycle_through_the_pages(client, login, world, monitored, processor):
