@@ -128,11 +128,30 @@ def test_sos_on_the_map_handled_and_closed_then_fence_and_track(
 
     start = timezone.localtime(timezone.now() - dt.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
     page.goto(f"{base}/monitoring/track/{data['person'].pk}/?start={start}")
+    # The map asks the track API itself, at its zoom, encoded (and again for the zoom it fits to).
+    with page.expect_response(
+        lambda r: "/api/v1/monitoring/tracks/" in r.url and "encoding=polyline" in r.url
+    ) as asked:
+        page.goto(f"{base}/monitoring/track/{data['person'].pk}/?start={start}")
+    assert asked.value.status == 200 and "zoom=" in asked.value.url
+    expect(page.locator("#track-summary")).to_contain_text("5 个定位点")
     page.wait_for_selector("#track-map canvas")
-    assert "5 个定位点" in page.inner_text("main")
     page.click("#track-play")
     expect(page.locator("#track-slider")).not_to_have_value("0")  # no string evaluation: the CSP forbids eval
     assert AuditEntry.objects.filter(action=Action.VIEW, object_id=str(data["person"].pk)).exists()
+    context.close()
+
+    # The same track on an officer's phone (375 px): drawn, playable, nothing off the right edge.
+    context = browser.new_context(
+        locale="zh-CN", timezone_id="Asia/Shanghai", viewport={"width": 375, "height": 812}, is_mobile=True
+    )
+    sign_in_with_session(context, base, data["officer"])
+    page = context.new_page()
+    page.goto(f"{base}/monitoring/track/{data['person'].pk}/?start={start}")
+    expect(page.locator("#track-summary")).to_contain_text("5 个定位点")
+    page.click("#track-play")
+    expect(page.locator("#track-slider")).not_to_have_value("0")
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
     context.close()
 
     context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai")
