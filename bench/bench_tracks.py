@@ -19,6 +19,7 @@ import shutil
 import subprocess
 import sys
 import time
+from typing import Any
 from urllib.parse import urlencode
 
 from bench.support import drop_database, run_child
@@ -83,12 +84,13 @@ def _measure(backend: str) -> None:
     total = fill_month(device, person, start)
     print(f"  setup: {total:,} fixes over {DAYS} days in {time.perf_counter() - started:.0f} s", flush=True)
 
-    session = staff_sessions([user.username])[user.username]
+    username = str(user.username)
+    session = staff_sessions([username])[username]
     port = free_port()
     server = start_server(database_env(backend, os.environ["ZHENGTU_BENCH_DB_NAME"]), port)
     url = f"/api/v1/monitoring/tracks/{person.pk}/"
     period = {"start": start.isoformat(), "end": end.isoformat(), "crs": "wgs84"}
-    cases = [
+    cases: list[tuple[str, dict[str, Any], bool]] = [
         ("map, zoom 10, encoded polyline", {"zoom": 10, "encoding": "polyline"}, True),
         ("map, zoom 12, encoded polyline", {"zoom": 12, "encoding": "polyline"}, True),
         ("map, zoom 15, encoded polyline", {"zoom": 15, "encoding": "polyline"}, True),
@@ -168,7 +170,7 @@ def fill_month(device, person, start: dt.datetime) -> int:  # type: ignore[no-un
     home = (27.9083, 110.5939)
     adapt = connection.ops.adapt_datetimefield_value
     if connection.vendor == "sqlite":
-        from zhengtu.monitoring.bulk import sqlite_datetime as adapt
+        from zhengtu.monitoring.bulk import sqlite_datetime as adapt  # type: ignore[assignment]
     total = DAYS * 86_400 // EVERY_SECONDS
     rows = []
     lat, lon = home
