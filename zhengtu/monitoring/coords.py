@@ -8,6 +8,7 @@ when tiles need them. Outside mainland China GCJ-02 equals WGS-84.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 _A = 6378245.0  # Krasovsky 1940 semi-major axis
 _EE = 0.00669342162296594323  # its first eccentricity squared
@@ -105,3 +106,35 @@ def distance_metres(lat1: float, lon1: float, lat2: float, lon2: float) -> float
     d_lon = math.radians(lon2 - lon1)
     h = math.sin(d_lat / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(d_lon / 2) ** 2
     return 2 * EARTH_RADIUS_METRES * math.asin(min(1.0, math.sqrt(h)))
+
+
+def to_display_arrays(latitudes: Any, longitudes: Any, crs: str) -> tuple[Any, Any]:
+    """`to_display` over numpy arrays (a zoom-15 month of a track is 80,000 points: 0.25 s of CPU
+    one by one). The same formulas as the scalar functions above, which the tests compare."""
+    import numpy as np
+
+    lat, lon = np.asarray(latitudes, dtype=np.float64), np.asarray(longitudes, dtype=np.float64)
+    if crs not in ("gcj02", "bd09"):
+        return lat, lon
+    x, y = lon - 105.0, lat - 35.0
+    pi = math.pi
+    d_lat = -100.0 + 2.0 * x + 3.0 * y + 0.2 * y * y + 0.1 * x * y + 0.2 * np.sqrt(np.abs(x))
+    d_lat += (20.0 * np.sin(6.0 * x * pi) + 20.0 * np.sin(2.0 * x * pi)) * 2.0 / 3.0
+    d_lat += (20.0 * np.sin(y * pi) + 40.0 * np.sin(y / 3.0 * pi)) * 2.0 / 3.0
+    d_lat += (160.0 * np.sin(y / 12.0 * pi) + 320.0 * np.sin(y * pi / 30.0)) * 2.0 / 3.0
+    d_lon = 300.0 + x + 2.0 * y + 0.1 * x * x + 0.1 * x * y + 0.1 * np.sqrt(np.abs(x))
+    d_lon += (20.0 * np.sin(6.0 * x * pi) + 20.0 * np.sin(2.0 * x * pi)) * 2.0 / 3.0
+    d_lon += (20.0 * np.sin(x * pi) + 40.0 * np.sin(x / 3.0 * pi)) * 2.0 / 3.0
+    d_lon += (150.0 * np.sin(x / 12.0 * pi) + 300.0 * np.sin(x / 30.0 * pi)) * 2.0 / 3.0
+    rad_lat = lat / 180.0 * pi
+    magic = 1 - _EE * np.sin(rad_lat) ** 2
+    sqrt_magic = np.sqrt(magic)
+    d_lat = (d_lat * 180.0) / ((_A * (1 - _EE)) / (magic * sqrt_magic) * pi)
+    d_lon = (d_lon * 180.0) / (_A / sqrt_magic * np.cos(rad_lat) * pi)
+    inside = (lon > 73.66) & (lon < 135.05) & (lat > 3.86) & (lat < 53.55)
+    g_lat, g_lon = np.where(inside, lat + d_lat, lat), np.where(inside, lon + d_lon, lon)
+    if crs == "gcj02":
+        return g_lat, g_lon
+    z = np.sqrt(g_lon * g_lon + g_lat * g_lat) + 0.00002 * np.sin(g_lat * _X_PI)
+    theta = np.arctan2(g_lat, g_lon) + 0.000003 * np.cos(g_lon * _X_PI)
+    return z * np.sin(theta) + 0.006, z * np.cos(theta) + 0.0065

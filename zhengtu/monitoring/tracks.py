@@ -27,7 +27,7 @@ import numpy as np
 from django.db import connection
 from shapely.geometry import LineString
 
-from .coords import to_display
+from .coords import to_display, to_display_arrays
 from .rules import rule
 
 EARTH_METRES_PER_PIXEL_Z0 = 156_543.034  # web-mercator metres per 256-px tile pixel at zoom 0, equator
@@ -278,8 +278,7 @@ def reduced_payload(track: ReducedTrack, *, crs: str, zoom: float, encoding: str
     time offsets, speeds) or as JSON rows."""
     latitudes, longitudes = track.latitudes, track.longitudes
     if crs != "wgs84" and len(track):
-        shown = [to_display(lat, lon, crs) for lat, lon in zip(latitudes.tolist(), longitudes.tolist(), strict=True)]
-        latitudes, longitudes = np.array([p[0] for p in shown]), np.array([p[1] for p in shown])
+        latitudes, longitudes = to_display_arrays(latitudes, longitudes, crs)
     payload: dict[str, object] = {
         "fixes": track.fixes,
         "simplified": len(track) < track.fixes,

@@ -213,3 +213,14 @@ def test_numpy_encoding_matches_the_reference_encoder():
     points = [(27.9083, 110.5939), (27.90831, 110.59395), (-33.86, 151.21), (0.0, -0.000001)]
     lats, lons = np.array([p[0] for p in points]), np.array([p[1] for p in points])
     assert encode_polyline_array(lats, lons) == encode_polyline(points)
+
+
+@pytest.mark.parametrize("crs", ["gcj02", "bd09", "wgs84"])
+def test_display_coordinates_of_a_whole_track_match_the_point_by_point_formulas(crs):
+    from zhengtu.monitoring.coords import to_display, to_display_arrays
+
+    points = [(27.9083, 110.5939), (39.9042, 116.4074), (22.3193, 114.1694), (48.8566, 2.3522), (-33.86, 151.21)]
+    lats, lons = to_display_arrays(np.array([p[0] for p in points]), np.array([p[1] for p in points]), crs)
+    for (lat, lon), shown_lat, shown_lon in zip(points, lats.tolist(), lons.tolist(), strict=True):
+        expected = to_display(lat, lon, crs)
+        assert abs(shown_lat - expected[0]) < 1e-9 and abs(shown_lon - expected[1]) < 1e-9
