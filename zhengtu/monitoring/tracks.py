@@ -161,13 +161,21 @@ def reduced_track(supervisee_id: int, start: dt.datetime, end: dt.datetime, *, z
         cell = metres_per_pixel(zoom, first[1]) / METRES_PER_DEGREE
         cell_lon = cell / max(math.cos(math.radians(first[1])), 0.05)
         bucket = bucket_seconds(start, end)
+        # Grid cells counted from the south pole and the antimeridian, so the values are never
+        # negative: SQLite's CAST truncates, which is then the floor, with no math function
+        # (a SQLite built without them would call Django's Python FLOOR for every fix);
+        # PostgreSQL's CAST rounds, so it takes floor().
+        if connection.vendor == "postgresql":
+            cell_of = "CAST(floor(({}) / %s) AS bigint)".format
+        else:
+            cell_of = "CAST(({}) / %s AS INTEGER)".format
         origin = int(start.timestamp())
         group_sql = (
             "SELECT min(t), max(t), count(*), avg(latitude), avg(longitude), max(speed_kmh),"  # noqa: S608
             f" k & {(1 << 2 * _CELL_BITS) - 1} FROM ("
             f"SELECT t, latitude, longitude, speed_kmh, ((t - %s) / %s) * {1 << 2 * _CELL_BITS}"
-            f" + (CAST(floor(latitude / %s) AS bigint) & {_CELL_MASK}) * {1 << _CELL_BITS}"
-            f" + (CAST(floor(longitude / %s) AS bigint) & {_CELL_MASK}) AS k"
+            f" + ({cell_of('latitude + 90.0')} & {_CELL_MASK}) * {1 << _CELL_BITS}"
+            f" + ({cell_of('longitude + 180.0')} & {_CELL_MASK}) AS k"
             f" FROM (SELECT {epoch} AS t, latitude, longitude, speed_kmh FROM {table}{where}) fixes"
             ") keyed GROUP BY k"
         )
