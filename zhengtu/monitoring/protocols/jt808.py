@@ -309,26 +309,28 @@ def _auth_code(body: bytes, header: Header) -> str:
     return body.decode("ascii", errors="replace").rstrip("\x00")
 
 
+_HEAD_2013 = struct.Struct(">HH")
+_HEAD_2019 = struct.Struct(">HHB")
+_SERIAL = struct.Struct(">H")
+_PLATFORM_REPLY_BODY = struct.Struct(">HHB")
+
+
 def encode(header: Header, message_id: int, body: bytes, serial: int) -> bytes:
     """A platform message to the terminal, mirroring the terminal's header version and number."""
     properties = len(body) & 0x03FF
-    head = bytearray(message_id.to_bytes(2, "big"))
     if header.version is not None:
-        properties |= 0x4000
-        head += properties.to_bytes(2, "big")
-        head.append(header.version)
+        head = _HEAD_2019.pack(message_id, properties | 0x4000, header.version)
     else:
-        head += properties.to_bytes(2, "big")
-    head += header.phone_bcd
-    head += (serial & 0xFFFF).to_bytes(2, "big")
-    payload = bytes(head) + body
-    return bytes([FLAG]) + escape(payload + bytes([xor_checksum(payload)])) + bytes([FLAG])
+        head = _HEAD_2013.pack(message_id, properties)
+    payload = b"".join((head, header.phone_bcd, _SERIAL.pack(serial & 0xFFFF), body))
+    return b"\x7e" + escape(payload + bytes((xor_checksum(payload),))) + b"\x7e"
 
 
 def platform_reply(header: Header, serial: int, result: int = RESULT_OK) -> bytes:
     """0x8001: reply serial, reply message id, result."""
-    body = header.serial.to_bytes(2, "big") + header.message_id.to_bytes(2, "big") + bytes([result])
-    return encode(header, MSG_PLATFORM_REPLY, body, serial)
+    return encode(
+        header, MSG_PLATFORM_REPLY, _PLATFORM_REPLY_BODY.pack(header.serial, header.message_id, result), serial
+    )
 
 
 def register_reply(header: Header, serial: int, result: int, auth_code: str = "") -> bytes:
