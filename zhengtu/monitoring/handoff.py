@@ -109,6 +109,8 @@ def unpack_reports(packed: PackedReports) -> list[Report]:
     report_size, fix_size = _REPORT.size, _FIX.size
     epoch, microsecond = _EPOCH, _MICROSECOND
     reports: list[Report] = []
+    # Fix times are mostly whole seconds, so a submission holds few distinct ones: one datetime each.
+    times: dict[int, dt.datetime] = {}
     offset = text = 0
     end = len(data)
     while offset < end:
@@ -118,9 +120,12 @@ def unpack_reports(packed: PackedReports) -> list[Report]:
         for _ in range(count):
             at, lat, lon, speed, course, altitude, accuracy, satellites, valid = unpack_fix(data, offset)
             offset += fix_size
+            moment = times.get(at)
+            if moment is None:
+                moment = times[at] = epoch + at * microsecond
             fixes.append(
                 Fix(
-                    epoch + at * microsecond,
+                    moment,
                     lat,
                     lon,
                     bool(valid),
