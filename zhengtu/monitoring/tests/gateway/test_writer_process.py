@@ -259,3 +259,49 @@ def test_reports_and_outcomes_cross_to_the_writer_process_unchanged():
         Outcome(known=True, auth_code="a", stored=2, rejected=1, refused=True, authenticated=True, registration=3)
     ]
     assert unpack_outcomes(pack_outcomes(outcomes)) == outcomes
+
+
+def test_the_packed_hand_off_round_trips_every_field_of_every_kind_of_report():
+    """Packed bytes, not pickled objects: None and zero values, several fixes with their
+    microseconds, every alarm and kind, an unknown protocol name and extra details all come back."""
+    from zhengtu.monitoring.handoff import pack_outcomes, pack_reports, unpack_outcomes, unpack_reports
+    from zhengtu.monitoring.processing import Outcome, Report
+    from zhengtu.monitoring.protocols.base import Alarm, DeviceMessage, Fix, MessageKind
+
+    when = dt.datetime(2026, 3, 1, 8, 30, 5, 999_999, tzinfo=dt.UTC)
+    fixes = [
+        Fix(when, -33.865143, -151.2099, False, 0.0, 359.9, -12.5, None, 7.25),
+        Fix(when + dt.timedelta(microseconds=1), 0.0, 0.0, True, 250.5, 0.0, 0.0, 0, None),
+    ]
+    reports = [
+        Report(
+            protocol,
+            DeviceMessage(
+                f"设备-{index}", kind, fixes if index % 2 else [], set(Alarm) if index == 1 else set(), battery
+            ),
+            when - dt.timedelta(days=index),
+            1000.125 + index,
+            f"[::1]:{index}",
+            index % 3 != 0,
+        )
+        for index, (protocol, kind, battery) in enumerate(
+            [
+                ("jt808", MessageKind.LOCATION, 0),
+                ("gt06", MessageKind.LOCATION, 100),
+                ("watch", MessageKind.HEARTBEAT, None),
+                ("osmand", MessageKind.LOGIN, 55),
+                ("a-new-protocol", MessageKind.REGISTER, None),
+            ]
+        )
+    ]
+    reports[3].message.extra = {"secret_hash": "ab" * 32}
+    reports[1].message.carries_status = True
+    assert unpack_reports(pack_reports(reports)) == reports
+    assert unpack_reports(pack_reports([])) == []
+    outcomes = [
+        Outcome(known=True, stored=1),
+        Outcome(known=False),
+        Outcome(known=True, auth_code="码", registration=0),
+    ]
+    assert unpack_outcomes(pack_outcomes(outcomes)) == outcomes
+    assert unpack_outcomes(pack_outcomes(outcomes * 2)) == outcomes * 2

@@ -147,3 +147,21 @@ def test_fast_unescape_agrees_with_the_bytewise_one(data):
             jt808.unescape(data)
     else:
         assert jt808.unescape(data) == expected
+
+
+def test_terminal_numbers_are_remembered_within_a_bound_and_still_read_the_same(monkeypatch):
+    """Each frame's number is worked out once per number, but a sender inventing numbers
+    cannot grow the table without end, and a remembered number decodes exactly as a new one."""
+    monkeypatch.setattr(jt808, "_terminal_numbers", {})
+    monkeypatch.setattr(jt808, "_TERMINAL_NUMBERS_MAX", 50)
+    when = dt.datetime(2026, 3, 1, 8, 0, tzinfo=dt.UTC)
+    for index in range(500):
+        number = f"0{12_076_460_000 + index}"
+        header, decoded = jt808.decode(jt808_location(number, when, 27.9, 110.5))
+        assert header.identifier == decoded.messages[0].identifier == number
+        assert len(jt808._terminal_numbers) <= 50
+    header, _decoded = jt808.decode(jt808_location("012076460499", when, 27.9, 110.5))
+    assert header.identifier == "012076460499"
+    assert jt808.decode(jt808_location("12076460499", when, 27.9, 110.5, version_2019=True))[0].identifier == (
+        "012076460499"
+    )
