@@ -1,0 +1,211 @@
+"""Records the route walk needs beyond the county demo, made for 溆浦 through the apps' own services.
+
+The county demo holds no record of some kinds (API tokens, background jobs, attachments, ...) or none in the
+state a page needs (an approved leave to close with a return, an assessment still being filled, a pending
+override). test_every_route_is_scoped.py calls create_records() after seeding, inside the test's transaction, so
+the demo that `make run` seeds is left as it is. Every record is made by the service a user's action would call
+(rules, audit and all), never by a raw insert. Each maker returns the records it made, by model, so that routes
+which take no GET (a revoke, a decision) have a record of 溆浦 to be refused on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import models
+from django.utils import timezone
+
+from zhengtu.accounts.models import User
+from zhengtu.audit.services import Actor
+from zhengtu.supervisees.models import Status, Supervisee
+
+Made = dict[type[models.Model], set[int]]
+
+
+def _user(username: str) -> User:
+    return User.objects.get(username=username)
+
+
+def _actor(username: str) -> Actor:
+    user = _user(username)
+    return Actor(user=user, username=user.username, ip_address="127.0.0.1")
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def _active_in_lufeng(skip: int = 0) -> Supervisee:
+    """A person under supervision in 卢峰 (the demo officer's office) with a file and months of term left."""
+    office = _user("officer_lufeng").organisation
+    people = Supervisee.objects.filter(
+        responsible_office=office,
+        status=Status.UNDER_SUPERVISION,
+        supervision_file__isnull=False,
+        term_end__gt=_today() + dt.timedelta(days=150),
+    ).order_by("pk")
+    return people[skip]
+
+
+def _add(made: Made, records: Iterable[models.Model]) -> None:
+    for record in records:
+        made[type(record)].add(record.pk)
+
+
+def tokens(made: Made) -> None:
+    """An API token of the 溆浦 bureau head (accounts/tokens/<pk>/revoke, api/v1/auth/tokens/<pk>)."""
+    from zhengtu.api.services import issue_token
+
+    _add(made, [issue_token(actor=_actor("bureau_xupu"), user=_user("bureau_xupu"), name="route walk").token])
+
+
+def jobs(made: Made) -> None:
+    """A finished import (supervisees/import/jobs/<pk>, jobs/<pk>) and archive export (archive-exports/<pk>)."""
+    from zhengtu.supervisees.exporting import template_csv
+    from zhengtu.supervisees.importing import start_import_job
+    from zhengtu.supervision.services.archive_jobs import start_archive_export
+
+    bureau = _user("bureau_xupu")
+    imported = start_import_job(user=bureau, file_name="导入.csv", content=template_csv(), default_office=None)
+    exported = start_archive_export(user=_user("officer_lufeng"), supervisee=_active_in_lufeng(), archive="work")
+    _add(made, [imported, exported])
+
+
+def supervision(made: Made) -> None:
+    """A team member to remove, an approved leave to close with a return, an approved monitoring period to
+    extend, an attachment (supervision/team-members|leave|monitoring|attachments/<pk>/...)."""
+    from zhengtu.supervision.models import TeamRole
+    from zhengtu.supervision.services.approvals import decide
+    from zhengtu.supervision.services.attachments import attach_files
+    from zhengtu.supervision.services.intake import TeamMemberInput, add_team_member
+    from zhengtu.supervision.services.leave import request_leave
+    from zhengtu.supervision.services.monitoring import request_monitoring
+
+    officer, colleague, bureau = _actor("officer_lufeng"), _actor("officer2_lufeng"), _actor("bureau_xupu")
+    person = _active_in_lufeng()
+    member = add_team_member(
+        actor=officer,
+        supervisee=person,
+        member=TeamMemberInput(role=TeamRole.FAMILY_MEMBER, name="王秀英", phone="13800000000"),
+    )
+    leave = request_leave(
+        actor=officer,
+        supervisee=person,
+        start_date=_today() + dt.timedelta(days=1),
+        end_date=_today() + dt.timedelta(days=3),
+        destination="长沙",
+        reason="办理社保手续",
+    )
+    for deciding in (colleague, bureau):  # the office's second officer, then the bureau if the rules route it up
+        leave.approval.refresh_from_db()
+        step = leave.approval.steps.filter(status="pending").first()
+        if step is not None:
+            decide(actor=deciding, request=leave.approval, approve=True)
+    monitoring = request_monitoring(
+        actor=officer,
+        supervisee=_active_in_lufeng(1),
+        situation="police_penalty",
+        facts="受到治安管理处罚",
+        start_date=_today(),
+        end_date=_today() + dt.timedelta(days=30),
+    )
+    decide(actor=bureau, request=monitoring.approval, approve=True)
+    attachment = attach_files(
+        actor=officer, supervisee=person, uploads=[SimpleUploadedFile("谈话笔录.txt", "谈话笔录".encode())]
+    )[0]
+    _add(made, [member, leave, monitoring, attachment])
+
+
+def _demo_person() -> Supervisee:
+    return Supervisee.objects.get(user__username="supervisee_lufeng")
+
+
+# PHQ-9 answers scoring "mild" with a thought of self-harm (item 9): a critical-answer alert for the officer.
+PHQ_MILD_WITH_ALERT = {**{f"phq{n}": "0" for n in range(1, 10)}, "phq1": "3", "phq2": "3", "phq9": "1", "phq10": "1"}
+
+
+def assessment(made: Made) -> None:
+    """The demo supervisee's own questionnaire to fill and own result (assessment/mine/<pk>/...), an interview
+    still being filled (assessment/<pk>/fill), a critical answer (alerts/<pk>) and a change of level waiting
+    for approval (assessment/overrides/<pk>/decide)."""
+    from zhengtu.assessment.models import AssessmentMode, Instrument
+    from zhengtu.assessment.services.assessments import start_assessment, take_assessment
+    from zhengtu.assessment.services.overrides import request_override
+
+    officer = _actor("officer_lufeng")
+    phq9 = Instrument.objects.get(code="phq9", organisation__isnull=True)
+    person = _demo_person()
+    own = start_assessment(actor=officer, supervisee=person, instrument=phq9, mode=AssessmentMode.SELF_REPORT)
+    scored = take_assessment(actor=officer, supervisee=person, instrument=phq9, answers=PHQ_MILD_WITH_ALERT)
+    draft = start_assessment(actor=officer, supervisee=_active_in_lufeng(), instrument=phq9)
+    override = request_override(
+        actor=officer,
+        assessment=scored,
+        to_level="moderate",
+        reason="近期丧偶，情绪波动明显，访谈中多次流泪，建议按更高等级关注。",
+    )
+    _add(made, [own, scored, draft, override, *scored.critical_alerts.all()])
+
+
+def services(made: Made) -> None:
+    """A counselling session of the 溆浦 social worker, with notes and a photo (services/records/<pk>/notes,
+    services/attachments/<pk>)."""
+    from decimal import Decimal
+
+    from zhengtu.services.models import ServiceKind, ServiceMode
+    from zhengtu.services.services import record_service
+    from zhengtu.supervisees.selectors import supervisees_visible_to
+
+    worker = _user("sw_xupu")
+    today = _today()
+    person = supervisees_visible_to(worker).filter(term_start__lte=today, term_end__gte=today).order_by("pk").first()
+    assert person is not None, "the demo social worker of 溆浦 has nobody under supervision today"
+    record = record_service(
+        actor=_actor("sw_xupu"),
+        kind=ServiceKind.COUNSELLING,
+        mode=ServiceMode.INDIVIDUAL,
+        held_on=today,
+        duration_hours=Decimal("1"),
+        topic="个案心理辅导",
+        attendees=[person],
+        counselling_note="对象自述近期与家人冲突，需每周跟进。",
+        attachments=[SimpleUploadedFile("签到表.pdf", b"%PDF-1.4 route walk")],
+    )
+    _add(made, [record, *record.attachments.all()])
+
+
+def projects(made: Made) -> None:
+    """On the 溆浦 project: a voucher of a spending entry, a budget adjustment waiting for the other manager and
+    a finalised version of the annual report (projects/<pk>/vouchers|adjustments|reports/.../versions/...)."""
+    from decimal import Decimal
+
+    from zhengtu.projects.models import BudgetLine, ProjectReport, SpendingEntry
+    from zhengtu.projects.reporting.services import finalise_report
+    from zhengtu.projects.services import add_vouchers, request_adjustment
+
+    manager = _actor("bureau_xupu")
+    prefix = _user("bureau_xupu").organisation.path  # type: ignore[union-attr]
+    entry = SpendingEntry.objects.filter(budget_line__project__buying_bureau__path=prefix).order_by("pk").first()
+    assert entry is not None, "the 溆浦 project has no spending"
+    vouchers = add_vouchers(actor=manager, entry=entry, vouchers=[SimpleUploadedFile("发票.pdf", b"%PDF-1.4 voucher")])
+    line = BudgetLine.objects.filter(project=entry.budget_line.project).exclude(pk=entry.budget_line_id).first()
+    adjustment = request_adjustment(
+        actor=manager, line=line or entry.budget_line, amount=Decimal("100"), reason="培训场地费上涨"
+    )
+    report = ProjectReport.objects.filter(project=entry.budget_line.project).order_by("pk").first()
+    assert report is not None, "the 溆浦 project has no report"
+    version = finalise_report(actor=manager, report=report)
+    _add(made, [*vouchers, adjustment, version])
+
+
+MAKERS: list[Callable[[Made], None]] = [tokens, jobs, supervision, assessment, services, projects]
+
+
+def create_records(only: Iterable[Callable[[Made], None]] = ()) -> Made:
+    made: Made = defaultdict(set)
+    for maker in list(only) or MAKERS:
+        maker(made)
+    return made
