@@ -201,7 +201,79 @@ def projects(made: Made) -> None:
     _add(made, [*vouchers, adjustment, version])
 
 
-MAKERS: list[Callable[[Made], None]] = [tokens, jobs, supervision, assessment, services, projects]
+def confirm_browser(client: object, username: str) -> None:
+    """Confirm the client's browser as the supervisee's phone by a face check at sign-in, as the app asks of a new
+    device (the registry photo the demo gives the person stands for the camera's picture)."""
+    from zhengtu.selfservice.services.devices import COOKIE, new_device_token, see_device, verify_device
+
+    person = Supervisee.objects.get(user__username=username)
+    actor = _actor(username)
+    token = new_device_token()
+    device = see_device(actor=actor, supervisee=person, token=token, label="route walk")
+    with person.photo.open("rb") as photo:
+        check = verify_device(actor=actor, supervisee=person, device=device, photo=photo.read())
+    assert check.matched, f"the face check of {username} failed: {check.outcome}"
+    client.cookies[COOKIE] = token  # type: ignore[attr-defined]
+
+
+def app(made: Made) -> None:
+    """The demo supervisee's check-in, written report with a voice note and leave request from the phone, and an
+    activity of 卢峰 (app/checkin/<pk>, app/activities/<pk>/..., app-staff/check-ins|reports|requests|activities)."""
+    from decimal import Decimal
+
+    from zhengtu.selfservice.services.activities import publish_activity
+    from zhengtu.selfservice.services.checkin import issue_challenge, submit_check_in
+    from zhengtu.selfservice.services.reports import submit_report
+    from zhengtu.selfservice.services.requests import submit_app_request
+    from zhengtu.supervision.models import ApprovalKind
+
+    person = _demo_person()
+    me = _actor("supervisee_lufeng")
+    with person.photo.open("rb") as photo:
+        picture = photo.read()
+    challenge = issue_challenge(actor=me, supervisee=person)
+    check_in = submit_check_in(
+        actor=me,
+        supervisee=person,
+        nonce=challenge.nonce,
+        photo=picture,
+        latitude=27.908,
+        longitude=110.594,
+        accuracy_m=20,
+    )
+    report = submit_report(
+        actor=me,
+        supervisee=person,
+        text="本月按时上班，参加了社区服务。",
+        voice=SimpleUploadedFile("v.webm", b"\x1a\x45\xdf\xa3" + b"\x00" * 200, content_type="audio/webm"),
+        voice_seconds=12,
+    )
+    start = _today() + dt.timedelta(days=10)
+    request = submit_app_request(
+        actor=me,
+        supervisee=person,
+        kind=ApprovalKind.LEAVE,
+        data={
+            "start_date": start.isoformat(),
+            "end_date": (start + dt.timedelta(days=2)).isoformat(),
+            "destination": "长沙市岳麓区",
+            "reason": "探望住院的母亲",
+        },
+    )
+    begins = timezone.now() + dt.timedelta(days=3)
+    activity = publish_activity(
+        actor=_actor("officer_lufeng"),
+        office=person.responsible_office,
+        title="社区公益劳动：清扫卢峰广场",
+        place="卢峰广场",
+        starts_at=begins,
+        ends_at=begins + dt.timedelta(hours=3),
+        hours=Decimal("3"),
+    )
+    _add(made, [check_in, report, request, activity])
+
+
+MAKERS: list[Callable[[Made], None]] = [tokens, jobs, supervision, assessment, services, projects, app]
 
 
 def create_records(only: Iterable[Callable[[Made], None]] = ()) -> Made:

@@ -61,6 +61,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from zhengtu.accounts.models import User
+from zhengtu.accounts.roles import is_supervisee
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
@@ -275,8 +276,13 @@ def _give_the_outsider_a_project() -> None:
 def _client_for(username: str) -> Client:
     from conftest import verified_login
 
+    from .route_walk_records import confirm_browser
+
     client = Client()
-    verified_login(client, User.objects.get(username=username))
+    user = User.objects.get(username=username)
+    verified_login(client, user)
+    if is_supervisee(user):
+        confirm_browser(client, username)  # the app asks a new browser for a face check first
     return client
 
 
