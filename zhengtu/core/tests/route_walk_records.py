@@ -273,7 +273,51 @@ def app(made: Made) -> None:
     _add(made, [check_in, report, request, activity])
 
 
-MAKERS: list[Callable[[Made], None]] = [tokens, jobs, supervision, assessment, services, projects, app]
+def learning(made: Made) -> None:
+    """A course of the 溆浦 bureau with an audio lesson, a question bank and an exam, assigned to the demo
+    supervisee, who starts the exam and a study session whose face check they refuse (learning/questions|lessons|
+    face-checks/<pk>/..., app/learning/courses/<pk>/exam, app/learning/attempts/<pk>)."""
+    from zhengtu.learning.demo import MEDIA
+    from zhengtu.learning.models import LessonKind, QuestionKind
+    from zhengtu.learning.services import content, exams, face_checks
+    from zhengtu.learning.services.assignment import assign_courses, stage_of
+    from zhengtu.learning.services.study import start_session
+
+    bureau = _actor("bureau_xupu")
+    person = _demo_person()
+    course = content.create_course(
+        actor=bureau,
+        organisation=_user("bureau_xupu").organisation,
+        title="溆浦县法治教育：禁止令与外出",
+        topic="监督管理规定",
+        stage=stage_of(person, _today()),
+    )
+    lesson = content.add_lesson(
+        actor=bureau,
+        course=course,
+        title="禁止令讲解（音频）",
+        kind=LessonKind.AUDIO,
+        length_seconds=8,
+        upload=SimpleUploadedFile("lesson.ogg", (MEDIA / "lesson.ogg").read_bytes()),
+    )
+    questions = [
+        exams.add_question(actor=bureau, course=course, kind=QuestionKind.TRUE_FALSE, text=text, answer=[0])
+        for text in ("社区矫正对象外出须经批准。", "社区矫正对象应当遵守禁止令。")
+    ]
+    exam = exams.set_exam(actor=bureau, course=course, title="禁止令测试", question_count=2, pass_mark=60)
+    content.set_published(actor=bureau, course=course, published=True)
+    assign_courses(supervisee=person)
+    me = _actor("supervisee_lufeng")
+    attempt = exams.start_attempt(actor=me, supervisee=person, exam=exam)
+    started = timezone.now() - dt.timedelta(hours=1)
+    session = start_session(actor=me, supervisee=person, lesson=lesson, now=started)
+    face_checks.request_if_due(session, now=timezone.now())
+    session.save()
+    refused = face_checks.answer_face_check(actor=me, session=session, image=None)
+    _add(made, [course, lesson, *questions, exam, attempt, refused])
+
+
+MAKERS: list[Callable[[Made], None]] = [tokens, jobs, supervision, assessment, services, projects, app, learning]
 
 
 def create_records(only: Iterable[Callable[[Made], None]] = ()) -> Made:

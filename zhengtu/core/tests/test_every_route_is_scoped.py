@@ -300,7 +300,11 @@ def _fillings(route: str, app: str, leaf_pks: list[int], leaf: type[models.Model
     if any(name not in TEXT_VALUES for name in texts):
         return
     *parents, last = ints
-    columns: dict[str, str] = {LEAF: "pk", last: "pk" if _is_pk(last) else last}
+    # versions/<int:number> is read from a number field; group-sessions/<pk>/photos/<int:photo> names the photo
+    # by its id (its field "photo" is the image file)
+    fields = {f.name for f in leaf._meta.concrete_fields if isinstance(f, models.IntegerField)}
+    names_record = _is_pk(last) or (last not in fields and (leaf._meta.model_name or "").endswith(last))
+    columns: dict[str, str] = {LEAF: "pk", last: "pk" if names_record else last}
     for name in parents:
         path = next(
             (found for m in _candidate_models(route, name, app) if (found := _path_to(leaf, m)) is not None), None
@@ -308,14 +312,14 @@ def _fillings(route: str, app: str, leaf_pks: list[int], leaf: type[models.Model
         if path is None:
             return
         columns[name] = path
-    if not _is_pk(last) and last not in {f.name for f in leaf._meta.concrete_fields}:
+    if not names_record and last not in fields:
         return
-    fields = list(dict.fromkeys(columns.values()))
-    rows = {row[0]: row for row in leaf._default_manager.filter(pk__in=leaf_pks).values_list(*fields)}
+    wanted = list(dict.fromkeys(columns.values()))
+    rows = {row[0]: row for row in leaf._default_manager.filter(pk__in=leaf_pks).values_list(*wanted)}
     for pk in leaf_pks:  # in the order given: the insider's county first
         if pk not in rows:
             continue
-        read = dict(zip(fields, rows[pk], strict=True))
+        read = dict(zip(wanted, rows[pk], strict=True))
         ids = {name: read[column] for name, column in columns.items()}
         if any(value is None for value in ids.values()):
             continue
