@@ -317,7 +317,47 @@ def learning(made: Made) -> None:
     _add(made, [course, lesson, *questions, exam, attempt, refused])
 
 
-MAKERS: list[Callable[[Made], None]] = [tokens, jobs, supervision, assessment, services, projects, app, learning]
+def documents(made: Made) -> None:
+    """The 溆浦 bureau's own replacement of a document template (documents/templates/<pk>/deactivate)."""
+    from zhengtu.documents.services import upload_template
+
+    template = upload_template(
+        actor=_actor("bureau_xupu"),
+        code="supervision.release_certificate",
+        template_format="html",
+        name="溆浦县解除社区矫正证明书",
+        upload=SimpleUploadedFile(
+            "t.html", "<h1>溆浦县证明书</h1><p>{{ name }}</p>".encode(), content_type="text/html"
+        ),
+        for_everyone=False,
+    )
+    _add(made, [template])
+
+
+def juvenile(made: Made) -> None:
+    """A request of the 溆浦 social worker to read a sealed record, waiting for the bureau (juvenile/sealed/<pk>)."""
+    from zhengtu.juvenile.services.sealing import request_sealed_read
+
+    request = request_sealed_read(
+        actor=_actor("sw_xupu"),
+        case_number="（2026）溆少字第999号",
+        legal_basis="依据《未成年人保护法》第一百零三条，为办理帮教事项查阅。",
+    )
+    _add(made, [request])
+
+
+MAKERS: list[Callable[[Made], None]] = [
+    tokens,
+    jobs,
+    supervision,
+    assessment,
+    services,
+    projects,
+    app,
+    learning,
+    documents,
+    juvenile,
+]
 
 
 def create_records(only: Iterable[Callable[[Made], None]] = ()) -> Made:
