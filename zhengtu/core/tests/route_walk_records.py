@@ -346,6 +346,19 @@ def juvenile(made: Made) -> None:
     _add(made, [request])
 
 
+def second_city(made: Made) -> None:
+    """A second city with its own association, whose administrator and inspector are the outsiders of the city-level
+    routes (inspections/..., association/...): the demo has one city only."""
+    from zhengtu.accounts.roles import Role
+    from zhengtu.orgs.models import OrganisationKind
+    from zhengtu.testing.factories import UserFactory, make_org
+
+    city = make_org("邵阳市社区矫正管理局", OrganisationKind.CITY_BUREAU)
+    association = make_org("邵阳市司法矫治协会", OrganisationKind.ASSOCIATION, city)
+    UserFactory(username="association_admin_shaoyang", organisation=association, role=Role.ASSOCIATION_ADMIN)
+    UserFactory(username="inspector_shaoyang", organisation=association, role=Role.INSPECTOR)
+
+
 MAKERS: list[Callable[[Made], None]] = [
     tokens,
     jobs,

@@ -75,6 +75,12 @@ PAIRS = [
     ("prosecutor_xupu", "prosecutor_chenxi"),
     ("supervisee_lufeng", "supervisee_chenyang"),
 ]
+# City-level work (the association's inspections, trainings and members) has one city in the demo: the walk gives
+# a second city (route_walk_records.second_city) users of the same roles, and tries what the pairs above left.
+CITY_PAIRS = [
+    ("association_admin", "association_admin_shaoyang"),
+    ("inspector_city", "inspector_shaoyang"),
+]
 PARAM = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
 SAMPLES_PER_MODEL = 2
 MODELS_PER_PARAM = 3
@@ -243,13 +249,28 @@ def _separate_id_ranges() -> None:
                     cursor.execute("SELECT setval(%s, %s)", [sequence, start])
 
 
-def _sample_pks(model: type[models.Model], prefix: str = "", person: int | None = None) -> list[int]:
+def _organisation_path(username: str, city: bool) -> str:
+    """The path of the user's organisation, or with city=True of the city bureau above it."""
+    from zhengtu.orgs.models import Organisation, OrganisationKind
+
+    organisation = User.objects.get(username=username).organisation
+    assert organisation is not None
+    if city:
+        organisation = Organisation.objects.get(
+            kind=OrganisationKind.CITY_BUREAU, pk__in=[int(pk) for pk in organisation.path.strip("/").split("/")]
+        )
+    return organisation.path
+
+
+def _sample_pks(
+    model: type[models.Model], prefix: str = "", person: int | None = None, city_level: bool = False
+) -> list[int]:
     """The person's own records (the demo supervisee's, for the app's routes), the insider county's first records
     (when the model leads to an organisation), then the table's ends. Of a shared catalogue only the county's own
     records: the ones above both counties are everyone's."""
     pks = _of_person(model, person) if person else []
     pks += _in_county(model, prefix) if prefix else []
-    if model in _shared():
+    if model in _shared() and not city_level:
         return list(dict.fromkeys(pks))
     pks += list(model._default_manager.order_by("pk").values_list("pk", flat=True)[:SAMPLES_PER_MODEL])
     pks += list(model._default_manager.order_by("-pk").values_list("pk", flat=True)[:SAMPLES_PER_MODEL])
@@ -358,6 +379,12 @@ def test_an_outsider_gets_404_on_every_route_that_names_a_record() -> None:
     _give_the_outsider_a_project()
     created = create_records()
     result = walk(created)
+    city = walk(created, pairs=CITY_PAIRS, among=result.unproven)
+    result.proven += city.proven
+    result.posted += city.posted
+    result.crossed += city.crossed
+    result.leaks += city.leaks
+    result.unproven = [r for r in result.unproven if r not in city.with_ids] + city.unproven
     multi = [r for r in result.with_ids if len([p for p in PARAM.finditer(r) if p["converter"] == "int"]) > 1]
     print(
         f"\n{len(result.with_ids)} routes name a record ({len(multi)} of them several): {len(result.proven)} proven"
@@ -371,22 +398,30 @@ def test_an_outsider_gets_404_on_every_route_that_names_a_record() -> None:
     assert len(result.proven) + len(result.posted) >= COVERAGE * len(result.with_ids)
 
 
-def walk(created: dict[type[models.Model], set[int]], only: str = "") -> Walk:
-    """Try every route with an id (or those starting with `only`) as the outsider; created are records made for
-    溆浦 beside the demo (route_walk_records.py), which the POST-only routes may use as well."""
+def walk(
+    created: dict[type[models.Model], set[int]],
+    only: str = "",
+    pairs: list[tuple[str, str]] = PAIRS,
+    among: list[str] | None = None,
+) -> Walk:
+    """Try every route with an id (or those starting with `only`, or those among a list) as the outsider; created
+    are records made for 溆浦 beside the demo (route_walk_records.py), which the POST-only routes may use as well.
+    With the city pairs, the insider's records are the whole demo city's (shared catalogues included: a catalogue
+    shared by a city's counties is still no business of another city)."""
     from zhengtu.supervisees.models import Supervisee
 
-    clients = {name: _client_for(name) for pair in PAIRS for name in pair}
-    insider_prefix = User.objects.get(username=PAIRS[0][0]).organisation.path  # type: ignore[union-attr]
-    person = Supervisee.objects.filter(user__username=PAIRS[-1][0]).values_list("pk", flat=True).first()
-    outsider_prefix = User.objects.get(username=PAIRS[0][1]).organisation.path  # type: ignore[union-attr]
+    clients = {name: _client_for(name) for pair in pairs for name in pair}
+    city_level = pairs is CITY_PAIRS
+    insider_prefix = _organisation_path(pairs[0][0], city_level)
+    person = Supervisee.objects.filter(user__username=pairs[-1][0]).values_list("pk", flat=True).first()
+    outsider_prefix = _organisation_path(pairs[0][1], city_level)
     owned: dict[type[models.Model], set[int]] = defaultdict(set)
     result = Walk()
     post_only: list[tuple[str, str, list[type[models.Model]]]] = []
 
     routes = [(r, cb) for r, cb in _routes(get_resolver().url_patterns) if not r.startswith(SKIPPED_PREFIXES)]
     with_ids = [(r, cb) for r, cb in routes if any(m["converter"] == "int" for m in PARAM.finditer(r))]
-    with_ids = [(r, cb) for r, cb in with_ids if r.startswith(only)]
+    with_ids = [(r, cb) for r, cb in with_ids if r.startswith(only) and (among is None or r in among)]
     result.with_ids = [r for r, _cb in with_ids]
     for route, callback in with_ids:
         app = _app_of(callback)
@@ -401,10 +436,10 @@ def walk(created: dict[type[models.Model], set[int]], only: str = "") -> Walk:
         saw_405 = False
         for model in candidates:
             made = sorted(created.get(model, ()), reverse=True)[:SAMPLES_PER_MODEL]
-            pks = list(dict.fromkeys([*_sample_pks(model, insider_prefix, person), *made]))
+            pks = list(dict.fromkeys([*_sample_pks(model, insider_prefix, person, city_level), *made]))
             for values in _fillings(route, app, pks, model):
                 url = _url(route, values)
-                for insider, outsider in PAIRS:
+                for insider, outsider in pairs:
                     status = clients[insider].get(url).status_code
                     if status == 405:
                         saw_405 = True
@@ -436,11 +471,11 @@ def walk(created: dict[type[models.Model], set[int]], only: str = "") -> Walk:
         tried = False
         for model in candidates:
             known = sorted(owned.get(model, set()) | created.get(model, set()))
-            if not known and model not in _shared():  # no GET route shows it: a record hanging under 溆浦
+            if not known and (city_level or model not in _shared()):  # no GET route shows it: one under 溆浦
                 known = _in_county(model, insider_prefix)[-1:]
             for values in _fillings(route, app, known[-1:], model):
                 url = _url(route, values)
-                for _insider, outsider in PAIRS:
+                for _insider, outsider in pairs:
                     status = _refused(clients[outsider], url)
                     if status not in (403, 404):
                         result.leaks.append(f"POST {route} as {outsider}: {status} for {model.__name__} {url}")
