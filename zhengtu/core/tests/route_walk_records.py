@@ -346,6 +346,56 @@ def juvenile(made: Made) -> None:
     _add(made, [request])
 
 
+def instruments(made: Made) -> None:
+    """A questionnaire the 溆浦 bureau imported for its own use, as its administrator may (assessment/instruments/
+    <pk>/..., assessment/paper/template/<pk>, api/v1/assessment/instruments/<pk>): the shipped ones are everyone's."""
+    from pathlib import Path
+
+    import zhengtu.assessment
+    from zhengtu.assessment.services.instruments import import_instrument
+
+    workbook = Path(zhengtu.assessment.__file__).parent / "instruments" / "gad7.xlsx"
+    outcome = import_instrument(
+        actor=_actor("bureau_xupu"),
+        content=workbook.read_bytes(),
+        file_name=workbook.name,
+        organisation=_user("bureau_xupu").organisation,
+    )
+    _add(made, [outcome.version.instrument, outcome.version])
+
+
+def city_work(made: Made) -> None:
+    """Of the city association: a site visit with a photo as evidence (inspections/evidence/<pk>), a declared
+    conflict of an expert (experts/<pk>/conflicts/<pk>/remove), a filing returned for changes (association/
+    filings/<pk>/correct). Tried by the city pairs, against the second city."""
+    from zhengtu.association.models import FilingStatus, SupervisorFiling
+    from zhengtu.association.services.filings import Decision, review_filing
+    from zhengtu.inspections.models import ActivityKind, Expert, ProjectInspection
+    from zhengtu.inspections.services.experts import declare_conflict
+    from zhengtu.inspections.services.findings import record_activity
+
+    admin = _actor("association_admin")
+    inspection = ProjectInspection.objects.order_by("pk").first()
+    assert inspection is not None, "the demo has no inspection"
+    visit = record_activity(
+        actor=admin,
+        inspection=inspection,
+        kind=ActivityKind.SITE_VISIT,
+        occurred_on=_today(),
+        notes="实地查看项目办公场所与台账。",
+        files=[SimpleUploadedFile("现场照片.pdf", b"%PDF-1.4 evidence")],
+    )
+    expert = Expert.objects.order_by("pk").first()
+    assert expert is not None, "the demo has no expert"
+    conflict = declare_conflict(
+        actor=admin, expert=expert, organisation=inspection.project.agency, reason="曾在该机构任职"
+    )
+    filing = SupervisorFiling.objects.filter(status=FilingStatus.SUBMITTED).order_by("pk").first()
+    assert filing is not None, "the demo has no filing waiting for review"
+    returned = review_filing(actor=admin, filing=filing, decision=Decision.RETURN, note="请补充学历证书复印件。")
+    _add(made, [*visit.evidence.all(), conflict, returned])
+
+
 def second_city(made: Made) -> None:
     """A second city with its own association, whose administrator and inspector are the outsiders of the city-level
     routes (inspections/..., association/...): the demo has one city only."""

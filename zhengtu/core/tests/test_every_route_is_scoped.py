@@ -86,6 +86,8 @@ SAMPLES_PER_MODEL = 2
 MODELS_PER_PARAM = 3
 # Route words that name a model other than their own: a person's pages take the supervisee's id.
 WORD_NAMES = {"people": "supervisee", "oversight": "supervisee", "registry": "supervisee", "mine": "assessment"}
+# A route whose words name no model of its own: the model its id names, by (route, parameter).
+ROUTE_MODELS = {("assessment/paper/template/<int:pk>/", "pk"): "assessment.Instrument"}
 LEAF = "__record__"  # the filled values also carry the id of the record the last parameter names
 # Text parameters that sit beside an id: the values the views accept (a wrong one is a 404 for the insider too).
 TEXT_VALUES = {
@@ -153,6 +155,8 @@ def _candidate_models(route: str, param: str, app: str) -> list[type[models.Mode
     """The models the id probably names: the route's words matched in its own app, else in any app, else the
     app's first models; exact names before suffixes before prefixes (inspections/projects/<pk> names a
     ProjectInspection). The ids' separate ranges make a wrong guess a 404, never a false finding."""
+    if (route, param) in ROUTE_MODELS:
+        return [apps.get_model(ROUTE_MODELS[route, param])]
     hints = []
     if param not in ("pk", "id"):
         hints.append(re.sub(r"_(pk|id)$", "", param).replace("_", ""))
