@@ -396,6 +396,45 @@ def city_work(made: Made) -> None:
     _add(made, [*visit.evidence.all(), conflict, returned])
 
 
+def outsider_project(made: Made) -> None:
+    """The 辰溪 project (the test gives it) gets a voucher, an adjustment and a report version too, so that the
+    routes naming a project and one of those parts are tried with the outsider's own project in front of 溆浦's part.
+    Nothing is added to made: these records are the outsider's."""
+    from decimal import Decimal
+
+    from zhengtu.projects import seeding
+    from zhengtu.projects.models import BudgetLine, ReportKind, ServiceProject
+    from zhengtu.projects.reporting.services import create_report, finalise_report, save_narrative
+    from zhengtu.projects.services import record_spending, request_adjustment
+
+    manager = _actor("bureau_chenxi")
+    project = ServiceProject.objects.filter(buying_bureau=_user("bureau_chenxi").organisation).order_by("pk").first()
+    if project is None:  # the walk alone gives 辰溪 a project
+        return
+    first, second = BudgetLine.objects.filter(project=project).order_by("pk")[:2]
+    seeding.receive_funds(manager=manager, project=project, share=Decimal("0.5"), on=project.period_start)
+    record_spending(
+        actor=manager,
+        line=first,
+        spent_on=project.period_start + dt.timedelta(days=30),
+        amount=Decimal("100"),
+        description="办公用品",
+        vouchers=[SimpleUploadedFile("发票.pdf", b"%PDF-1.4 voucher")],
+    )
+    request_adjustment(actor=manager, line=second, amount=Decimal("100"), reason="培训场地费上涨")
+    report = create_report(
+        actor=manager,
+        project=project,
+        kind=ReportKind.ANNUAL,
+        period_start=project.period_start,
+        period_end=project.period_end,
+    )
+    save_narrative(
+        actor=manager, report=report, title=report.title, narrative=seeding.load("xupu_2020")["narrative_current_year"]
+    )
+    finalise_report(actor=manager, report=report)
+
+
 def second_city(made: Made) -> None:
     """A second city with its own association, whose administrator and inspector are the outsiders of the city-level
     routes (inspections/..., association/...): the demo has one city only."""

@@ -517,11 +517,14 @@ def _cross(
     result: Walk,
 ) -> None:
     """A route with several ids: the outsider puts their own parent (which they may open) in front of the
-    insider's record. The view must look the record up under that parent, not by its id alone."""
+    insider's record. The view must look the record up under that parent, not by its id alone. Only the first id is
+    the outsider's: in projects/<pk>/reports/<report_pk>/versions/<int:number> the number is no id (the outsider's
+    own report has a version 1 too), the report is the record looked up under the project."""
+    first = next(p["name"] for p in PARAM.finditer(route) if p["converter"] == "int")
     for values in _fillings(route, app, _sample_pks(leaf, outsider_prefix), leaf):
         if client.get(_url(route, values)).status_code != 200:
             continue
-        mixed = {**values, last: insider_values[last]}
+        mixed = {**insider_values, first: values[first]}
         status = client.get(_url(route, mixed)).status_code
         if status == 200:
             result.leaks.append(f"{route} as {outsider}: 200 for their parent with another county's {leaf.__name__}")
