@@ -435,6 +435,22 @@ def outsider_project(made: Made) -> None:
     finalise_report(actor=manager, report=report)
 
 
+def ended(made: Made) -> None:
+    """A 溆浦 supervisee whose supervision ended (api/v1/exchange/supervisees/<pk>/release-notice, which answers
+    only for a released or terminated person)."""
+    from zhengtu.supervision.models import TerminationReason
+    from zhengtu.supervision.services.closure import terminate_supervision
+
+    county = _user("bureau_xupu").organisation.path  # type: ignore[union-attr]
+    person = Supervisee.objects.filter(
+        responsible_office__path__startswith=county, status=Status.UNDER_SUPERVISION
+    ).latest("pk")
+    termination = terminate_supervision(
+        actor=_actor("bureau_xupu"), supervisee=person, reason=TerminationReason.DEATH, effective_on=_today()
+    )
+    _add(made, [person, termination])
+
+
 def second_city(made: Made) -> None:
     """A second city with its own association, whose administrator and inspector are the outsiders of the city-level
     routes (inspections/..., association/...): the demo has one city only."""
