@@ -475,6 +475,11 @@ MAKERS: list[Callable[[Made], None]] = [
     learning,
     documents,
     juvenile,
+    instruments,
+    city_work,
+    outsider_project,
+    ended,
+    second_city,
 ]
 
 
