@@ -451,6 +451,16 @@ def ended(made: Made) -> None:
     _add(made, [person, termination])
 
 
+def audit_entry(made: Made) -> None:
+    """The newest audit entry written in 溆浦 (audit/<pk>): entries hold a snapshot of the organisation's path, no
+    foreign key the walk could follow, and the table's last entries are the confirmations of the supervisees'
+    browsers that the walk itself makes."""
+    from zhengtu.audit.models import AuditEntry
+
+    county = _user("bureau_xupu").organisation.path  # type: ignore[union-attr]
+    made[AuditEntry].add(AuditEntry.objects.filter(organisation_path__startswith=county).latest("pk").pk)
+
+
 def second_city(made: Made) -> None:
     """A second city with its own association, whose administrator and inspector are the outsiders of the city-level
     routes (inspections/..., association/...): the demo has one city only."""
@@ -479,6 +489,7 @@ MAKERS: list[Callable[[Made], None]] = [
     city_work,
     outsider_project,
     ended,
+    audit_entry,
     second_city,
 ]
 
