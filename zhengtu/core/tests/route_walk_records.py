@@ -4,8 +4,10 @@ The county demo holds no record of some kinds (API tokens, background jobs, atta
 state a page needs (an approved leave to close with a return, an assessment still being filled, a pending
 override). test_every_route_is_scoped.py calls create_records() after seeding, inside the test's transaction, so
 the demo that `make run` seeds is left as it is. Every record is made by the service a user's action would call
-(rules, audit and all), never by a raw insert. Each maker returns the records it made, by model, so that routes
-which take no GET (a revoke, a decision) have a record of 溆浦 to be refused on.
+(rules, audit and all), never by a raw insert (the second city's two users come from the test factories). Each
+maker adds the records it made for 溆浦 to `made`, by model: the walk samples them beside the demo's, and routes
+which take no GET (a revoke, a decision) have a record of 溆浦 to be refused on. Two makers give the outsiders what
+a cross-check needs instead: the 辰溪 project's parts (outsider_project) and a second city (second_city).
 """
 
 from __future__ import annotations

@@ -384,8 +384,8 @@ def test_an_outsider_gets_404_on_every_route_that_names_a_record() -> None:
     print(
         f"\n{len(result.with_ids)} routes name a record ({len(multi)} of them several): {len(result.proven)} proven"
         f" by GET, {len(result.posted)} by POST, {len(result.crossed)} also with the outsider's own parent id;"
-        f" {len(result.unproven)} without a record to try:\n  "
-        + "\n  ".join(f"{route}  [{why_untried(route)}]" for route in result.unproven)
+        f" {len(result.unproven)} without a record to try."
+        + "".join(f"\n  {route}  [{why_untried(route)}]" for route in result.unproven)
     )
     assert not result.leaks, "An outsider reached another county's record:\n" + "\n".join(result.leaks)
     # The walk must give the routes something to try, or this test proves little (78 of 160 on 2026-12-07 with
