@@ -18,7 +18,8 @@ the views accept (TEXT_VALUES). Records are sampled the demo supervisee's own fi
 the table's first and last, then those made for the walk. Routes with several ids are tried once more by the
 outsider with their own parent (辰溪 gets a purchased-service project, with a voucher, an adjustment and a report
 version, for this) in front of 溆浦's record: the view must look the record up under the parent, not by its id
-alone. The supervisees' browsers are confirmed by a face check first, as the app asks of a new device.
+alone; the POST-only ones are posted to with a parent of the outsider's county (the city pairs' second city has
+no records to cross with). The supervisees' browsers are confirmed by a face check first, as the app asks of a new device.
 
 Records the demo lacks. The county demo holds no record of some kinds, or none in the state a page needs (an API
 token, a finished import, an approved leave to close, a questionnaire being filled, a pending override, a phone
@@ -28,8 +29,8 @@ apps' own services after the seed, inside the test's transaction: the demo `make
 City-level work (the association's inspections, trainings, members and filings) is tried by CITY_PAIRS: the walk
 gives a second city (邵阳) an association administrator and an inspector, the outsiders of 怀化's records.
 
-271 of 271 routes with an id were tried on 2026-12-07 (180 by GET, 91 by POST or the method the route takes; 6
-also with the outsider's own parent) and no outsider reached a record. Before route_walk_records.py, 188 of
+271 of 271 routes with an id were tried on 2026-12-07 (180 by GET, 91 by POST or the method the route takes; 12
+of the 20 with several ids also with the outsider's own parent, by GET or POST) and no outsider reached a record. Before route_walk_records.py, 188 of
 271 were tried (132 by GET, 56 by POST, 2 crossed): the other 83 lacked a record (API tokens, jobs, open
 approvals, attachments, unfinished assessments, the phone app's records, which were never reached because the
 supervisee's browser was not confirmed, ...) or a user of the same role in another city.
@@ -474,12 +475,37 @@ def walk(
                     status = _refused(clients[outsider], url)
                     if status not in (403, 404):
                         result.leaks.append(f"POST {route} as {outsider}: {status} for {model.__name__} {url}")
+                _cross_post(route, app, model, values, [clients[o] for _i, o in pairs], outsider_prefix, result)
                 tried = True
                 break
             if tried:
                 break
         (result.posted if tried else result.unproven).append(route)
     return result
+
+
+def _cross_post(
+    route: str,
+    app: str,
+    leaf: type[models.Model],
+    insider_values: dict[str, Any],
+    outsiders: list[Client],
+    outsider_prefix: str,
+    result: Walk,
+) -> None:
+    """A POST-only route with several ids: the outsiders post with a parent of their own county in front of the
+    insider's record (supervisees/<their person>/assignments/<溆浦's assignment>/end). They must be refused."""
+    ints = [p["name"] for p in PARAM.finditer(route) if p["converter"] == "int"]
+    if len(ints) < 2:
+        return
+    for values in _fillings(route, app, _in_county(leaf, outsider_prefix), leaf):  # the outsider's own records
+        url = _url(route, {**insider_values, ints[0]: values[ints[0]]})
+        for client in outsiders:
+            status = _refused(client, url)
+            if status not in (403, 404):
+                result.leaks.append(f"POST {route}: {status} for an outsider's parent with another county's record")
+        result.crossed.append(route)
+        return
 
 
 def _refused(client: Client, url: str) -> int:
