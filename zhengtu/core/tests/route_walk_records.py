@@ -463,6 +463,47 @@ def audit_entry(made: Made) -> None:
     made[AuditEntry].add(AuditEntry.objects.filter(organisation_path__startswith=county).latest("pk").pk)
 
 
+def outsider_catalogues(made: Made) -> None:
+    """辰溪's own questionnaire and a group session with a photo, so that instruments/<pk>/versions/<version_pk>/
+    workbook and group-sessions/<pk>/photos/<photo> are tried with the outsider's parent in front of 溆浦's record.
+    Nothing is added to made: these records are the outsider's."""
+    import io
+    from decimal import Decimal
+    from pathlib import Path
+
+    from PIL import Image
+
+    import zhengtu.assessment
+    from zhengtu.assessment.services.instruments import import_instrument
+    from zhengtu.learning.models import Lecturer
+    from zhengtu.learning.services.groups import add_photos, book_session
+
+    bureau, county = _actor("bureau_chenxi"), _user("bureau_chenxi").organisation
+    assert county is not None
+    workbook = Path(zhengtu.assessment.__file__).parent / "instruments" / "gad7.xlsx"
+    import_instrument(actor=bureau, content=workbook.read_bytes(), file_name=workbook.name, organisation=county)
+    lecturer = Lecturer.objects.filter(organisation__path__in=[county.path, *_ancestor_paths(county.path)]).first()
+    if lecturer is None:
+        return
+    session = book_session(
+        actor=bureau,
+        organisation=county,
+        lecturer=lecturer,
+        topic="以案说法",
+        starts_at=timezone.now() - dt.timedelta(days=1),
+        hours=Decimal("2.0"),
+        place="辰溪县社区矫正中心",
+    )
+    buffer = io.BytesIO()
+    Image.new("RGB", (640, 480), "steelblue").save(buffer, format="PNG")
+    add_photos(actor=bureau, session=session, uploads=[SimpleUploadedFile("p.png", buffer.getvalue())])
+
+
+def _ancestor_paths(path: str) -> list[str]:
+    parts = path.strip("/").split("/")
+    return ["/" + "/".join(parts[:n]) + "/" for n in range(1, len(parts))]
+
+
 def second_city(made: Made) -> None:
     """A second city with its own association, whose administrator and inspector are the outsiders of the city-level
     routes (inspections/..., association/...): the demo has one city only."""
@@ -490,6 +531,7 @@ MAKERS: list[Callable[[Made], None]] = [
     instruments,
     city_work,
     outsider_project,
+    outsider_catalogues,
     ended,
     audit_entry,
     second_city,

@@ -29,11 +29,13 @@ apps' own services after the seed, inside the test's transaction: the demo `make
 City-level work (the association's inspections, trainings, members and filings) is tried by CITY_PAIRS: the walk
 gives a second city (邵阳) an association administrator and an inspector, the outsiders of 怀化's records.
 
-271 of 271 routes with an id were tried on 2026-12-07 (180 by GET, 91 by POST or the method the route takes; 12
-of the 20 with several ids also with the outsider's own parent, by GET or POST) and no outsider reached a record. Before route_walk_records.py, 188 of
-271 were tried (132 by GET, 56 by POST, 2 crossed): the other 83 lacked a record (API tokens, jobs, open
-approvals, attachments, unfinished assessments, the phone app's records, which were never reached because the
-supervisee's browser was not confirmed, ...) or a user of the same role in another city.
+271 of 271 routes with an id were tried on 2026-12-07 (180 by GET, 91 by POST or the method the route takes; 14
+of the 20 with several ids also with the outsider's own parent, by GET or POST; the other 6 are the city pairs'
+inspections and association routes, whose second city has no records to cross with) and no outsider reached a
+record. Before route_walk_records.py, 188 of 271 were tried (132 by GET, 56 by POST, 2 crossed): the other 83
+lacked a record (API tokens, jobs, open approvals, attachments, unfinished assessments, the phone app's records,
+which were never reached because the supervisee's browser was not confirmed, ...) or a user of the same role in
+another city.
 """
 
 from __future__ import annotations
