@@ -92,7 +92,8 @@ TEXT_VALUES = {
 }
 # Catalogues every county reads by design, not records of one county: the national questionnaires and their
 # paper templates, and the city association's trainings, which members of every county sign up for. Of these models
-# only records hanging under the 溆浦 county are tried (a county's own course must stay in that county).
+# the county pairs try only records hanging under the 溆浦 county (a county's own course must stay in that county);
+# the city pairs try the whole demo city's (another city's users must see none of them).
 SHARED_MODELS = {
     "assessment.Instrument": "shipped questionnaires are the same for every county",
     "assessment.InstrumentVersion": "shipped questionnaires are the same for every county",
