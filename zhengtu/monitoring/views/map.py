@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import time
 from collections.abc import AsyncIterator
 from typing import Any
@@ -29,6 +30,7 @@ from ..selectors import can_see_locations, get_monitored_supervisee, monitored_s
 from ..services import parse_period, view_track
 from .access import location_view
 
+logger = logging.getLogger("zhengtu.monitoring.live")
 KEEPALIVE_SECONDS = 15
 
 
@@ -118,8 +120,10 @@ async def live_events(request: HttpRequest) -> HttpResponseBase:
     async def stream() -> AsyncIterator[str]:
         nonlocal visible
         page = bus.open(organisations=organisations, scope=visible)
-        next_check = time.monotonic() + recheck
-        last_written = time.monotonic()
+        opened = time.monotonic()
+        next_check = opened + recheck
+        last_written = opened
+        written = writes = 0
         try:
             yield "retry: 5000\n: connected\n\n"
             while True:
@@ -138,9 +142,11 @@ async def live_events(request: HttpRequest) -> HttpResponseBase:
                     continue
                 events = page.take(now)
                 if events:
-                    text = "".join(_sse(event, crs) for event in events if event.get("supervisee_id") in visible)
-                    if text:
-                        yield text
+                    shown = [_sse(event, crs) for event in events if event.get("supervisee_id") in visible]
+                    if shown:
+                        written += len(shown)
+                        writes += 1
+                        yield "".join(shown)
                         last_written = time.monotonic()
                     continue
                 if now - last_written >= KEEPALIVE_SECONDS:
@@ -150,6 +156,11 @@ async def live_events(request: HttpRequest) -> HttpResponseBase:
                 await page.wait(min(next_check, last_written + KEEPALIVE_SECONDS) - now)
         finally:
             bus.close(page)
+            logger.info(
+                "Live stream of user %s closed after %.0f s: %d events kept for it, %d written in %d writes, "
+                "%d positions replaced by a newer one before they went, %d alerts or changes dropped",
+                user.pk, time.monotonic() - opened, page.offered, written, writes, page.replaced, page.dropped,
+            )  # fmt: skip
 
     response = StreamingHttpResponse(stream(), content_type="text/event-stream; charset=utf-8")
     response["Cache-Control"] = "no-cache"
