@@ -341,8 +341,9 @@ def _page_process(port: int, session: str, label: str, ready: Any, stop: Any, re
         ).encode()
     )
     sock.settimeout(0.2)
-    buffer = b""
-    connected = False
+    raw = [b""]  # as read and not yet taken: the response head, then the body in HTTP/1.1 chunks
+    buffer = b""  # the event stream itself
+    head_read = connected = False
     alerts: list[tuple[float, float, dict[str, Any]]] = []  # (monotonic, wall clock) of arrival, event
     received_bytes = positions = 0
     arrivals: list[float] = []  # when each read with events in it arrived
@@ -355,15 +356,20 @@ def _page_process(port: int, session: str, label: str, ready: Any, stop: Any, re
             break
         arrived, arrived_wall = time.monotonic(), time.time()
         received_bytes += len(chunk)
-        buffer += chunk
-        if not connected:
-            if b" 200 " not in buffer.split(b"\r\n", 1)[0]:
-                results.put((label, {"error": buffer[:200].decode(errors="replace")}))
+        raw[0] += chunk
+        if not head_read:
+            if b"\r\n\r\n" not in raw[0]:
+                continue
+            head, raw[0] = raw[0].split(b"\r\n\r\n", 1)
+            if b" 200 " not in head.split(b"\r\n", 1)[0]:
+                results.put((label, {"error": head[:200].decode(errors="replace")}))
                 ready.put(False)
                 return
-            if b": connected" in buffer:
-                connected = True
-                ready.put(True)
+            head_read = True
+        buffer += _dechunk(raw)
+        if not connected and b": connected" in buffer:
+            connected = True
+            ready.put(True)
         *pieces, buffer = buffer.split(b"\n\n")
         for piece in pieces:
             match = ALERT_EVENT.search(piece)
@@ -375,6 +381,24 @@ def _page_process(port: int, session: str, label: str, ready: Any, stop: Any, re
             arrivals.append(arrived)
     sock.close()
     results.put((label, {"alerts": alerts, "bytes": received_bytes, "positions": positions, "arrivals": arrivals}))
+
+
+def _dechunk(holder: list[bytes]) -> bytes:
+    """The body bytes of the complete HTTP/1.1 chunks in holder[0]; what is left stays there.
+    (A chunk boundary can fall inside an event: a page writes many events at once.)"""
+    raw, body = holder[0], []
+    while True:
+        line_end = raw.find(b"\r\n")
+        if line_end < 0:
+            break
+        size = int(raw[:line_end].split(b";", 1)[0] or b"0", 16)
+        end = line_end + 2 + size
+        if len(raw) < end + 2:
+            break
+        body.append(raw[line_end + 2 : end])
+        raw = raw[end + 2 :]
+    holder[0] = raw
+    return b"".join(body)
 
 
 # -- the run -------------------------------------------------------------------------------------
