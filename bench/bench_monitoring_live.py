@@ -32,6 +32,7 @@ import json
 import math
 import multiprocessing as mp
 import os
+import queue
 import random
 import re
 import resource
@@ -556,8 +557,21 @@ def _child(backend: str) -> None:
         DeviceState.objects.filter(device_id__in=silent).update(last_seen_at=timezone.now() - dt.timedelta(minutes=31))
         connections.close_all()
         cpu0, load_before = _cpu_seconds(server.pid), _uptime()
+        stored_before = Position.objects.count()
         control.put((RATE, SECONDS))
-        _kind, sent, began, sent_at = load_results.get(timeout=SECONDS + 120)
+        # Stored so far, every 10 s of the load: a stall shows as a flat stretch.
+        progress: list[tuple[float, int]] = []
+        started_waiting = time.monotonic()
+        while True:
+            try:
+                _kind, sent, began, sent_at = load_results.get(timeout=10)
+                break
+            except queue.Empty:
+                if time.monotonic() - started_waiting > SECONDS + 120:
+                    raise
+                progress.append((time.monotonic() - started_waiting, Position.objects.count() - stored_before))
+                connections.close_all()
+        stored_in_window = Position.objects.count() - stored_before
         cpu_end = _cpu_seconds(server.pid)
         cpu = {name: cpu_end[name] - cpu0.get(name, 0.0) for name in cpu_end}
         load_during = _uptime()
@@ -575,9 +589,12 @@ def _child(backend: str) -> None:
     offline_alerts = Alert.objects.filter(kind=AlertKind.OFFLINE).count()
     print(
         f"  offered {RATE:,} fixes/s for {SECONDS} s: {sent:,} sent, {stored:,} stored "
-        f"({stored / max(sent, 1) * 100:.1f} %); {load_before} at the start, {load_during} at the end",
+        f"({stored / max(sent, 1) * 100:.1f} %) in the end, {stored_in_window:,} of them when the load stopped "
+        f"({stored_in_window / max(SECONDS, 1):,.0f}/s; the rest was stored while the server stopped); "
+        f"{load_before} at the start, {load_during} at the end",
         flush=True,
     )
+    print("  stored while the load ran: " + ", ".join(f"{at:.0f} s {count:,}" for at, count in progress), flush=True)
     print(
         f"  CPU over the {SECONDS} s: serve process (web + gateway + jobs) {cpu['serve']:.1f} s, "
         f"writer process {cpu['writer']:.1f} s (a core each at most: {SECONDS} s)",
