@@ -20,6 +20,14 @@ Latency is from the moment the load process starts writing the frame that confir
 the alert event from its socket. Goal: p99 < 500 ms. The machine is shared: the load average is
 printed beside the figures, which are therefore pessimistic.
 
+Also printed, to tell where the time goes: for each fence and SOS alert, device send → gateway
+receive (ingest behind: frames waiting in sockets and in the gateway), receive → commit (the
+writer) and commit → page (the live path: relay, the page's queue, the event stream), from the
+event's `received_at` and `latency_ms`; the CPU of the serve process and of the writer process
+apart; the fixes stored every 10 s while the load ran, and when it stopped (the server's graceful
+stop stores what was still queued); what each page read and when it last read events; and the
+server's own line per live stream (events offered to it, written, coalesced, dropped).
+
 Environment: ZHENGTU_BENCH_BACKENDS (sqlite,postgresql), ZHENGTU_BENCH_LIVE_RATE (5000),
 ZHENGTU_BENCH_LIVE_SECONDS (90), ZHENGTU_BENCH_LIVE_ACTIVE (5000), ZHENGTU_BENCH_LIVE_SILENT (5000).
 """
