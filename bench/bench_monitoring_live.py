@@ -20,6 +20,14 @@ Latency is from the moment the load process starts writing the frame that confir
 the alert event from its socket. Goal: p99 < 500 ms. The machine is shared: the load average is
 printed beside the figures, which are therefore pessimistic.
 
+Also printed, to tell where the time goes: for each fence and SOS alert, device send → gateway
+receive (ingest behind: frames waiting in sockets and in the gateway), receive → commit (the
+writer) and commit → page (the live path: relay, the page's queue, the event stream), from the
+event's `received_at` and `latency_ms`; the CPU of the serve process and of the writer process
+apart; the fixes stored every 10 s while the load ran, and when it stopped (the server's graceful
+stop stores what was still queued); what each page read and when it last read events; and the
+server's own line per live stream (events offered to it, written, coalesced, dropped).
+
 Environment: ZHENGTU_BENCH_BACKENDS (sqlite,postgresql), ZHENGTU_BENCH_LIVE_RATE (5000),
 ZHENGTU_BENCH_LIVE_SECONDS (90), ZHENGTU_BENCH_LIVE_ACTIVE (5000), ZHENGTU_BENCH_LIVE_SILENT (5000).
 """
@@ -32,6 +40,7 @@ import json
 import math
 import multiprocessing as mp
 import os
+import queue
 import random
 import re
 import resource
@@ -341,10 +350,12 @@ def _page_process(port: int, session: str, label: str, ready: Any, stop: Any, re
         ).encode()
     )
     sock.settimeout(0.2)
-    buffer = b""
-    connected = False
-    alerts: list[tuple[float, dict[str, Any]]] = []
+    raw = [b""]  # as read and not yet taken: the response head, then the body in HTTP/1.1 chunks
+    buffer = b""  # the event stream itself
+    head_read = connected = False
+    alerts: list[tuple[float, float, dict[str, Any]]] = []  # (monotonic, wall clock) of arrival, event
     received_bytes = positions = 0
+    arrivals: list[float] = []  # when each read with events in it arrived
     while not stop.is_set():
         try:
             chunk = sock.recv(1 << 20)
@@ -352,26 +363,51 @@ def _page_process(port: int, session: str, label: str, ready: Any, stop: Any, re
             continue
         if not chunk:
             break
-        arrived = time.monotonic()
+        arrived, arrived_wall = time.monotonic(), time.time()
         received_bytes += len(chunk)
-        buffer += chunk
-        if not connected:
-            if b" 200 " not in buffer.split(b"\r\n", 1)[0]:
-                results.put((label, {"error": buffer[:200].decode(errors="replace")}))
+        raw[0] += chunk
+        if not head_read:
+            if b"\r\n\r\n" not in raw[0]:
+                continue
+            head, raw[0] = raw[0].split(b"\r\n\r\n", 1)
+            if b" 200 " not in head.split(b"\r\n", 1)[0]:
+                results.put((label, {"error": head[:200].decode(errors="replace")}))
                 ready.put(False)
                 return
-            if b": connected" in buffer:
-                connected = True
-                ready.put(True)
+            head_read = True
+        buffer += _dechunk(raw)
+        if not connected and b": connected" in buffer:
+            connected = True
+            ready.put(True)
         *pieces, buffer = buffer.split(b"\n\n")
         for piece in pieces:
             match = ALERT_EVENT.search(piece)
             if match:
-                alerts.append((arrived, json.loads(match.group(1))))
+                alerts.append((arrived, arrived_wall, json.loads(match.group(1))))
             elif b"event: position" in piece:
                 positions += 1
+        if pieces and connected:
+            arrivals.append(arrived)
     sock.close()
-    results.put((label, {"alerts": alerts, "bytes": received_bytes, "positions": positions}))
+    results.put((label, {"alerts": alerts, "bytes": received_bytes, "positions": positions, "arrivals": arrivals}))
+
+
+def _dechunk(holder: list[bytes]) -> bytes:
+    """The body bytes of the complete HTTP/1.1 chunks in holder[0]; what is left stays there.
+    (A chunk boundary can fall inside an event: a page writes many events at once.)"""
+    raw, body = holder[0], []
+    while True:
+        line_end = raw.find(b"\r\n")
+        if line_end < 0:
+            break
+        size = int(raw[:line_end].split(b";", 1)[0] or b"0", 16)
+        end = line_end + 2 + size
+        if len(raw) < end + 2:
+            break
+        body.append(raw[line_end + 2 : end])
+        raw = raw[end + 2 :]
+    holder[0] = raw
+    return b"".join(body)
 
 
 # -- the run -------------------------------------------------------------------------------------
@@ -443,25 +479,33 @@ def _stop_server(server: subprocess.Popen[bytes]) -> None:
         server.wait(30)
 
 
-def _cpu_seconds(pid: int) -> float:
-    """CPU of a process and of its live children (the writer process among them)."""
-    ticks = os.sysconf("SC_CLK_TCK")
-    total = 0.0
-    pids = [pid]
+def _process_cpu(pid: int) -> float:
+    """User + system CPU seconds of one process (all its threads), from /proc."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _children(pid: int) -> list[int]:
+    """Live child processes of `pid` (the writer is spawned by a worker thread: its children are
+    listed under that thread)."""
+    found: list[int] = []
     for task in os.listdir(f"/proc/{pid}/task") if os.path.isdir(f"/proc/{pid}/task") else []:
-        try:  # the writer is spawned by a worker thread: its children are listed under that thread
-            with open(f"/proc/{pid}/task/{task}/children") as children:
-                pids += [int(c) for c in children.read().split()]
-        except OSError:
-            continue
-    for one in pids:
         try:
-            with open(f"/proc/{one}/stat") as stat:
-                fields = stat.read().rsplit(")", 1)[1].split()
+            with open(f"/proc/{pid}/task/{task}/children") as children:
+                found += [int(c) for c in children.read().split()]
         except OSError:
             continue
-        total += (int(fields[11]) + int(fields[12])) / ticks
-    return total
+    return found
+
+
+def _cpu_seconds(pid: int) -> dict[str, float]:
+    """CPU of the serve process (web, gateway, jobs: one interpreter) and of its children (the
+    ingest writer process; multiprocessing's resource tracker, which is idle)."""
+    return {"serve": _process_cpu(pid), "writer": sum(_process_cpu(child) for child in _children(pid))}
 
 
 def _child(backend: str) -> None:
@@ -521,9 +565,24 @@ def _child(backend: str) -> None:
         DeviceState.objects.filter(device_id__in=silent).update(last_seen_at=timezone.now() - dt.timedelta(minutes=31))
         connections.close_all()
         cpu0, load_before = _cpu_seconds(server.pid), _uptime()
+        stored_before = Position.objects.count()
         control.put((RATE, SECONDS))
-        _kind, sent, began, sent_at = load_results.get(timeout=SECONDS + 120)
-        cpu = _cpu_seconds(server.pid) - cpu0
+        # Stored so far, every 10 s of the load: a stall shows as a flat stretch.
+        progress: list[tuple[float, int]] = []
+        started_waiting = time.monotonic()
+        while True:
+            try:
+                _kind, sent, began, sent_at = load_results.get(timeout=10)
+                break
+            except queue.Empty:
+                if time.monotonic() - started_waiting > SECONDS + 120:
+                    raise
+                progress.append((time.monotonic() - started_waiting, Position.objects.count() - stored_before))
+                connections.close_all()
+        stored_in_window = Position.objects.count() - stored_before
+        cpu_end = _cpu_seconds(server.pid)
+        cpu = {name: cpu_end[name] - cpu0.get(name, 0.0) for name in cpu_end}
+        load_during = _uptime()
         time.sleep(2)
         stop.set()
         received = dict(page_results.get(timeout=30) for _ in pages)
@@ -538,8 +597,15 @@ def _child(backend: str) -> None:
     offline_alerts = Alert.objects.filter(kind=AlertKind.OFFLINE).count()
     print(
         f"  offered {RATE:,} fixes/s for {SECONDS} s: {sent:,} sent, {stored:,} stored "
-        f"({stored / max(sent, 1) * 100:.1f} %); server CPU (web + gateway + jobs + writer) {cpu:.0f} s "
-        f"over {SECONDS} s; {load_before} at the start, {_uptime()} at the end",
+        f"({stored / max(sent, 1) * 100:.1f} %) in the end, {stored_in_window:,} of them when the load stopped "
+        f"({stored_in_window / max(SECONDS, 1):,.0f}/s; the rest was stored while the server stopped); "
+        f"{load_before} at the start, {load_during} at the end",
+        flush=True,
+    )
+    print("  stored while the load ran: " + ", ".join(f"{at:.0f} s {count:,}" for at, count in progress), flush=True)
+    print(
+        f"  CPU over the {SECONDS} s: serve process (web + gateway + jobs) {cpu['serve']:.1f} s, "
+        f"writer process {cpu['writer']:.1f} s (a core each at most: {SECONDS} s)",
         flush=True,
     )
     for label in labels.values():
@@ -549,9 +615,15 @@ def _child(backend: str) -> None:
             continue
         by_kind: dict[str, list[float]] = {}
         timed: list[tuple[float, float]] = []  # (arrival, latency) of fence and SOS alerts
+        # Where the time went, for fence and SOS alerts: device send → gateway receive (frames
+        # waiting in sockets and the gateway: ingest behind), receive → commit (the writer),
+        # commit → page (the live path: relay, queue, event stream).
+        to_gateway: list[float] = []
+        to_commit: list[float] = []
+        to_page: list[float] = []
         offline_events = offline_count = 0
         offline_first = offline_last = None
-        for arrived, event in page["alerts"]:
+        for arrived, arrived_wall, event in page["alerts"]:
             kind = event.get("kind")
             if kind == "offline":
                 offline_events += 1
@@ -564,16 +636,33 @@ def _child(backend: str) -> None:
             else:
                 key = (kind, event.get("supervisee_id"))
             if key in sent_at:
-                by_kind.setdefault(str(kind), []).append((arrived - sent_at[key]) * 1000)
-                timed.append((arrived - began, (arrived - sent_at[key]) * 1000))
+                total = (arrived - sent_at[key]) * 1000
+                by_kind.setdefault(str(kind), []).append(total)
+                timed.append((arrived - began, total))
+                if event.get("received_at") is not None:
+                    receive_to_page = (arrived_wall - float(event["received_at"])) * 1000
+                    to_gateway.append(max(0.0, total - receive_to_page))
+                    if event.get("latency_ms") is not None:
+                        to_commit.append(float(event["latency_ms"]))
+                        to_page.append(max(0.0, receive_to_page - float(event["latency_ms"])))
         urgent = [value for values in by_kind.values() for value in values]
         verdict = "" if not urgent else ("  MET" if _percentile(urgent, 0.99) < GOAL_MS else "  NOT MET")
-        print(f"  {label}: {page['positions']:,} positions, {page['bytes'] / 1e6:.1f} MB received", flush=True)
+        arrivals = page["arrivals"]
+        last = f"{arrivals[-1] - began:.1f} s" if arrivals else "never"
+        print(
+            f"  {label}: {page['positions']:,} positions, {page['bytes'] / 1e6:.1f} MB received in "
+            f"{len(arrivals):,} reads; last events read {last} into the run (the load ran {SECONDS} s)",
+            flush=True,
+        )
         print(
             f"    device send → alert on the page, fence and SOS: {_figures(urgent)}   goal p99 < {GOAL_MS} ms{verdict}"
         )
         for kind, values in sorted(by_kind.items()):
             print(f"      {kind:<14} {_figures(values)}")
+        if to_page:
+            print(f"      send → gateway receive (ingest behind) {_figures(to_gateway)}")
+            print(f"      receive → commit (writer)              {_figures(to_commit)}")
+            print(f"      commit → page (live path)              {_figures(to_page)}")
         if offline_events:
             print(
                 f"    offline storm: {offline_count:,} alerts in {offline_events} events (coalesced per office), "

@@ -25,7 +25,11 @@ LOGGING = {
     "root": {"level": "WARNING"},
     # A 500 in a bench run shows its traceback in the server's log.
     "handlers": {"stderr": {"class": "logging.StreamHandler"}},
-    "loggers": {"django.request": {"handlers": ["stderr"], "level": "ERROR"}},
+    "loggers": {
+        "django.request": {"handlers": ["stderr"], "level": "ERROR"},
+        # What each live page was offered and written (monitoring_live reads it from the server's log).
+        "zhengtu.monitoring.live": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
+    },
 }
 
 if os.environ.get("ZHENGTU_BENCH_DB") == "postgresql":

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -265,9 +266,18 @@ def plan_offline(*, now: dt.datetime, chunk: int | None = None) -> list[OfflineC
     """The devices due an offline alert now, per responsible office, in chunks of at most
     `chunk` (one transaction and one live event each): `raise_offline_chunk` raises one."""
     chunk = chunk or OFFLINE_CHUNK
+    # Only devices silent for at least the shortest limit are read at all: in the embedded shape
+    # this runs in the ingest writer, and loading every binding with its person (most devices
+    # report every few seconds) held the fixes, and their fence and SOS alerts, up for as long.
+    quiet_since = now - dt.timedelta(minutes=min(int(m) for m in rule("OFFLINE_MINUTES").values()))
     bindings = (
         DeviceBinding.objects.filter(
             unbound_at__isnull=True, starts_at__lte=now, ends_at__gt=now, device__is_active=True
+        )
+        .filter(
+            Q(device__state__isnull=True)
+            | Q(device__state__last_seen_at__isnull=True)
+            | Q(device__state__last_seen_at__lt=quiet_since)
         )
         .select_related("device", "supervisee")
         .order_by("pk")
@@ -275,7 +285,7 @@ def plan_offline(*, now: dt.datetime, chunk: int | None = None) -> list[OfflineC
     open_offline = set(
         Alert.objects.filter(kind=AlertKind.OFFLINE, cleared_at__isnull=True).values_list("device_id", flat=True)
     )
-    last_seen = dict(DeviceState.objects.values_list("device_id", "last_seen_at"))
+    last_seen = dict(DeviceState.objects.filter(last_seen_at__lt=quiet_since).values_list("device_id", "last_seen_at"))
     by_office: dict[int | None, list[tuple[DeviceBinding, int]]] = {}
     for binding in bindings:
         device = binding.device

@@ -92,6 +92,10 @@ DEFAULTS: dict[str, Any] = {
     "TRACK_SIMPLIFY_ABOVE": 2000,  # tracks with more fixes are simplified on the server
     "TRACK_SIMPLIFY_METRES": 5.0,
     "TRACK_MAX_DAYS": 31,
+    # Live page: positions are sent to a page at most this often (the latest per device), alerts
+    # at once. At thousands of fixes a second a page cannot take every position, and alerts
+    # must never wait behind them.
+    "LIVE_POSITION_SECONDS": 1.0,
 }
 
 # Tile sources: URL template, attribution, and the coordinate system their maps are drawn in.

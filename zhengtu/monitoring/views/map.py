@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
+import logging
+import time
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -30,6 +31,7 @@ from ..selectors import can_see_locations, get_monitored_supervisee, monitored_s
 from ..services import parse_period
 from .access import location_view
 
+logger = logging.getLogger("zhengtu.monitoring.live")
 KEEPALIVE_SECONDS = 15
 
 
@@ -87,18 +89,23 @@ def track(request: AuthenticatedRequest, supervisee_pk: int) -> HttpResponse:
 
 
 def _sse(event: dict[str, Any], crs: str) -> str:
-    event = dict(event)
-    event.pop("received_monotonic", None)
+    data = {name: value for name, value in event.items() if name not in _NOT_SENT}
     if event.get("latitude") is not None and event.get("longitude") is not None:
         lat, lon = to_display(event["latitude"], event["longitude"], crs)
-        event["point"] = [round(lat, 7), round(lon, 7)]
-    event.pop("latitude", None)
-    event.pop("longitude", None)
-    return f"event: {event['type']}\ndata: {json.dumps(event, ensure_ascii=False)}\n\n"
+        data["point"] = [round(lat, 7), round(lon, 7)]
+    return f"event: {event['type']}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
+
+
+_NOT_SENT = frozenset({"received_monotonic", "latitude", "longitude"})
 
 
 async def live_events(request: HttpRequest) -> HttpResponseBase:
-    """Server-Sent Events: new alerts, alert status changes and positions of people in the user's scope."""
+    """Server-Sent Events: new alerts, alert status changes and positions of people in the user's scope.
+
+    Everything ready is written in one piece per turn of the event loop (urgent alerts first,
+    positions coalesced per device and sent at most every LIVE_POSITION_SECONDS; see
+    live.LiveQueue): the loop also serves the devices, and a page that took one event per turn
+    fell ever further behind and stopped showing alerts at all."""
     user = await request.auser()  # type: ignore[attr-defined]
     if not user.is_authenticated or not await sync_to_async(can_see_locations)(user):
         return HttpResponse(status=403)
@@ -123,13 +130,16 @@ async def live_events(request: HttpRequest) -> HttpResponseBase:
 
     async def stream() -> AsyncIterator[str]:
         nonlocal visible
-        queue = bus.open(organisations=organisations)
-        loop = asyncio.get_running_loop()
-        next_check = loop.time() + recheck
+        page = bus.open(organisations=organisations, scope=visible)
+        opened = time.monotonic()
+        next_check = opened + recheck
+        last_written = opened
+        written = writes = 0
         try:
             yield "retry: 5000\n: connected\n\n"
             while True:
-                if loop.time() >= next_check:
+                now = time.monotonic()
+                if now >= next_check:
                     # Logout, idle timeout, deactivation or a new role or organisation end the stream.
                     if not await sync_to_async(session_still_valid)(session):
                         yield "event: closed\ndata: {}\n\n"
@@ -138,18 +148,30 @@ async def live_events(request: HttpRequest) -> HttpResponseBase:
                     if now_visible != visible:
                         await sync_to_async(audit_scope)(now_visible, "scope_changed")
                         visible = now_visible
-                    next_check = loop.time() + recheck
-                wait = max(0.0, min(KEEPALIVE_SECONDS, next_check - loop.time()))
-                try:
-                    event = await asyncio.wait_for(queue.get(), wait)
-                except TimeoutError:
-                    if loop.time() < next_check:
-                        yield ": keep-alive\n\n"
+                        page.scope = visible
+                    next_check = time.monotonic() + recheck
                     continue
-                if event.get("supervisee_id") in visible:
-                    yield _sse(event, crs)
+                events = page.take(now)
+                if events:
+                    shown = [_sse(event, crs) for event in events if event.get("supervisee_id") in visible]
+                    if shown:
+                        written += len(shown)
+                        writes += 1
+                        yield "".join(shown)
+                        last_written = time.monotonic()
+                    continue
+                if now - last_written >= KEEPALIVE_SECONDS:
+                    yield ": keep-alive\n\n"
+                    last_written = now
+                    continue
+                await page.wait(min(next_check, last_written + KEEPALIVE_SECONDS) - now)
         finally:
-            bus.close(queue)
+            bus.close(page)
+            logger.info(
+                "Live stream of user %s closed after %.0f s: %d events kept for it, %d written in %d writes, "
+                "%d positions replaced by a newer one before they went, %d alerts or changes dropped",
+                user.pk, time.monotonic() - opened, page.offered, written, writes, page.replaced, page.dropped,
+            )  # fmt: skip
 
     response = StreamingHttpResponse(stream(), content_type="text/event-stream; charset=utf-8")
     response["Cache-Control"] = "no-cache"
