@@ -8,8 +8,10 @@ uvicorn, one worker) and drives it over HTTP with keep-alive connections:
 1. paced: the 2,000 people beat at the real rate (133/s) for a while — p50/p95 of the heartbeat request;
 2. flat out: as many heartbeats as the server answers — the ceiling, in heartbeats per second.
 
-Every heartbeat is honest (visible, normal speed, position advancing with the clock), so each one writes
-(session and lesson progress). Prints the goal beside the figures and the machine's load average.
+Every heartbeat is honest (visible, normal speed, position advancing with the clock), so each one writes the
+study session's row, and every `learning_progress_every_beats`-th (4) also the lesson progress. The heartbeat
+path runs through the sync lane (zhengtu/core/synclane.py; `ZHENGTU_BENCH_SYNC_LANE=0` for Django's own ASGI
+path, to compare). Prints the goal beside the figures and the machine's load average.
 `ZHENGTU_BENCH_BACKENDS=sqlite,postgresql` (default sqlite), `ZHENGTU_BENCH_SECONDS` (default 20 per phase),
 `ZHENGTU_BENCH_WEB_WORKERS` (default 1: `manage.py serve`; 2 or more: `uvicorn --workers N`, the scaled shape's
 several web processes on one machine). On PostgreSQL the server keeps its connections (CONN_MAX_AGE 60, as
@@ -128,8 +130,8 @@ async def _request(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, r
     writer.write(raw)
     await writer.drain()
     status_line = await reader.readline()
-    if not status_line:
-        return 0
+    if len(status_line.split()) < 2:
+        return 0  # the server closed the connection (or answered nothing a client could read)
     length = 0
     while True:
         line = await reader.readline()

@@ -99,3 +99,6 @@ if os.environ.get("ZHENGTU_BENCH_HUEY_FILE"):
 if os.environ.get("ZHENGTU_BENCH_WEBHOOK_URL"):
     ZHENGTU_MONITORING_ALERT_CHANNELS = ["zhengtu.monitoring.alert_channels.WeComWebhookChannel"]
     ZHENGTU_MONITORING_WECOM_WEBHOOK_URL = os.environ["ZHENGTU_BENCH_WEBHOOK_URL"]
+
+# Heartbeats without the sync lane (zhengtu/core/synclane.py), to compare: ZHENGTU_BENCH_SYNC_LANE=0.
+ZHENGTU_SYNC_LANE = os.environ.get("ZHENGTU_BENCH_SYNC_LANE", "1") == "1"

@@ -109,7 +109,7 @@ class LessonForm(forms.Form):
 
 
 class LessonEditForm(forms.Form):
-    """Editing a lesson: its kind and file stay."""
+    """Editing a lesson: its kind stays; a video, audio or PDF lesson may get a new file of its kind."""
 
     title = forms.CharField(label=_("title"), max_length=200)
     minutes = forms.DecimalField(
@@ -120,6 +120,11 @@ class LessonEditForm(forms.Form):
         help_text=_("The real length of the recording, or the time the reading needs."),
     )
     body = forms.CharField(label=_("text"), widget=forms.Textarea(attrs={"rows": 8}), required=False)
+    file = forms.FileField(
+        label=_("new file"),
+        required=False,
+        help_text=_("Leave empty to keep the current file. A new one must be of the lesson's kind."),
+    )
 
 
 class QuestionForm(forms.Form):

@@ -31,14 +31,16 @@ def study_hours(people: Any, first_day: dt.date, last_day: dt.date) -> dict[int,
     for row in rows:
         if row["seconds"]:
             found[row["supervisee_id"]][STUDY] = (Decimal(str(row["seconds"])) / HOUR).quantize(Decimal("0.1"))
-    # Booked group sessions (讲师团) without a ledger record (booked before sign-ins wrote one, or whose record
-    # was deleted): the session's hours for each person who signed in. Sessions with a record count there.
+    # Booked group sessions (讲师团) without a ledger record (booked before sign-ins wrote one): the session's hours
+    # for each person who signed in. Sessions with a record count there; a session whose record staff deleted counts
+    # nowhere (the deletion takes its hours off every attendee, as the ledger's delete page says).
     for row in (
         GroupAttendance.objects.filter(
             supervisee_id__in=people,
             held_on__gte=first_day,
             held_on__lte=last_day,
             session__service_record__isnull=True,
+            session__ledger_record_deleted=False,
         )
         .values("supervisee_id")
         .annotate(hours=Sum("session__hours"))

@@ -17,6 +17,9 @@ DEFAULTS: dict[str, Any] = {
     "learning_heartbeat_max_gap_seconds": 30,
     # Clocks and timers are not exact: a claim or a video advance may exceed the server's wall time by this.
     "learning_heartbeat_tolerance_seconds": 2,
+    # Credited time is added to the lesson's progress every this many counting heartbeats (and at once when
+    # the lesson may be complete); until then it waits on the study session's row (never lost, only later).
+    "learning_progress_every_beats": 4,
     # Reading a text or PDF lesson: no touch, scroll or key for this long and the person is idle.
     "learning_idle_seconds": 120,
     # Random face checks while studying or taking an exam: on average this many per hour, the first

@@ -31,8 +31,14 @@ logger = logging.getLogger(__name__)
 @db_periodic_task(crontab(hour="1", minute="35"))
 def assign_courses_daily() -> int:
     """Every night (after supervision's due items at 01:15): the courses each person's group and stage need now,
-    and on the first days of a month the month's topic, as `manage.py assign_courses` does by hand."""
+    and on the first days of a month the month's topic, as `manage.py assign_courses` does by hand. First, the
+    credit left on the sessions of pages closed between two folds goes into the lesson progress."""
     from .services.assignment import assign_everyone
+    from .services.study import fold_abandoned
+
+    folded = fold_abandoned()
+    if folded:
+        logger.info("Learning: credit of %d closed study pages folded into lesson progress.", folded)
 
     count = assign_everyone(Supervisee.objects.all())
     logger.info("Learning: %d course assignments made.", count)

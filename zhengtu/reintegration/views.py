@@ -5,7 +5,6 @@ Thin: every record named in a URL comes through a scoped selector (404 outside s
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -30,7 +29,7 @@ from zhengtu.supervisees.selectors import filter_offices_for
 from . import exports, selectors, services
 from .forms import ActionForm, FilterForm, NeedForm, OutcomeForm, ReferralForm, WithdrawForm
 from .models import NeedSource
-from .rules import referral_days
+from .rules import referral_days, referral_overdue_found_by
 
 VIEW = Capability.VIEW_REINTEGRATION
 RECORD = Capability.RECORD_REINTEGRATION
@@ -39,7 +38,7 @@ RECORD = Capability.RECORD_REINTEGRATION
 def _filters(request: AuthenticatedRequest) -> tuple[FilterForm, selectors.NeedFilters]:
     form = FilterForm(request.GET or None, offices=filter_offices_for(request.user))
     data = form.cleaned_data if form.is_valid() else {}
-    waiting = timezone.localdate() - dt.timedelta(days=referral_days()) if data.get("waiting") else None
+    waiting = referral_overdue_found_by(timezone.localdate()) if data.get("waiting") else None
     office = data.get("office")
     filters = selectors.NeedFilters(
         office=office.pk if office else None,

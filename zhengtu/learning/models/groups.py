@@ -80,6 +80,9 @@ class GroupSession(models.Model):
         related_name="group_session",
         editable=False,
     )
+    # Staff deleted the session's ledger record (services.delete_service): its hours are taken off every attendee
+    # there, so learning must not count them again, and later sign-ins write no new record (receivers.py).
+    ledger_record_deleted = models.BooleanField(_("ledger record deleted"), default=False, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:

@@ -87,6 +87,15 @@ class StudySession(models.Model):
     state = models.CharField(max_length=16, choices=SessionState.choices, default=SessionState.COUNTING)
     next_face_check_at = models.DateTimeField(null=True, blank=True)
     face_check_requested_at = models.DateTimeField(null=True, blank=True)
+    # Credit not yet folded into the lesson's LessonProgress (services/study.py: every few heartbeats, at
+    # completion, when the lesson is opened again or a page reads the progress): kept here, so nothing is lost.
+    pending_seconds = models.FloatField(default=0)
+    pending_watched = models.JSONField(default=list, blank=True)
+    pending_beats = models.PositiveIntegerField(default=0)
+    # The lesson's progress (all sessions) as of the last fold: what a heartbeat answers without reading it.
+    lesson_base_seconds = models.FloatField(default=0)
+    lesson_base_covered = models.FloatField(default=0)
+    lesson_done = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = _("study session")

@@ -167,8 +167,19 @@ def delete_lesson(*, actor: Actor, lesson: Lesson) -> None:
 
 
 @transaction.atomic
-def update_lesson(*, actor: Actor, lesson: Lesson, title: str, length_seconds: int, body: str = "") -> Lesson:
-    """Title, length and (text lessons) text; the kind and the file stay (delete and add the lesson to change them)."""
+def update_lesson(
+    *,
+    actor: Actor,
+    lesson: Lesson,
+    title: str,
+    length_seconds: int,
+    body: str = "",
+    upload: UploadedFile | None = None,
+) -> Lesson:
+    """Title, length, (text lessons) text and (other lessons) a new file of the same kind; the kind stays.
+
+    A new file is checked as on adding (format of the lesson's kind, size): a bad one is refused and nothing changes.
+    The old file leaves storage only once the new one is saved and the change committed."""
     user = _manager(actor)
     _check_owner(user, lesson.course.organisation)
     lesson = Lesson.objects.select_for_update().get(pk=lesson.pk)
@@ -181,8 +192,28 @@ def update_lesson(*, actor: Actor, lesson: Lesson, title: str, length_seconds: i
     for name, value in changed.items():
         setattr(lesson, name, value)
     lesson.full_clean(exclude=["file"])
-    lesson.save()
-    record_event(actor, action=Action.UPDATE, target=lesson, detail={"fields": fields})
+    detail: dict[str, Any] = {"fields": fields}
+    replace = upload is not None and lesson.kind != LessonKind.TEXT
+    old_name = lesson.file.name
+    if replace:
+        assert upload is not None
+        content_type, size = _check_upload(upload, lesson.kind)
+        upload.seek(0)
+        lesson.file.save(f"lesson{dt.datetime.now(dt.UTC):%Y%m%d%H%M%S%f}", upload, save=False)
+        lesson.content_type, lesson.size, lesson.uploaded_by = content_type, size, user
+        lesson.original_name = (upload.name or "")[:200]
+        fields.append("file")
+        detail.update({"size": size, "content_type": content_type, "replaced": old_name or ""})
+    try:
+        lesson.save()
+    except Exception:
+        if replace:
+            lesson.file.storage.delete(lesson.file.name)  # the new file: nothing half-written stays
+        raise
+    if replace and old_name and old_name != lesson.file.name:
+        storage = lesson.file.storage
+        transaction.on_commit(lambda: storage.delete(old_name))
+    record_event(actor, action=Action.UPDATE, target=lesson, detail=detail)
     return lesson
 
 

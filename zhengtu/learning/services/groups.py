@@ -154,6 +154,8 @@ def _ledger(actor: Actor, session: GroupSession, supervisee: Supervisee) -> None
     leaves out sessions with a record), so nobody types the session in again."""
     from zhengtu.services.services import record_group_attendance
 
+    if session.ledger_record_deleted:
+        return  # staff deleted the session from the ledger: a late sign-in does not bring it back
     record = record_group_attendance(
         actor=actor,
         record=session.service_record,

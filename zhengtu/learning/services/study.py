@@ -79,7 +79,7 @@ def start_session(
 ) -> StudySession:
     _owner(actor, supervisee)
     now = now or timezone.now()
-    session = StudySession.objects.create(
+    session = StudySession(
         supervisee=supervisee,
         lesson=lesson,
         attempt=attempt,
@@ -89,8 +89,24 @@ def start_session(
         next_face_check_at=face_checks.first_check_at(now),
     )
     if lesson is not None:
-        LessonProgress.objects.get_or_create(supervisee=supervisee, lesson=lesson)
+        # A page closed earlier may have left credit on its session: into the progress first, then start from it.
+        fold_pending(supervisee=supervisee, lesson=lesson, now=now)
+        progress, _created = LessonProgress.objects.get_or_create(supervisee=supervisee, lesson=lesson)
+        _take_base(session, progress)
+    session.save()
     return session
+
+
+def _take_base(session: StudySession, progress: LessonProgress) -> None:
+    session.lesson_base_seconds = progress.counted_seconds
+    session.lesson_base_covered = _covered_of(session.lesson, progress)
+    session.lesson_done = progress.completed_at is not None
+
+
+def _covered_of(lesson: Lesson | None, progress: LessonProgress) -> float:
+    if lesson is not None and lesson.is_media:
+        return float(sum(b - a for a, b in progress.watched))
+    return float(progress.counted_seconds)
 
 
 def merge_ranges(ranges: Sequence[Sequence[float]]) -> list[list[float]]:
@@ -192,13 +208,15 @@ def heartbeat(*, actor: Actor, session: StudySession | int, beat: Beat, now: dt.
     session.last_beat_at = now
     session.last_position = beat.position
     session.counted_seconds += credited
-    session.save(update_fields=["last_beat_at", "last_position", "counted_seconds", "state", "face_check_requested_at"])
-    counted, completed = 0.0, False
+    fields = ["last_beat_at", "last_position", "counted_seconds", "state", "face_check_requested_at"]
+    completed = False
     if session.lesson is not None:
-        counted, completed = _credit_lesson(session, credited, previous_position, beat.position, now)
+        completed = _credit_lesson(session, credited, previous_position, beat.position, now)
+        fields += PENDING_FIELDS
+    session.save(update_fields=fields)
     return BeatResult(
         credited=round(credited, 1),
-        counted_seconds=round(counted, 1),
+        counted_seconds=round(session.lesson_base_seconds + session.pending_seconds, 1),
         session_seconds=round(session.counted_seconds, 1),
         completed=completed,
         state=session.state,
@@ -206,30 +224,97 @@ def heartbeat(*, actor: Actor, session: StudySession | int, beat: Beat, now: dt.
     )
 
 
-def _credit_lesson(
-    session: StudySession, credited: float, start: float, end: float, now: dt.datetime
-) -> tuple[float, bool]:
+PENDING_FIELDS = [
+    "pending_seconds",
+    "pending_watched",
+    "pending_beats",
+    "lesson_base_seconds",
+    "lesson_base_covered",
+    "lesson_done",
+]
+
+
+def _credit_lesson(session: StudySession, credited: float, start: float, end: float, now: dt.datetime) -> bool:
+    """Keep the credit on the session (the caller saves it); fold it into the lesson's progress every
+    `learning_progress_every_beats` counting heartbeats, or at once when the lesson may be complete.
+
+    Whether it may be complete is known without reading the progress: the watched share at the last fold plus
+    everything watched since is at least the true share (ranges may overlap), so a fold happens no later than
+    the heartbeat that completes the lesson. Answers whether the lesson is complete."""
+    lesson = session.lesson
+    assert lesson is not None
+    if credited <= 0:
+        return session.lesson_done
+    session.pending_seconds += credited
+    session.pending_beats += 1
+    if lesson.is_media:
+        session.pending_watched = merge_ranges([*session.pending_watched, [start, end]])
+        since = sum(b - a for a, b in session.pending_watched)
+    else:
+        since = session.pending_seconds
+    may_complete = not session.lesson_done and (
+        session.lesson_base_covered + since >= float(rule("learning_completion_share")) * lesson.length_seconds
+    )
+    if may_complete or session.pending_beats >= int(rule("learning_progress_every_beats")):
+        _fold(session, now)
+    return session.lesson_done
+
+
+def _fold(session: StudySession, now: dt.datetime) -> None:
+    """Add the session's pending credit to the lesson's progress (locked) and start the next round from it.
+
+    The caller holds the session's lock and saves the session's PENDING_FIELDS."""
     lesson = session.lesson
     assert lesson is not None
     progress, _created = LessonProgress.objects.select_for_update().get_or_create(
         supervisee_id=session.supervisee_id, lesson=lesson
     )
-    if credited <= 0:
-        return progress.counted_seconds, progress.completed_at is not None
-    progress.counted_seconds += credited
+    progress.counted_seconds += session.pending_seconds
     if lesson.is_media:
-        progress.watched = merge_ranges([*progress.watched, [start, end]])
-        covered = sum(b - a for a, b in progress.watched)
-    else:
-        covered = progress.counted_seconds
-    newly_complete = (
-        progress.completed_at is None and covered >= float(rule("learning_completion_share")) * lesson.length_seconds
-    )
+        progress.watched = merge_ranges([*progress.watched, *session.pending_watched])
+    newly_complete = progress.completed_at is None and _covered_of(lesson, progress) >= float(
+        rule("learning_completion_share")
+    ) * float(lesson.length_seconds)
     if newly_complete:
         progress.completed_at = now
     progress.save(update_fields=["counted_seconds", "watched", "completed_at"])
+    session.pending_seconds, session.pending_watched, session.pending_beats = 0.0, [], 0
+    _take_base(session, progress)
     if newly_complete:
         from .assignment import refresh_completion
 
         refresh_completion(supervisee=session.supervisee, course=lesson.course)
-    return progress.counted_seconds, progress.completed_at is not None
+
+
+@transaction.atomic
+def fold_pending(*, supervisee: Supervisee, lesson: Lesson | None = None, now: dt.datetime | None = None) -> int:
+    """Fold the credit still waiting on a person's study sessions (of one lesson, or all) into their progress.
+
+    Pages that show lesson progress call it first, so a page closed between two folds shows every second."""
+    now = now or timezone.now()
+    waiting = StudySession.objects.select_for_update(of=("self",)).select_related("lesson")
+    waiting = waiting.filter(supervisee=supervisee, pending_beats__gt=0, lesson__isnull=False)
+    if lesson is not None:
+        waiting = waiting.filter(lesson=lesson)
+    count = 0
+    for session in waiting.order_by("pk"):
+        _fold(session, now)
+        session.save(update_fields=PENDING_FIELDS)
+        count += 1
+    return count
+
+
+def fold_abandoned(*, now: dt.datetime | None = None) -> int:
+    """Nightly: fold the credit of pages closed between two folds (no heartbeat for longer than the gap rule)."""
+    now = now or timezone.now()
+    quiet_since = now - dt.timedelta(seconds=float(rule("learning_heartbeat_max_gap_seconds")))
+    waiting = StudySession.objects.filter(pending_beats__gt=0, last_beat_at__lt=quiet_since, lesson__isnull=False)
+    count = 0
+    for pk in waiting.values_list("pk", flat=True).iterator():
+        with transaction.atomic():
+            session = StudySession.objects.select_for_update(of=("self",)).select_related("lesson").get(pk=pk)
+            if session.pending_beats:
+                _fold(session, now)
+                session.save(update_fields=PENDING_FIELDS)
+                count += 1
+    return count

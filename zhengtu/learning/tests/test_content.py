@@ -133,3 +133,39 @@ def test_staff_edit_and_reorder_lessons_and_questions_and_outsiders_cannot(lw, c
     assert [lesson.pk for lesson in lw.course.lessons.all()] == [video.pk, text.pk]
     text.refresh_from_db()
     assert text.title == "什么是社区矫正（修订）"
+
+
+def test_the_lesson_file_is_replaced_on_the_edit_page_and_the_old_one_removed_after(
+    lw, client, login, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    lesson = lw.video_lesson
+    old_name = lesson.file.name
+    storage = lesson.file.storage
+    login(client, lw.world.bureau_a)
+    url = reverse("learning:lesson_edit", args=[lesson.pk])
+    assert "当前文件" in client.get(url).content.decode()
+    # A file that is not a video is refused in Chinese; the lesson and its old file stay as they were.
+    with django_capture_on_commit_callbacks(execute=True):
+        refused = client.post(
+            url,
+            {"title": "宣告视频", "minutes": "0.2", "file": upload("talk.ogg", (MEDIA / "lesson.ogg").read_bytes())},
+        )
+    lesson.refresh_from_db()
+    assert refused.status_code == 200 and "Ogg" in refused.content.decode() and "errorlist" in refused.content.decode()
+    assert lesson.file.name == old_name and storage.exists(old_name)
+    # A good one replaces it; the old file leaves storage once the new one is saved.
+    webm = (MEDIA / "lesson.webm").read_bytes()
+    with django_capture_on_commit_callbacks(execute=True):
+        saved = client.post(url, {"title": "宣告视频（新）", "minutes": "0.2", "file": upload("新版.webm", webm)})
+    assert saved.status_code == 302
+    lesson.refresh_from_db()
+    assert lesson.file.name != old_name and storage.exists(lesson.file.name) and not storage.exists(old_name)
+    assert lesson.original_name == "新版.webm" and lesson.size == len(webm) and lesson.content_type == "video/webm"
+    served = client.get(reverse("learning:lesson_media", args=[lesson.pk]))
+    assert served.status_code == 200 and b"".join(served.streaming_content) == webm
+
+
+def test_a_text_lesson_has_no_file_to_replace(lw, client, login) -> None:  # type: ignore[no-untyped-def]
+    login(client, lw.world.bureau_a)
+    page = client.get(reverse("learning:lesson_edit", args=[lw.text_lesson.pk])).content.decode()
+    assert 'type="file"' not in page

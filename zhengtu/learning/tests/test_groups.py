@@ -154,3 +154,43 @@ def test_photos_of_a_session_are_kept_privately_and_bad_files_refused(lw, client
     assert client.get(reverse("learning:group_session_photo", args=[session.pk, shown[0]])).status_code == 404
     client.post(upload, {"photos": [SimpleUploadedFile("e.png", _png(), content_type="image/png")]})
     assert session.photos.count() == 2
+
+
+def test_deleting_the_ledger_record_takes_the_hours_off_everywhere(lw, client, login) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    from zhengtu.accounts.roles import Role
+    from zhengtu.projects import services as projects
+    from zhengtu.services.models import RecordSource, ServiceRecord
+    from zhengtu.testing.factories import UserFactory
+
+    today = timezone.localdate()
+    session = book(lw)
+    session.project = projects.create_project(
+        actor=lw.staff(),
+        name="溆浦县购买服务项目",
+        buying_bureau=lw.world.county_a,
+        agency=lw.world.agency_a,
+        period_start=today - dt.timedelta(days=30),
+        period_end=today + dt.timedelta(days=300),
+        contract_amount=Decimal("100000"),
+    )
+    session.save()
+    groups.sign_in(actor=lw.me(), supervisee=lw.person, token=groups.sign_in_token(session))
+    (record,) = ServiceRecord.objects.filter(source=RecordSource.LEARNING)
+    assert monthly_hours([lw.person], today)[0].actual["study"] == Decimal("2.0")
+    # The agency's project manager deletes it in the ledger, whose page promises the hours leave every attendee.
+    login(client, UserFactory(organisation=lw.world.agency_a, role=Role.AGENCY_MANAGER))
+    deleted = client.post(reverse("services:record_delete", args=[record.pk]), {"reason": "重复录入"})
+    assert deleted.status_code == 302
+    assert not ServiceRecord.objects.filter(pk=record.pk).exists()
+    (hours,) = monthly_hours([lw.person], today)
+    assert hours.actual.get("study", Decimal(0)) == Decimal(0)  # not counted again by learning instead
+    # A late sign-in is kept as attendance but writes no new record and no hours.
+    groups.sign_in(actor=Actor(user=lw.neighbour_user), supervisee=lw.neighbour, token=groups.sign_in_token(session))
+    assert GroupAttendance.objects.filter(session=session).count() == 2
+    assert not ServiceRecord.objects.filter(source=RecordSource.LEARNING).exists()
+    assert monthly_hours([lw.neighbour], today)[0].actual.get("study", Decimal(0)) == Decimal(0)
+    login(client, lw.world.bureau_a)
+    page = client.get(reverse("learning:group_session", args=[session.pk])).content.decode()
+    assert "台账记录已被删除" in page

@@ -195,9 +195,11 @@ def exam_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def lesson_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     lesson = get_managed_lesson(request.user, pk)
     initial = {"title": lesson.title, "minutes": Decimal(lesson.length_seconds) / 60, "body": lesson.body}
-    form = LessonEditForm(request.POST or None, initial=initial)
+    form = LessonEditForm(request.POST or None, request.FILES or None, initial=initial)
     if lesson.kind != LessonKind.TEXT:
         del form.fields["body"]
+    else:
+        del form.fields["file"]
 
     def save(data: dict[str, Any]) -> object:
         return content.update_lesson(
@@ -206,6 +208,7 @@ def lesson_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             title=data["title"],
             length_seconds=int(Decimal(data["minutes"]) * 60),
             body=data.get("body") or "",
+            upload=data.get("file"),
         )
 
     if save_form(request, form, save):

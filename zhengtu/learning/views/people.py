@@ -22,7 +22,7 @@ from ..exports import report_workbook
 from ..models import FaceCheckOutcome, LessonProgress
 from ..reports import office_figures, person_figures
 from ..selectors import assignments_of, attempts_visible_to, face_checks_visible_to, get_face_check_for_user
-from ..services import face_checks
+from ..services import face_checks, study
 from .common import is_learning_staff
 
 
@@ -31,6 +31,7 @@ def person(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     require_rule(request.user, is_learning_staff)
     supervisee = get_supervisee_for_user(request.user, pk)
     record_event(request, action=Action.VIEW, target=supervisee, detail={"page": "learning"})
+    study.fold_pending(supervisee=supervisee)  # a page closed between two folds: every second shows
     today = timezone.localdate()
     return render(
         request,

@@ -14,7 +14,7 @@ from zhengtu.selfservice.access import SuperviseeRequest, supervisee_required
 from ..models import ExamAttempt, LessonProgress, Question
 from ..rules import rule
 from ..selectors import assignments_of, get_course_for_user, get_lesson_for_user
-from ..services import exams
+from ..services import exams, study
 from ..services.assignment import assign_courses
 
 
@@ -45,6 +45,7 @@ def home(request: SuperviseeRequest) -> HttpResponse:
 def course(request: SuperviseeRequest, pk: int) -> HttpResponse:
     person = request.supervisee
     found = get_course_for_user(request.user, pk)
+    study.fold_pending(supervisee=person)  # credit still waiting on a closed page's session shows too
     progress = {p.lesson_id: p for p in LessonProgress.objects.filter(supervisee=person, lesson__course=found)}
     lessons = [(lesson, progress.get(lesson.pk)) for lesson in found.lessons.all()]
     exam = getattr(found, "exam", None)
@@ -60,6 +61,7 @@ def course(request: SuperviseeRequest, pk: int) -> HttpResponse:
 def lesson(request: SuperviseeRequest, pk: int) -> HttpResponse:
     person = request.supervisee
     found = get_lesson_for_user(request.user, pk)
+    study.fold_pending(supervisee=person, lesson=found)
     progress = LessonProgress.objects.filter(supervisee=person, lesson=found).first()
     return render(
         request,

@@ -14,6 +14,8 @@ from zhengtu.privacy.crypto import decrypt
 from zhengtu.reintegration import services
 from zhengtu.reintegration.models import NeedStatus, Outcome
 from zhengtu.reintegration.tasks import tasks_for
+from zhengtu.workdays.calendar import add_working_days
+from zhengtu.workdays.models import CalendarDay
 from zhengtu.workspace.models import Notification
 
 from .conftest import Reint, need_for
@@ -121,11 +123,31 @@ def test_outsiders_and_readers_cannot_write(reint: Reint) -> None:
 def test_my_tasks_list_needs_left_without_a_referral(reint: Reint, settings) -> None:  # type: ignore[no-untyped-def]
     settings.ZHENGTU_RULES = {"reintegration_referral_days": 7}
     officer = reint.world.officer_a
-    old = need_for(officer, reint.person_a, days_ago=9)
+    old = need_for(officer, reint.person_a, days_ago=40)
     need_for(officer, reint.person_a, days_ago=2)  # not yet due
-    referred = need_for(officer, reint.person_a, days_ago=20)
+    referred = need_for(officer, reint.person_a, days_ago=60)
     _refer(officer, referred)
     tasks = tasks_for(officer)
     assert [t.url for t in tasks] == [f"/reintegration/needs/{old.pk}/"]
-    assert tasks[0].subject == "王建华" and tasks[0].due == old.found_on + dt.timedelta(days=7)
+    assert tasks[0].subject == "王建华" and tasks[0].due == add_working_days(old.found_on, 7).due
     assert tasks_for(reint.world.officer_b) == []
+
+
+def test_my_tasks_count_working_days_not_weekends_or_holidays(reint: Reint, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.ZHENGTU_RULES = {"reintegration_referral_days": 3}
+    officer = reint.world.officer_a
+    today = timezone.localdate()
+    friday = today - dt.timedelta(days=(today.weekday() - 4) % 7 + 21)  # a Friday three weeks back or more
+    need = need_for(officer, reint.person_a, days_ago=(today - friday).days)
+    assert need.found_on == friday and friday.weekday() == 4
+    monday, tuesday, wednesday, thursday = (friday + dt.timedelta(days=n) for n in (3, 4, 5, 6))
+    for day in (monday, tuesday, wednesday, thursday):
+        CalendarDay.objects.update_or_create(date=day, defaults={"is_working_day": True})
+    # Four calendar days but only Monday and Tuesday are working days: not yet overdue.
+    assert tasks_for(officer, today=tuesday) == []
+    # Monday, Tuesday, Wednesday: three working days, due on Wednesday.
+    assert [t.due for t in tasks_for(officer, today=wednesday)] == [wednesday]
+    # That Monday a public holiday: due on Thursday instead.
+    CalendarDay.objects.filter(date=monday).update(is_working_day=False)
+    assert tasks_for(officer, today=wednesday) == []
+    assert [t.due for t in tasks_for(officer, today=thursday)] == [thursday]
