@@ -258,7 +258,11 @@ LOGGING = {
         "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["forbidden_one_line"]}
     },
     "root": {"handlers": ["console"], "level": "INFO"},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # WeasyPrint logs seven progress lines per PDF at INFO: 14,000 lines for a year's assessment reports.
+        "weasyprint.progress": {"level": "WARNING"},
+    },
 }
 
 

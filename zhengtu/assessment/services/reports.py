@@ -45,6 +45,18 @@ def render_report_pdf(assessment: Assessment, **context_options: object) -> byte
         return render_pdf_file(PDF_TEMPLATE_CODE, PDF_TEMPLATE, context, organisation=assessment.office)
 
 
+def render_report_files(assessment: Assessment, **context_options: object) -> tuple[bytes, bytes]:
+    """Word and PDF of one report from one context: gathering it reads the person, the level change
+    and the instrument's parsed definition, once for both files."""
+    with translation.override(REPORT_LANGUAGE):
+        context = report_context(assessment, **context_options)  # type: ignore[arg-type]
+        docx = render_docx(
+            DOCX_TEMPLATE_CODE, DOCX_TEMPLATE, {**context, "font_css": ""}, organisation=assessment.office
+        )
+        pdf = render_pdf_file(PDF_TEMPLATE_CODE, PDF_TEMPLATE, context, organisation=assessment.office)
+    return docx, pdf
+
+
 def _bureau_of(assessment: Assessment) -> Organisation:
     office = assessment.office
     return office.nearest({OrganisationKind.COUNTY_BUREAU, OrganisationKind.CITY_BUREAU}) or office
@@ -78,8 +90,7 @@ def issue_report(*, actor: Actor, assessment: Assessment, issued_at: dt.datetime
             bureau=_bureau_of(locked), kind=NUMBER_KIND, prefix=report_number_prefix(), year=issued_on.year
         )
     options = {"number": number, "issued_on": issued_on, "issued_by": user.display_name}
-    docx = render_report_docx(assessment, **options)
-    pdf = render_report_pdf(assessment, **options)
+    docx, pdf = render_report_files(assessment, **options)
     with transaction.atomic():
         locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
         _check_issuable(locked)

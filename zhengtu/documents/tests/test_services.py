@@ -177,3 +177,29 @@ def test_a_replaced_word_template_applies_to_the_next_document(world) -> None:  
         actor=_actor(world.officer_a), code=CODE, organisation=world.office_a, context={"name": "张三"}
     )
     assert "溆浦县专用证明书\n张三" in words(second)
+
+
+def test_a_county_template_beats_the_one_for_everyone_and_the_newest_for_everyone_applies(world) -> None:  # type: ignore[no-untyped-def]
+    root = UserFactory(is_superuser=True, role="")
+    for heading in ("全国通用版一", "全国通用版二"):
+        upload_template(
+            actor=_actor(root),
+            code=CODE,
+            template_format="html",
+            name=heading,
+            upload=_html(f"<h1>{heading}</h1>"),
+            for_everyone=True,
+        )
+    upload_template(
+        actor=_actor(world.bureau_a),
+        code=CODE,
+        template_format="html",
+        name="溆浦版",
+        upload=_html("<h1>溆浦县专用版</h1>"),
+        for_everyone=False,
+    )
+    inside = issue_document(actor=_actor(world.officer_a), code=CODE, organisation=world.office_a, context={})
+    outside = issue_document(actor=_actor(world.officer_b), code=CODE, organisation=world.office_b, context={})
+    assert "溆浦县专用版" in pdf_text(inside.pdf.path)
+    assert "全国通用版二" in pdf_text(outside.pdf.path)
+    assert "全国通用版一" not in pdf_text(outside.pdf.path)
