@@ -43,7 +43,7 @@ from typing import Any
 
 from django.db import connection
 
-from .device_feed import DeviceRegistry, publish_devices, watch_changes
+from .device_feed import DeviceRegistry, publish_devices, watch_deltas
 from .processing import BatchProcessor, Outcome, Report, warm_up
 from .protocols.base import Alarm, DeviceMessage, Fix, MessageKind
 from .rules import rule
@@ -344,7 +344,7 @@ class StreamWriter:
         self._lease = self.client.register_script(_LEASE)
         self._release = self.client.register_script(_RELEASE)
         self._cursor: dict[str, str] = {}  # owned stream → "0" (own pending first) or ">"
-        self._changes = watch_changes(self.client)
+        self._changes = watch_deltas(self.client)
         self.batches = 0
         self.reports = 0
         self._reports_per_entry = 20.0  # learnt as entries are read
@@ -411,6 +411,9 @@ class StreamWriter:
         """Read, store and answer one batch; the number of reports stored or refused."""
         from .directory import invalidate
 
+        changes = self._changes()  # devices, bindings, fences, people changed elsewhere: re-read by id
+        if changes is not None:
+            invalidate(changes)
         self._renew_leases()
         if not self._cursor:
             time.sleep(block_ms / 1000)
@@ -427,8 +430,6 @@ class StreamWriter:
             entries.extend((stream, entry_id, fields) for entry_id, fields in stream_entries)
         if not entries:
             return 0
-        if self._changes():  # a device added, changed or taken out of service since the last batch
-            invalidate()
         reports: list[Report] = []
         spans: list[tuple[str, str, int, int]] = []  # (gateway, key, start, end) in `reports`
         for _stream, _entry_id, fields in entries:
