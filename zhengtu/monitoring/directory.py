@@ -273,8 +273,8 @@ class Directory:
         for row in bindings.iterator(chunk_size=5000):
             self._add_binding(row, by_id, supervisees, devices_of, now)
         self._load_fences()
-        for entry in supervisees.values():
-            entry.fences = self._fences_of(entry)
+        for person in supervisees.values():
+            person.fences = self._fences_of(person)
         self.devices, self.devices_by_id, self.supervisees = devices, by_id, supervisees
         self._devices_of = devices_of
         self._loaded_at = time.monotonic()
@@ -370,15 +370,15 @@ class Directory:
             for person_id in people:
                 self.supervisees.pop(person_id, None)
                 for device_id in self._devices_of.pop(person_id, ()):
-                    entry = self.devices_by_id.get(device_id)
-                    if entry is not None:
-                        entry.bindings = [b for b in entry.bindings if b.supervisee_id not in people]
+                    held = self.devices_by_id.get(device_id)
+                    if held is not None:
+                        held.bindings = [b for b in held.bindings if b.supervisee_id not in people]
             for row in rows:
                 self._add_binding(row, self.devices_by_id, self.supervisees, self._devices_of, now)
-            for device_id in {row[0] for row in rows}:
-                entry = self.devices_by_id.get(device_id)  # type: ignore[call-overload]
-                if entry is not None:
-                    entry.bindings.sort(key=lambda b: b.starts_at, reverse=True)
+            for bound_id in {row[0] for row in rows}:
+                bound = self.devices_by_id.get(bound_id)  # type: ignore[call-overload]
+                if bound is not None:
+                    bound.bindings.sort(key=lambda b: b.starts_at, reverse=True)
             refence |= people
         for person_id in refence:
             person = self.supervisees.get(person_id)
