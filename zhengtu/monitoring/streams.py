@@ -11,7 +11,9 @@
   an older fix as blind-area data, never drops it.) Writer `i` of `INGEST_WRITERS` owns the shards
   `s % INGEST_WRITERS == i`: adding a writer is a change of `INGEST_WRITERS` and one more
   `run_ingest --writer N` process (restart the writers together; a shard's lease passes on within
-  `REDIS_LEASE_SECONDS`).
+  `REDIS_LEASE_SECONDS`, and the new owner first stores what the old one read and never
+  acknowledged, in stream order). Changing `REDIS_SHARDS` itself is guarded (`check_layout`):
+  refused while entries wait in the old layout's streams or a gateway still appends with it.
 - **Acknowledged after commit.** A gateway appends one entry per (submission, shard) and waits.
   The writer stores the batch in one transaction and only then publishes the outcomes on the
   gateway's reply channel and acknowledges the entries (XACK) in its consumer group; the gateway
