@@ -526,6 +526,10 @@ class StreamWriter:
                     logger.exception("Ingest writer %s: batch failed; its entries will be read again", self.consumer)
                     for stream in self._cursor:
                         self._cursor[stream] = "0"
+                    # Redis may have been away: registry changes published meanwhile are lost. Reload whole.
+                    from .directory import invalidate
+
+                    invalidate()
                     stop.wait(1)
         finally:
             try:
