@@ -17,6 +17,16 @@ Then the devices stop and send what is unacknowledged until everything is. Print
 - acknowledged fixes lost (goal 0), fixes stored twice (goal 0);
 - fence and SOS alerts duplicated (goal 0) and missing;
 - alert deliveries: duplicated, missing; jobs retried and failed (from the job queue's signals).
+
+Then the same drill on the **scaled shape** (`ZHENGTU_BENCH_FAULT_SHAPES`, default `embedded
+scaled`): a PostgreSQL cluster and a redis-server of its own (append-only file, `appendfsync
+everysec`, as `make scaled` and the deploy docs run it), and the processes of deploy/Procfile —
+`serve` (web), `run_gateway`, `run_ingest --writer 0` and `--writer 1`, `run_huey` (jobs on that
+Redis). While the devices send: kill -9 of the gateway, of writer 0 and of the web process, each
+started again; a crash of Redis (kill -9: what the last second appended may be lost) and its
+start; an immediate restart of PostgreSQL. Printed as above, plus the stream entries left
+pending. A fix is answered only after the writer's commit, so an entry Redis loses was either
+never answered (its device sends it again) or already stored.
 """
 
 from __future__ import annotations
@@ -50,6 +60,16 @@ STEP_SECONDS = 8  # between two faults
 
 def run() -> None:
     print(f"  machine: {os.cpu_count()} cores, {_uptime()} before the run", flush=True)
+    shapes = os.environ.get("ZHENGTU_BENCH_FAULT_SHAPES", "embedded scaled").split()
+    for shape in shapes:
+        if shape == "scaled" and shutil.which("redis-server") is None:
+            print("  scaled shape skipped: redis-server is not installed (apt-get install redis-server)")
+            continue
+        print(f"  -- {shape} shape --", flush=True)
+        _run_shape(shape)
+
+
+def _run_shape(shape: str) -> None:
     cluster = Cluster()
     try:
         cluster.start()
@@ -58,14 +78,14 @@ def run() -> None:
         WORK.mkdir(parents=True, exist_ok=True)
         env.update(
             {
-                "DJANGO_SETTINGS_MODULE": "bench.settings",
+                "DJANGO_SETTINGS_MODULE": "bench.settings_scaled" if shape == "scaled" else "bench.settings",
                 "ZHENGTU_BENCH_DB": "postgresql",
-                "ZHENGTU_BENCH_DB_NAME": "zt_bench_faults",
+                "ZHENGTU_BENCH_DB_NAME": f"zt_bench_faults_{shape}",
                 "ZHENGTU_DB_PORT": str(cluster.port),
                 "ZHENGTU_BENCH_PG_DIR": str(cluster.directory),
             }
         )
-        subprocess.call([sys.executable, "-m", "bench.bench_monitoring_faults", "postgresql"], cwd=ROOT, env=env)
+        subprocess.call([sys.executable, "-m", "bench.bench_monitoring_faults", "postgresql", shape], cwd=ROOT, env=env)
     finally:
         cluster.stop()
 
@@ -395,8 +415,6 @@ def _child() -> None:
     from django.core.management import call_command
     from django.db import connection, connections
 
-    from zhengtu.monitoring.models import Alert, AlertEvent, Position
-
     call_command("migrate", verbosity=0)
     plans, device_ids, leavers, sos = _build(random.Random(42))  # noqa: S311
     connections.close_all()
@@ -460,6 +478,14 @@ def _child() -> None:
         webhook.shutdown()
 
     connection.close()
+    _report(outcome, device_ids, leavers, sos, job_log)
+
+
+def _report(
+    outcome: dict[str, Any], device_ids: dict[str, int], leavers: set[int], sos: set[int], job_log: Path
+) -> None:
+    from zhengtu.monitoring.models import Alert, AlertEvent, Position
+
     stored: dict[tuple[int, dt.datetime], int] = {}
     for device_id, fix_time in Position.objects.values_list("device_id", "fix_time"):
         stored[(device_id, fix_time)] = stored.get((device_id, fix_time), 0) + 1
@@ -516,9 +542,238 @@ def _per_person(values: Any) -> dict[int, int]:
     return counts
 
 
+# -- the scaled shape ----------------------------------------------------------------------------
+
+
+class RedisServer:
+    """A redis-server of this run's own, persisted as `make scaled` runs it (AOF, fsync every second)."""
+
+    def __init__(self) -> None:
+        self.directory = Path(tempfile.mkdtemp(prefix="zhengtu-drill-redis-"))
+        self.port = _free_port(16379)
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        binary = shutil.which("redis-server") or "redis-server"
+        self.process = subprocess.Popen(  # noqa: S603 - our own binary and arguments
+            [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(self.directory)]
+            + ["--appendonly", "yes", "--appendfsync", "everysec", "--save", ""],
+            stdout=subprocess.DEVNULL,
+        )
+        import redis
+
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if redis.Redis.from_url(self.url).ping():
+                    return
+            except redis.exceptions.RedisError:
+                pass
+            time.sleep(0.1)
+        raise RuntimeError("redis-server did not start")
+
+    def crash_restart(self) -> None:
+        assert self.process is not None
+        self.process.kill()
+        self.process.wait()
+        self.start()
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait()
+        shutil.rmtree(self.directory, ignore_errors=True)
+
+
+class Processes:
+    """The processes of deploy/Procfile, started and killed one by one."""
+
+    def __init__(self, env: dict[str, str], log: Path) -> None:
+        self.env, self.log = env, open(log, "ab")  # noqa: SIM115 - closed in stop()
+        self.running: dict[str, subprocess.Popen[bytes]] = {}
+        self.commands: dict[str, tuple[str, ...]] = {}
+
+    def start(self, name: str, *arguments: str) -> subprocess.Popen[bytes]:
+        process = subprocess.Popen(  # noqa: S603 - our own interpreter and manage.py
+            [sys.executable, "manage.py", *arguments], cwd=ROOT, env=self.env, stdout=self.log, stderr=self.log
+        )
+        self.running[name] = process
+        self.commands[name] = arguments
+        return process
+
+    def kill(self, name: str) -> int:
+        process = self.running[name]
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait()
+        return process.pid
+
+    def restart(self, name: str) -> subprocess.Popen[bytes]:
+        return self.start(name, *self.commands[name])
+
+    def stop(self) -> None:
+        for process in self.running.values():
+            process.terminate()
+        for process in self.running.values():
+            try:
+                process.wait(60)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(30)
+        self.log.close()
+
+
+def _wait_for_port(port: int, timeout: float = 300) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"nothing listens on {port}")
+
+
+def _wait_for_web(port: int, timeout: float = 300) -> None:
+    import http.client
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            connection.request("GET", "/healthz")
+            if connection.getresponse().status == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.3)
+    raise RuntimeError("the web process did not answer")
+
+
+def _pending_entries(url: str) -> int:
+    """Stream entries read by a writer and never acknowledged (all shards)."""
+    import redis
+
+    from zhengtu.monitoring.streams import GROUP, shard_count, stream_name
+
+    client = redis.Redis.from_url(url)
+    total = 0
+    for shard in range(shard_count()):
+        try:
+            total += int(client.xpending(stream_name(shard), GROUP)["pending"])
+        except redis.ResponseError:  # no such stream or group: nothing pending there
+            continue
+    return total
+
+
+def _child_scaled() -> None:
+    from bench.support import fresh_database
+
+    redis_server = RedisServer()
+    redis_server.start()
+    os.environ["ZHENGTU_BENCH_REDIS_URL"] = redis_server.url
+    fresh_database("postgresql")
+    import django
+
+    django.setup()
+    import multiprocessing as mp
+
+    from django.core.management import call_command
+    from django.db import connection, connections
+
+    call_command("migrate", verbosity=0)
+    plans, device_ids, leavers, sos = _build(random.Random(42))  # noqa: S311
+    connections.close_all()
+    cluster = Cluster(Path(os.environ["ZHENGTU_BENCH_PG_DIR"]), int(os.environ["ZHENGTU_DB_PORT"]))
+    webhook = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Webhook)
+    threading.Thread(target=webhook.serve_forever, daemon=True).start()
+    var_dir = tempfile.mkdtemp(prefix="zhengtu-drill-var-")
+    job_log = Path(var_dir) / "jobs.log"
+    web_port, gateway_port = _free_port(), _free_port()
+    ports = {"jt808": gateway_port, "gt06": _free_port(), "watch": _free_port(), "osmand": _free_port()}
+    from django.conf import settings
+
+    env = dict(os.environ)
+    env.update(
+        {
+            "ZHENGTU_BENCH_WEBHOOK_URL": f"http://127.0.0.1:{webhook.server_address[1]}/hook",
+            "ZHENGTU_BENCH_JOB_LOG": str(job_log),
+            "ZHENGTU_BENCH_SCALED_JOBS": "1",
+            "ZHENGTU_INGEST_WRITERS": "2",
+            "ZHENGTU_GATEWAY_PORTS": ",".join(f"{name}={value}" for name, value in ports.items()),
+            "ZHENGTU_VAR_DIR": var_dir,
+            "ZHENGTU_KEY_DIR": str(settings.KEY_DIR),
+        }
+    )
+    log = Path(tempfile.gettempdir()) / f"zhengtu-drill-scaled-{os.getpid()}.log"
+    print(f"  processes of deploy/Procfile (web, gateway, writer0, writer1, jobs); logs in {log}", flush=True)
+    processes = Processes(env, log)
+    processes.start("web", "serve", "--port", str(web_port))
+    processes.start("gateway", "run_gateway")
+    processes.start("writer0", "run_ingest", "--writer", "0")
+    processes.start("writer1", "run_ingest", "--writer", "1")
+    processes.start("jobs", "run_huey", "--workers", "2")
+    began = time.monotonic()
+    _wait_for_port(gateway_port)
+    _wait_for_web(web_port)
+    print(f"    gateway and web up in {time.monotonic() - began:.0f} s", flush=True)
+    ctx = mp.get_context("fork")
+    control, results = ctx.Queue(), ctx.Queue()
+    load = ctx.Process(target=_devices_process, args=(plans, gateway_port, control, results), daemon=True)
+    load.start()
+    try:
+        results.get(timeout=300)
+        print(
+            f"  {DEVICES} devices connected and authenticated; sending {DEVICES * FIXES_PER_SECOND:.0f} fixes/s",
+            flush=True,
+        )
+        control.put("go")
+        time.sleep(STEP_SECONDS)
+        pid = processes.kill("gateway")
+        processes.restart("gateway")
+        print(f"  kill -9 of the gateway ({pid}); started again", flush=True)
+        _wait_for_port(gateway_port)
+        time.sleep(STEP_SECONDS)
+        pid = processes.kill("writer0")
+        processes.restart("writer0")
+        print(f"  kill -9 of writer 0 ({pid}); started again", flush=True)
+        time.sleep(STEP_SECONDS)
+        pid = processes.kill("web")
+        processes.restart("web")
+        _wait_for_web(web_port)
+        print(f"  kill -9 of the web process ({pid}); started again, /healthz answers", flush=True)
+        time.sleep(STEP_SECONDS)
+        began = time.monotonic()
+        redis_server.crash_restart()
+        print(
+            f"  Redis crashed (kill -9, appendfsync everysec) and started again in {time.monotonic() - began:.1f} s",
+            flush=True,
+        )
+        time.sleep(STEP_SECONDS)
+        began = time.monotonic()
+        cluster.crash_restart()
+        print(
+            f"  PostgreSQL crashed (immediate stop) and started again in {time.monotonic() - began:.1f} s", flush=True
+        )
+        time.sleep(STEP_SECONDS * 2)
+        control.put("stop")
+        print("  devices stop; sending what is unacknowledged until all of it is", flush=True)
+        outcome = results.get(timeout=900)
+        time.sleep(40)  # a job that failed while the database was down is retried after 30 s
+        pending = _pending_entries(redis_server.url)
+    finally:
+        processes.stop()
+        load.join(10)
+        webhook.shutdown()
+    connection.close()
+    _report(outcome, device_ids, leavers, sos, job_log)
+    print(f"  stream entries left pending (read, never acknowledged): {pending}   (goal 0)", flush=True)
+    redis_server.stop()
+
+
 if __name__ == "__main__":
     try:
-        _child()
+        _child_scaled() if sys.argv[2:] == ["scaled"] else _child()
     finally:
         from bench.support import drop_database
 

@@ -6,6 +6,7 @@ and their URL settings. A channel that fails is recorded on the alert; the other
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import urllib.request
@@ -97,3 +98,35 @@ def deliver(alert_id: int, reason: str) -> None:
             )
         else:
             AlertEvent.objects.create(alert=alert, at=timezone.now(), action="notified", note=channel.name)
+
+
+# A delivery job older than this that left no trace is taken as lost (a queue is rarely that far behind).
+REDELIVER_AFTER = dt.timedelta(minutes=10)
+REDELIVER_WITHIN = dt.timedelta(hours=2)
+
+
+def redeliver_lost(*, now: dt.datetime | None = None) -> int:
+    """Queue again the delivery of alerts raised 10 minutes to 2 hours ago that left no trace of
+    one (neither sent nor failed): its job was lost with Redis (the last second before a crash,
+    with `appendfsync everysec`) or never queued (Redis away at the commit). Once per alert and
+    job-consumer process (the cache marks it). Run by the minute job; the number queued."""
+    if not rule("ALERT_CHANNELS"):
+        return 0
+    from django.core.cache import cache
+
+    from .tasks import deliver_alert
+
+    now = now or timezone.now()
+    lost = list(
+        Alert.objects.filter(raised_at__lte=now - REDELIVER_AFTER, raised_at__gt=now - REDELIVER_WITHIN)
+        .exclude(events__action__in=["notified", "notify_failed"])
+        .values_list("pk", flat=True)[:1000]
+    )
+    queued = 0
+    for alert_id in lost:
+        if cache.add(f"zhengtu:monitoring:redelivered:{alert_id}", 1, int(REDELIVER_WITHIN.total_seconds()) * 2):
+            deliver_alert(alert_id, "raised")
+            queued += 1
+    if queued:
+        logger.warning("%d alert deliveries were lost (job queue restarted?): queued again", queued)
+    return queued

@@ -8,6 +8,7 @@ the same condition raises no second alert.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -32,6 +33,8 @@ from zhengtu.workspace.services import notify
 from .live import bus
 from .models import ALLOWED_ALERT_TRANSITIONS, Alert, AlertEvent, AlertKind, AlertStatus, DeviceBinding, DeviceState
 from .rules import offline_minutes, rule
+
+logger = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     pass
@@ -145,7 +148,12 @@ def _after_commit(payload: dict[str, Any], alert_id: int) -> None:
     if rule("ALERT_CHANNELS"):
         from .tasks import deliver_alert
 
-        deliver_alert(alert_id, "raised")
+        try:
+            deliver_alert(alert_id, "raised")
+        except Exception:  # noqa: BLE001 - the job queue (Redis) is away: the alert is committed; the
+            # minute job queues its delivery again (alert_channels.redeliver_lost). Raising here, after
+            # the commit, would fail the writer's batch and its devices would never be answered.
+            logger.warning("Delivery of alert %s could not be queued; the minute job will", alert_id, exc_info=True)
 
 
 def _transition(alert: Alert, to_status: str) -> Alert:

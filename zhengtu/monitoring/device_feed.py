@@ -1,13 +1,18 @@
-"""The device registry pushed to every gateway and writer of the scaled shape.
+"""Device registry changes announced by id: in this process, and pushed to every gateway and writer.
 
-Each saved or deleted `Device` (a page, the API, the admin, a JT/T 808 registration stored by a
-writer) is appended, after its transaction commits, to the Redis stream `REGISTRY_STREAM`. Each
-gateway loads the registry once at start, then follows that stream (XREAD BLOCK) and applies each
-change to its own copy at once: a device added or taken out of service on a page is known to, or
-refused by, every gateway within a round trip, and no submission ever waits for a reload. Writers
-check the stream before each batch and reload their directory when it moved. A whole reload still
-runs every `REGISTRY_RELOAD_SECONDS` as a safety net (changes made with `QuerySet.update()` send no
-signal); it is built beside the copy in use and swapped in, holding no lock.
+Each saved or deleted `Device`, `DeviceBinding`, `Fence` and saved `Supervisee` (a page, the API,
+the admin, a JT/T 808 registration stored by a writer) is announced after its transaction commits:
+to the directories of this process (`directory.changed`, which the embedded writer child gets
+through its pipe) and, in the scaled shape, appended to the Redis stream `REGISTRY_STREAM` (a
+device entry: `id`, `i`dentifier, `p`rotocol, `on`, shard `k`ey; a fence or person: `t` = `f` or
+`s` and `id`). Each gateway loads the registry once at start, then follows that stream (XREAD
+BLOCK) and applies each device change to its own copy at once: a device added or taken out of
+service on a page is known to, or refused by, every gateway within a round trip, and no
+submission ever waits for a reload. Writers read the stream before each batch and re-read only
+the devices, fences and people named (`watch_deltas`); a whole reload only when they may have
+missed some (Redis lost, the stream trimmed past them). A gateway's whole reload still runs every
+`REGISTRY_RELOAD_SECONDS` as a safety net (changes made with `QuerySet.update()` send no signal);
+it is built beside the copy in use and swapped in, holding no lock.
 """
 
 from __future__ import annotations
@@ -24,7 +29,10 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from .models import Device, DeviceBinding
+from zhengtu.supervisees.models import Supervisee
+
+from . import directory
+from .models import Device, DeviceBinding, Fence
 from .rules import rule
 
 logger = logging.getLogger(__name__)
@@ -106,6 +114,21 @@ def publish_devices(
     return len(changes)
 
 
+def publish_others(*, fences: Iterable[int] = (), supervisees: Iterable[int] = (), client: Any = None) -> int:
+    """Append fence and person changes to the registry stream (writers re-read them; gateways skip them)."""
+    url = str(rule("REDIS_URL") or "")
+    changes = [{"t": "f", "id": str(pk)} for pk in fences] + [{"t": "s", "id": str(pk)} for pk in supervisees]
+    if not changes or (client is None and not url):
+        return 0
+    client = client or _client_for(url)
+    maxlen = int(rule("REGISTRY_STREAM_MAXLEN"))
+    pipe = client.pipeline(transaction=False)
+    for change in changes:
+        pipe.xadd(_stream(), change, maxlen=maxlen, approximate=True)
+    pipe.execute()
+    return len(changes)
+
+
 def _publish_safely(**kwargs: Any) -> None:
     try:
         publish_devices(**kwargs)
@@ -113,25 +136,55 @@ def _publish_safely(**kwargs: Any) -> None:
         logger.exception("Could not push a device change to the gateways")
 
 
+def _publish_others_safely(**kwargs: Any) -> None:
+    try:
+        publish_others(**kwargs)
+    except Exception:  # noqa: BLE001 - committed; the writers' signature check catches up
+        logger.exception("Could not push a fence or person change to the writers")
+
+
 @receiver(post_save, sender=Device, dispatch_uid="monitoring_device_feed_saved")
 def _device_saved(sender: type[Device], instance: Device, **kwargs: Any) -> None:
+    device_id = instance.pk
+    transaction.on_commit(lambda: directory.changed(devices=[device_id]))
     if rule("REDIS_URL"):
-        device_id = instance.pk
         transaction.on_commit(lambda: _publish_safely(ids=[device_id]))
 
 
 @receiver(post_save, sender=DeviceBinding, dispatch_uid="monitoring_device_feed_bound")
 def _binding_saved(sender: type[DeviceBinding], instance: DeviceBinding, **kwargs: Any) -> None:
+    device_id = instance.device_id  # its people (before and after) are re-read with it
+    transaction.on_commit(lambda: directory.changed(devices=[device_id]))
     if rule("REDIS_URL"):  # bound, unbound or shortened: the device's shard key may change
-        device_id = instance.device_id
         transaction.on_commit(lambda: _publish_safely(ids=[device_id]))
 
 
 @receiver(post_delete, sender=Device, dispatch_uid="monitoring_device_feed_deleted")
 def _device_deleted(sender: type[Device], instance: Device, **kwargs: Any) -> None:
+    device_id = instance.pk
+    transaction.on_commit(lambda: directory.changed(devices=[device_id]))
     if rule("REDIS_URL"):
         gone = Device(pk=instance.pk, identifier=instance.identifier, protocol=instance.protocol)
         transaction.on_commit(lambda: _publish_safely(removed=[gone]))
+
+
+@receiver(post_save, sender=Fence, dispatch_uid="monitoring_device_feed_fence_saved")
+@receiver(post_delete, sender=Fence, dispatch_uid="monitoring_device_feed_fence_deleted")
+def _fence_changed(sender: type[Fence], instance: Fence, **kwargs: Any) -> None:
+    fence_id = instance.pk
+    transaction.on_commit(lambda: directory.changed(fences=[fence_id]))
+    if rule("REDIS_URL"):
+        transaction.on_commit(lambda: _publish_others_safely(fences=[fence_id]))
+
+
+@receiver(post_save, sender=Supervisee, dispatch_uid="monitoring_device_feed_person_saved")
+def _person_saved(sender: type[Supervisee], instance: Supervisee, created: bool = False, **kwargs: Any) -> None:
+    if created:  # nobody is bound to a person saved for the first time: no directory holds them
+        return
+    person_id = instance.pk  # name, office or officer changed: the alerts' recipients and fences follow
+    transaction.on_commit(lambda: directory.changed(supervisees=[person_id]))
+    if rule("REDIS_URL"):
+        transaction.on_commit(lambda: _publish_others_safely(supervisees=[person_id]))
 
 
 # -- following (writers) ---------------------------------------------------------------------------
@@ -146,21 +199,80 @@ def _latest_id(client: Any, stream: str) -> str:
 
 
 def watch_changes(client: Any) -> Callable[[], bool]:
-    """A check for the writer: whether any device changed since the last call (never blocks)."""
-    stream = _stream()
-    last = _latest_id(client, stream)
+    """A check for the writer: whether anything changed since the last call (never blocks)."""
+    deltas = watch_deltas(client)
+    return lambda: deltas() is not None
 
-    def changed() -> bool:
-        nonlocal last
-        response = client.xread({stream: last}, count=10_000)
+
+_READ_AT_MOST = 10_000
+
+
+def _as_changes(entries: list[tuple[Any, dict[bytes, bytes]]]) -> directory.Changes:
+    changes = directory.Changes()
+    for _entry_id, fields in entries:
+        try:
+            number = int(fields[b"id"])
+        except (KeyError, ValueError):
+            continue
+        kind = fields.get(b"t", b"d")
+        (changes.fences if kind == b"f" else changes.supervisees if kind == b"s" else changes.devices).add(number)
+    return changes
+
+
+def watch_deltas(client: Any) -> Callable[[], directory.Changes | None]:
+    """For a writer: what changed since the last call, by id (None: nothing; never blocks).
+
+    `everything` is set when changes may have been missed: Redis could not be read (restarting:
+    what was appended meanwhile is lost, and its publishers only logged it), more than
+    _READ_AT_MOST changes at once, or the stream was trimmed past the last one read."""
+    stream = _stream()
+    last: str | None = None
+    lost = False
+
+    def changed() -> directory.Changes | None:
+        nonlocal last, lost
+        try:
+            if last is None:
+                last = _latest_id(client, stream)
+            response = client.xread({stream: last}, count=_READ_AT_MOST)
+            if lost:  # read again after an outage: start from the stream's newest, reload whole once
+                lost = False
+                newest = _latest_id(client, stream)
+                last = max(last, newest, key=_id_key)
+                return directory.Changes(everything=True)
+        except Exception as error:  # noqa: BLE001 - Redis away: the next successful read reloads whole
+            if not lost:
+                logger.warning("Device changes could not be read (%s); a whole reload follows", error)
+            lost = True
+            return None
         if not response:
-            return False
+            return None
         entries = response[0][1]
         entry_id = entries[-1][0]
-        last = entry_id.decode() if isinstance(entry_id, bytes) else str(entry_id)
-        return True
+        previous, last = last, entry_id.decode() if isinstance(entry_id, bytes) else str(entry_id)
+        changes = _as_changes(entries)
+        if len(entries) >= _READ_AT_MOST or _trimmed_past(client, stream, previous):
+            changes.everything = True
+        return changes
 
     return changed
+
+
+def _id_key(entry_id: str) -> tuple[int, int]:
+    ms, _, seq = entry_id.partition("-")
+    return int(ms or 0), int(seq or 0)
+
+
+def _trimmed_past(client: Any, stream: str, previous: str) -> bool:
+    """Whether entries after `previous` may have been trimmed before being read (checked only when
+    something arrives: one XRANGE of one entry)."""
+    if previous == "0-0":
+        return False
+    oldest = client.xrange(stream, count=1)
+    if not oldest:
+        return False
+    oldest_id = oldest[0][0].decode() if isinstance(oldest[0][0], bytes) else str(oldest[0][0])
+    return _id_key(oldest_id) > _id_key(previous)
 
 
 # -- following (gateways) --------------------------------------------------------------------------
@@ -218,6 +330,8 @@ class DeviceRegistry:
         self.reloads += 1
 
     def apply(self, fields: dict[bytes, bytes]) -> None:
+        if fields.get(b"t", b"d") != b"d":  # a fence or a person: only the writers need it
+            return
         device_id = int(fields[b"id"])
         identifier = fields[b"i"].decode()
         previous = self._identifier_of.pop(device_id, None)

@@ -1,7 +1,7 @@
 """Writes of the monitoring module: devices, bindings, fences, and the audited track view.
 
-Forms, the API, the demo and the tests all come through here. Each change invalidates the
-ingest writer's directory in this process (other processes reload within CACHE_SECONDS).
+Forms, the API, the demo and the tests all come through here. Each saved device, binding and
+fence is announced by id to the ingest writers' directories (the model signals of `device_feed`).
 """
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ from zhengtu.core.access import acting_user
 from zhengtu.orgs.models import Organisation
 from zhengtu.supervisees.models import Status, Supervisee
 
-from . import directory
 from .fences.geojson import ImportedShape, normalise_polygon
 from .fences.geojson import parse as parse_geojson
 from .models import Device, DeviceBinding, DeviceKind, Fence, FenceKind, FenceShape, Protocol, UnknownDevice
@@ -37,7 +36,8 @@ from .tracks import TrackPoint, query_track, reduced_payload, reduced_track, tra
 
 
 def _after_change() -> None:
-    transaction.on_commit(directory.invalidate)
+    """Nothing left to do: the post_save signals of `device_feed` announce each change by id after
+    the commit (a whole `directory.invalidate()` here made every writer re-read every device)."""
 
 
 # -- devices ---------------------------------------------------------------------------------

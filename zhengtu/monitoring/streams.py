@@ -11,7 +11,9 @@
   an older fix as blind-area data, never drops it.) Writer `i` of `INGEST_WRITERS` owns the shards
   `s % INGEST_WRITERS == i`: adding a writer is a change of `INGEST_WRITERS` and one more
   `run_ingest --writer N` process (restart the writers together; a shard's lease passes on within
-  `REDIS_LEASE_SECONDS`).
+  `REDIS_LEASE_SECONDS`, and the new owner first stores what the old one read and never
+  acknowledged, in stream order). Changing `REDIS_SHARDS` itself is guarded (`check_layout`):
+  refused while entries wait in the old layout's streams or a gateway still appends with it.
 - **Acknowledged after commit.** A gateway appends one entry per (submission, shard) and waits.
   The writer stores the batch in one transaction and only then publishes the outcomes on the
   gateway's reply channel and acknowledges the entries (XACK) in its consumer group; the gateway
@@ -30,6 +32,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import itertools
 import json
@@ -43,7 +46,7 @@ from typing import Any
 
 from django.db import connection
 
-from .device_feed import DeviceRegistry, publish_devices, watch_changes
+from .device_feed import DeviceRegistry, publish_devices, watch_deltas
 from .processing import BatchProcessor, Outcome, Report, warm_up
 from .protocols.base import Alarm, DeviceMessage, Fix, MessageKind
 from .rules import rule
@@ -77,6 +80,95 @@ def writer_shards(index: int, writers: int, shards: int | None = None) -> list[i
     if writers < 1 or not 0 <= index < writers:
         raise ValueError(f"writer {index} of {writers}")
     return [shard for shard in range(total) if shard % writers == index]
+
+
+# -- the shard layout: a change of REDIS_SHARDS only once nothing waits ------------------------------
+
+_HEARTBEAT_SECONDS = 5  # a gateway's "I append with N shards" lives this long after its last beat
+
+
+class ShardLayoutError(RuntimeError):
+    """REDIS_SHARDS differs from the layout the streams were filled with, and that is not safe now."""
+
+
+def layout_key() -> str:
+    return f"{rule('REDIS_STREAM')}:layout"
+
+
+def _text(value: Any) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
+def waiting_entries(client: Any, shards: int) -> dict[int, int]:
+    """Per shard of a layout of `shards` streams: entries not stored yet (never read by the writers'
+    group, or read and not acknowledged). Only shards with something waiting are listed."""
+    import redis
+
+    waiting: dict[int, int] = {}
+    for shard in range(shards):
+        stream = stream_name(shard)
+        try:
+            groups = client.xinfo_groups(stream)
+        except redis.ResponseError:  # no such stream: nothing ever appended
+            continue
+        group = next((g for g in groups if _text(g.get("name")) == GROUP), None)
+        if group is None:
+            count = int(client.xlen(stream))
+        else:
+            lag = group.get("lag")
+            if lag is None:  # unknown to Redis (entries deleted or trimmed): count what is after the last read
+                lag = len(client.xrange(stream, min=f"({_text(group['last-delivered-id'])}", count=1000))
+            count = int(group.get("pending", 0)) + int(lag)
+        if count:
+            waiting[shard] = count
+    return waiting
+
+
+_ADOPT = """
+if redis.call('get', KEYS[1]) == ARGV[1] then redis.call('set', KEYS[1], ARGV[2]) return 1 end
+return 0
+"""
+
+
+def check_layout(client: Any, shards: int | None = None) -> None:
+    """Refuse to run with a REDIS_SHARDS other than the one the streams were filled with while
+    anything waits in them or a gateway still appends with the old count: a device would then
+    have reports in two streams, read by two writers, and could be stored out of order. Once the
+    old streams are drained and no gateway of the old count is alive, the new count is adopted.
+    Procedure (docs/operations.md): stop the gateways, let the writers drain, restart everything
+    with the new count."""
+    shards = shards if shards is not None else shard_count()
+    key = layout_key()
+    for _attempt in range(5):
+        stored = client.get(key)
+        if stored is None:
+            if client.set(key, shards, nx=True):
+                return
+            continue
+        old = int(stored)
+        if old == shards:
+            return
+        waiting = waiting_entries(client, old)
+        gateways = [
+            _text(name).rsplit(":", 1)[-1]
+            for name in client.scan_iter(match=f"{key}:gateway:*", count=1000)
+            if _text(client.get(name) or b"") not in ("", str(shards))
+        ]
+        if waiting or gateways:
+            where = ", ".join(f"shard {s}: {n}" for s, n in sorted(waiting.items()))
+            raise ShardLayoutError(
+                f"REDIS_SHARDS is {shards} here, but the streams hold the layout of {old} shards"
+                + (f" and {sum(waiting.values())} report entries wait in them ({where})" if waiting else "")
+                + (f"; gateway(s) {', '.join(gateways)} still append with {old}" if gateways else "")
+                + ". Changing the number of shards moves devices between streams and could store a device's "
+                "reports out of order. Stop the gateways, let the writers (with the old count) store what "
+                f"waits, then start everything with {shards} (docs/operations.md, 'Changing the number of shards'). "
+                f"Or keep REDIS_SHARDS = {old}; more writers need no change of shards."
+            )
+        if client.eval(_ADOPT, 1, key, stored, shards):
+            logger.warning("Shard layout changed from %s to %s streams (nothing was waiting)", old, shards)
+            return
+    raise ShardLayoutError("The shard layout kept changing while it was checked; try again")
 
 
 # -- what goes through a stream ---------------------------------------------------------------
@@ -208,18 +300,51 @@ class RedisStreamIngestor:
         self._outbox: list[tuple[str, dict[str, str], asyncio.Future[list[Outcome]]]] = []
         self._sender: asyncio.Task[None] | None = None
         self.timeouts = 0
+        self._heart: asyncio.Task[None] | None = None
+        self.layout_error: str | None = None
 
     async def start(self) -> None:
+        import redis
         import redis.asyncio as aioredis
 
+        await asyncio.to_thread(check_layout, redis.Redis.from_url(self.url), self.shards)
         self._client = aioredis.Redis.from_url(self.url)
         await self._client.ping()
+        self._heart = asyncio.get_running_loop().create_task(self._beat())
         self._pubsub = self._client.pubsub()
         await self._pubsub.subscribe(self.reply_channel)
         self._listener = asyncio.get_running_loop().create_task(self._listen())
         await self.registry.start()
 
+    async def _beat(self) -> None:
+        """Say every second which layout this gateway appends with; stop appending if it changed."""
+        key = layout_key()
+        while True:
+            try:
+                pipe = self._client.pipeline(transaction=False)
+                pipe.set(f"{key}:gateway:{self.gateway_id}", self.shards, ex=_HEARTBEAT_SECONDS)
+                pipe.get(key)
+                _ok, stored = await pipe.execute()
+                if stored is not None and int(stored) != self.shards:
+                    if self.layout_error is None:
+                        logger.error(
+                            "Shard layout is now %s streams, this gateway has %s: restart it", stored, self.shards
+                        )
+                    self.layout_error = f"the shard layout changed to {int(stored)} streams; restart this gateway"
+                else:
+                    self.layout_error = None
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # noqa: BLE001 - Redis restarting: beat again
+                logger.debug("Gateway heartbeat failed", exc_info=True)
+            await asyncio.sleep(1)
+
     async def stop(self) -> None:
+        if self._heart is not None:
+            self._heart.cancel()
+            await asyncio.gather(self._heart, return_exceptions=True)
+            with contextlib.suppress(Exception):
+                await self._client.delete(f"{layout_key()}:gateway:{self.gateway_id}")
         await self.registry.stop()
         if self._listener is not None:
             self._listener.cancel()
@@ -269,6 +394,8 @@ class RedisStreamIngestor:
                         future.set_exception(error)
 
     async def submit(self, reports: list[Report], *, wanted: Wanted = None) -> list[Outcome]:
+        if self.layout_error is not None:  # nothing appended: the devices send again to a restarted gateway
+            raise ShardLayoutError(self.layout_error)
         if wanted is not None and not all(mask := wanted()):  # devices that gave up: nothing of theirs kept
             kept = [r for r, keep in zip(reports, mask, strict=True) if keep]
             return expand(await self.submit(kept) if kept else [], mask)
@@ -344,7 +471,7 @@ class StreamWriter:
         self._lease = self.client.register_script(_LEASE)
         self._release = self.client.register_script(_RELEASE)
         self._cursor: dict[str, str] = {}  # owned stream → "0" (own pending first) or ">"
-        self._changes = watch_changes(self.client)
+        self._changes = watch_deltas(self.client)
         self.batches = 0
         self.reports = 0
         self._reports_per_entry = 20.0  # learnt as entries are read
@@ -399,6 +526,10 @@ class StreamWriter:
                     logger.exception("Ingest writer %s: batch failed; its entries will be read again", self.consumer)
                     for stream in self._cursor:
                         self._cursor[stream] = "0"
+                    # Redis may have been away: registry changes published meanwhile are lost. Reload whole.
+                    from .directory import invalidate
+
+                    invalidate()
                     stop.wait(1)
         finally:
             try:
@@ -411,6 +542,9 @@ class StreamWriter:
         """Read, store and answer one batch; the number of reports stored or refused."""
         from .directory import invalidate
 
+        changes = self._changes()  # devices, bindings, fences, people changed elsewhere: re-read by id
+        if changes is not None:
+            invalidate(changes)
         self._renew_leases()
         if not self._cursor:
             time.sleep(block_ms / 1000)
@@ -427,8 +561,6 @@ class StreamWriter:
             entries.extend((stream, entry_id, fields) for entry_id, fields in stream_entries)
         if not entries:
             return 0
-        if self._changes():  # a device added, changed or taken out of service since the last batch
-            invalidate()
         reports: list[Report] = []
         spans: list[tuple[str, str, int, int]] = []  # (gateway, key, start, end) in `reports`
         for _stream, _entry_id, fields in entries:
@@ -476,4 +608,6 @@ def consume_stream(
     """`manage.py run_ingest`: store what the gateways appended to the shard streams this writer owns."""
     if group != GROUP:
         raise ValueError(f"the consumer group is {GROUP!r}")
-    StreamWriter(url=url, shards=shards, consumer=consumer).run(stop)
+    writer = StreamWriter(url=url, shards=shards, consumer=consumer)
+    check_layout(writer.client)  # raises ShardLayoutError: see its message
+    writer.run(stop)

@@ -12,12 +12,14 @@ logger = logging.getLogger(__name__)
 
 @db_periodic_task(crontab(minute="*"))
 def check_offline_and_escalate() -> None:
+    from .alert_channels import redeliver_lost
     from .alerts import detect_offline, escalate_overdue_alerts
     from .writer_process import hand_to_writer
 
     if not hand_to_writer("offline"):  # embedded shape: the writer process raises them between batches
         detect_offline()
     escalate_overdue_alerts()
+    redeliver_lost()  # deliveries whose job a Redis crash lost
 
 
 @db_periodic_task(crontab(minute="17", hour="3"))

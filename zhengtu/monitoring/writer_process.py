@@ -180,7 +180,10 @@ class ProcessIngestor:
         await asyncio.to_thread(self._spawn, settings)
         from . import directory
 
-        self._remove_listener = directory.on_invalidate(lambda: self._outbox.put(_INVALIDATE))
+        # A change by id goes to the child as such (it re-reads only that); `None`: reload whole.
+        self._remove_listener = directory.on_change(
+            lambda changes: self._outbox.put(_INVALIDATE if changes is None else ("changes", changes))  # type: ignore[arg-type]
+        )
 
     async def stop(self) -> None:
         global _local_writer
@@ -278,6 +281,9 @@ class ProcessIngestor:
                     break
                 if entry == _INVALIDATE:
                     invalidate = True
+                elif entry[0] == "changes":
+                    with contextlib.suppress(OSError):  # a dead child: the next one loads whole anyway
+                        to_child.send(entry)
                 elif entry == _OFFLINE:
                     offline = True
                 else:
@@ -416,6 +422,8 @@ def writer_main(inbox: Connection, outbox: Connection, settings_values: dict[str
                     break
                 if message == _INVALIDATE:
                     directory.invalidate()
+                elif message[0] == "changes":
+                    directory.invalidate(message[1])
                 elif message == _OFFLINE:
                     offline.plan()
                 else:

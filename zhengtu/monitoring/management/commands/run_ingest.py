@@ -10,7 +10,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from zhengtu.monitoring.rules import rule
-from zhengtu.monitoring.streams import consume_stream, writer_shards
+from zhengtu.monitoring.streams import ShardLayoutError, consume_stream, writer_shards
 
 
 class Command(BaseCommand):
@@ -41,4 +41,7 @@ class Command(BaseCommand):
         signal.signal(signal.SIGINT, lambda *_: stop.set())
         self.stdout.write(f"Ingest writer {writer} of {writers}: shards {shards}", ending="\n")
         self.stdout.flush()
-        consume_stream(consumer=consumer or f"writer-{writer}", stop=stop, shards=shards)
+        try:
+            consume_stream(consumer=consumer or f"writer-{writer}", stop=stop, shards=shards)
+        except ShardLayoutError as error:
+            raise CommandError(str(error)) from error

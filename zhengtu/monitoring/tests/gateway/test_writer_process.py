@@ -305,3 +305,16 @@ def test_the_packed_hand_off_round_trips_every_field_of_every_kind_of_report():
     ]
     assert unpack_outcomes(pack_outcomes(outcomes)) == outcomes
     assert unpack_outcomes(pack_outcomes(outcomes * 2)) == outcomes * 2
+
+
+def test_a_device_change_named_by_id_reaches_the_writer_child(writer_gateway):
+    """The child re-reads the one device named, not its whole directory, and refuses it at once."""
+    running, database, monitored = writer_gateway
+    with running.connect("jt808") as sock:
+        sock.sendall(jt808_register(IDENTIFIER, serial=1))
+        receive_jt808(sock)
+        database.execute("UPDATE monitoring_device SET is_active = ? WHERE identifier = ?", [False, IDENTIFIER])
+        directory.changed(devices=[monitored.wristband.pk])  # what the device's post_save does on commit
+        sock.sendall(jt808_register(IDENTIFIER, serial=2))
+        _header, body = receive_jt808(sock)
+        assert body[2] == jt808.REGISTER_UNKNOWN_TERMINAL

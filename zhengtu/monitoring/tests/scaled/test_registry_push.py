@@ -103,3 +103,30 @@ def test_a_persons_phone_and_wristband_go_to_one_writer(transactional_db, world,
         )
     finally:
         running.stop()
+
+
+def test_a_writer_re_reads_only_the_device_changed_elsewhere(transactional_db, world, redis_url):
+    """A change made in another process reaches a writer as an id on the registry stream: the
+    writer re-reads that device alone, and stores for it at once."""
+    from zhengtu.monitoring.device_feed import publish_devices
+    from zhengtu.monitoring.processing import BatchProcessor
+    from zhengtu.monitoring.streams import StreamWriter
+    from zhengtu.monitoring.tests.conftest import location
+
+    kept = make_monitored(world, identifier="8800000401", protocol="watch")
+    changed = make_monitored(world, identifier="8800000402", protocol="watch")
+    writer = StreamWriter(url=redis_url, processor=BatchProcessor())
+    directory = writer.processor.directory  # type: ignore[union-attr]
+    directory.refresh_if_stale()
+    assert directory.full_loads == 1
+    kept_entry = directory.devices_by_id[kept.wristband.pk]
+    writer.step(block_ms=10)
+    # Another process takes the device out of service: no signal here, only the stream says so.
+    type(changed.wristband).objects.filter(pk=changed.wristband.pk).update(is_active=False)
+    publish_devices(ids=[changed.wristband.pk])
+    writer.step(block_ms=10)
+    outcomes = writer.processor.process([location("8800000402", timezone.now(), *HOME, protocol="watch")])  # type: ignore[union-attr]
+    assert not outcomes[0].known
+    assert directory.full_loads == 1 and directory.changes_applied >= 1
+    assert directory.devices_by_id[kept.wristband.pk] is kept_entry
+    writer.release()

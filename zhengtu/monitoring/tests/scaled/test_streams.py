@@ -20,11 +20,15 @@ from zhengtu.monitoring.protocols.simulate import osmand_query, watch_link, watc
 from zhengtu.monitoring.streams import (
     GROUP,
     RedisStreamIngestor,
+    ShardLayoutError,
     StreamWriter,
     _report_payload,
+    check_layout,
     consume_stream,
+    layout_key,
     shard_of,
     stream_name,
+    waiting_entries,
     writer_shards,
 )
 from zhengtu.monitoring.tests.conftest import HOME, make_monitored
@@ -190,3 +194,73 @@ def test_writer_numbers_split_the_shards():
     assert writer_shards(1, 2, 8) == [1, 3, 5, 7]
     with pytest.raises(ValueError):
         writer_shards(2, 2, 8)
+
+
+def test_more_writers_take_over_a_dead_writers_shards_in_order(transactional_db, world, redis_url, settings):
+    """From one writer to two (INGEST_WRITERS 1 → 2) while entries wait, the first writer killed
+    with a batch read and not stored: every device's fixes are still stored once and in order."""
+    settings.ZHENGTU_MONITORING_BATCH_MAX = 3
+    settings.ZHENGTU_MONITORING_REDIS_LEASE_SECONDS = 0.2
+    identifiers = [f"88000002{n:02d}" for n in range(6)]
+    assert {shard_of(i, 2) for i in identifiers} == {0, 1}
+    for identifier in identifiers:
+        make_monitored(world, identifier=identifier, protocol="watch")
+    client = redis.Redis.from_url(redis_url)
+    start = recent(3600)
+    for step in range(10):
+        for number, identifier in enumerate(identifiers):
+            point = (HOME[0] + 0.0001 * step, HOME[1] + 0.0001 * number)
+            _append(client, _report(identifier, start + dt.timedelta(seconds=30 * step), *point, timezone.now()))
+    alone = StreamWriter(url=redis_url, shards=writer_shards(0, 1, 2), consumer="writer-0")
+    for _turn in range(3):
+        alone.step(block_ms=10)
+    # Killed with a batch of each stream read and not stored (no commit, no XACK, no lease released).
+    taken = client.xreadgroup(GROUP, "writer-0", {stream_name(0): ">", stream_name(1): ">"}, count=4)
+    assert sum(len(entries) for _stream, entries in taken) == 8
+    time.sleep(0.3)  # its leases lapse
+    writers = [StreamWriter(url=redis_url, shards=writer_shards(n, 2, 2), consumer=f"writer-{n}") for n in (0, 1)]
+    for _turn in range(40):
+        for writer in writers:
+            writer.step(block_ms=10)
+    for identifier in identifiers:
+        times = list(
+            Position.objects.filter(device__identifier=identifier).order_by("pk").values_list("fix_time", flat=True)
+        )
+        assert len(times) == 10, identifier
+        assert times == sorted(times), identifier
+    assert all(client.xpending(stream_name(s), GROUP)["pending"] == 0 for s in (0, 1))
+    for writer in writers:
+        writer.release()
+
+
+def test_a_change_of_shard_count_is_refused_while_reports_wait(transactional_db, world, redis_url, settings):
+    make_monitored(world, identifier="8800000301", protocol="watch")
+    client = redis.Redis.from_url(redis_url)
+    check_layout(client)  # the first process adopts REDIS_SHARDS = 2
+    _append(client, _report("8800000301", recent(60), *HOME, timezone.now()))
+    settings.ZHENGTU_MONITORING_REDIS_SHARDS = 4
+    with pytest.raises(ShardLayoutError, match="1 report entries wait"):
+        check_layout(client)
+    assert client.get(layout_key()) == b"2"
+    # The writers of the old layout store what waits; then the new count is taken.
+    old = StreamWriter(url=redis_url, shards=[0, 1], consumer="writer-0")
+    assert wait_for(lambda: old.step(block_ms=10) > 0, timeout=5)
+    old.release()
+    assert waiting_entries(client, 2) == {}
+    check_layout(client)
+    assert client.get(layout_key()) == b"4"
+    # A gateway still appending with the old count blocks the next change.
+    client.set(f"{layout_key()}:gateway:old1", 4, ex=5)
+    settings.ZHENGTU_MONITORING_REDIS_SHARDS = 8
+    with pytest.raises(ShardLayoutError, match="old1 still append"):
+        check_layout(client)
+
+
+def test_a_gateway_refuses_to_start_with_another_shard_count(transactional_db, world, redis_url, settings):
+    client = redis.Redis.from_url(redis_url)
+    check_layout(client)
+    _append(client, _report("8800000302", recent(60), *HOME, timezone.now()))
+    settings.ZHENGTU_MONITORING_REDIS_SHARDS = 3
+    ingestor = RedisStreamIngestor(redis_url)
+    with pytest.raises(ShardLayoutError):
+        asyncio.run(ingestor.start())
