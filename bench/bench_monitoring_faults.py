@@ -402,18 +402,17 @@ def _writer_pid(server_pid: int) -> int | None:
     return None
 
 
-def _child() -> None:
-    from bench.bench_monitoring_live import _server, _stop_server
+def _set_up_drill() -> tuple[Any, ...]:
+    """What the drill of either shape starts from: a fresh database with the devices and people, the
+    PostgreSQL cluster it will crash, the webhook receiver and a var folder for the job log."""
     from bench.support import fresh_database
 
     fresh_database("postgresql")
     import django
 
     django.setup()
-    import multiprocessing as mp
-
     from django.core.management import call_command
-    from django.db import connection, connections
+    from django.db import connections
 
     call_command("migrate", verbosity=0)
     plans, device_ids, leavers, sos = _build(random.Random(42))  # noqa: S311
@@ -422,7 +421,17 @@ def _child() -> None:
     webhook = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Webhook)
     threading.Thread(target=webhook.serve_forever, daemon=True).start()
     var_dir = tempfile.mkdtemp(prefix="zhengtu-drill-var-")
-    job_log = Path(var_dir) / "jobs.log"
+    return plans, device_ids, leavers, sos, cluster, webhook, var_dir, Path(var_dir) / "jobs.log"
+
+
+def _child() -> None:
+    from bench.bench_monitoring_live import _server, _stop_server
+
+    plans, device_ids, leavers, sos, cluster, webhook, var_dir, job_log = _set_up_drill()
+    import multiprocessing as mp
+
+    from django.db import connection
+
     extra = {
         "ZHENGTU_BENCH_WEBHOOK_URL": f"http://127.0.0.1:{webhook.server_address[1]}/hook",
         "ZHENGTU_BENCH_JOB_LOG": str(job_log),
@@ -667,28 +676,14 @@ def _pending_entries(url: str) -> int:
 
 
 def _child_scaled() -> None:
-    from bench.support import fresh_database
-
     redis_server = RedisServer()
     redis_server.start()
     os.environ["ZHENGTU_BENCH_REDIS_URL"] = redis_server.url
-    fresh_database("postgresql")
-    import django
-
-    django.setup()
+    plans, device_ids, leavers, sos, cluster, webhook, var_dir, job_log = _set_up_drill()
     import multiprocessing as mp
 
-    from django.core.management import call_command
-    from django.db import connection, connections
+    from django.db import connection
 
-    call_command("migrate", verbosity=0)
-    plans, device_ids, leavers, sos = _build(random.Random(42))  # noqa: S311
-    connections.close_all()
-    cluster = Cluster(Path(os.environ["ZHENGTU_BENCH_PG_DIR"]), int(os.environ["ZHENGTU_DB_PORT"]))
-    webhook = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Webhook)
-    threading.Thread(target=webhook.serve_forever, daemon=True).start()
-    var_dir = tempfile.mkdtemp(prefix="zhengtu-drill-var-")
-    job_log = Path(var_dir) / "jobs.log"
     web_port, gateway_port = _free_port(), _free_port()
     ports = {"jt808": gateway_port, "gt06": _free_port(), "watch": _free_port(), "osmand": _free_port()}
     from django.conf import settings
