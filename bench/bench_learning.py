@@ -31,7 +31,7 @@ import subprocess
 import sys
 import time
 
-from bench.support import ROOT, WORK, database_env, fresh_database, percentiles, run_child
+from bench.support import ROOT, WORK, database_env, free_port, fresh_database, percentiles, run_child, tree_cpu_seconds
 
 PEOPLE = 2000
 INTERVAL = 15.0
@@ -216,30 +216,6 @@ async def _phase(
     return done, latencies, statuses
 
 
-def _cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process and its children (uvicorn's workers), from /proc (Linux)."""
-    ticks = os.sysconf("SC_CLK_TCK")
-    total = 0.0
-    pending = [pid]
-    while pending:
-        current = pending.pop()
-        try:
-            with open(f"/proc/{current}/stat") as stat:
-                fields = stat.read().rsplit(")", 1)[1].split()
-            total += (int(fields[11]) + int(fields[12])) / ticks
-            with open(f"/proc/{current}/task/{current}/children") as children:
-                pending += [int(child) for child in children.read().split()]
-        except OSError:
-            continue
-    return total
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def _wait_for(port: int, workers: int = 1) -> None:
     """Until the port answers /healthz with 200 a few times (each worker process up, not only the socket)."""
     deadline = time.monotonic() + 180
@@ -274,7 +250,7 @@ def _child(backend: str) -> None:
     from django.db import connections
 
     connections.close_all()
-    port = _free_port()
+    port = free_port()
     workers = int(os.environ.get("ZHENGTU_BENCH_WEB_WORKERS", "1"))
     command = [sys.executable, "manage.py", "serve", "--host", "127.0.0.1", "--port", str(port)]
     if workers > 1:
@@ -312,9 +288,9 @@ def _child(backend: str) -> None:
             f"(goal {GOAL:.0f}/s)   {percentiles(latencies)}   statuses {statuses}",
             flush=True,
         )
-        cpu_before = _cpu_seconds(server.pid)
+        cpu_before = tree_cpu_seconds(server.pid)
         done, latencies, statuses = asyncio.run(_phase(port, people, seconds, paced=False, connections=32))
-        cpu = _cpu_seconds(server.pid) - cpu_before
+        cpu = tree_cpu_seconds(server.pid) - cpu_before
         print(
             f"flat out (32 connections): {done / seconds:6.1f} heartbeats/s (goal ≥ {GOAL:.0f}/s)   "
             f"{percentiles(latencies)}   statuses {statuses}",

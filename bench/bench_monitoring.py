@@ -39,7 +39,7 @@ import sys
 import time
 from typing import Any
 
-from bench.support import bulk_supervisees, drop_database, fresh_database, run_child
+from bench.support import bulk_supervisees, drop_database, fresh_database, process_cpu_seconds, run_child
 
 DEVICES = int(os.environ.get("ZHENGTU_BENCH_DEVICES", "5200"))
 TRANSPORT = os.environ.get("ZHENGTU_BENCH_TRANSPORT", "process")  # or "memory": the writer a thread of the gateway
@@ -346,19 +346,6 @@ def _database_server_pids(backend: str) -> list[int]:
     return pids
 
 
-def _cpu_seconds(pids: list[int]) -> float:
-    ticks = os.sysconf("SC_CLK_TCK")
-    total = 0.0
-    for pid in pids:
-        try:
-            with open(f"/proc/{pid}/stat") as stat:
-                fields = stat.read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
-    return total
-
-
 def _machine_busy() -> tuple[float, float]:
     """(busy, total) jiffies of the whole machine since boot, from /proc/stat."""
     with open("/proc/stat") as stat:
@@ -431,8 +418,12 @@ async def _serve(backend: str, ports_pipe: Any, control: Any, results: Any) -> N
     async def run_phase(rate: float, seconds: float, *, saturation: bool = False) -> tuple[float, float, int, str]:
         """Offer `rate` fixes/s for `seconds`; the rate reported is what was stored until the backlog was gone."""
         stored0, evaluated0 = counters.fixes_stored, counters.fixes_evaluated
-        gateway_cpu0, database_cpu0, machine0 = time.process_time(), _cpu_seconds(database_pids), _machine_busy()
-        writer_cpu0 = _cpu_seconds(writer_pids)
+        gateway_cpu0, database_cpu0, machine0 = (
+            time.process_time(),
+            sum(map(process_cpu_seconds, database_pids)),
+            _machine_busy(),
+        )
+        writer_cpu0 = sum(map(process_cpu_seconds, writer_pids))
         control.put((rate, seconds))
         t0 = time.monotonic()
         sent_future = asyncio.ensure_future(asyncio.to_thread(results.get))
@@ -445,8 +436,8 @@ async def _serve(backend: str, ports_pipe: Any, control: Any, results: Any) -> N
         wall = time.monotonic() - t0
         machine = _machine_busy()
         gateway_cpu = time.process_time() - gateway_cpu0
-        writer_cpu = _cpu_seconds(writer_pids) - writer_cpu0
-        database_cpu = _cpu_seconds(database_pids) - database_cpu0
+        writer_cpu = sum(map(process_cpu_seconds, writer_pids)) - writer_cpu0
+        database_cpu = sum(map(process_cpu_seconds, database_pids)) - database_cpu0
         cpu = (
             f"CPU over {wall:.1f} s: gateway process {gateway_cpu:.1f} s, "
             + (f"writer process {writer_cpu:.1f} s, " if writer_pids else "")

@@ -53,7 +53,7 @@ import tempfile
 import time
 from typing import Any
 
-from bench.support import ROOT, bulk_supervisees, drop_database, run_child
+from bench.support import ROOT, bulk_supervisees, child_pids, drop_database, process_cpu_seconds, run_child
 
 GOAL_MS = 500
 RATE = int(os.environ.get("ZHENGTU_BENCH_LIVE_RATE", "5000"))
@@ -479,33 +479,10 @@ def _stop_server(server: subprocess.Popen[bytes]) -> None:
         server.wait(30)
 
 
-def _process_cpu(pid: int) -> float:
-    """User + system CPU seconds of one process (all its threads), from /proc."""
-    try:
-        with open(f"/proc/{pid}/stat") as stat:
-            fields = stat.read().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def _children(pid: int) -> list[int]:
-    """Live child processes of `pid` (the writer is spawned by a worker thread: its children are
-    listed under that thread)."""
-    found: list[int] = []
-    for task in os.listdir(f"/proc/{pid}/task") if os.path.isdir(f"/proc/{pid}/task") else []:
-        try:
-            with open(f"/proc/{pid}/task/{task}/children") as children:
-                found += [int(c) for c in children.read().split()]
-        except OSError:
-            continue
-    return found
-
-
 def _cpu_seconds(pid: int) -> dict[str, float]:
     """CPU of the serve process (web, gateway, jobs: one interpreter) and of its children (the
     ingest writer process; multiprocessing's resource tracker, which is idle)."""
-    return {"serve": _process_cpu(pid), "writer": sum(_process_cpu(child) for child in _children(pid))}
+    return {"serve": process_cpu_seconds(pid), "writer": sum(map(process_cpu_seconds, child_pids(pid)))}
 
 
 def _child(backend: str) -> None:

@@ -22,7 +22,7 @@ import time
 from typing import Any
 from urllib.parse import urlencode
 
-from bench.support import drop_database, run_child
+from bench.support import drop_database, process_cpu_seconds, run_child
 
 DAYS = 30
 EVERY_SECONDS = 10
@@ -49,13 +49,6 @@ def _child(backend: str) -> None:
         _measure(backend)
     finally:
         drop_database(backend)
-
-
-def _cpu_seconds(pid: int) -> float:
-    """User + system CPU of a process so far (/proc/<pid>/stat), whatever the machine's load."""
-    with open(f"/proc/{pid}/stat") as stat:
-        fields = stat.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _measure(backend: str) -> None:
@@ -108,9 +101,9 @@ def _measure(backend: str) -> None:
             size = points = 0
             body = b""
             for _ in range(3):
-                before = _cpu_seconds(server.pid)
+                before = process_cpu_seconds(server.pid)
                 status, elapsed_ms, body = http_get(port, f"{url}?{urlencode({**period, **params})}", session)
-                cpu.append(_cpu_seconds(server.pid) - before)
+                cpu.append(process_cpu_seconds(server.pid) - before)
                 timings.append(elapsed_ms / 1000)
                 assert status == 200, body[:300]
                 size = len(body)
@@ -146,7 +139,7 @@ def _reduce_in_process(supervisee_id: int, start: dt.datetime, end: dt.datetime,
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_backend_pid()")
             backend_pid = cursor.fetchone()[0]
-    before_db = _cpu_seconds(backend_pid) if backend_pid else 0.0
+    before_db = process_cpu_seconds(backend_pid) if backend_pid else 0.0
     before = time.process_time()
     reduced = reduced_track(supervisee_id, start, end, zoom=zoom)
     own = time.process_time() - before
@@ -154,7 +147,7 @@ def _reduce_in_process(supervisee_id: int, start: dt.datetime, end: dt.datetime,
         return reduced.rows_read, f"  [reduce in-process: CPU {own:.2f} s]"
     return (
         reduced.rows_read,
-        f"  [reduce in-process: CPU {own:.2f} s + PostgreSQL {_cpu_seconds(backend_pid) - before_db:.2f} s]",
+        f"  [reduce in-process: CPU {own:.2f} s + PostgreSQL {process_cpu_seconds(backend_pid) - before_db:.2f} s]",
     )
 
 

@@ -81,6 +81,40 @@ def machine_load() -> str:
     return f"load {one:.1f}/{five:.1f} on {os.cpu_count()} cores"
 
 
+def process_cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of one process so far (all its threads), from /proc; 0 once it is gone.
+    Less dependent on the machine's other work than wall time, so benches print it beside their rates."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+
+
+def child_pids(pid: int) -> list[int]:
+    """Live child processes of `pid`, whichever of its threads started them (the ingest writer is
+    spawned by a worker thread: it is listed under that thread, not the main one)."""
+    found: list[int] = []
+    for task in os.listdir(f"/proc/{pid}/task") if os.path.isdir(f"/proc/{pid}/task") else []:
+        try:
+            with open(f"/proc/{pid}/task/{task}/children") as children:
+                found += [int(child) for child in children.read().split()]
+        except OSError:
+            continue
+    return found
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    """CPU seconds of a process and all its descendants (uvicorn's workers, the writer child)."""
+    total, pending = 0.0, [pid]
+    while pending:
+        current = pending.pop()
+        total += process_cpu_seconds(current)
+        pending += child_pids(current)
+    return total
+
+
 def free_port() -> int:
     """A port no one listens on (other benchmarks and servers may run on this machine at the same time)."""
     import socket
