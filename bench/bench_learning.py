@@ -313,7 +313,8 @@ def _child(backend: str) -> None:
         server.wait(timeout=30)
     load = os.getloadavg()
     print(
-        f"(the machine is shared with 7 other engineers' work) load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} on {os.cpu_count()} cores",
+        f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} on {os.cpu_count()} cores "
+        "(above 1 means other work shared the cores and the rates above are pessimistic)",
         flush=True,
     )
 
