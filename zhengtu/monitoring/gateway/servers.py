@@ -152,40 +152,41 @@ class Gateway:
         connection in it until the whole of it is stored)."""
         self._flush_scheduled = False
         batch, self._pending = self._pending, []
-        chunk: list[tuple[Connection, Submission]] = []
+        chunk: list[tuple[Connection, Submission, int]] = []
         reports: list[Report] = []
+        owners: list[Connection] = []  # each report's connection
         for connection, submission in batch:
-            frame_reports = [report for _frame, frame_reports in submission.pending for report in frame_reports]
-            if not frame_reports:  # nothing to store (e.g. a terminal's acknowledgement)
+            before = len(reports)
+            for _frame, frame_reports in submission.pending:
+                reports += frame_reports
+            count = len(reports) - before
+            if not count:  # nothing to store (e.g. a terminal's acknowledgement)
                 connection.stored(submission, [])
                 continue
-            chunk.append((connection, submission))
-            reports.extend(frame_reports)
+            chunk.append((connection, submission, count))
+            owners += [connection] * count
             if len(reports) >= SUBMISSION_REPORTS:
-                self._start_store(chunk, reports)
-                chunk, reports = [], []
+                self._start_store(chunk, reports, owners)
+                chunk, reports, owners = [], [], []
         if chunk:
-            self._start_store(chunk, reports)
+            self._start_store(chunk, reports, owners)
 
-    def _start_store(self, chunk: list[tuple[Connection, Submission]], reports: list[Report]) -> None:
+    def _start_store(
+        self, chunk: list[tuple[Connection, Submission, int]], reports: list[Report], owners: list[Connection]
+    ) -> None:
         self.counters.submissions += 1
         self.counters.reports += len(reports)
         self.in_flight_reports += len(reports)
         if self.in_flight_reports > self.max_in_flight and not self.overloaded:
             self._set_overloaded(True)
         assert self._loop is not None
-        task = self._loop.create_task(self._store(chunk, reports))
+        task = self._loop.create_task(self._store(chunk, reports, owners))
         self._stores.add(task)
         task.add_done_callback(self._stores.discard)
 
-    async def _store(self, batch: list[tuple[Connection, Submission]], reports: list[Report]) -> None:
-        owners = [
-            connection
-            for connection, submission in batch
-            for _frame, frame_reports in submission.pending
-            for _ in frame_reports
-        ]
-
+    async def _store(
+        self, batch: list[tuple[Connection, Submission, int]], reports: list[Report], owners: list[Connection]
+    ) -> None:
         def wanted() -> list[bool]:
             # Asked by the ingestor just before the reports go to the writer: a device that gave
             # up (closed its connection) gets no answer, so nothing of it may be stored.
@@ -197,7 +198,7 @@ class Gateway:
             # Nothing was stored, so nothing is acknowledged: close and let the devices send again
             # (whatever else of theirs is in flight gets no answer either: see Connection.failed).
             logger.exception("Storing %d reports failed; closing their %d connections", len(reports), len(batch))
-            for connection, _submission in batch:
+            for connection, _submission, _count in batch:
                 connection.failed()
             return
         finally:
@@ -205,8 +206,7 @@ class Gateway:
             if self.overloaded and self.in_flight_reports <= self.max_in_flight // 2:
                 self._set_overloaded(False)
         index = 0
-        for connection, submission in batch:
-            count = sum(len(frame_reports) for _frame, frame_reports in submission.pending)
+        for connection, submission, count in batch:
             connection.stored(submission, outcomes[index : index + count])
             index += count
 
@@ -475,12 +475,16 @@ class DeviceConnection(Connection):
         self.session_class = session_class
         self.protocol = session_class.protocol
         self.session: Session | None = None
+        # Only JT/T 808 looks at the reports before they go (its authentication).
+        self._prepares = session_class.prepare is not Session.prepare
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         super().connection_made(transport)
         self.session = self.session_class(self.peer, self.gateway.max_frame_bytes)
 
     def prepare(self, pending: Pending) -> None:
+        if not self._prepares:
+            return
         assert self.session is not None
         self.session.prepare([report for _frame, reports in pending for report in reports])
 
