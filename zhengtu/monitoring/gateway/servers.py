@@ -363,10 +363,11 @@ class Connection(asyncio.Protocol):
 
     def _submit(self, pending: Pending) -> None:
         # Frames after a barrier (JT/T 808 authentication) wait until it is answered: whether
-        # they are accepted depends on that answer.
+        # they are accepted depends on that answer. So do frames after one whose answer closes
+        # the connection (an HTTP refusal): they would be stored and never answered.
         barrier = False
         for index, (frame, _reports) in enumerate(pending):
-            if frame.barrier:
+            if frame.barrier or frame.close:
                 barrier = True
                 if index + 1 < len(pending):
                     self.backlog[:0] = pending[index + 1 :]
