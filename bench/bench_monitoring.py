@@ -381,7 +381,9 @@ async def _serve(backend: str, ports_pipe: Any, control: Any, results: Any) -> N
         ingestor = InProcessIngestor(counters)
     await ingestor.start()
     writer = (
-        f"writer process (pid {ingestor.pid})" if TRANSPORT == "process" else "writer thread in the gateway process"
+        f"writer process (pid {ingestor.pid})"
+        if isinstance(ingestor, ProcessIngestor)
+        else "writer thread in the gateway process"
     )
     print(f"  ingest: {writer}", flush=True)
     gateway = Gateway(ingestor, host="127.0.0.1", ports={"jt808": 0, "gt06": 0, "watch": 0, "osmand": 0})

@@ -280,7 +280,7 @@ class BatchProcessor:
         # Times adapted for the database once per batch: fixes carry whole seconds, and a batch
         # of thousands of fixes spans a few of them (formatting each cost the writer ~7 % of its CPU).
         self._adapted.clear()
-        server_time = self._adapt(now)
+        server_time = self._adapted[now] = self._adapt(now)
         changed_states: set[int] = set()
         live_positions: dict[int, tuple[SuperviseeEntry, DeviceEntry, Fix, dt.datetime]] = {}
         known_outcomes = iter(o for o in outcomes if o.known and not o.refused)
@@ -418,13 +418,23 @@ class BatchProcessor:
     def _save_states(self, device_ids: Iterable[int]) -> None:
         """One upsert for every device of the batch (INSERT … ON CONFLICT works on SQLite and PostgreSQL)."""
         rows = []
+        # Every state saved was seen now, and most fix times of the batch were adapted for its
+        # positions already: one formatting per distinct time, not two per device.
+        adapted, adapt = self._adapted, self._adapt
         for device_id in device_ids:
             state = self.states[device_id]
+            times = []
+            for moment in (state.last_seen_at, state.fix_time):
+                text = None
+                if moment is not None:
+                    text = adapted.get(moment)
+                    if text is None:
+                        text = adapted[moment] = adapt(moment)
+                times.append(text)
             rows.append(
                 (
                     device_id,
-                    self._adapt(state.last_seen_at) if state.last_seen_at else None,
-                    self._adapt(state.fix_time) if state.fix_time else None,
+                    *times,
                     state.latitude,
                     state.longitude,
                     state.speed_kmh,

@@ -37,6 +37,11 @@ from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any
 
+try:
+    import fcntl
+except ImportError:  # not on Windows
+    fcntl = None  # type: ignore[assignment]
+
 from .handoff import pack_outcomes, pack_reports, unpack_outcomes, unpack_reports
 
 if TYPE_CHECKING:
@@ -123,6 +128,24 @@ class WriterProcessError(RuntimeError):
     pass
 
 
+# The pipes to and from the writer. Linux's default of 64 KiB holds about 450 packed reports:
+# past that the gateway's sender thread blocked until the writer, busy with a batch, came back
+# to read, so submissions queued up in the gateway instead of travelling while the writer
+# worked. 1 MiB (the default limit for an unprivileged process) holds a few thousand, which is
+# about what MAX_IN_FLIGHT_REPORTS lets be in flight anyway.
+PIPE_BYTES = 1 << 20
+# Below this many reports the writer waits up to BATCH_WAIT_MS for more before it stores them.
+SMALL_BATCH_REPORTS = 100
+
+
+def _widen(end: Connection) -> None:
+    setpipe = getattr(fcntl, "F_SETPIPE_SZ", None) if fcntl is not None else None
+    if setpipe is None:
+        return
+    with contextlib.suppress(OSError):  # not a pipe here, or over the system's limit: the default stays
+        fcntl.fcntl(end.fileno(), setpipe, PIPE_BYTES)
+
+
 def shareable(database: dict[str, Any]) -> bool:
     """Whether a second process can open this database (an in-memory SQLite database cannot)."""
     if database.get("ENGINE", "").endswith("sqlite3"):
@@ -200,6 +223,8 @@ class ProcessIngestor:
         context = multiprocessing.get_context("spawn")
         child_inbox, to_child = context.Pipe(duplex=False)
         from_child, child_outbox = context.Pipe(duplex=False)
+        _widen(to_child)
+        _widen(child_outbox)
         process = context.Process(
             target=writer_main, args=(child_inbox, child_outbox, settings), name="monitoring-ingest-writer", daemon=True
         )
@@ -262,8 +287,9 @@ class ProcessIngestor:
         return await future
 
     def _send_loop(self, outbox: queue.SimpleQueue[_Item | tuple[str] | None], to_child: Connection) -> None:
-        """Everything queued since the last send goes as one message (the child merges what
-        arrives within BATCH_WAIT_MS into one transaction, as the writer thread does)."""
+        """Everything queued since the last send goes as one message (the child merges what is
+        waiting in its pipe into one transaction). The pipe holds PIPE_BYTES, so this thread
+        hands the next submissions over while the child stores the previous ones."""
         from .live import bus
         from .rules import rule
 
@@ -416,7 +442,7 @@ def writer_main(inbox: Connection, outbox: Connection, settings_values: dict[str
             count = 0
             stopping = False
             deadline = time.monotonic() + wait
-            while True:  # merge what arrives within BATCH_WAIT_MS, up to BATCH_MAX reports
+            while True:  # merge what is already waiting in the pipe, up to BATCH_MAX reports
                 if message is None:
                     stopping = True
                     break
@@ -431,7 +457,13 @@ def writer_main(inbox: Connection, outbox: Connection, settings_values: dict[str
                     count += message[2]
                 if count >= limit:
                     break
-                if not inbox.poll(max(0.0, deadline - time.monotonic())):
+                # A batch of some size starts at once: while it is stored the gateway keeps
+                # sending, so the next batch is whatever arrived meanwhile (its size follows the
+                # load). Waiting BATCH_WAIT_MS to fill every batch left the writer idle at
+                # saturation while the gateway waited for its answers. Only a small batch waits
+                # (up to BATCH_WAIT_MS) for more: a transaction's fixed cost spread over a
+                # handful of fixes doubled the writer's CPU per fix at low rates.
+                if not inbox.poll(max(0.0, deadline - time.monotonic()) if count < SMALL_BATCH_REPORTS else 0):
                     break
                 message = _receive(inbox, None)
             if batches:

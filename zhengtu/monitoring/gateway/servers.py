@@ -4,15 +4,18 @@ Each connection is an `asyncio.Protocol`: received bytes are framed into the con
 buffer and decoded at once, in the event loop's read callback (no stream reader, task or timer
 per connection or per read). What every connection decoded during one turn of the event loop
 goes to the ingestor as ONE submission; when the ingestor says it is stored, each connection
-writes its replies. A connection has at most one submission in flight, so its replies keep the
-order of its frames; frames that arrive meanwhile wait in the connection and go with the next
-turn. Nothing is acknowledged to a device before it is stored. A bad frame is logged with its
+writes its replies. A connection has up to SUBMISSIONS_IN_FLIGHT submissions in flight, so the
+next one is on its way to the writer while the previous one is being stored; replies are
+written in the order of the frames whatever order the submissions come back in; frames that
+arrive past that wait in the connection and go with the next turn. Nothing is acknowledged to a
+device before it is stored. A bad frame is logged with its
 raw bytes and dropped; the connection and the rest of its data carry on.
 """
 
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import datetime as dt
 import logging
@@ -34,10 +37,25 @@ logger = logging.getLogger("zhengtu.monitoring.gateway")
 # Kept modest so that the event loop cannot run far ahead of the writer: decoding thousands of
 # frames the writer cannot store yet would only take the interpreter lock away from it.
 BACKLOG_FRAMES = 32
+# Submissions a connection may have in flight at once. With one, a device's next frames waited
+# for the whole round trip (the writer's batch, its commit, the answer back through the event
+# loop) before they even went to the writer, so the gateway and the writer took turns instead
+# of working at once. Two let the next submission travel while the previous one commits; the
+# writer stores submissions in the order it gets them, so a device's fixes keep their order.
+SUBMISSIONS_IN_FLIGHT = 2
 SWEEP_SECONDS_MAX = 30.0
 SUBMISSION_REPORTS = 200
 
 Pending = list[tuple[DecodedFrame, list[Report]]]
+
+
+@dataclass(slots=True, eq=False)
+class Submission:
+    """Frames of one connection handed to the ingestor together; answered in the order submitted."""
+
+    pending: Pending
+    barrier: bool = False  # its last frame is a barrier: nothing after it goes until it is answered
+    outcomes: list[Outcome] | None = None  # set when stored
 
 
 @dataclass
@@ -78,7 +96,7 @@ class Gateway:
         self.in_flight_reports = 0
         self.overloaded = False
         self._servers: list[asyncio.Server] = []
-        self._pending: list[tuple[Connection, Pending]] = []
+        self._pending: list[tuple[Connection, Submission]] = []
         self._flush_scheduled = False
         self._stores: set[asyncio.Task[None]] = set()
         self._sweeper: asyncio.TimerHandle | None = None
@@ -121,8 +139,8 @@ class Gateway:
 
     # -- one submission per turn of the event loop ------------------------------------------
 
-    def submit(self, connection: Connection, pending: Pending) -> None:
-        self._pending.append((connection, pending))
+    def submit(self, connection: Connection, submission: Submission) -> None:
+        self._pending.append((connection, submission))
         if not self._flush_scheduled:
             self._flush_scheduled = True
             assert self._loop is not None
@@ -134,37 +152,41 @@ class Gateway:
         connection in it until the whole of it is stored)."""
         self._flush_scheduled = False
         batch, self._pending = self._pending, []
-        chunk: list[tuple[Connection, Pending]] = []
+        chunk: list[tuple[Connection, Submission, int]] = []
         reports: list[Report] = []
-        for connection, pending in batch:
-            frame_reports = [report for _frame, frame_reports in pending for report in frame_reports]
-            if not frame_reports:  # nothing to store (e.g. a terminal's acknowledgement)
-                connection.stored(pending, [])
+        owners: list[Connection] = []  # each report's connection
+        for connection, submission in batch:
+            before = len(reports)
+            for _frame, frame_reports in submission.pending:
+                reports += frame_reports
+            count = len(reports) - before
+            if not count:  # nothing to store (e.g. a terminal's acknowledgement)
+                connection.stored(submission, [])
                 continue
-            chunk.append((connection, pending))
-            reports.extend(frame_reports)
+            chunk.append((connection, submission, count))
+            owners += [connection] * count
             if len(reports) >= SUBMISSION_REPORTS:
-                self._start_store(chunk, reports)
-                chunk, reports = [], []
+                self._start_store(chunk, reports, owners)
+                chunk, reports, owners = [], [], []
         if chunk:
-            self._start_store(chunk, reports)
+            self._start_store(chunk, reports, owners)
 
-    def _start_store(self, chunk: list[tuple[Connection, Pending]], reports: list[Report]) -> None:
+    def _start_store(
+        self, chunk: list[tuple[Connection, Submission, int]], reports: list[Report], owners: list[Connection]
+    ) -> None:
         self.counters.submissions += 1
         self.counters.reports += len(reports)
         self.in_flight_reports += len(reports)
         if self.in_flight_reports > self.max_in_flight and not self.overloaded:
             self._set_overloaded(True)
         assert self._loop is not None
-        task = self._loop.create_task(self._store(chunk, reports))
+        task = self._loop.create_task(self._store(chunk, reports, owners))
         self._stores.add(task)
         task.add_done_callback(self._stores.discard)
 
-    async def _store(self, batch: list[tuple[Connection, Pending]], reports: list[Report]) -> None:
-        owners = [
-            connection for connection, pending in batch for _frame, frame_reports in pending for _ in frame_reports
-        ]
-
+    async def _store(
+        self, batch: list[tuple[Connection, Submission, int]], reports: list[Report], owners: list[Connection]
+    ) -> None:
         def wanted() -> list[bool]:
             # Asked by the ingestor just before the reports go to the writer: a device that gave
             # up (closed its connection) gets no answer, so nothing of it may be stored.
@@ -173,19 +195,19 @@ class Gateway:
         try:
             outcomes = await self.ingestor.submit(reports, wanted=wanted)
         except Exception:
-            # Nothing was stored, so nothing is acknowledged: close and let the devices send again.
+            # Nothing was stored, so nothing is acknowledged: close and let the devices send again
+            # (whatever else of theirs is in flight gets no answer either: see Connection.failed).
             logger.exception("Storing %d reports failed; closing their %d connections", len(reports), len(batch))
-            for connection, _pending in batch:
-                connection.close()
+            for connection, _submission, _count in batch:
+                connection.failed()
             return
         finally:
             self.in_flight_reports -= len(reports)
             if self.overloaded and self.in_flight_reports <= self.max_in_flight // 2:
                 self._set_overloaded(False)
         index = 0
-        for connection, pending in batch:
-            count = sum(len(frame_reports) for _frame, frame_reports in pending)
-            connection.stored(pending, outcomes[index : index + count])
+        for connection, submission, count in batch:
+            connection.stored(submission, outcomes[index : index + count])
             index += count
 
     # -- back-pressure ------------------------------------------------------------------------
@@ -198,8 +220,10 @@ class Gateway:
         self.overloaded = overloaded
         if overloaded:
             self.counters.overloads += 1
-        for connection in self.connections:
+        for connection in list(self.connections):
             connection._update_reading()
+            if not overloaded:
+                connection._submit_backlog()
 
     # -- idle connections ----------------------------------------------------------------------
 
@@ -255,7 +279,7 @@ class Connection(asyncio.Protocol):
         self.gateway = gateway
         self.transport: asyncio.Transport | None = None
         self.peer = ""
-        self.in_flight = False
+        self.submissions: collections.deque[Submission] = collections.deque()  # in flight, in frame order
         self.backlog: Pending = []
         self.last_activity = 0.0
         self.opened_at = 0.0
@@ -293,6 +317,10 @@ class Connection(asyncio.Protocol):
         self.admitted = False
         self.backlog = []
 
+    @property
+    def in_flight(self) -> bool:
+        return bool(self.submissions)
+
     def close(self) -> None:
         if self.transport is not None and not self.transport.is_closing():
             self.transport.close()
@@ -316,8 +344,8 @@ class Connection(asyncio.Protocol):
                 self.abort()
 
     def accept(self, pending: Pending) -> None:
-        """Decoded frames with their reports: submit now, or after the submission in flight."""
-        if self.in_flight:
+        """Decoded frames with their reports: submit now, or once a submission in flight is answered."""
+        if self.backlog or not self._may_submit():
             self.backlog.extend(pending)
             if len(self.backlog) >= BACKLOG_FRAMES and not self._paused_for_backlog:
                 self._paused_for_backlog = True
@@ -325,28 +353,74 @@ class Connection(asyncio.Protocol):
             return
         self._submit(pending)
 
+    def _may_submit(self) -> bool:
+        submissions = self.submissions
+        if not submissions:
+            return True
+        # A second submission only while the writer keeps up (past the gateway's bound, what is
+        # decoded waits here, counted in the backlog), and never past a barrier in flight.
+        return len(submissions) < SUBMISSIONS_IN_FLIGHT and not submissions[-1].barrier and not self.gateway.overloaded
+
     def _submit(self, pending: Pending) -> None:
         # Frames after a barrier (JT/T 808 authentication) wait until it is answered: whether
-        # they are accepted depends on that answer.
-        for index, (frame, _reports) in enumerate(pending[:-1]):
-            if frame.barrier:
-                self.backlog[:0] = pending[index + 1 :]
-                pending = pending[: index + 1]
+        # they are accepted depends on that answer. So do frames after one whose answer closes
+        # the connection (an HTTP refusal): they would be stored and never answered.
+        barrier = False
+        for index, (frame, _reports) in enumerate(pending):
+            if frame.barrier or frame.close:
+                barrier = True
+                if index + 1 < len(pending):
+                    self.backlog[:0] = pending[index + 1 :]
+                    pending = pending[: index + 1]
                 break
-        self.in_flight = True
+        submission = Submission(pending, barrier)
+        self.submissions.append(submission)
         self.prepare(pending)
-        self.gateway.submit(self, pending)
+        self.gateway.submit(self, submission)
+
+    def _submit_backlog(self) -> None:
+        """Submit what waited, as far as the limits allow; read again once the backlog is short."""
+        if self.backlog and self._may_submit() and not self.lost:
+            backlog, self.backlog = self.backlog, []
+            self._submit(backlog)
+        if self._paused_for_backlog and len(self.backlog) < BACKLOG_FRAMES:
+            self._paused_for_backlog = False
+            self._update_reading()
 
     def prepare(self, pending: Pending) -> None:
         """Last look at the reports before they go (JT/T 808: stamp the authentication)."""
 
-    def stored(self, pending: Pending, outcomes: list[Outcome]) -> None:
-        """The submission is stored: answer each frame, then submit what waited meanwhile."""
-        self.in_flight = False
-        transport = self.transport
-        if transport is None or transport.is_closing():
-            return
+    def stored(self, submission: Submission, outcomes: list[Outcome]) -> None:
+        """A submission is stored: answer it and every stored one after it, in the order they
+        were submitted (an earlier one still in flight holds the later ones' answers back),
+        then submit what waited meanwhile."""
+        submission.outcomes = outcomes
+        submissions = self.submissions
+        while submissions and submissions[0].outcomes is not None:
+            done = submissions.popleft()
+            transport = self.transport
+            if transport is None or transport.is_closing():
+                submissions.clear()
+                return
+            if not self._answer(transport, done.pending, done.outcomes or []):
+                submissions.clear()
+                return
+        self._submit_backlog()
+
+    def failed(self) -> None:
+        """A submission of this connection was not stored: close without answering it or any
+        other in flight (an answer for a later frame would tell the device the earlier one was
+        stored too). The device sends them again; what of them was stored meanwhile is
+        recognised as a duplicate."""
+        self.submissions.clear()
+        self.backlog = []
+        self.close()
+
+    def _answer(self, transport: asyncio.Transport, pending: Pending, outcomes: list[Outcome]) -> bool:
+        """Write the replies of one stored submission; False when the connection is to close."""
         self._prove(outcomes)
+        if transport.is_closing():  # refused as hostile
+            return False
         replies = []
         close = False
         index = 0
@@ -363,13 +437,8 @@ class Connection(asyncio.Protocol):
             transport.write(b"".join(replies) if len(replies) > 1 else replies[0])
         if close:
             transport.close()
-            return
-        if self.backlog:
-            backlog, self.backlog = self.backlog, []
-            self._submit(backlog)
-            if self._paused_for_backlog:
-                self._paused_for_backlog = False
-                self._update_reading()
+            return False
+        return True
 
     # A device that does not read its replies must not make the gateway buffer without end.
     def pause_writing(self) -> None:
@@ -407,12 +476,16 @@ class DeviceConnection(Connection):
         self.session_class = session_class
         self.protocol = session_class.protocol
         self.session: Session | None = None
+        # Only JT/T 808 looks at the reports before they go (its authentication).
+        self._prepares = session_class.prepare is not Session.prepare
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         super().connection_made(transport)
         self.session = self.session_class(self.peer, self.gateway.max_frame_bytes)
 
     def prepare(self, pending: Pending) -> None:
+        if not self._prepares:
+            return
         assert self.session is not None
         self.session.prepare([report for _frame, reports in pending for report in reports])
 

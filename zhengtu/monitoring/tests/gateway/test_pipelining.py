@@ -1,0 +1,201 @@
+"""Two submissions in flight per connection, against the real gateway on 127.0.0.1: the next
+frames go to the writer while the previous ones are stored, replies keep the order of the
+frames whatever order the writer answers in, a failed submission answers nothing after it, and
+a device's fixes are stored in the order they were received."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import threading
+import time
+
+from django.utils import timezone
+
+from zhengtu.monitoring.gateway.servers import SUBMISSIONS_IN_FLIGHT
+from zhengtu.monitoring.ingest import InProcessIngestor
+from zhengtu.monitoring.models import Position
+from zhengtu.monitoring.processing import BatchProcessor, Outcome, Report
+from zhengtu.monitoring.protocols.simulate import jt808_auth, jt808_location, watch_position
+from zhengtu.monitoring.tests.conftest import HOME, make_monitored
+from zhengtu.monitoring.tests.gateway.conftest import RunningGateway, receive_jt808, receive_nothing
+
+NUMBER = "013912345678"
+
+
+class ControlledIngestor:
+    """Holds every submission until the test answers it, in whatever order the test chooses
+    (the scaled shape's writers, one per shard, may answer in any order)."""
+
+    def __init__(self) -> None:
+        self.held: list[tuple[list[Report], asyncio.Future[list[Outcome]]]] = []
+        self.loop: asyncio.AbstractEventLoop | None = None
+
+    async def start(self) -> None:
+        self.loop = asyncio.get_running_loop()
+
+    async def stop(self) -> None:
+        for _reports, future in self.held:
+            if not future.done():
+                future.cancel()
+
+    async def submit(self, reports: list[Report], *, wanted=None) -> list[Outcome]:  # type: ignore[no-untyped-def]
+        future: asyncio.Future[list[Outcome]] = asyncio.get_running_loop().create_future()
+        self.held.append((reports, future))
+        return await future
+
+    def answer(self, index: int, outcome: Outcome) -> None:
+        reports, future = self.held[index]
+        assert self.loop is not None
+        self.loop.call_soon_threadsafe(future.set_result, [outcome] * len(reports))
+
+    def fail(self, index: int) -> None:
+        _reports, future = self.held[index]
+        assert self.loop is not None
+        self.loop.call_soon_threadsafe(future.set_exception, RuntimeError("database is locked"))
+
+
+def wait_for(predicate, timeout: float = 10.0) -> bool:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.01)
+    return bool(predicate())
+
+
+def recent(seconds: int) -> dt.datetime:
+    return (timezone.now() - dt.timedelta(seconds=seconds)).replace(microsecond=0)
+
+
+STORED = Outcome(known=True, stored=1)
+
+
+def _authenticated_connection(running: RunningGateway, ingestor: ControlledIngestor):  # type: ignore[no-untyped-def]
+    sock = running.connect("jt808")
+    sock.sendall(jt808_auth(NUMBER, "code", serial=1))
+    assert wait_for(lambda: len(ingestor.held) == 1)
+    ingestor.answer(0, Outcome(known=True, authenticated=True))
+    assert receive_jt808(sock)[1] == bytes.fromhex("0001010200")
+    return sock
+
+
+def test_the_next_frame_goes_to_the_writer_while_the_previous_is_stored_and_replies_keep_frame_order():
+    ingestor = ControlledIngestor()
+    running = RunningGateway(ingestor)  # type: ignore[arg-type]
+    running.start()
+    try:
+        with _authenticated_connection(running, ingestor) as sock:
+            sock.sendall(jt808_location(NUMBER, recent(60), *HOME, serial=2))
+            assert wait_for(lambda: len(ingestor.held) == 2)
+            sock.sendall(jt808_location(NUMBER, recent(30), *HOME, serial=3))
+            # The second location is submitted before the first is answered.
+            assert wait_for(lambda: len(ingestor.held) == 3)
+            # The writer answers the later one first: the device hears nothing yet ...
+            ingestor.answer(2, STORED)
+            assert receive_nothing(sock) == b""
+            # ... and once the earlier one is stored, both answers, in the order of the frames.
+            ingestor.answer(1, STORED)
+            replies = [receive_jt808(sock)[1] for _ in range(2)]
+            assert replies == [bytes.fromhex("0002020000"), bytes.fromhex("0003020000")]
+    finally:
+        running.stop()
+
+
+def test_frames_past_the_submissions_in_flight_wait_in_the_connection():
+    ingestor = ControlledIngestor()
+    running = RunningGateway(ingestor)  # type: ignore[arg-type]
+    running.start()
+    try:
+        with _authenticated_connection(running, ingestor) as sock:
+            for serial in range(2, 2 + SUBMISSIONS_IN_FLIGHT):
+                sock.sendall(jt808_location(NUMBER, recent(100 - serial), *HOME, serial=serial))
+                assert wait_for(lambda serial=serial: len(ingestor.held) == serial)
+            sock.sendall(jt808_location(NUMBER, recent(10), *HOME, serial=9))
+            assert wait_for(lambda: running.gateway.counters.frames == 2 + SUBMISSIONS_IN_FLIGHT)
+            assert receive_nothing(sock, 0.3) == b""
+            assert len(ingestor.held) == 1 + SUBMISSIONS_IN_FLIGHT  # the last frame waits ...
+            ingestor.answer(1, STORED)
+            assert receive_jt808(sock)[1] == bytes.fromhex("0002020000")
+            assert wait_for(lambda: len(ingestor.held) == 2 + SUBMISSIONS_IN_FLIGHT)  # ... and goes now
+    finally:
+        running.stop()
+
+
+def test_a_failed_submission_with_another_in_flight_answers_neither_and_closes():
+    ingestor = ControlledIngestor()
+    running = RunningGateway(ingestor)  # type: ignore[arg-type]
+    running.start()
+    try:
+        with _authenticated_connection(running, ingestor) as sock:
+            sock.sendall(jt808_location(NUMBER, recent(60), *HOME, serial=2))
+            assert wait_for(lambda: len(ingestor.held) == 2)
+            sock.sendall(jt808_location(NUMBER, recent(30), *HOME, serial=3))
+            assert wait_for(lambda: len(ingestor.held) == 3)
+            ingestor.fail(1)  # the earlier one was not stored
+            ingestor.answer(2, STORED)  # the later one was: still no answer, or the device would skip a resend
+            sock.settimeout(10)
+            assert sock.recv(100) == b""  # closed, nothing written
+    finally:
+        running.stop()
+
+
+def test_an_answer_that_arrives_before_the_failure_of_an_earlier_submission_is_not_written():
+    ingestor = ControlledIngestor()
+    running = RunningGateway(ingestor)  # type: ignore[arg-type]
+    running.start()
+    try:
+        with _authenticated_connection(running, ingestor) as sock:
+            sock.sendall(jt808_location(NUMBER, recent(60), *HOME, serial=2))
+            assert wait_for(lambda: len(ingestor.held) == 2)
+            sock.sendall(jt808_location(NUMBER, recent(30), *HOME, serial=3))
+            assert wait_for(lambda: len(ingestor.held) == 3)
+            ingestor.answer(2, STORED)
+            assert receive_nothing(sock) == b""
+            ingestor.fail(1)
+            sock.settimeout(10)
+            assert sock.recv(100) == b""
+    finally:
+        running.stop()
+
+
+class HeldWriter(BatchProcessor):
+    """The real writer, held at its first batch until released."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.release = threading.Event()
+        self.holding = threading.Event()
+
+    def process(self, reports: list[Report]) -> list[Outcome]:
+        self.holding.set()
+        self.release.wait(30)
+        return super().process(reports)
+
+
+def test_a_devices_fixes_are_stored_in_the_order_received_with_two_in_flight(world, transactional_db):
+    monitored = make_monitored(world, identifier="3500000077", protocol="watch")
+    writer = HeldWriter()
+    ingestor = InProcessIngestor(writer)
+    running = RunningGateway(ingestor)
+    running.start()
+    gateway = running.gateway
+    # Sent oldest last, so that the order of storage cannot come from the fix times.
+    times = [recent(30), recent(90), recent(150), recent(210)]
+    try:
+        with running.connect("watch") as sock:
+            sock.sendall(watch_position("3500000077", times[0], *HOME))
+            assert writer.holding.wait(10)
+            for count, when in enumerate(times[1:], start=2):
+                sock.sendall(watch_position("3500000077", when, *HOME))
+                assert wait_for(lambda count=count: gateway.counters.frames == count)
+            assert gateway.counters.submissions == SUBMISSIONS_IN_FLIGHT
+            writer.release.set()
+            assert wait_for(lambda: ingestor.reports == len(times))
+        stored = list(
+            Position.objects.filter(device=monitored.wristband).order_by("pk").values_list("fix_time", flat=True)
+        )
+        assert stored == times
+    finally:
+        writer.release.set()
+        running.stop()
