@@ -20,6 +20,7 @@ resolution stays available as an audited export (`query_track`).
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 from dataclasses import dataclass, field
 
@@ -286,14 +287,20 @@ def track_in_order(
     adapt = connection.ops.adapt_datetimefield_value
     where = " WHERE supervisee_id = %s AND fix_time >= %s AND fix_time < %s"
     period = [supervisee_id, adapt(start), adapt(end)]
-    epoch = _epoch_sql()
+    # Time as a float the database computes cheaply (SQLite parses its text once more slowly
+    # for strftime('%s') than for julianday), made whole epoch seconds in numpy.
+    moment = (
+        "CAST(extract(epoch FROM fix_time) AS double precision)"
+        if connection.vendor == "postgresql"
+        else "julianday(fix_time)"
+    )
     inside, box = "", []
     if bounds is not None:
         inside = "latitude >= %s AND latitude <= %s AND longitude >= %s AND longitude <= %s"
         box = [bounds.south, bounds.north, bounds.west, bounds.east]
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT {epoch}, latitude, longitude, speed_kmh FROM {table}{where}"  # noqa: S608
+            f"SELECT {moment}, latitude, longitude, speed_kmh FROM {table}{where}"  # noqa: S608
             + (f" AND {inside}" if inside else "")
             + " ORDER BY fix_time",
             period + box,
@@ -302,15 +309,26 @@ def track_in_order(
         outside = np.zeros(0)
         if inside:
             cursor.execute(
-                f"SELECT {epoch} FROM {table}{where} AND NOT ({inside}) ORDER BY fix_time",  # noqa: S608
+                f"SELECT {moment} FROM {table}{where} AND NOT ({inside}) ORDER BY fix_time",  # noqa: S608
                 period + box,
             )
-            outside = np.array([row[0] for row in cursor.fetchall()], dtype=np.float64)
+            outside = np.fromiter(itertools.chain.from_iterable(cursor.fetchall()), dtype=np.float64)
     fixes = len(rows) + len(outside)
     if not rows:
         return _empty_track(fixes=fixes, rows_read=fixes)
-    values = np.array(rows, dtype=np.float64).reshape(-1, 4)
+    # Flattened without a Python step per row (half the time of np.array over the tuples).
+    values = np.fromiter(itertools.chain.from_iterable(rows), dtype=np.float64, count=4 * len(rows)).reshape(-1, 4)
+    values[:, 0] = _epoch_seconds(values[:, 0])
+    outside = _epoch_seconds(outside)
     return _reduce_in_order(values, outside, zoom=zoom, fixes=fixes)
+
+
+def _epoch_seconds(moments: np.ndarray) -> np.ndarray:
+    """Whole epoch seconds (as stored, truncated) from what `track_in_order` selected; a Julian
+    day is exact to about 50 µs, hence the millisecond before the floor."""
+    if connection.vendor != "postgresql":
+        moments = (moments - 2_440_587.5) * 86_400.0
+    return np.floor(moments + 0.001)
 
 
 def _epoch_sql() -> str:
