@@ -23,6 +23,7 @@ import datetime as dt
 import itertools
 import math
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import shapely
@@ -286,7 +287,7 @@ def track_in_order(
     table = connection.ops.quote_name(Position._meta.db_table)
     adapt = connection.ops.adapt_datetimefield_value
     where = " WHERE supervisee_id = %s AND fix_time >= %s AND fix_time < %s"
-    period = [supervisee_id, adapt(start), adapt(end)]
+    period: list[Any] = [supervisee_id, adapt(start), adapt(end)]
     # Time as a float the database computes cheaply (SQLite parses its text once more slowly
     # for strftime('%s') than for julianday), made whole epoch seconds in numpy.
     moment = (
@@ -294,7 +295,7 @@ def track_in_order(
         if connection.vendor == "postgresql"
         else "julianday(fix_time)"
     )
-    inside, box = "", []
+    inside, box = "", list[Any]()
     if bounds is not None:
         inside = "latitude >= %s AND latitude <= %s AND longitude >= %s AND longitude <= %s"
         box = [bounds.south, bounds.north, bounds.west, bounds.east]
