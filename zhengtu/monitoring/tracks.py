@@ -282,6 +282,27 @@ def track_in_order(
     """The fixes of [start, end) inside `bounds` (all of them without), in time order, reduced to
     what a map at `zoom` shows and cut into pieces where the track leaves the bounds or the
     device was off (see the comment above)."""
+    statements = in_order_statements(supervisee_id, start, end, bounds=bounds)
+    rows = _fetch_numbers(*statements[0])
+    outside = np.zeros(0)
+    if len(statements) > 1:
+        outside = np.fromiter(itertools.chain.from_iterable(_fetch_numbers(*statements[1])), dtype=np.float64)
+    fixes = len(rows) + len(outside)
+    if not rows:
+        return _empty_track(fixes=fixes, rows_read=fixes)
+    # Flattened without a Python step per row (half the time of np.array over the tuples).
+    values = np.fromiter(itertools.chain.from_iterable(rows), dtype=np.float64, count=4 * len(rows)).reshape(-1, 4)
+    values[:, 0] = _epoch_seconds(values[:, 0])
+    outside = _epoch_seconds(outside)
+    return _reduce_in_order(values, outside, zoom=zoom, fixes=fixes)
+
+
+def in_order_statements(
+    supervisee_id: int, start: dt.datetime, end: dt.datetime, *, bounds: Bounds | None
+) -> list[tuple[str, list[Any]]]:
+    """The statements of `track_in_order` (SQL, parameters): the fixes inside the bounds, and
+    with bounds the times of the fixes outside them; both a range of the (supervisee, fix_time)
+    index, read in its order (the tests EXPLAIN them on both databases)."""
     from .models import Position
 
     table = connection.ops.quote_name(Position._meta.db_table)
@@ -295,33 +316,31 @@ def track_in_order(
         if connection.vendor == "postgresql"
         else "julianday(fix_time)"
     )
-    inside, box = "", list[Any]()
-    if bounds is not None:
-        inside = "latitude >= %s AND latitude <= %s AND longitude >= %s AND longitude <= %s"
-        box = [bounds.south, bounds.north, bounds.west, bounds.east]
+    columns = f"SELECT {moment}, latitude, longitude, speed_kmh FROM {table}{where}"  # noqa: S608
+    if bounds is None:
+        return [(f"{columns} ORDER BY fix_time", period)]
+    inside = "latitude >= %s AND latitude <= %s AND longitude >= %s AND longitude <= %s"
+    box = [bounds.south, bounds.north, bounds.west, bounds.east]
+    return [
+        (f"{columns} AND {inside} ORDER BY fix_time", period + box),
+        (f"SELECT {moment} FROM {table}{where} AND NOT ({inside}) ORDER BY fix_time", period + box),  # noqa: S608
+    ]
+
+
+def _fetch_numbers(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
+    """Rows of numbers. On PostgreSQL in the binary protocol, through a server-side-binding
+    psycopg cursor on Django's connection: parsing a month of floats from text cost three times
+    as much (0.35 s against 0.1 s of CPU for 259,200 rows). Django's query log does not see it."""
+    if connection.vendor == "postgresql":
+        import psycopg
+
+        connection.ensure_connection()
+        with psycopg.Cursor(connection.connection) as cursor:
+            cursor.execute(sql, params, binary=True)
+            return cursor.fetchall()
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {moment}, latitude, longitude, speed_kmh FROM {table}{where}"  # noqa: S608
-            + (f" AND {inside}" if inside else "")
-            + " ORDER BY fix_time",
-            period + box,
-        )
-        rows = cursor.fetchall()
-        outside = np.zeros(0)
-        if inside:
-            cursor.execute(
-                f"SELECT {moment} FROM {table}{where} AND NOT ({inside}) ORDER BY fix_time",  # noqa: S608
-                period + box,
-            )
-            outside = np.fromiter(itertools.chain.from_iterable(cursor.fetchall()), dtype=np.float64)
-    fixes = len(rows) + len(outside)
-    if not rows:
-        return _empty_track(fixes=fixes, rows_read=fixes)
-    # Flattened without a Python step per row (half the time of np.array over the tuples).
-    values = np.fromiter(itertools.chain.from_iterable(rows), dtype=np.float64, count=4 * len(rows)).reshape(-1, 4)
-    values[:, 0] = _epoch_seconds(values[:, 0])
-    outside = _epoch_seconds(outside)
-    return _reduce_in_order(values, outside, zoom=zoom, fixes=fixes)
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def _epoch_seconds(moments: np.ndarray) -> np.ndarray:
