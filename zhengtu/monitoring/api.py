@@ -70,6 +70,7 @@ from .services import (
     update_fence,
     view_track,
 )
+from .tracks import BoundsError, parse_bounds
 
 CRS_PARAMETER = OpenApiParameter(
     "crs", OpenApiTypes.STR, enum=["wgs84", "gcj02", "bd09"], description="Coordinate system of returned points"
@@ -345,6 +346,11 @@ class TrackSerializer(serializers.Serializer):  # type: ignore[type-arg]
     start = serializers.DateTimeField(required=False, help_text="encoding=polyline: time of the first point")
     times = serializers.CharField(required=False, help_text="encoding=polyline: encoded seconds since the point before")
     speeds = serializers.CharField(required=False, help_text="encoding=polyline: encoded speeds, km/h")
+    breaks = serializers.ListField(
+        child=serializers.IntegerField(),
+        required=False,
+        help_text="With zoom: indices of the points that start a new piece of line (not joined to the point before)",
+    )
 
 
 class PositionViewSet(viewsets.ViewSet):
@@ -397,6 +403,12 @@ class TrackViewSet(viewsets.ViewSet):
             OpenApiParameter(
                 "resolution", OpenApiTypes.STR, enum=["full"], description="Every fix (audited as an export)"
             ),
+            OpenApiParameter(
+                "bounds",
+                OpenApiTypes.STR,
+                description="With zoom: south,west,north,east in crs. Only the fixes inside, in time order;"
+                " `breaks` lists the points where the line starts again after leaving them",
+            ),
         ],
         responses=TrackSerializer,
     )
@@ -414,15 +426,30 @@ class TrackViewSet(viewsets.ViewSet):
             if not 0 <= zoom <= 22:
                 raise ApiValidationError({"zoom": [_("The zoom level is a number from 0 to 22.")]})
         encoding = "polyline" if request.query_params.get("encoding") == "polyline" else "rows"
+        crs = _crs(request)
+        try:
+            bounds = parse_bounds(request.query_params.get("bounds", ""), crs=crs)
+        except BoundsError as problem:
+            message = (
+                _("The map bounds are four numbers: south, west, north, east.")
+                if str(problem) == "numbers"
+                else _(
+                    "The map bounds are not valid: the south edge lies north of the north edge or the west edge east of the east edge."
+                )
+            )
+            raise ApiValidationError({"bounds": [message]}) from None
+        if bounds is not None and zoom is None:
+            raise ApiValidationError({"bounds": [_("Map bounds are given with a zoom level.")]})
         payload = view_track(
             actor=Actor.from_request(request),
             supervisee=supervisee,
             start=start,
             end=end,
-            crs=_crs(request),
+            crs=crs,
             zoom=zoom,
             encoding=encoding,
             full=request.query_params.get("resolution") == "full",
+            bounds=bounds,
         )
         return Response(payload)
 

@@ -92,6 +92,12 @@ DEFAULTS: dict[str, Any] = {
     "TRACK_SIMPLIFY_ABOVE": 2000,  # tracks with more fixes are simplified on the server
     "TRACK_SIMPLIFY_METRES": 5.0,
     "TRACK_MAX_DAYS": 31,
+    # From this zoom the map asks only for what it shows (its bounds plus a margin) and the API
+    # reads those fixes in time order, cut where the track leaves the bounds (see tracks.py).
+    "TRACK_IN_ORDER_FROM_ZOOM": 15,
+    # Fixes further apart in time than this (the device was off or out of coverage) and more than
+    # two pixels apart on the map are not joined by a line.
+    "TRACK_GAP_MINUTES": 10,
     # Live page: positions are sent to a page at most this often (the latest per device), alerts
     # at once. At thousands of fixes a second a page cannot take every position, and alerts
     # must never wait behind them.

@@ -32,7 +32,15 @@ from .protocols.jt808 import normalise_terminal_number
 from .protocols.osmand import secret_hash as osmand_secret_hash
 from .rules import rule, tile_source
 from .selectors import track_of
-from .tracks import TrackPoint, query_track, reduced_payload, reduced_track, track_payload
+from .tracks import (
+    Bounds,
+    TrackPoint,
+    query_track,
+    reduced_payload,
+    reduced_track,
+    track_in_order,
+    track_payload,
+)
 
 
 def _after_change() -> None:
@@ -363,10 +371,12 @@ def view_track(
     zoom: float | None = None,
     encoding: str = "rows",
     full: bool = False,
+    bounds: Bounds | None = None,
 ) -> dict[str, object]:
     """The supervisee's track for the period, written to the audit log before it is returned.
-    With `zoom`, reduced to what a map at that zoom can show (see tracks.py); `full` gives every
-    fix, audited as an export."""
+    With `zoom`, reduced to what a map at that zoom can show (see tracks.py); with `bounds` too
+    (or from TRACK_IN_ORDER_FROM_ZOOM), only what is inside them, in time order, cut where the
+    track leaves them; `full` gives every fix, audited as an export."""
     crs = crs or tile_source()["crs"]
     if full:
         points = query_track(supervisee.pk, start, end)
@@ -374,7 +384,10 @@ def view_track(
         fixes = len(points)
         action, what = Action.EXPORT, "location_track_export"
     elif zoom is not None:
-        reduced = reduced_track(supervisee.pk, start, end, zoom=zoom)
+        if bounds is not None or zoom >= float(rule("TRACK_IN_ORDER_FROM_ZOOM")):
+            reduced = track_in_order(supervisee.pk, start, end, zoom=zoom, bounds=bounds)
+        else:
+            reduced = reduced_track(supervisee.pk, start, end, zoom=zoom)
         payload = reduced_payload(reduced, crs=crs, zoom=zoom, encoding=encoding)
         fixes = reduced.fixes
         action, what = Action.VIEW, "location_track"
@@ -388,7 +401,8 @@ def view_track(
         actor,
         action=action,
         target=supervisee,
-        detail={"what": what, "from": start.isoformat(), "until": end.isoformat(), "fixes": fixes},
+        detail={"what": what, "from": start.isoformat(), "until": end.isoformat(), "fixes": fixes}
+        | ({"bounds": [bounds.south, bounds.west, bounds.north, bounds.east]} if bounds and not full else {}),
     )
     return payload
 

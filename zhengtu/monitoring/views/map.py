@@ -26,7 +26,7 @@ from ..live import bus
 from ..live_channels import scope_channels
 from ..location_reads import record_location_read
 from ..presenters import map_data
-from ..rules import tile_source
+from ..rules import rule, tile_source
 from ..selectors import can_see_locations, get_monitored_supervisee, monitored_supervisees_visible_to
 from ..services import parse_period
 from .access import location_view
@@ -76,6 +76,8 @@ def track(request: AuthenticatedRequest, supervisee_pk: int) -> HttpResponse:
             "start": start.isoformat(),
             "end": end.isoformat(),
             "crs": tiles["crs"],
+            # From this zoom the page asks only for its bounds (tracks.track_in_order).
+            "boundsFromZoom": rule("TRACK_IN_ORDER_FROM_ZOOM"),
         }
     context = {
         "supervisee": supervisee,

@@ -110,7 +110,8 @@
   }
 
   function decodeTrack(data) {
-    var track = { fixes: data.fixes, count: data.count || 0, lat: [], lon: [], t: [], speed: [] };
+    var track = { fixes: data.fixes, count: data.count || 0, lat: [], lon: [], t: [], speed: [], breaks: {} };
+    (data.breaks || []).forEach(function (index) { track.breaks[index] = true; });
     if (!track.count) return track;
     var deltas = decodeNumbers(data.polyline), offsets = decodeNumbers(data.times), lat = 0, lon = 0;
     var time = new Date(data.start).getTime();
@@ -122,40 +123,90 @@
     return track;
   }
 
-  // Track playback: the page asks the track API at the map's zoom, encoded, and again (once
-  // per zoom level, then from memory) when the zoom changes; the slider runs in time, so a new
-  // zoom's points do not move the playback.
+  // The pieces of line: a new one starts at each break (the track left the bounds, or the
+  // device was off), so nothing joins what the screen does not show.
+  function trackPieces(track) {
+    var pieces = [], piece = [];
+    for (var i = 0; i < track.count; i++) {
+      if (track.breaks[i] && piece.length) { pieces.push(piece); piece = []; }
+      piece.push([track.lat[i], track.lon[i]]);
+    }
+    if (piece.length) pieces.push(piece);
+    return pieces;
+  }
+
+  // Track playback: the page asks the track API at the map's zoom, encoded, and again when the
+  // zoom changes (once per zoom level, then from memory). From request.boundsFromZoom on (where
+  // a month can be more points than a screen shows) it asks only for the visible bounds plus a
+  // margin, and again when the map is moved past that margin (200 ms after the last move, the
+  // request before aborted). The slider runs in time over the whole period (from the first
+  // answer), so a new answer's points do not move the playback.
   function trackPlayback(element) {
     var request = JSON.parse(document.getElementById("track-request").textContent);
     var map = baseMap(element);
     var summary = document.getElementById("track-summary"), slider = document.getElementById("track-slider");
     var label = document.getElementById("track-time"), play = document.getElementById("track-play");
     var track = null, line = null, startMark = null, marker = null, cache = {}, wanted = null, fitted = false;
-    var timer = null, zoomTimer = null;
+    var period = null, area = null, pending = null, timer = null, moveTimer = null;
+    var fromZoom = request.boundsFromZoom || 99, MARGIN = 0.25;  // a quarter of the screen each side
 
     function load(zoom) {
       zoom = Math.max(0, Math.min(18, Math.round(zoom)));
-      wanted = zoom;
-      if (cache[zoom]) { draw(cache[zoom]); return; }
-      var query = new URLSearchParams({ start: request.start, end: request.end, crs: request.crs, zoom: zoom, encoding: "polyline" });
-      fetch(request.url + "?" + query.toString(), { credentials: "same-origin", headers: { Accept: "application/json" } })
+      var query = { start: request.start, end: request.end, crs: request.crs, zoom: zoom, encoding: "polyline" };
+      var key = String(zoom);
+      if (zoom >= fromZoom && fitted) {
+        // Still inside what the last answer covered at this zoom: nothing to ask.
+        if (area && area.zoom === zoom && area.bounds.contains(map.getBounds())) return;
+        var bounds = map.getBounds().pad(MARGIN);
+        query.bounds = [bounds.getSouth(), bounds.getWest(), bounds.getNorth(), bounds.getEast()]
+          .map(function (value) { return value.toFixed(6); }).join(",");
+        key = null;
+        area = { zoom: zoom, bounds: bounds };
+      } else {
+        area = null;
+      }
+      wanted = key || query.bounds;
+      if (key && cache[key]) { draw(cache[key]); return; }
+      if (pending) pending.abort();
+      var controller = window.AbortController ? new AbortController() : null;
+      pending = controller;
+      var asked = wanted;
+      fetch(request.url + "?" + new URLSearchParams(query).toString(), {
+        credentials: "same-origin", headers: { Accept: "application/json" }, signal: controller ? controller.signal : undefined
+      })
         .then(function (response) { if (!response.ok) throw new Error(String(response.status)); return response.json(); })
-        .then(function (data) { cache[zoom] = decodeTrack(data); if (wanted === zoom) draw(cache[zoom]); })
-        .catch(function () { summary.textContent = summary.dataset.failed; });
+        .then(function (data) {
+          var decoded = decodeTrack(data);
+          if (key) cache[key] = decoded;
+          if (wanted === asked) draw(decoded);
+        })
+        .catch(function (error) {
+          if (error && error.name === "AbortError") return;
+          if (wanted === asked) { area = null; summary.textContent = summary.dataset.failed; }
+        });
     }
 
     function draw(next) {
       track = next;
-      if (!track.count) { summary.textContent = summary.dataset.empty; return; }
+      if (!track.fixes) { summary.textContent = summary.dataset.empty; return; }
+      if (!track.count) {
+        summary.textContent = summary.dataset.noneHere.replace("{fixes}", track.fixes.toLocaleString("zh-CN"));
+        if (line) line.setLatLngs([]);
+        show(parseInt(slider.value, 10) || 0);
+        return;
+      }
       summary.textContent = summary.dataset.summary
         .replace("{fixes}", track.fixes.toLocaleString("zh-CN")).replace("{shown}", track.count.toLocaleString("zh-CN"));
-      var latlngs = track.lat.map(function (lat, i) { return [lat, track.lon[i]]; });
-      if (line) { line.setLatLngs(latlngs); } else { line = L.polyline(latlngs, { color: "#1d4e89", weight: 3 }).addTo(map); }
+      var pieces = trackPieces(track);
+      if (line) { line.setLatLngs(pieces); } else { line = L.polyline(pieces, { color: "#1d4e89", weight: 3 }).addTo(map); }
       if (!startMark) {
-        startMark = L.circleMarker(latlngs[0], { radius: 6, color: "#1f7a4d" }).addTo(map);
-        marker = L.circleMarker(latlngs[0], { radius: 8, color: "#fff", weight: 2, fillColor: "#b42318", fillOpacity: 1 }).addTo(map);
+        startMark = L.circleMarker(pieces[0][0], { radius: 6, color: "#1f7a4d" }).addTo(map);
+        marker = L.circleMarker(pieces[0][0], { radius: 8, color: "#fff", weight: 2, fillColor: "#b42318", fillOpacity: 1 }).addTo(map);
       }
-      slider.max = String(Math.round((track.t[track.count - 1] - track.t[0]) / 1000));
+      if (!period) {
+        period = { start: track.t[0], end: track.t[track.count - 1] };
+        slider.max = String(Math.round((period.end - period.start) / 1000));
+      }
       slider.disabled = false; play.disabled = false;
       show(parseInt(slider.value, 10) || 0);
       // The first answer places the map; the zoom that gives asks again for its own detail.
@@ -169,12 +220,13 @@
     }
 
     function show(seconds) {
-      if (!track || !track.count) return;
-      var ms = track.t[0] + seconds * 1000, i = indexAt(ms), j = Math.min(i + 1, track.count - 1);
-      var f = j > i && track.t[j] > track.t[i] ? Math.min(1, (ms - track.t[i]) / (track.t[j] - track.t[i])) : 0;
+      slider.value = String(seconds);
+      if (!period || !track || !track.count) return;
+      var ms = period.start + seconds * 1000, i = indexAt(ms), j = Math.min(i + 1, track.count - 1);
+      // Across a break the person was out of view (or the device off): no line to move along.
+      var f = j > i && !track.breaks[j] && track.t[j] > track.t[i] ? Math.max(0, Math.min(1, (ms - track.t[i]) / (track.t[j] - track.t[i]))) : 0;
       marker.setLatLng([track.lat[i] + (track.lat[j] - track.lat[i]) * f, track.lon[i] + (track.lon[j] - track.lon[i]) * f]);
       label.textContent = when(ms) + " · " + track.speed[i] + " km/h";
-      slider.value = String(seconds);
     }
 
     slider.addEventListener("input", function () { show(parseInt(slider.value, 10)); });
@@ -189,9 +241,10 @@
         show(next);
       }, 20);
     });
-    map.on("zoomend", function () {
-      clearTimeout(zoomTimer);
-      zoomTimer = setTimeout(function () { load(map.getZoom()); }, 200);
+    // A zoom ends with a move too: one listener, 200 ms after the last change.
+    map.on("moveend", function () {
+      clearTimeout(moveTimer);
+      moveTimer = setTimeout(function () { load(map.getZoom()); }, 200);
     });
     load(map.getZoom());
     return map;
