@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Model, Q
+from django.db.models import Exists, Model, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -311,6 +311,13 @@ def plan_offline(*, now: dt.datetime, chunk: int | None = None) -> list[OfflineC
             | Q(device__state__last_seen_at__isnull=True)
             | Q(device__state__last_seen_at__lt=quiet_since)
         )
+        # Devices alerted already are left to the database: after a storm, every minute's plan
+        # would otherwise read them all again, to raise nothing.
+        .filter(
+            ~Exists(
+                Alert.objects.filter(device_id=OuterRef("device_id"), kind=AlertKind.OFFLINE, cleared_at__isnull=True)
+            )
+        )
         .order_by("pk")
         .values_list(
             "device_id",
@@ -323,21 +330,19 @@ def plan_offline(*, now: dt.datetime, chunk: int | None = None) -> list[OfflineC
             "supervisee__responsible_officer_id",
         )
     )
-    open_offline = set(
-        Alert.objects.filter(kind=AlertKind.OFFLINE, cleared_at__isnull=True).values_list("device_id", flat=True)
-    )
+    planned: set[int] = set()  # a device bound twice at once (a handover) gets one alert
     last_seen = dict(DeviceState.objects.filter(last_seen_at__lt=quiet_since).values_list("device_id", "last_seen_at"))
     kind_labels = {value: str(label) for value, label in DeviceKind.choices}
     template = _("%(device)s has not reported for %(m)s minutes.")
     by_office: dict[int | None, list[OfflineItem]] = {}
     for device_id, kind, identifier, starts_at, person_id, name, office_id, officer_id in rows:
-        if device_id in open_offline:
+        if device_id in planned:
             continue
         silent_since = max(last_seen.get(device_id) or starts_at, starts_at)
         minutes = offline_minutes(kind)
         if now - silent_since < dt.timedelta(minutes=minutes):
             continue
-        open_offline.add(device_id)
+        planned.add(device_id)
         device = f"{kind_labels.get(kind, kind)} {identifier}"  # as str(Device)
         detail = (template % {"device": device, "m": minutes})[:200]
         by_office.setdefault(office_id, []).append(OfflineItem(device_id, person_id, name, officer_id, detail, minutes))
