@@ -445,7 +445,9 @@ def _queue_delivery(alert_ids: list[int]) -> None:
     try:
         deliver_alerts(alert_ids, "raised")
     except Exception:  # noqa: BLE001 - as _after_commit: the minute job queues lost deliveries again
-        logger.warning("Delivery of %d offline alerts could not be queued; the minute job will", len(alert_ids))
+        logger.warning(
+            "Delivery of %d offline alerts could not be queued; the minute job will", len(alert_ids), exc_info=True
+        )
 
 
 def _chunk_recipients(office_id: int | None, items: list[OfflineItem]) -> Callable[[int | None], list[User]]:
