@@ -35,3 +35,21 @@ def deliver_alert(alert_id: int, reason: str) -> None:
     from .alert_channels import deliver
 
     deliver(alert_id, reason)
+
+
+@db_task(retries=3, retry_delay=30)
+def deliver_alerts(alert_ids: list[int], reason: str) -> None:
+    """A chunk of an offline storm: one job for all its alerts (queueing one per alert cost the
+    ingest writer a write to the job queue each). An alert already sent or failed through its
+    channels is skipped, so a retry after a database error sends nothing twice."""
+    from .alert_channels import deliver
+    from .models import AlertEvent
+
+    done = set(
+        AlertEvent.objects.filter(alert_id__in=alert_ids, action__in=["notified", "notify_failed"]).values_list(
+            "alert_id", flat=True
+        )
+    )
+    for alert_id in alert_ids:
+        if alert_id not in done:
+            deliver(alert_id, reason)

@@ -429,9 +429,10 @@ def writer_main(inbox: Connection, outbox: Connection, settings_values: dict[str
     with writer_session(), contextlib.closing(outbox):
         while True:
             if offline.pending and not inbox.poll(0):
-                # Nothing waiting to be stored: one chunk of the offline storm, then look again.
+                # Nothing waiting to be stored: plan the offline storm, or raise one chunk of it,
+                # then look again.
                 keep_connection_usable()
-                offline.raise_next()
+                offline.step()
                 events = relayed[:]
                 relayed.clear()
                 if events:
@@ -451,7 +452,7 @@ def writer_main(inbox: Connection, outbox: Connection, settings_values: dict[str
                 elif message[0] == "changes":
                     directory.invalidate(message[1])
                 elif message == _OFFLINE:
-                    offline.plan()
+                    offline.wanted = True  # planned when no fixes wait, not before this batch
                 else:
                     batches.append(message)
                     count += message[2]
@@ -490,17 +491,25 @@ def writer_main(inbox: Connection, outbox: Connection, settings_values: dict[str
 
 
 class OfflineWork:
-    """The minute job's offline detection in the writer process: planned at once, raised one
-    chunk at a time whenever no fixes are waiting (fixes, and their fence and SOS alerts, first)."""
+    """The minute job's offline detection in the writer process: planned, then raised one chunk
+    at a time, whenever no fixes are waiting (fixes, and their fence and SOS alerts, first)."""
 
     def __init__(self) -> None:
         self.chunks: collections.deque[Any] = collections.deque()
         self.now: Any = None
         self.raised = 0
+        self.wanted = False  # the minute job asked; planned at the next pause between batches
 
     @property
     def pending(self) -> bool:
-        return bool(self.chunks)
+        return self.wanted or bool(self.chunks)
+
+    def step(self) -> None:
+        if self.wanted:
+            self.wanted = False
+            self.plan()
+        elif self.chunks:
+            self.raise_next()
 
     def plan(self) -> None:
         if self.chunks:
