@@ -100,10 +100,10 @@ def _report(identifier: str, when: dt.datetime, lat: float, lon: float, received
     return Report("watch", message, received, time.monotonic(), "127.0.0.1:1")
 
 
-def _append(client, report: Report) -> None:  # type: ignore[no-untyped-def]
+def _append(client, report: Report, *, shards: int = 2) -> None:  # type: ignore[no-untyped-def]
     """As a gateway appends (without waiting for the answer)."""
     body = json.dumps([_report_payload(report)])
-    client.xadd(stream_name(shard_of(report.message.identifier, 2)), {"g": "", "n": "0", "reports": body})
+    client.xadd(stream_name(shard_of(report.message.identifier, shards)), {"g": "", "n": "0", "reports": body})
 
 
 def test_streams_are_trimmed_to_their_bound(transactional_db, world, redis_url, settings):
