@@ -8,12 +8,20 @@
   lease key per stream), so a device's reports are stored in the order the gateway received them.
   (A binding made or ended moves the device's later reports to another stream; reports still
   waiting in the old one may then be stored after them: only at that moment, and the writer stores
-  an older fix as blind-area data, never drops it.) Writer `i` of `INGEST_WRITERS` owns the shards
-  `s % INGEST_WRITERS == i`: adding a writer is a change of `INGEST_WRITERS` and one more
-  `run_ingest --writer N` process (restart the writers together; a shard's lease passes on within
-  `REDIS_LEASE_SECONDS`, and the new owner first stores what the old one read and never
-  acknowledged, in stream order). Changing `REDIS_SHARDS` itself is guarded (`check_layout`):
-  refused while entries wait in the old layout's streams or a gateway still appends with it.
+  an older fix as blind-area data, never drops it.) Writer `i` of `INGEST_WRITERS` holds the shards
+  `s % INGEST_WRITERS == i` while every writer runs (`preferred_writer`). The live writers are
+  listed in Redis (`members_key`); the shards of a writer that stopped or died pass to the live
+  ones once its lease lapses (any shard left unleased for a lease is taken by some writer), and
+  come back to it between two batches when it returns; a writer numbered beyond the others'
+  `INGEST_WRITERS` widens the layout for all. Whoever takes a shard first stores what the previous
+  holder read and never acknowledged (XAUTOCLAIM, then its pending entries in stream order).
+  Changing `REDIS_SHARDS` itself is guarded (`check_layout`): refused while entries wait in the
+  old layout's streams or a gateway still appends with it.
+- **Fenced.** Each take of a shard's lease increments the shard's token counter in Redis; the new
+  holder writes its token to `monitoring_shard_fence` before reading, and each batch's transaction
+  ends by checking, in one statement, that its tokens are still the latest. A writer that stalled
+  past its lease is refused at its commit (`BatchRefused`): nothing stored, answered or
+  acknowledged, so nothing is stored twice or after the next holder's fixes.
 - **Acknowledged after commit.** A gateway appends one entry per (submission, shard) and waits.
   The writer stores the batch in one transaction and only then publishes the outcomes on the
   gateway's reply channel and acknowledges the entries (XACK) in its consumer group; the gateway
