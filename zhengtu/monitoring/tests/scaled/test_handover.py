@@ -54,6 +54,7 @@ class Feed:
 def _run(writers: list[StreamWriter], turns: int = 40) -> None:
     for _turn in range(turns):
         for writer in writers:  # turn about, as separate processes would
+            writer.renew_seconds = 0  # every step (a process renews at most once a second)
             writer.step(block_ms=10)
 
 
