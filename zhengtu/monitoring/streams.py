@@ -667,7 +667,7 @@ class StreamWriter:
                     break
                 cursor.execute(f"SELECT token FROM {table} WHERE shard = %s", [shard])  # noqa: S608
                 stored = int(cursor.fetchone()[0])
-            logger.warning("Stream %s: token %s already used (stored %s); Redis lost its counter", shard, token, stored)
+            logger.warning("Shard %s: token %s already used (stored %s); Redis lost its counter", shard, token, stored)
             token = int(self._bump(keys=self._lease_keys(shard)[:2], args=[self.holder, stored]))
             if not token:  # the lease is gone meanwhile
                 self._drop(shard)
