@@ -172,6 +172,7 @@ class BatchProcessor:
         self.unknown_rows: int | None = None
         self.unknown_dropped = 0
         self._unknown_logged_at = -60.0
+        self._guard: Callable[[], None] | None = None  # see process()
 
     # -- entry point -------------------------------------------------------------------------
 
@@ -186,8 +187,9 @@ class BatchProcessor:
 
         `guard`, if given, runs last inside the batch's transaction (before the commit); it raises
         `BatchRefused` to roll the whole batch back."""
+        self._guard = guard
         try:
-            return self._process_atomic(reports, guard)
+            return self._process_atomic(reports)
         except (OperationalError, InterfaceError, BatchRefused):
             raise
         except Exception:
@@ -197,7 +199,7 @@ class BatchProcessor:
         outcomes = []
         for report in reports:
             try:
-                outcomes.extend(self._process_atomic([report], guard))
+                outcomes.extend(self._process_atomic([report]))
             except (OperationalError, InterfaceError, BatchRefused):
                 raise
             except Exception:
@@ -205,15 +207,15 @@ class BatchProcessor:
                 outcomes.append(Outcome(known=False))
         return outcomes
 
-    def _process_atomic(self, reports: list[Report], guard: Callable[[], None] | None = None) -> list[Outcome]:
+    def _process_atomic(self, reports: list[Report]) -> list[Outcome]:
         self.directory.refresh_if_stale()
         self.filters = FilterSettings.from_settings()
         self.rules = BatchRules.from_settings()
         try:
             with transaction.atomic(), recipients_remembered():
                 outcomes = self._process(reports)
-                if guard is not None:
-                    guard()
+                if self._guard is not None:
+                    self._guard()
                 return outcomes
         except Exception:
             self._forget()
