@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from zhengtu.monitoring.models import Alert, AlertKind, Position, ShardFence
 from zhengtu.monitoring.processing import BatchRefused
-from zhengtu.monitoring.streams import GROUP, StreamWriter, shard_of, stream_name, waiting_entries
+from zhengtu.monitoring.streams import GROUP, StreamWriter, members_key, shard_of, stream_name, waiting_entries
 from zhengtu.monitoring.tests.conftest import HOME, JUST_INSIDE, JUST_OUTSIDE, make_monitored
 from zhengtu.monitoring.tests.gateway.test_tcp import recent
 from zhengtu.monitoring.tests.scaled.test_streams import _append, _report
@@ -102,6 +102,26 @@ def test_a_writer_killed_and_not_restarted_has_its_shards_stored_by_another(
     _assert_stored_once_in_order(identifiers, 12)
     assert _nothing_pending(client, 2)
     first.release()
+
+
+def test_a_shard_its_live_writer_does_not_read_is_taken_after_a_lease(
+    transactional_db, world, redis_url, short_leases, settings
+):
+    """Writer 1 counts as live (it heartbeats) but does not hold its shard (stuck before reading):
+    writer 0 leaves the shard alone for a lease after seeing it unleased, then takes it."""
+    settings.ZHENGTU_MONITORING_INGEST_WRITERS = 2
+    identifiers = _devices(world, "88000008", 2)
+    client = redis.Redis.from_url(redis_url)
+    Feed(client, identifiers, 2).send(3)
+    client.zadd(members_key(), {"1": 2**50})  # writer 1's heartbeat, never lapsing
+    zero = StreamWriter(url=redis_url, consumer="writer-0", index=0)
+    _run([zero], turns=5)
+    assert zero.held == [0]  # shard 1 is writer 1's: first only marked unleased
+    time.sleep(1.1)
+    _run([zero])
+    assert zero.held == [0, 1]
+    _assert_stored_once_in_order(identifiers, 3)
+    zero.release()
 
 
 def test_writers_coming_and_going_rebalance_the_shards_without_a_restart(
