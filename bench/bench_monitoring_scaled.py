@@ -347,7 +347,7 @@ def _fence_cost() -> None:
     from django.db import connection, transaction
 
     from bench.support import process_cpu_seconds
-    from zhengtu.monitoring.streams import StreamWriter
+    from zhengtu.monitoring.stream_writer import StreamWriter
 
     writer = StreamWriter(url=os.environ["ZHENGTU_BENCH_REDIS_URL"], consumer="bench-fence")
     with connection.cursor() as cursor:

@@ -10,7 +10,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from zhengtu.monitoring.rules import rule
-from zhengtu.monitoring.streams import ShardLayoutError, consume_stream, writer_shards
+from zhengtu.monitoring.stream_writer import consume_stream
+from zhengtu.monitoring.streams import ShardLayoutError, writer_shards
 
 
 class Command(BaseCommand):

@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from zhengtu.monitoring.models import Alert, AlertKind, Position, ShardFence
 from zhengtu.monitoring.processing import BatchRefused
-from zhengtu.monitoring.streams import GROUP, StreamWriter, members_key, shard_of, stream_name, waiting_entries
+from zhengtu.monitoring.stream_writer import StreamWriter, members_key
+from zhengtu.monitoring.streams import GROUP, shard_of, stream_name, waiting_entries
 from zhengtu.monitoring.tests.conftest import HOME, JUST_INSIDE, JUST_OUTSIDE, make_monitored
 from zhengtu.monitoring.tests.gateway.test_tcp import recent
 from zhengtu.monitoring.tests.scaled.test_streams import _append, _report

@@ -17,14 +17,13 @@ from zhengtu.monitoring.models import Position
 from zhengtu.monitoring.processing import Report
 from zhengtu.monitoring.protocols.base import DeviceMessage, Fix, MessageKind
 from zhengtu.monitoring.protocols.simulate import osmand_query, watch_link, watch_position
+from zhengtu.monitoring.stream_writer import StreamWriter, consume_stream
 from zhengtu.monitoring.streams import (
     GROUP,
     RedisStreamIngestor,
     ShardLayoutError,
-    StreamWriter,
     _report_payload,
     check_layout,
-    consume_stream,
     layout_key,
     shard_of,
     stream_name,
