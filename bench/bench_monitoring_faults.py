@@ -23,7 +23,8 @@ scaled`): a PostgreSQL cluster and a redis-server of its own (append-only file, 
 everysec`, as `make scaled` and the deploy docs run it), and the processes of deploy/Procfile —
 `serve` (web), `run_gateway`, `run_ingest --writer 0` and `--writer 1`, `run_huey` (jobs on that
 Redis). While the devices send: kill -9 of the gateway, of writer 0 and of the web process, each
-started again; a crash of Redis (kill -9: what the last second appended may be lost) and its
+started again; kill -9 of writer 1, not started again until writer 0 has taken its shards over and
+stored their fixes for a while (printed), then started again (its shards given back); a crash of Redis (kill -9: what the last second appended may be lost) and its
 start; an immediate restart of PostgreSQL. Printed as above, plus the stream entries left
 pending. A fix is answered only after the writer's commit, so an entry Redis loses was either
 never answered (its device sends it again) or already stored.
@@ -675,6 +676,59 @@ def _pending_entries(url: str) -> int:
     return total
 
 
+def _holders(url: str) -> dict[int, str]:
+    """Shard → the writer (`writer-N`) holding its lease now ("" for none)."""
+    import redis
+
+    from zhengtu.monitoring.streams import shard_count, stream_name
+
+    client = redis.Redis.from_url(url)
+    names = client.mget([f"{stream_name(s)}:writer" for s in range(shard_count())])
+    return {s: (n or b"").decode().split(":")[0] for s, n in enumerate(names)}
+
+
+def _writer_away(processes: Processes, url: str) -> None:
+    """kill -9 of writer 1, NOT started again for a while: writer 0 takes its shards over once their
+    leases lapse, and the fixes of writer 1's devices go on being stored; then writer 1 returns and
+    is given its shards back. Prints the take-over time and what was stored meanwhile."""
+    from zhengtu.monitoring.device_feed import shard_keys
+    from zhengtu.monitoring.models import Device, Position
+    from zhengtu.monitoring.rules import rule
+    from zhengtu.monitoring.streams import shard_count, shard_of
+
+    keys = shard_keys()
+    shards = shard_count()
+    theirs = [
+        pk
+        for pk, identifier in Device.objects.values_list("pk", "identifier")
+        if shard_of(keys.get(pk, identifier), shards) % 2 == 1
+    ]
+    pid = processes.kill("writer1")
+    killed = time.monotonic()
+    print(f"  kill -9 of writer 1 ({pid}); NOT started again (lease {rule('REDIS_LEASE_SECONDS')} s)", flush=True)
+    deadline = killed + 120
+    while time.monotonic() < deadline and set(_holders(url).values()) != {"writer-0"}:
+        time.sleep(0.5)
+    taken = time.monotonic() - killed
+    before = Position.objects.filter(device_id__in=theirs).count()
+    time.sleep(STEP_SECONDS)
+    stored = Position.objects.filter(device_id__in=theirs).count() - before
+    print(
+        f"    writer 0 holds all {shards} shards {taken:.1f} s after the kill; in the next {STEP_SECONDS} s it stored "
+        f"{stored:,} fixes of writer 1's {len(theirs)} devices ({stored / STEP_SECONDS:,.0f}/s; they send "
+        f"{len(theirs) * FIXES_PER_SECOND:,.0f}/s)",
+        flush=True,
+    )
+    processes.restart("writer1")
+    returned = time.monotonic()
+    while time.monotonic() < returned + 120 and sorted(set(_holders(url).values())) != ["writer-0", "writer-1"]:
+        time.sleep(0.5)
+    print(
+        f"    writer 1 started again: shards held {_holders(url)} after {time.monotonic() - returned:.1f} s",
+        flush=True,
+    )
+
+
 def _child_scaled() -> None:
     redis_server = RedisServer()
     redis_server.start()
@@ -733,6 +787,7 @@ def _child_scaled() -> None:
         processes.restart("writer0")
         print(f"  kill -9 of writer 0 ({pid}); started again", flush=True)
         time.sleep(STEP_SECONDS)
+        _writer_away(processes, redis_server.url)
         pid = processes.kill("web")
         processes.restart("web")
         _wait_for_web(web_port)

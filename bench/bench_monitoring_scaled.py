@@ -89,6 +89,8 @@ def run() -> None:
             "Stored = rows committed in PostgreSQL per second while 1,000 connections sent flat out; live = "
             "gateway receive → position event on the county's Redis channel, below saturation."
         )
+        print()
+        subprocess.check_call([sys.executable, "-m", "bench.bench_monitoring_scaled", "fence"], cwd=ROOT, env=env)
     finally:
         subprocess.call([sys.executable, "-m", "bench.bench_monitoring_scaled", "drop"], cwd=ROOT, env=env)
         redis_process.terminate()
@@ -332,6 +334,65 @@ def _info() -> None:
     print(json.dumps({"county_id": county.pk, "identifiers": identifiers}))
 
 
+FENCE_BATCHES = 2_000
+FIXES_PER_BATCH_CPU_MS = 2_000 * 0.054  # a full batch (BATCH_MAX 2,000) at ~54 µs of writer CPU a fix (README)
+
+
+def _fence_cost() -> None:
+    """CPU of the shard fence per batch: the same transaction with and without the check, the
+    writer's CPU (process_time) and the PostgreSQL backend's (its /proc entry), over FENCE_BATCHES."""
+    import django
+
+    django.setup()
+    from django.db import connection, transaction
+
+    from bench.support import process_cpu_seconds
+    from zhengtu.monitoring.stream_writer import StreamWriter
+
+    writer = StreamWriter(url=os.environ["ZHENGTU_BENCH_REDIS_URL"], consumer="bench-fence")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        backend = int(cursor.fetchone()[0])
+
+    def loop(check: Any) -> tuple[float, float]:
+        cpu, server = time.process_time(), process_cpu_seconds(backend)
+        for _ in range(FENCE_BATCHES):
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute("SELECT 1")  # the batch's own work stands in for this
+                if check is not None:
+                    check()
+        return (time.process_time() - cpu) / FENCE_BATCHES, (process_cpu_seconds(backend) - server) / FENCE_BATCHES
+
+    print(f"shard fence, CPU per batch (one statement in the batch's transaction; {FENCE_BATCHES:,} batches):")
+    for shards in ([0], [0, 2, 4, 6]):
+        writer._held = dict.fromkeys(shards, 10**6)
+        with connection.cursor() as cursor:
+            for shard in shards:
+                cursor.execute(
+                    "INSERT INTO monitoring_shard_fence (shard, token) VALUES (%s, %s) "
+                    "ON CONFLICT (shard) DO UPDATE SET token = excluded.token",
+                    [shard, 10**6],
+                )
+        loop(writer._fence(shards))  # warm
+        writer.fence_cpu, writer.fence_checks = 0.0, 0
+        client, server = [], []
+        for _round in range(3):  # alternated, the median kept: the machine is shared
+            base_client, base_server = loop(None)
+            fenced_client, fenced_server = loop(writer._fence(shards))
+            client.append(fenced_client - base_client)
+            server.append(fenced_server - base_server)
+        client_us = max(0.0, sorted(client)[1]) * 1e6
+        server_us = max(0.0, sorted(server)[1]) * 1e6
+        inside_us = writer.fence_cpu / max(1, writer.fence_checks) * 1e6
+        print(
+            f"  {len(shards)} shard(s) in the batch: writer {client_us:,.0f} µs (inside the statement {inside_us:,.0f} µs) "
+            f"+ PostgreSQL backend {server_us:,.0f} µs = {(client_us + server_us) / 1000:.2f} ms; a full batch costs "
+            f"~{FIXES_PER_BATCH_CPU_MS:.0f} ms of writer CPU ({(client_us + server_us) / 10 / FIXES_PER_BATCH_CPU_MS:.2f} %)"
+            f"   ({_load()})",
+            flush=True,
+        )
+
+
 def _drop() -> None:
     import psycopg
 
@@ -342,4 +403,4 @@ def _drop() -> None:
 
 
 if __name__ == "__main__":
-    {"prepare": _prepare, "info": _info, "drop": _drop}[sys.argv[1]]()
+    {"prepare": _prepare, "info": _info, "drop": _drop, "fence": _fence_cost}[sys.argv[1]]()

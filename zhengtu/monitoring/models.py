@@ -355,3 +355,22 @@ class AlertEvent(models.Model):
         verbose_name = _("alert event")
         verbose_name_plural = _("alert events")
         ordering = ["at", "id"]
+
+
+class ShardFence(models.Model):
+    """The fencing token of a Redis stream shard's current writer (scaled shape, `streams.py`).
+
+    A writer that takes a shard over writes its token here before reading; every batch it
+    commits checks, in its own transaction, that the token stored is still its own. A writer
+    that stalled past its lease is refused, so it can never store after the shard's next owner."""
+
+    shard = models.PositiveIntegerField(primary_key=True)
+    token = models.BigIntegerField()
+
+    class Meta:
+        db_table = "monitoring_shard_fence"
+        verbose_name = _("shard fence")
+        verbose_name_plural = _("shard fences")
+
+    def __str__(self) -> str:
+        return f"{self.shard}: {self.token}"

@@ -143,6 +143,11 @@ def warm_up() -> None:
         reverse("monitoring:alert_detail", args=[1])
 
 
+class BatchRefused(Exception):  # noqa: N818 - a refusal, not a fault
+    """Raised by a batch's `guard` (the scaled shape's shard fence, `streams.py`): the batch is
+    rolled back whole and goes up as is, neither retried report by report nor answered."""
+
+
 class BatchProcessor:
     def __init__(self, directory: Directory | None = None) -> None:
         self.directory = directory or Directory()
@@ -167,20 +172,25 @@ class BatchProcessor:
         self.unknown_rows: int | None = None
         self.unknown_dropped = 0
         self._unknown_logged_at = -60.0
+        self._guard: Callable[[], None] | None = None  # see process()
 
     # -- entry point -------------------------------------------------------------------------
 
-    def process(self, reports: list[Report]) -> list[Outcome]:
+    def process(self, reports: list[Report], *, guard: Callable[[], None] | None = None) -> list[Outcome]:
         """Store and evaluate a batch; if it fails as a whole, each report is retried alone.
 
         When the database itself is unreachable (a restart, a lost connection) the error goes up
         at once, for the whole batch: nothing of it is acknowledged, the devices send again and
         the duplicate check stores what a retried report had already stored only once. (Retried
         one by one, thousands of reports would each wait for a connection, log a traceback and
-        be answered as if their device were unknown.)"""
+        be answered as if their device were unknown.)
+
+        `guard`, if given, runs last inside the batch's transaction (before the commit); it raises
+        `BatchRefused` to roll the whole batch back."""
+        self._guard = guard
         try:
             return self._process_atomic(reports)
-        except (OperationalError, InterfaceError):
+        except (OperationalError, InterfaceError, BatchRefused):
             raise
         except Exception:
             if len(reports) == 1:
@@ -190,7 +200,7 @@ class BatchProcessor:
         for report in reports:
             try:
                 outcomes.extend(self._process_atomic([report]))
-            except (OperationalError, InterfaceError):
+            except (OperationalError, InterfaceError, BatchRefused):
                 raise
             except Exception:
                 logger.exception("Report from %s could not be stored", report.message.identifier)
@@ -203,10 +213,26 @@ class BatchProcessor:
         self.rules = BatchRules.from_settings()
         try:
             with transaction.atomic(), recipients_remembered():
-                return self._process(reports)
+                outcomes = self._process(reports)
+                if self._guard is not None:
+                    self._guard()
+                return outcomes
         except Exception:
             self._forget()
             raise
+
+    def forget_devices(self) -> None:
+        """Drop what memory holds about devices and people (reloaded from the database as they
+        report): for a writer that takes over a shard, whose devices another writer stored meanwhile."""
+        self.states.clear()
+        self.last_fix.clear()
+        self.drift.clear()
+        self.drift_loaded.clear()
+        self._dirty_drift.clear()
+        self.open_conditions.clear()
+        self._conditions_loaded = False
+        self.separation_counts.clear()
+        self.last_sos.clear()
 
     def _forget(self) -> None:
         """After a rolled-back batch, drop what memory holds; it is reloaded from the database."""

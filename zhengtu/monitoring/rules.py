@@ -45,14 +45,15 @@ DEFAULTS: dict[str, Any] = {
     "REDIS_URL": "",
     "REDIS_STREAM": "zhengtu:monitoring:fixes",
     # Scaled shape (streams.py): reports go to REDIS_SHARDS streams by device; writer i of
-    # INGEST_WRITERS reads shards s % INGEST_WRITERS == i. More writers: raise INGEST_WRITERS (up to
-    # REDIS_SHARDS) and start one more `run_ingest --writer N`. Changing REDIS_SHARDS itself moves
+    # INGEST_WRITERS reads shards s % INGEST_WRITERS == i while all run (the live ones take over a
+    # stopped writer's shards and give them back). More writers: start one more `run_ingest --writer N`
+    # with INGEST_WRITERS = N + 1 (up to REDIS_SHARDS); the others need no restart. Changing REDIS_SHARDS itself moves
     # devices between streams: do it with the gateways stopped and the streams drained.
     "REDIS_SHARDS": 8,
     "INGEST_WRITERS": 1,
     "REDIS_STREAM_MAXLEN": 1_000_000,  # per shard, trimmed approximately (XADD MAXLEN ~)
     "REDIS_REPLY_TIMEOUT_SECONDS": 30,  # a gateway closes the connections whose batch no writer stored by then
-    "REDIS_LEASE_SECONDS": 10,  # a shard whose writer died passes to the next writer after this
+    "REDIS_LEASE_SECONDS": 10,  # a shard whose writer died passes to a live writer after this
     "REGISTRY_STREAM": "zhengtu:monitoring:devices",  # device changes pushed to gateways (device_feed.py)
     "REGISTRY_STREAM_MAXLEN": 100_000,
     "REGISTRY_RELOAD_SECONDS": 600,  # a gateway's whole reload, only a safety net

@@ -8,12 +8,20 @@
   lease key per stream), so a device's reports are stored in the order the gateway received them.
   (A binding made or ended moves the device's later reports to another stream; reports still
   waiting in the old one may then be stored after them: only at that moment, and the writer stores
-  an older fix as blind-area data, never drops it.) Writer `i` of `INGEST_WRITERS` owns the shards
-  `s % INGEST_WRITERS == i`: adding a writer is a change of `INGEST_WRITERS` and one more
-  `run_ingest --writer N` process (restart the writers together; a shard's lease passes on within
-  `REDIS_LEASE_SECONDS`, and the new owner first stores what the old one read and never
-  acknowledged, in stream order). Changing `REDIS_SHARDS` itself is guarded (`check_layout`):
-  refused while entries wait in the old layout's streams or a gateway still appends with it.
+  an older fix as blind-area data, never drops it.) Writer `i` of `INGEST_WRITERS` holds the shards
+  `s % INGEST_WRITERS == i` while every writer runs (`preferred_writer`). The live writers are
+  listed in Redis (`members_key`); the shards of a writer that stopped or died pass to the live
+  ones once its lease lapses (any shard left unleased for a lease is taken by some writer), and
+  come back to it between two batches when it returns; a writer numbered beyond the others'
+  `INGEST_WRITERS` widens the layout for all. Whoever takes a shard first stores what the previous
+  holder read and never acknowledged (XAUTOCLAIM, then its pending entries in stream order).
+  Changing `REDIS_SHARDS` itself is guarded (`check_layout`): refused while entries wait in the
+  old layout's streams or a gateway still appends with it.
+- **Fenced.** Each take of a shard's lease increments the shard's token counter in Redis; the new
+  holder writes its token to `monitoring_shard_fence` before reading, and each batch's transaction
+  ends by checking, in one statement, that its tokens are still the latest. A writer that stalled
+  past its lease is refused at its commit (`BatchRefused`): nothing stored, answered or
+  acknowledged, so nothing is stored twice or after the next holder's fixes.
 - **Acknowledged after commit.** A gateway appends one entry per (submission, shard) and waits.
   The writer stores the batch in one transaction and only then publishes the outcomes on the
   gateway's reply channel and acknowledges the entries (XACK) in its consumer group; the gateway
@@ -27,6 +35,8 @@
 - **Receive time.** Each report carries the gateway's receive time (wall clock) through the
   stream; the writer turns it back into its own monotonic clock, so alerts' `latency_ms` and the
   live events' `received_at` measure from the gateway's socket to the event.
+
+The writer's side (leases, hand-over, fencing, `run_ingest`) is in `stream_writer.py`.
 """
 
 from __future__ import annotations
@@ -37,17 +47,13 @@ import datetime as dt
 import itertools
 import json
 import logging
-import threading
 import time
 import uuid
 import zlib
-from collections.abc import Sequence
 from typing import Any
 
-from django.db import connection
-
-from .device_feed import DeviceRegistry, publish_devices, watch_deltas
-from .processing import BatchProcessor, Outcome, Report, warm_up
+from .device_feed import DeviceRegistry
+from .processing import Outcome, Report
 from .protocols.base import Alarm, DeviceMessage, Fix, MessageKind
 from .rules import rule
 from .writer_process import Wanted, expand
@@ -433,181 +439,3 @@ class RedisStreamIngestor:
                 for index, outcome in zip(indexes, part_outcomes, strict=True):
                     outcomes[index] = outcome
         return [o if o is not None else Outcome(known=False) for o in outcomes]
-
-
-# -- the writer's side ----------------------------------------------------------------------------
-
-# KEYS[1] the lease key, ARGV[1] this writer, ARGV[2] milliseconds. 1 renewed, 2 taken, 0 held by another.
-_LEASE = """
-if redis.call('get', KEYS[1]) == ARGV[1] then
-  redis.call('pexpire', KEYS[1], ARGV[2])
-  return 1
-end
-if redis.call('set', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return 2 end
-return 0
-"""
-_RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0"
-
-
-class StreamWriter:
-    """One `run_ingest` process: the shards it owns, one batch (one transaction) at a time."""
-
-    def __init__(
-        self,
-        *,
-        url: str | None = None,
-        shards: Sequence[int] | None = None,
-        consumer: str = "ingest-1",
-        processor: BatchProcessor | None = None,
-    ) -> None:
-        import redis
-
-        self.client = redis.Redis.from_url(url or rule("REDIS_URL"))
-        self.shards = list(shards) if shards is not None else list(range(shard_count()))
-        self.consumer = consumer
-        self.processor = processor
-        self.lease_ms = int(float(rule("REDIS_LEASE_SECONDS")) * 1000)
-        self.batch_max = int(rule("BATCH_MAX"))
-        self._lease = self.client.register_script(_LEASE)
-        self._release = self.client.register_script(_RELEASE)
-        self._cursor: dict[str, str] = {}  # owned stream → "0" (own pending first) or ">"
-        self._changes = watch_deltas(self.client)
-        self.batches = 0
-        self.reports = 0
-        self._reports_per_entry = 20.0  # learnt as entries are read
-
-    def _ensure_group(self, stream: str) -> None:
-        import redis
-
-        try:
-            self.client.xgroup_create(stream, GROUP, id="0", mkstream=True)
-        except redis.ResponseError as error:
-            if "BUSYGROUP" not in str(error):
-                raise
-
-    def _renew_leases(self) -> None:
-        """Hold each owned stream's lease; a stream newly taken over is read from its pending entries."""
-        for shard in self.shards:
-            stream = stream_name(shard)
-            state = self._lease(keys=[f"{stream}:writer"], args=[self.consumer, self.lease_ms])
-            if state == 0:
-                if self._cursor.pop(stream, None) is not None:
-                    logger.warning("Stream %s is now read by another writer", stream)
-                continue
-            if state == 2 or stream not in self._cursor:
-                self._ensure_group(stream)
-                self._claim(stream)
-                self._cursor[stream] = "0"
-
-    def _claim(self, stream: str) -> None:
-        """Take over what an earlier owner of the stream read and never acknowledged (it is read again)."""
-        start = "0-0"
-        while True:
-            # (redis-py drops the cursor from a JUSTID answer: take the entries, ignore them here.)
-            result = self.client.xautoclaim(stream, GROUP, self.consumer, 0, start_id=start, count=1000)
-            start = result[0].decode() if isinstance(result[0], bytes) else str(result[0])
-            if start == "0-0":
-                return
-
-    def release(self) -> None:
-        for stream in list(self._cursor):
-            self._release(keys=[f"{stream}:writer"], args=[self.consumer])
-        self._cursor.clear()
-
-    def run(self, stop: threading.Event) -> None:
-        warm_up()
-        if self.processor is None:
-            self.processor = BatchProcessor()
-        try:
-            while not stop.is_set():
-                try:
-                    self.step()
-                except Exception:  # noqa: BLE001 - the database or Redis is away: nothing acknowledged, try again
-                    logger.exception("Ingest writer %s: batch failed; its entries will be read again", self.consumer)
-                    for stream in self._cursor:
-                        self._cursor[stream] = "0"
-                    # Redis may have been away: registry changes published meanwhile are lost. Reload whole.
-                    from .directory import invalidate
-
-                    invalidate()
-                    stop.wait(1)
-        finally:
-            try:
-                self.release()
-            except Exception:  # noqa: BLE001 - Redis gone: the leases lapse by themselves
-                logger.warning("Could not release the stream leases of %s", self.consumer)
-            connection.close()
-
-    def step(self, block_ms: int = 1000) -> int:
-        """Read, store and answer one batch; the number of reports stored or refused."""
-        from .directory import invalidate
-
-        changes = self._changes()  # devices, bindings, fences, people changed elsewhere: re-read by id
-        if changes is not None:
-            invalidate(changes)
-        self._renew_leases()
-        if not self._cursor:
-            time.sleep(block_ms / 1000)
-            return 0
-        wanted: dict[Any, Any] = dict(self._cursor)
-        # COUNT is per stream and in entries (a gateway's submission each): aim at BATCH_MAX reports in all.
-        count = max(1, int(self.batch_max / self._reports_per_entry / len(wanted)))
-        response: Any = self.client.xreadgroup(GROUP, self.consumer, wanted, count=count, block=block_ms)
-        entries: list[tuple[str, bytes, dict[bytes, bytes]]] = []
-        for stream_key, stream_entries in response or []:
-            stream = stream_key.decode() if isinstance(stream_key, bytes) else stream_key
-            if not stream_entries and self._cursor.get(stream) == "0":
-                self._cursor[stream] = ">"  # its own pending entries are done: now the new ones
-            entries.extend((stream, entry_id, fields) for entry_id, fields in stream_entries)
-        if not entries:
-            return 0
-        reports: list[Report] = []
-        spans: list[tuple[str, str, int, int]] = []  # (gateway, key, start, end) in `reports`
-        for _stream, _entry_id, fields in entries:
-            part = reports_from_fields(fields)
-            gateway = fields.get(b"g", b"").decode()
-            spans.append((gateway, fields.get(b"n", b"").decode(), len(reports), len(reports) + len(part)))
-            reports.extend(part)
-        self._reports_per_entry = 0.7 * self._reports_per_entry + 0.3 * (len(reports) / len(entries))
-        from .ingest import keep_connection_usable
-
-        keep_connection_usable()
-        if self.processor is None:
-            warm_up()
-            self.processor = BatchProcessor()
-        outcomes = self.processor.process(reports)  # committed when it returns
-        self.batches += 1
-        self.reports += len(reports)
-        replies: dict[str, list[Any]] = {}
-        for gateway, key, start, end in spans:
-            if gateway:
-                replies.setdefault(gateway, []).append([key, [_outcome_row(o) for o in outcomes[start:end]]])
-        pipe = self.client.pipeline(transaction=False)
-        for gateway, items in replies.items():
-            pipe.publish(REPLY_PREFIX + gateway, json.dumps(items, separators=(",", ":")))
-        by_stream: dict[str, list[bytes]] = {}
-        for stream, entry_id, _fields in entries:
-            by_stream.setdefault(stream, []).append(entry_id)
-        for stream, ids in by_stream.items():
-            pipe.xack(stream, GROUP, *ids)
-        pipe.execute()
-        registered = [r.message.identifier for r, o in zip(reports, outcomes, strict=True) if o.auth_code]
-        if registered:  # JT/T 808 registrations: every gateway must know the code is handed out
-            publish_devices(identifiers=registered, client=self.client)
-        return len(reports)
-
-
-def consume_stream(
-    *,
-    url: str | None = None,
-    group: str = GROUP,
-    consumer: str = "ingest-1",
-    stop: threading.Event,
-    shards: Sequence[int] | None = None,
-) -> None:
-    """`manage.py run_ingest`: store what the gateways appended to the shard streams this writer owns."""
-    if group != GROUP:
-        raise ValueError(f"the consumer group is {GROUP!r}")
-    writer = StreamWriter(url=url, shards=shards, consumer=consumer)
-    check_layout(writer.client)  # raises ShardLayoutError: see its message
-    writer.run(stop)

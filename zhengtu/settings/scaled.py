@@ -42,7 +42,8 @@ HUEY = RedisHuey(name="zhengtu", url=REDIS_URL)
 
 # --- Monitoring on Redis (zhengtu/monitoring/streams.py, docs/operations.md "Scaled shape: monitoring") ---
 # Gateways append to REDIS_SHARDS streams; writer N of INGEST_WRITERS (`run_ingest --writer N`) reads
-# the shards s % INGEST_WRITERS == N. More writers = a larger ZHENGTU_INGEST_WRITERS and one more process.
+# the shards s % INGEST_WRITERS == N; a stopped writer's shards pass to the live ones and come back when it
+# returns. More writers = one more process with a larger ZHENGTU_INGEST_WRITERS (the others need no restart).
 ZHENGTU_MONITORING_INGEST_TRANSPORT = "redis"
 ZHENGTU_MONITORING_REDIS_URL = os.environ.get("ZHENGTU_MONITORING_REDIS_URL", REDIS_URL)
 ZHENGTU_MONITORING_REDIS_SHARDS = int(os.environ.get("ZHENGTU_INGEST_SHARDS", "8"))

@@ -10,13 +10,15 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from zhengtu.monitoring.rules import rule
-from zhengtu.monitoring.streams import ShardLayoutError, consume_stream, writer_shards
+from zhengtu.monitoring.stream_writer import consume_stream
+from zhengtu.monitoring.streams import ShardLayoutError, writer_shards
 
 
 class Command(BaseCommand):
     help = (
         "Store and evaluate device reports queued in Redis by `run_gateway` (INGEST_TRANSPORT = redis). "
-        "Writer N of ZHENGTU_MONITORING_INGEST_WRITERS reads the shards it owns."
+        "Writer N of ZHENGTU_MONITORING_INGEST_WRITERS reads the shards s % INGEST_WRITERS == N while every "
+        "writer runs, takes over the shards of a writer that stopped, and gives them back when it returns."
     )
 
     def add_arguments(self, parser: Any) -> None:
@@ -39,9 +41,12 @@ class Command(BaseCommand):
         stop = threading.Event()
         signal.signal(signal.SIGTERM, lambda *_: stop.set())
         signal.signal(signal.SIGINT, lambda *_: stop.set())
-        self.stdout.write(f"Ingest writer {writer} of {writers}: shards {shards}", ending="\n")
+        self.stdout.write(
+            f"Ingest writer {writer} of {writers}: shards {shards} (and those of writers that are not running)",
+            ending="\n",
+        )
         self.stdout.flush()
         try:
-            consume_stream(consumer=consumer or f"writer-{writer}", stop=stop, shards=shards)
+            consume_stream(consumer=consumer or f"writer-{writer}", stop=stop, index=writer)
         except ShardLayoutError as error:
             raise CommandError(str(error)) from error

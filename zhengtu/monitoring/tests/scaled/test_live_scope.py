@@ -18,7 +18,7 @@ from zhengtu.monitoring.live_channels import channel, scope_channels
 from zhengtu.monitoring.processing import Report
 from zhengtu.monitoring.protocols.base import Alarm, DeviceMessage, Fix, MessageKind
 from zhengtu.monitoring.services import bind_device, register_device
-from zhengtu.monitoring.streams import StreamWriter
+from zhengtu.monitoring.stream_writer import StreamWriter
 from zhengtu.monitoring.tests.conftest import HOME, make_monitored
 from zhengtu.monitoring.tests.gateway.test_tcp import recent
 from zhengtu.monitoring.tests.scaled.test_streams import _append

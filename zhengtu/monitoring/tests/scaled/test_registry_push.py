@@ -110,7 +110,7 @@ def test_a_writer_re_reads_only_the_device_changed_elsewhere(transactional_db, w
     writer re-reads that device alone, and stores for it at once."""
     from zhengtu.monitoring.device_feed import publish_devices
     from zhengtu.monitoring.processing import BatchProcessor
-    from zhengtu.monitoring.streams import StreamWriter
+    from zhengtu.monitoring.stream_writer import StreamWriter
     from zhengtu.monitoring.tests.conftest import location
 
     kept = make_monitored(world, identifier="8800000401", protocol="watch")

@@ -17,14 +17,13 @@ from zhengtu.monitoring.models import Position
 from zhengtu.monitoring.processing import Report
 from zhengtu.monitoring.protocols.base import DeviceMessage, Fix, MessageKind
 from zhengtu.monitoring.protocols.simulate import osmand_query, watch_link, watch_position
+from zhengtu.monitoring.stream_writer import StreamWriter, consume_stream
 from zhengtu.monitoring.streams import (
     GROUP,
     RedisStreamIngestor,
     ShardLayoutError,
-    StreamWriter,
     _report_payload,
     check_layout,
-    consume_stream,
     layout_key,
     shard_of,
     stream_name,
@@ -100,10 +99,10 @@ def _report(identifier: str, when: dt.datetime, lat: float, lon: float, received
     return Report("watch", message, received, time.monotonic(), "127.0.0.1:1")
 
 
-def _append(client, report: Report) -> None:  # type: ignore[no-untyped-def]
+def _append(client, report: Report, *, shards: int = 2) -> None:  # type: ignore[no-untyped-def]
     """As a gateway appends (without waiting for the answer)."""
     body = json.dumps([_report_payload(report)])
-    client.xadd(stream_name(shard_of(report.message.identifier, 2)), {"g": "", "n": "0", "reports": body})
+    client.xadd(stream_name(shard_of(report.message.identifier, shards)), {"g": "", "n": "0", "reports": body})
 
 
 def test_streams_are_trimmed_to_their_bound(transactional_db, world, redis_url, settings):
