@@ -135,6 +135,27 @@ def _chart_lines(pdf: str, *, first: str, count: int) -> list[str]:
     return lines[start : start + count]
 
 
+def test_a_replaced_template_drawing_the_html_chart_still_shows_every_domain(case: Case, intake: Assessment) -> None:
+    from django.core.files.base import ContentFile
+
+    from zhengtu.documents.models import DocumentTemplate
+
+    source = (
+        '<html><head><style>{{ font_css }} body { font-family: "{{ font_family }}"; font-size: 10pt; }'
+        ".bars p { margin: 0; line-height: 17pt; } .bar-label { display: inline-block; width: 30mm; }"
+        ".bar-track { display: inline-block; width: 80mm; height: 9pt; } .bar { display: block; height: 9pt; }"
+        "</style></head><body><h1>本县评估报告 {{ number }}</h1>{{ chart_html }}</body></html>"
+    )
+    template = DocumentTemplate(code="assessment.report", format="html", name="本县模板", organisation=None)
+    template.file.save("report.html", ContentFile(source.encode()), save=False)
+    template.save()
+    report = issue_report(actor=case.actor(), assessment=intake)
+    pdf = pdf_text(Path(report.pdf.path).read_bytes())
+    assert "本县评估报告" in pdf
+    chart = _chart_lines(pdf, first="犯罪史", count=10)
+    assert chart[-1].startswith("态度与认知") and "%" in chart[-1], chart
+
+
 def test_no_report_while_an_override_waits(case: Case, intake: Assessment) -> None:
     request_override(
         actor=case.actor(), assessment=intake, to_level="high", reason="访谈中发现其仍与原犯罪团伙成员密切来往。"
