@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from zhengtu.supervisees.models import SentenceType, Sex, SupervisionLevel
 
-from .charts import domain_bars, domain_bars_html, score_text
+from .charts import domain_bars, domain_bars_html, domain_bars_print, score_text
 from .models import Assessment, InstrumentKind, OverrideStatus
 from .report_font import FAMILY, report_font_css
 
@@ -133,6 +133,7 @@ def report_context(
         ],
         "chart_svg": mark_safe(domain_bars(domains)) if len(domains) > 1 else "",  # noqa: S308 - built from escaped parts
         "chart_html": mark_safe(domain_bars_html(domains)) if len(domains) > 1 else "",  # noqa: S308 - escaped parts
+        "chart_pdf": mark_safe(domain_bars_print(domains)) if len(domains) > 1 else "",  # noqa: S308 - escaped parts
         "font_css": mark_safe(report_font_css()) if with_font else "",  # noqa: S308 - our own constant CSS
         "font_family": FAMILY,
     }

@@ -8,6 +8,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -18,7 +19,7 @@ from zhengtu.core.access import acting_user
 from zhengtu.documents.rendering import next_document_number, render_docx, render_pdf_file
 from zhengtu.orgs.models import Organisation, OrganisationKind
 
-from ..models import Assessment, AssessmentReport, AssessmentStatus, OverrideStatus
+from ..models import Assessment, AssessmentReport, AssessmentStatus, LevelOverride, OverrideStatus
 from ..permissions import can_assess
 from ..report_content import DOCX_TEMPLATE_CODE, PDF_TEMPLATE_CODE, report_context
 from ..rules import report_number_prefix
@@ -62,13 +63,29 @@ def _bureau_of(assessment: Assessment) -> Organisation:
     return office.nearest({OrganisationKind.COUNTY_BUREAU, OrganisationKind.CITY_BUREAU}) or office
 
 
-def _check_issuable(locked: Assessment) -> None:
+def _locked_issuable(assessment: Assessment) -> Assessment:
+    """The assessment's row, locked, once checked that its report may be issued now.
+
+    One query for the lock and both checks (a report already issued, a change of level waiting): it
+    runs twice per report, before numbering and again before storing.
+    """
+    locked = (
+        Assessment.objects.select_for_update(of=("self",))
+        .annotate(
+            already_issued=Exists(AssessmentReport.objects.filter(assessment=OuterRef("pk"))),
+            change_waiting=Exists(
+                LevelOverride.objects.filter(assessment=OuterRef("pk"), status=OverrideStatus.PENDING)
+            ),
+        )
+        .get(pk=assessment.pk)
+    )
     if locked.status != AssessmentStatus.SUBMITTED:
         raise ValidationError(_("The questionnaire must be scored before the report is issued."))
-    if AssessmentReport.objects.filter(assessment=locked).exists():
+    if locked.already_issued:
         raise ValidationError(_("The report has already been issued."))
-    if locked.overrides.filter(status=OverrideStatus.PENDING).exists():
+    if locked.change_waiting:
         raise ValidationError(_("A change of level is waiting for approval; issue the report after the decision."))
+    return locked
 
 
 def issue_report(*, actor: Actor, assessment: Assessment, issued_at: dt.datetime | None = None) -> AssessmentReport:
@@ -84,16 +101,15 @@ def issue_report(*, actor: Actor, assessment: Assessment, issued_at: dt.datetime
     issued_at = issued_at or timezone.now()
     issued_on = timezone.localdate(issued_at)
     with transaction.atomic():
-        locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
-        _check_issuable(locked)
+        _locked_issuable(assessment)
+        # The office as loaded with the assessment (the one the report is rendered for).
         number = next_document_number(
-            bureau=_bureau_of(locked), kind=NUMBER_KIND, prefix=report_number_prefix(), year=issued_on.year
+            bureau=_bureau_of(assessment), kind=NUMBER_KIND, prefix=report_number_prefix(), year=issued_on.year
         )
     options = {"number": number, "issued_on": issued_on, "issued_by": user.display_name}
     docx, pdf = render_report_files(assessment, **options)
     with transaction.atomic():
-        locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
-        _check_issuable(locked)
+        locked = _locked_issuable(assessment)
         report = AssessmentReport(
             assessment=locked, number=number, issued_at=issued_at, issued_on=issued_on, issued_by=user
         )

@@ -85,6 +85,11 @@ def test_initial_assessment_report_in_word_and_pdf(case: Case, intake: Assessmen
     # The chart names each domain with its score and level, in the report's one compact font
     # (a second CJK font would make every PDF several times larger).
     assert any("教育与就业" in line and "%" in line and "需求" in line for line in pdf.splitlines())
+    chart = _chart_lines(pdf, first="犯罪史", count=10)
+    assert [line.split()[0] for line in chart] == [
+        "犯罪史", "教育与就业", "经济状况", "家庭与婚姻", "住所", "休闲娱乐", "交友与同伴", "酒精与毒品", "情绪与人格", "态度与认知",
+    ]  # fmt: skip
+    assert all(line.split()[1].endswith("%") and line.split()[2].endswith("需求") for line in chart), chart
     assert pdf_fonts(Path(report.pdf.path).read_bytes()) == {"Zhengtu-Report-SC"}
 
 
@@ -118,6 +123,37 @@ def test_psychological_report_shows_factor_scores(case: Case, instruments: dict[
     pdf = pdf_text(Path(report.pdf.path).read_bytes())
     for expected in ("心理测验与评估分析报告", "筛查阳性", "躯体化", "阳性项目数", "占位"):
         assert expected in pdf, expected
+    # Each factor on one line of the chart with its mean and level, the longest label unbroken.
+    chart = _chart_lines(pdf, first="躯体化", count=10)
+    assert chart[0].split()[:3] == ["躯体化", "3/5", "中度"], chart
+    assert chart[-1].split()[:2] == ["其他（睡眠、饮食等）", "1/5"], chart
+
+
+def _chart_lines(pdf: str, *, first: str, count: int) -> list[str]:
+    lines = [line.strip() for line in pdf.splitlines()]
+    start = next(n for n, line in enumerate(lines) if line.startswith(first))
+    return lines[start : start + count]
+
+
+def test_a_replaced_template_drawing_the_html_chart_still_shows_every_domain(case: Case, intake: Assessment) -> None:
+    from django.core.files.base import ContentFile
+
+    from zhengtu.documents.models import DocumentTemplate
+
+    source = (
+        '<html><head><style>{{ font_css }} body { font-family: "{{ font_family }}"; font-size: 10pt; }'
+        ".bars p { margin: 0; line-height: 17pt; } .bar-label { display: inline-block; width: 30mm; }"
+        ".bar-track { display: inline-block; width: 80mm; height: 9pt; } .bar { display: block; height: 9pt; }"
+        "</style></head><body><h1>本县评估报告 {{ number }}</h1>{{ chart_html }}</body></html>"
+    )
+    template = DocumentTemplate(code="assessment.report", format="html", name="本县模板", organisation=None)
+    template.file.save("report.html", ContentFile(source.encode()), save=False)
+    template.save()
+    report = issue_report(actor=case.actor(), assessment=intake)
+    pdf = pdf_text(Path(report.pdf.path).read_bytes())
+    assert "本县评估报告" in pdf
+    chart = _chart_lines(pdf, first="犯罪史", count=10)
+    assert chart[-1].startswith("态度与认知") and "%" in chart[-1], chart
 
 
 def test_no_report_while_an_override_waits(case: Case, intake: Assessment) -> None:
