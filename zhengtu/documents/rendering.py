@@ -212,6 +212,8 @@ _KEPT_SHEETS_MAX = 32
 # pydyf compresses every PDF stream at zlib level 9; for the font subset each report embeds (about
 # 120 KB before compression) that took three times as long as level 6 for 1 % less size.
 PDF_COMPRESSION_LEVEL = 6
+_CHECKED_WEASYPRINT = ("70.0",)
+_CHECKED_PYDYF = ("0.13.0",)
 
 
 def _kept_stylesheet(*args: Any, **kwargs: Any) -> Any:
@@ -271,10 +273,15 @@ def _weasyprint_setup() -> tuple[Any, Any]:
         prepared = (fonts, CSS(string=PDF_BASE_CSS, font_config=fonts))
         _prepared.stylesheets = {}
         _prepared.weasyprint = prepared
-        # Installed once for the process; both look up this thread's state when called.
-        if weasyprint.css.CSS is not _kept_stylesheet:
+        # Installed once for the process; both look up this thread's state when called. Both reach
+        # into the libraries' modules, so only on the versions they were checked against
+        # (requirements.lock): after an upgrade PDFs are rendered as the library does, only slower,
+        # until someone checks the new version and adds it here.
+        if weasyprint.__version__ in _CHECKED_WEASYPRINT and weasyprint.css.CSS is not _kept_stylesheet:
             weasyprint.css.CSS = _kept_stylesheet
-        if not isinstance(getattr(pydyf, "zlib", None), _Level6Zlib):
+        if getattr(pydyf, "VERSION", getattr(pydyf, "__version__", None)) in _CHECKED_PYDYF and not isinstance(
+            getattr(pydyf, "zlib", None), _Level6Zlib
+        ):
             pydyf.zlib = _Level6Zlib()  # type: ignore[attr-defined]
     return prepared  # type: ignore[no-any-return]
 

@@ -54,3 +54,17 @@ def test_a_stylesheet_with_a_refused_font_fails_on_every_render(tmp_path: Path) 
     for _attempt in range(2):
         with pytest.raises(RefusedReferences):
             html_to_pdf(html)
+
+
+def test_the_speed_ups_are_in_place_on_the_locked_library_versions() -> None:
+    # Both reach into WeasyPrint's and pydyf's modules and are installed only on the versions they were
+    # checked against. A version change in requirements.lock fails here: check the two against the new
+    # version (this file's other tests) and add it to rendering._CHECKED_*, or PDFs quietly get slower.
+    import pydyf
+    import weasyprint.css
+
+    from zhengtu.documents import rendering
+
+    html_to_pdf(_page("p { color: #333; }", "版本"))
+    assert weasyprint.css.CSS is rendering._kept_stylesheet
+    assert isinstance(pydyf.zlib, rendering._Level6Zlib)  # type: ignore[attr-defined]
