@@ -22,6 +22,7 @@ import sys
 import time
 
 from bench.support import (
+    backend_header,
     database_env,
     free_port,
     http_get,
@@ -44,7 +45,7 @@ def run() -> None:
     # One secret key for this process and the server it starts: the sessions made here must be valid there.
     os.environ.setdefault("ZHENGTU_BENCH_SECRET_KEY", secrets.token_urlsafe(48))
     for backend in os.environ.get("ZHENGTU_BENCH_BACKENDS", "sqlite,postgresql").split(","):
-        print(f"\n[{backend}]", flush=True)
+        print(backend_header(backend), flush=True)
         run_child("bench.bench_dashboards", backend, "zt_bench_cmd")
 
 

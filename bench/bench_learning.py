@@ -31,7 +31,17 @@ import subprocess
 import sys
 import time
 
-from bench.support import ROOT, WORK, database_env, free_port, fresh_database, percentiles, run_child, tree_cpu_seconds
+from bench.support import (
+    ROOT,
+    WORK,
+    backend_header,
+    database_env,
+    free_port,
+    fresh_database,
+    percentiles,
+    run_child,
+    tree_cpu_seconds,
+)
 
 PEOPLE = 2000
 INTERVAL = 15.0
@@ -42,7 +52,7 @@ def run() -> None:
     # The seeding process and the server must sign sessions with the same key.
     os.environ.setdefault("ZHENGTU_BENCH_SECRET_KEY", base64.urlsafe_b64encode(secrets.token_bytes(48)).decode())
     for backend in os.environ.get("ZHENGTU_BENCH_BACKENDS", "sqlite").split(","):
-        print(f"\n[{backend}]", flush=True)
+        print(backend_header(backend), flush=True)
         run_child("bench.bench_learning", backend, "zt_bench_learning")
 
 

@@ -39,7 +39,14 @@ import sys
 import time
 from typing import Any
 
-from bench.support import bulk_supervisees, drop_database, fresh_database, process_cpu_seconds, run_child
+from bench.support import (
+    backend_header,
+    bulk_supervisees,
+    drop_database,
+    fresh_database,
+    process_cpu_seconds,
+    run_child,
+)
 
 DEVICES = int(os.environ.get("ZHENGTU_BENCH_DEVICES", "5200"))
 TRANSPORT = os.environ.get("ZHENGTU_BENCH_TRANSPORT", "process")  # or "memory": the writer a thread of the gateway
@@ -59,7 +66,7 @@ PROTOCOL_MIX = [("jt808", 0.4), ("gt06", 0.3), ("watch", 0.2), ("osmand", 0.1)]
 def run() -> None:
     print(f"  machine: {os.cpu_count()} cores, load average {_load_average()} before the run", flush=True)
     for backend in os.environ.get("ZHENGTU_BENCH_BACKENDS", "sqlite,postgresql").split(","):
-        print(f"\n[{backend}]", flush=True)
+        print(backend_header(backend), flush=True)
         # A database of this run's own (dropped at its end): two runs never destroy each other's.
         run_child("bench.bench_monitoring", backend, f"zt_bench_monitoring_{os.getpid()}")
 

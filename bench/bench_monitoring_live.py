@@ -53,7 +53,15 @@ import tempfile
 import time
 from typing import Any
 
-from bench.support import ROOT, bulk_supervisees, child_pids, drop_database, process_cpu_seconds, run_child
+from bench.support import (
+    ROOT,
+    backend_header,
+    bulk_supervisees,
+    child_pids,
+    drop_database,
+    process_cpu_seconds,
+    run_child,
+)
 
 GOAL_MS = 500
 RATE = int(os.environ.get("ZHENGTU_BENCH_LIVE_RATE", "5000"))
@@ -74,7 +82,7 @@ def run() -> None:
     os.environ.setdefault("ZHENGTU_BENCH_SECRET_KEY", secrets.token_urlsafe(48))
     print(f"  machine: {os.cpu_count()} cores, {_uptime()} before the run", flush=True)
     for backend in os.environ.get("ZHENGTU_BENCH_BACKENDS", "sqlite,postgresql").split(","):
-        print(f"\n[{backend}]", flush=True)
+        print(backend_header(backend), flush=True)
         run_child("bench.bench_monitoring_live", backend, f"zt_bench_live_{os.getpid()}")
 
 

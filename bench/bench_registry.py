@@ -20,6 +20,7 @@ import time
 from urllib.parse import urlencode
 
 from bench.support import (
+    backend_header,
     database_env,
     free_port,
     http_get,
@@ -40,7 +41,7 @@ def run() -> None:
     # One secret key for this process and the server it starts: the sessions made here must be valid there.
     os.environ.setdefault("ZHENGTU_BENCH_SECRET_KEY", secrets.token_urlsafe(48))
     for backend in os.environ.get("ZHENGTU_BENCH_BACKENDS", "sqlite,postgresql").split(","):
-        print(f"\n[{backend}]", flush=True)
+        print(backend_header(backend), flush=True)
         run_child("bench.bench_registry", backend, DB_NAME)
 
 

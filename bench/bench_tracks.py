@@ -25,7 +25,7 @@ import time
 from typing import Any
 from urllib.parse import urlencode
 
-from bench.support import drop_database, process_cpu_seconds, run_child
+from bench.support import backend_header, drop_database, process_cpu_seconds, run_child
 
 DAYS = 30
 EVERY_SECONDS = 10
@@ -36,7 +36,7 @@ def run() -> None:
     os.environ.setdefault("ZHENGTU_BENCH_SECRET_KEY", secrets.token_urlsafe(48))  # the server's sessions verify
     print(f"  machine: {os.cpu_count()} cores, load average {_load()} before the run", flush=True)
     for backend in os.environ.get("ZHENGTU_BENCH_BACKENDS", "sqlite,postgresql").split(","):
-        print(f"\n[{backend}]", flush=True)
+        print(backend_header(backend), flush=True)
         run_child("bench.bench_tracks", backend, f"zt_bench_tracks_{os.getpid()}")
 
 

@@ -75,6 +75,30 @@ def prepare_database(backend: str) -> None:
             connection.execute(f'CREATE DATABASE "{name}"')
 
 
+def backend_header(backend: str) -> str:
+    """The heading of a backend's figures; for PostgreSQL, how durable its commits were, because the
+    shared test cluster runs with fsync off (scripts/test-postgres.sh) and that flatters every write."""
+    if backend != "postgresql":
+        return f"\n[{backend}]"
+    try:
+        import psycopg
+
+        with psycopg.connect(
+            host="127.0.0.1", port=int(PG_PORT), user="postgres", dbname="postgres", autocommit=True
+        ) as connection:
+            fsync = connection.execute("SHOW fsync").fetchone()
+            synchronous = connection.execute("SHOW synchronous_commit").fetchone()
+    except Exception as error:  # noqa: BLE001 - the heading must not stop the bench
+        return f"\n[{backend}] (server settings unknown: {error})"
+    flattered = (
+        " (commits cost less than on a durable server: figures flattered)" if fsync and fsync[0] == "off" else ""
+    )
+    return (
+        f"\n[{backend}] server on 127.0.0.1:{PG_PORT}: fsync {fsync[0] if fsync else '?'}, "
+        f"synchronous_commit {synchronous[0] if synchronous else '?'}{flattered}"
+    )
+
+
 def machine_load() -> str:
     """Printed beside every figure: the machine is shared, and its load moves the figures."""
     one, five, _fifteen = os.getloadavg()
