@@ -37,6 +37,9 @@ logger = logging.getLogger("zhengtu.monitoring.gateway")
 # Kept modest so that the event loop cannot run far ahead of the writer: decoding thousands of
 # frames the writer cannot store yet would only take the interpreter lock away from it.
 BACKLOG_FRAMES = 32
+# Frames of one connection in one submission (the rest wait in its backlog, counted there), so
+# that what is in flight stays near the gateway's bound however much one read brought.
+SUBMISSION_FRAMES = BACKLOG_FRAMES
 # Submissions a connection may have in flight at once. With one, a device's next frames waited
 # for the whole round trip (the writer's batch, its commit, the answer back through the event
 # loop) before they even went to the writer, so the gateway and the writer took turns instead
@@ -345,13 +348,19 @@ class Connection(asyncio.Protocol):
 
     def accept(self, pending: Pending) -> None:
         """Decoded frames with their reports: submit now, or once a submission in flight is answered."""
-        if self.backlog or not self._may_submit():
+        if self.backlog:
             self.backlog.extend(pending)
-            if len(self.backlog) >= BACKLOG_FRAMES and not self._paused_for_backlog:
-                self._paused_for_backlog = True
-                self._update_reading()
-            return
-        self._submit(pending)
+            pending, self.backlog = self.backlog, []
+        if self._may_submit():
+            self._submit(pending)  # what is past SUBMISSION_FRAMES (or a barrier) stays in the backlog
+            while self.backlog and self._may_submit():
+                pending, self.backlog = self.backlog, []
+                self._submit(pending)
+        else:
+            self.backlog = pending
+        if len(self.backlog) >= BACKLOG_FRAMES and not self._paused_for_backlog:
+            self._paused_for_backlog = True
+            self._update_reading()
 
     def _may_submit(self) -> bool:
         submissions = self.submissions
@@ -365,6 +374,14 @@ class Connection(asyncio.Protocol):
         # Frames after a barrier (JT/T 808 authentication) wait until it is answered: whether
         # they are accepted depends on that answer. So do frames after one whose answer closes
         # the connection (an HTTP refusal): they would be stored and never answered.
+        # At most SUBMISSION_FRAMES at a time: one read can hold thousands of frames (the kernel
+        # buffers what a device sent while reading was paused), and submitted whole they went past
+        # the gateway's bound on reports in flight by orders of magnitude: in the scaled shape a
+        # connection's single submission of 1,000 reports waited behind a million others, for
+        # longer than the gateway waits for its answer.
+        if len(pending) > SUBMISSION_FRAMES:
+            self.backlog[:0] = pending[SUBMISSION_FRAMES:]
+            pending = pending[:SUBMISSION_FRAMES]
         barrier = False
         for index, (frame, _reports) in enumerate(pending):
             if frame.barrier or frame.close:
@@ -380,7 +397,7 @@ class Connection(asyncio.Protocol):
 
     def _submit_backlog(self) -> None:
         """Submit what waited, as far as the limits allow; read again once the backlog is short."""
-        if self.backlog and self._may_submit() and not self.lost:
+        while self.backlog and self._may_submit() and not self.lost:
             backlog, self.backlog = self.backlog, []
             self._submit(backlog)
         if self._paused_for_backlog and len(self.backlog) < BACKLOG_FRAMES:

@@ -12,7 +12,7 @@ import time
 
 from django.utils import timezone
 
-from zhengtu.monitoring.gateway.servers import SUBMISSIONS_IN_FLIGHT
+from zhengtu.monitoring.gateway.servers import SUBMISSION_FRAMES, SUBMISSIONS_IN_FLIGHT
 from zhengtu.monitoring.ingest import InProcessIngestor
 from zhengtu.monitoring.models import Position
 from zhengtu.monitoring.processing import BatchProcessor, Outcome, Report
@@ -155,6 +155,37 @@ def test_an_answer_that_arrives_before_the_failure_of_an_earlier_submission_is_n
             ingestor.fail(1)
             sock.settimeout(10)
             assert sock.recv(100) == b""
+    finally:
+        running.stop()
+
+
+def test_frames_that_arrive_in_one_read_go_to_the_writer_a_few_at_a_time_and_all_are_answered_in_order():
+    # A device that sent a burst (the kernel buffered it while reading was paused) must not put
+    # the whole burst in flight at once: the gateway's bound on reports in flight would mean nothing.
+    ingestor = ControlledIngestor()
+    running = RunningGateway(ingestor)  # type: ignore[arg-type]
+    running.start()
+    burst = 5 * SUBMISSION_FRAMES
+    try:
+        with _authenticated_connection(running, ingestor) as sock:
+            sock.sendall(b"".join(jt808_location(NUMBER, recent(1000 - n), *HOME, serial=2 + n) for n in range(burst)))
+            assert wait_for(lambda: running.gateway.counters.frames == 1 + burst)
+            in_flight = SUBMISSIONS_IN_FLIGHT * SUBMISSION_FRAMES
+            # (the submissions of one turn of the event loop reach the writer together)
+            assert wait_for(lambda: sum(len(reports) for reports, _f in ingestor.held[1:]) == in_flight)
+            assert receive_nothing(sock, 0.3) == b""
+            assert sum(len(reports) for reports, _f in ingestor.held[1:]) == in_flight  # the rest waits
+            answered = 1
+            replies: list[bytes] = []
+            while len(replies) < burst:
+                assert wait_for(lambda answered=answered: len(ingestor.held) > answered)
+                assert len(ingestor.held[answered][0]) <= in_flight
+                ingestor.answer(answered, STORED)
+                answered += 1
+                for _ in range(len(ingestor.held[answered - 1][0])):
+                    replies.append(receive_jt808(sock)[1])
+            serials = [int.from_bytes(reply[:2], "big") for reply in replies]
+            assert serials == list(range(2, 2 + burst))  # every frame answered once, in the order sent
     finally:
         running.stop()
 
