@@ -40,6 +40,8 @@ BACKLOG_FRAMES = 32
 # Frames of one connection in one submission (the rest wait in its backlog, counted there), so
 # that what is in flight stays near the gateway's bound however much one read brought.
 SUBMISSION_FRAMES = BACKLOG_FRAMES
+# Bytes decoded at a time when a read brought more than that (a few dozen frames of any protocol).
+READ_SLICE_BYTES = 4096
 # Submissions a connection may have in flight at once. With one, a device's next frames waited
 # for the whole round trip (the writer's batch, its commit, the answer back through the event
 # loop) before they even went to the writer, so the gateway and the writer took turns instead
@@ -284,6 +286,7 @@ class Connection(asyncio.Protocol):
         self.peer = ""
         self.submissions: collections.deque[Submission] = collections.deque()  # in flight, in frame order
         self.backlog: Pending = []
+        self._unread = bytearray()  # read from the socket, not decoded yet (see data_received)
         self.last_activity = 0.0
         self.opened_at = 0.0
         self.address = ""
@@ -319,6 +322,7 @@ class Connection(asyncio.Protocol):
             self.gateway.release_unproven(self.address)
         self.admitted = False
         self.backlog = []
+        self._unread.clear()
 
     @property
     def in_flight(self) -> bool:
@@ -362,6 +366,9 @@ class Connection(asyncio.Protocol):
             self._paused_for_backlog = True
             self._update_reading()
 
+    def _decode_unread(self) -> None:
+        """Decode what was read and not decoded yet, as the backlog allows (framed protocols)."""
+
     def _may_submit(self) -> bool:
         submissions = self.submissions
         if not submissions:
@@ -400,7 +407,9 @@ class Connection(asyncio.Protocol):
         while self.backlog and self._may_submit() and not self.lost:
             backlog, self.backlog = self.backlog, []
             self._submit(backlog)
-        if self._paused_for_backlog and len(self.backlog) < BACKLOG_FRAMES:
+        if self._unread:
+            self._decode_unread()
+        if self._paused_for_backlog and len(self.backlog) < BACKLOG_FRAMES and not self._unread:
             self._paused_for_backlog = False
             self._update_reading()
 
@@ -431,6 +440,7 @@ class Connection(asyncio.Protocol):
         recognised as a duplicate."""
         self.submissions.clear()
         self.backlog = []
+        self._unread.clear()
         self.close()
 
     def _answer(self, transport: asyncio.Transport, pending: Pending, outcomes: list[Outcome]) -> bool:
@@ -507,7 +517,31 @@ class DeviceConnection(Connection):
         self.session.prepare([report for _frame, reports in pending for report in reports])
 
     def data_received(self, data: bytes) -> None:
-        self.last_activity = now_monotonic = time.monotonic()
+        # Decoded only while fewer than BACKLOG_FRAMES frames wait in the connection: one read can
+        # bring up to 256 KiB (thousands of frames the device sent while reading was paused), and
+        # decoding them all at once stamped each with a receive time and queued it here, behind the
+        # writer, for tens of seconds; it also held the event loop for as long. What is not decoded
+        # stays as bytes, reading is paused, and it is decoded a slice at a time as the backlog drains.
+        self.last_activity = time.monotonic()
+        if not self._unread and len(data) <= READ_SLICE_BYTES and len(self.backlog) < BACKLOG_FRAMES:
+            self._decode(data)  # the usual case: a frame or a few
+            return
+        self._unread += data
+        self._decode_unread()
+
+    def _decode_unread(self) -> None:
+        unread = self._unread
+        while unread and len(self.backlog) < BACKLOG_FRAMES and not self.lost:
+            chunk = bytes(unread[:READ_SLICE_BYTES])
+            del unread[:READ_SLICE_BYTES]
+            self._decode(chunk)
+        if unread and not self._paused_for_backlog and not self.lost:
+            self._paused_for_backlog = True
+            self._update_reading()
+
+    def _decode(self, data: bytes) -> None:
+        # Received, for the timings, when decoded: bytes not decoded yet wait as they would in the socket.
+        now_monotonic = time.monotonic()
         session = self.session
         assert session is not None
         items = session.frames(data)
