@@ -41,6 +41,7 @@ from typing import Any
 
 from bench.support import (
     backend_header,
+    bind_for_a_quarter,
     bulk_supervisees,
     drop_database,
     fresh_database,
@@ -214,9 +215,8 @@ def _push(connection: _LoadConnection) -> bool:
 
 def _build_data(rng: random.Random) -> list[dict[str, Any]]:
     """Organisations, supervisees, devices, bindings and fences, written in bulk (bench data only)."""
-    from django.utils import timezone
 
-    from zhengtu.monitoring.models import Device, DeviceBinding, Fence, FenceKind, FenceShape
+    from zhengtu.monitoring.models import Device, Fence, FenceKind, FenceShape
     from zhengtu.orgs.models import OrganisationKind
     from zhengtu.orgs.services import create_organisation
 
@@ -244,16 +244,7 @@ def _build_data(rng: random.Random) -> list[dict[str, Any]]:
             )
         )
     devices = Device.objects.bulk_create(device_rows, batch_size=1000)
-    now = timezone.now()
-    DeviceBinding.objects.bulk_create(
-        [
-            DeviceBinding(
-                device=d, supervisee=p, starts_at=now - dt.timedelta(days=30), ends_at=now + dt.timedelta(days=60)
-            )
-            for d, p in zip(devices, people, strict=True)
-        ],
-        batch_size=1000,
-    )
+    bind_for_a_quarter(devices, people)
     min_lat, min_lon, max_lat, max_lon = BOX
     ring = [[min_lon, min_lat], [max_lon, min_lat], [max_lon, max_lat], [min_lon, max_lat], [min_lon, min_lat]]
     Fence.objects.create(

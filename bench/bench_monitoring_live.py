@@ -56,6 +56,7 @@ from typing import Any
 from bench.support import (
     ROOT,
     backend_header,
+    bind_for_a_quarter,
     bulk_supervisees,
     child_pids,
     drop_database,
@@ -132,7 +133,7 @@ def _build(rng: random.Random) -> tuple[list[dict[str, Any]], dict[str, str], li
 
     from zhengtu.accounts.models import User
     from zhengtu.accounts.roles import Role
-    from zhengtu.monitoring.models import Device, DeviceBinding, DeviceState, Fence, FenceKind, FenceShape
+    from zhengtu.monitoring.models import Device, DeviceState, Fence, FenceKind, FenceShape
     from zhengtu.orgs.models import OrganisationKind
     from zhengtu.orgs.services import create_organisation
 
@@ -166,15 +167,7 @@ def _build(rng: random.Random) -> tuple[list[dict[str, Any]], dict[str, str], li
         )
     devices = Device.objects.bulk_create(rows, batch_size=1000)
     now = timezone.now()
-    DeviceBinding.objects.bulk_create(
-        [
-            DeviceBinding(
-                device=d, supervisee=p, starts_at=now - dt.timedelta(days=30), ends_at=now + dt.timedelta(days=60)
-            )
-            for d, p in zip(devices, people, strict=True)
-        ],
-        batch_size=1000,
-    )
+    bind_for_a_quarter(devices, people)
     # Everyone reported a moment ago: no offline alert before the storm the bench sets off.
     DeviceState.objects.bulk_create([DeviceState(device=d, last_seen_at=now) for d in devices], batch_size=1000)
     Fence.objects.create(

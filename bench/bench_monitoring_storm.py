@@ -37,7 +37,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from bench.support import backend_header, bulk_supervisees, drop_database, machine_load, run_child
+from bench.support import backend_header, bind_for_a_quarter, bulk_supervisees, drop_database, machine_load, run_child
 
 GOAL_US = 200  # writer CPU per offline alert
 SILENT = int(os.environ.get("ZHENGTU_BENCH_STORM_SILENT", "5000"))
@@ -77,7 +77,7 @@ def _build() -> tuple[list[int], list[int]]:
 
     from zhengtu.accounts.models import User
     from zhengtu.accounts.roles import Role
-    from zhengtu.monitoring.models import Device, DeviceBinding, DeviceState
+    from zhengtu.monitoring.models import Device, DeviceState
     from zhengtu.orgs.models import OrganisationKind
     from zhengtu.orgs.services import create_organisation
 
@@ -100,15 +100,7 @@ def _build() -> tuple[list[int], list[int]]:
         batch_size=1000,
     )
     now = timezone.now()
-    DeviceBinding.objects.bulk_create(
-        [
-            DeviceBinding(
-                device=d, supervisee=p, starts_at=now - dt.timedelta(days=30), ends_at=now + dt.timedelta(days=60)
-            )
-            for d, p in zip(devices, people, strict=True)
-        ],
-        batch_size=1000,
-    )
+    bind_for_a_quarter(devices, people)
     silent_since = now - dt.timedelta(minutes=31)
     DeviceState.objects.bulk_create(
         [DeviceState(device=d, last_seen_at=now if i < ACTIVE else silent_since) for i, d in enumerate(devices)],

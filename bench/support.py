@@ -272,3 +272,24 @@ def bulk_supervisees(
         ],
         batch_size=1000,
     )
+
+
+def bind_for_a_quarter(devices: list[Any], people: list[Any]) -> None:
+    """In the child: each device bound to its person from 30 days ago to 60 days ahead (the benches'
+    devices are all monitored now)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from zhengtu.monitoring.models import DeviceBinding
+
+    now = timezone.now()
+    DeviceBinding.objects.bulk_create(
+        [
+            DeviceBinding(
+                device=d, supervisee=p, starts_at=now - dt.timedelta(days=30), ends_at=now + dt.timedelta(days=60)
+            )
+            for d, p in zip(devices, people, strict=True)
+        ],
+        batch_size=1000,
+    )

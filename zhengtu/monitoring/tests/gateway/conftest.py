@@ -11,6 +11,7 @@ import pytest
 
 from zhengtu.monitoring.gateway.servers import Gateway
 from zhengtu.monitoring.ingest import Ingestor, InProcessIngestor
+from zhengtu.monitoring.processing import BatchProcessor, Outcome, Report
 
 
 class RunningGateway:
@@ -87,3 +88,17 @@ def authenticate_jt808(sock: socket.socket, identifier: str, code: str, serial: 
     sock.sendall(jt808_auth(identifier, code, serial=serial))
     header, body = receive_jt808(sock)
     assert (header.message_id, body[-1]) == (jt808.MSG_PLATFORM_REPLY, jt808.RESULT_OK)  # type: ignore[attr-defined]
+
+
+class HeldWriter(BatchProcessor):
+    """The real writer, held at its next batch until released: a writer that has fallen behind."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.release = threading.Event()
+        self.holding = threading.Event()
+
+    def process(self, reports: list[Report]) -> list[Outcome]:
+        self.holding.set()
+        self.release.wait(30)
+        return super().process(reports)

@@ -4,7 +4,6 @@ answer, and a resend of what was stored (after a crash, out of order) stores not
 
 import datetime as dt
 import socket
-import threading
 import time
 
 from django.test import override_settings
@@ -12,25 +11,11 @@ from django.utils import timezone
 
 from zhengtu.monitoring.ingest import InProcessIngestor
 from zhengtu.monitoring.models import Alert, AlertKind, Position
-from zhengtu.monitoring.processing import BatchProcessor, Outcome, Report
+from zhengtu.monitoring.processing import BatchProcessor, Report
 from zhengtu.monitoring.protocols.base import Alarm, DeviceMessage, Fix, MessageKind
 from zhengtu.monitoring.protocols.simulate import watch_position
 from zhengtu.monitoring.tests.conftest import HOME, make_monitored
-from zhengtu.monitoring.tests.gateway.conftest import RunningGateway
-
-
-class HeldWriter(BatchProcessor):
-    """The real writer, held at its next batch until released: a writer that has fallen behind."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.release = threading.Event()
-        self.holding = threading.Event()
-
-    def process(self, reports: list[Report]) -> list[Outcome]:
-        self.holding.set()
-        self.release.wait(30)
-        return super().process(reports)
+from zhengtu.monitoring.tests.gateway.conftest import HeldWriter, RunningGateway
 
 
 def wait_for(predicate, timeout: float = 10.0):  # type: ignore[no-untyped-def]

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import threading
 import time
 
 from django.utils import timezone
@@ -15,10 +14,10 @@ from django.utils import timezone
 from zhengtu.monitoring.gateway.servers import SUBMISSION_FRAMES, SUBMISSIONS_IN_FLIGHT
 from zhengtu.monitoring.ingest import InProcessIngestor
 from zhengtu.monitoring.models import Position
-from zhengtu.monitoring.processing import BatchProcessor, Outcome, Report
+from zhengtu.monitoring.processing import Outcome, Report
 from zhengtu.monitoring.protocols.simulate import jt808_auth, jt808_location, watch_position
 from zhengtu.monitoring.tests.conftest import HOME, make_monitored
-from zhengtu.monitoring.tests.gateway.conftest import RunningGateway, receive_jt808, receive_nothing
+from zhengtu.monitoring.tests.gateway.conftest import HeldWriter, RunningGateway, receive_jt808, receive_nothing
 
 NUMBER = "013912345678"
 
@@ -188,20 +187,6 @@ def test_a_burst_is_decoded_and_submitted_a_few_frames_at_a_time_and_all_are_ans
             assert serials == list(range(2, 2 + burst))  # every frame answered once, in the order sent
     finally:
         running.stop()
-
-
-class HeldWriter(BatchProcessor):
-    """The real writer, held at its first batch until released."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.release = threading.Event()
-        self.holding = threading.Event()
-
-    def process(self, reports: list[Report]) -> list[Outcome]:
-        self.holding.set()
-        self.release.wait(30)
-        return super().process(reports)
 
 
 def test_a_devices_fixes_are_stored_in_the_order_received_with_two_in_flight(world, transactional_db):
