@@ -8,7 +8,9 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import time
+from collections.abc import Iterator
 
+import pytest
 from django.utils import timezone
 
 from zhengtu.monitoring.gateway.servers import SUBMISSION_FRAMES, SUBMISSIONS_IN_FLIGHT
@@ -79,114 +81,110 @@ def _authenticated_connection(running: RunningGateway, ingestor: ControlledInges
     return sock
 
 
-def test_the_next_frame_goes_to_the_writer_while_the_previous_is_stored_and_replies_keep_frame_order():
+@pytest.fixture
+def controlled() -> Iterator[tuple[ControlledIngestor, RunningGateway]]:
     ingestor = ControlledIngestor()
     running = RunningGateway(ingestor)  # type: ignore[arg-type]
     running.start()
     try:
-        with _authenticated_connection(running, ingestor) as sock:
-            sock.sendall(jt808_location(NUMBER, recent(60), *HOME, serial=2))
-            assert wait_for(lambda: len(ingestor.held) == 2)
-            sock.sendall(jt808_location(NUMBER, recent(30), *HOME, serial=3))
-            # The second location is submitted before the first is answered.
-            assert wait_for(lambda: len(ingestor.held) == 3)
-            # The writer answers the later one first: the device hears nothing yet ...
-            ingestor.answer(2, STORED)
-            assert receive_nothing(sock) == b""
-            # ... and once the earlier one is stored, both answers, in the order of the frames.
-            ingestor.answer(1, STORED)
-            replies = [receive_jt808(sock)[1] for _ in range(2)]
-            assert replies == [bytes.fromhex("0002020000"), bytes.fromhex("0003020000")]
+        yield ingestor, running
     finally:
         running.stop()
 
 
-def test_frames_past_the_submissions_in_flight_wait_in_the_connection():
-    ingestor = ControlledIngestor()
-    running = RunningGateway(ingestor)  # type: ignore[arg-type]
-    running.start()
-    try:
-        with _authenticated_connection(running, ingestor) as sock:
-            for serial in range(2, 2 + SUBMISSIONS_IN_FLIGHT):
-                sock.sendall(jt808_location(NUMBER, recent(100 - serial), *HOME, serial=serial))
-                assert wait_for(lambda serial=serial: len(ingestor.held) == serial)
-            sock.sendall(jt808_location(NUMBER, recent(10), *HOME, serial=9))
-            assert wait_for(lambda: running.gateway.counters.frames == 2 + SUBMISSIONS_IN_FLIGHT)
-            assert receive_nothing(sock, 0.3) == b""
-            assert len(ingestor.held) == 1 + SUBMISSIONS_IN_FLIGHT  # the last frame waits ...
-            ingestor.answer(1, STORED)
-            assert receive_jt808(sock)[1] == bytes.fromhex("0002020000")
-            assert wait_for(lambda: len(ingestor.held) == 2 + SUBMISSIONS_IN_FLIGHT)  # ... and goes now
-    finally:
-        running.stop()
+def test_the_next_frame_goes_to_the_writer_while_the_previous_is_stored_and_replies_keep_frame_order(
+    controlled: tuple[ControlledIngestor, RunningGateway],
+) -> None:
+    ingestor, running = controlled
+    with _authenticated_connection(running, ingestor) as sock:
+        sock.sendall(jt808_location(NUMBER, recent(60), *HOME, serial=2))
+        assert wait_for(lambda: len(ingestor.held) == 2)
+        sock.sendall(jt808_location(NUMBER, recent(30), *HOME, serial=3))
+        # The second location is submitted before the first is answered.
+        assert wait_for(lambda: len(ingestor.held) == 3)
+        # The writer answers the later one first: the device hears nothing yet ...
+        ingestor.answer(2, STORED)
+        assert receive_nothing(sock) == b""
+        # ... and once the earlier one is stored, both answers, in the order of the frames.
+        ingestor.answer(1, STORED)
+        replies = [receive_jt808(sock)[1] for _ in range(2)]
+        assert replies == [bytes.fromhex("0002020000"), bytes.fromhex("0003020000")]
 
 
-def test_a_failed_submission_with_another_in_flight_answers_neither_and_closes():
-    ingestor = ControlledIngestor()
-    running = RunningGateway(ingestor)  # type: ignore[arg-type]
-    running.start()
-    try:
-        with _authenticated_connection(running, ingestor) as sock:
-            sock.sendall(jt808_location(NUMBER, recent(60), *HOME, serial=2))
-            assert wait_for(lambda: len(ingestor.held) == 2)
-            sock.sendall(jt808_location(NUMBER, recent(30), *HOME, serial=3))
-            assert wait_for(lambda: len(ingestor.held) == 3)
-            ingestor.fail(1)  # the earlier one was not stored
-            ingestor.answer(2, STORED)  # the later one was: still no answer, or the device would skip a resend
-            sock.settimeout(10)
-            assert sock.recv(100) == b""  # closed, nothing written
-    finally:
-        running.stop()
+def test_frames_past_the_submissions_in_flight_wait_in_the_connection(
+    controlled: tuple[ControlledIngestor, RunningGateway],
+) -> None:
+    ingestor, running = controlled
+    with _authenticated_connection(running, ingestor) as sock:
+        for serial in range(2, 2 + SUBMISSIONS_IN_FLIGHT):
+            sock.sendall(jt808_location(NUMBER, recent(100 - serial), *HOME, serial=serial))
+            assert wait_for(lambda serial=serial: len(ingestor.held) == serial)
+        sock.sendall(jt808_location(NUMBER, recent(10), *HOME, serial=9))
+        assert wait_for(lambda: running.gateway.counters.frames == 2 + SUBMISSIONS_IN_FLIGHT)
+        assert receive_nothing(sock, 0.3) == b""
+        assert len(ingestor.held) == 1 + SUBMISSIONS_IN_FLIGHT  # the last frame waits ...
+        ingestor.answer(1, STORED)
+        assert receive_jt808(sock)[1] == bytes.fromhex("0002020000")
+        assert wait_for(lambda: len(ingestor.held) == 2 + SUBMISSIONS_IN_FLIGHT)  # ... and goes now
 
 
-def test_an_answer_that_arrives_before_the_failure_of_an_earlier_submission_is_not_written():
-    ingestor = ControlledIngestor()
-    running = RunningGateway(ingestor)  # type: ignore[arg-type]
-    running.start()
-    try:
-        with _authenticated_connection(running, ingestor) as sock:
-            sock.sendall(jt808_location(NUMBER, recent(60), *HOME, serial=2))
-            assert wait_for(lambda: len(ingestor.held) == 2)
-            sock.sendall(jt808_location(NUMBER, recent(30), *HOME, serial=3))
-            assert wait_for(lambda: len(ingestor.held) == 3)
-            ingestor.answer(2, STORED)
-            assert receive_nothing(sock) == b""
-            ingestor.fail(1)
-            sock.settimeout(10)
-            assert sock.recv(100) == b""
-    finally:
-        running.stop()
+def test_a_failed_submission_with_another_in_flight_answers_neither_and_closes(
+    controlled: tuple[ControlledIngestor, RunningGateway],
+) -> None:
+    ingestor, running = controlled
+    with _authenticated_connection(running, ingestor) as sock:
+        sock.sendall(jt808_location(NUMBER, recent(60), *HOME, serial=2))
+        assert wait_for(lambda: len(ingestor.held) == 2)
+        sock.sendall(jt808_location(NUMBER, recent(30), *HOME, serial=3))
+        assert wait_for(lambda: len(ingestor.held) == 3)
+        ingestor.fail(1)  # the earlier one was not stored
+        ingestor.answer(2, STORED)  # the later one was: still no answer, or the device would skip a resend
+        sock.settimeout(10)
+        assert sock.recv(100) == b""  # closed, nothing written
 
 
-def test_a_burst_is_decoded_and_submitted_a_few_frames_at_a_time_and_all_are_answered_in_order():
+def test_an_answer_that_arrives_before_the_failure_of_an_earlier_submission_is_not_written(
+    controlled: tuple[ControlledIngestor, RunningGateway],
+) -> None:
+    ingestor, running = controlled
+    with _authenticated_connection(running, ingestor) as sock:
+        sock.sendall(jt808_location(NUMBER, recent(60), *HOME, serial=2))
+        assert wait_for(lambda: len(ingestor.held) == 2)
+        sock.sendall(jt808_location(NUMBER, recent(30), *HOME, serial=3))
+        assert wait_for(lambda: len(ingestor.held) == 3)
+        ingestor.answer(2, STORED)
+        assert receive_nothing(sock) == b""
+        ingestor.fail(1)
+        sock.settimeout(10)
+        assert sock.recv(100) == b""
+
+
+def test_a_burst_is_decoded_and_submitted_a_few_frames_at_a_time_and_all_are_answered_in_order(
+    controlled: tuple[ControlledIngestor, RunningGateway],
+) -> None:
     # A device that sent a burst (the kernel buffered it while reading was paused) must not put
     # the whole burst in flight at once: the gateway's bound on reports in flight would mean nothing.
-    ingestor = ControlledIngestor()
-    running = RunningGateway(ingestor)  # type: ignore[arg-type]
-    running.start()
     burst = 20 * SUBMISSION_FRAMES  # about 26 KB: more than one slice decoded at a time
-    try:
-        with _authenticated_connection(running, ingestor) as sock:
-            sock.sendall(b"".join(jt808_location(NUMBER, recent(1000 - n), *HOME, serial=2 + n) for n in range(burst)))
-            in_flight = SUBMISSIONS_IN_FLIGHT * SUBMISSION_FRAMES
-            # (the submissions of one turn of the event loop reach the writer together)
-            assert wait_for(lambda: sum(len(reports) for reports, _f in ingestor.held[1:]) == in_flight)
-            assert receive_nothing(sock, 0.3) == b""
-            assert sum(len(reports) for reports, _f in ingestor.held[1:]) == in_flight  # the rest waits ...
-            assert running.gateway.counters.frames < burst // 2  # ... mostly not even decoded (no receive time yet)
-            answered = 1
-            replies: list[bytes] = []
-            while len(replies) < burst:
-                assert wait_for(lambda answered=answered: len(ingestor.held) > answered)
-                assert len(ingestor.held[answered][0]) <= in_flight
-                ingestor.answer(answered, STORED)
-                answered += 1
-                for _ in range(len(ingestor.held[answered - 1][0])):
-                    replies.append(receive_jt808(sock)[1])
-            serials = [int.from_bytes(reply[:2], "big") for reply in replies]
-            assert serials == list(range(2, 2 + burst))  # every frame answered once, in the order sent
-    finally:
-        running.stop()
+    ingestor, running = controlled
+    with _authenticated_connection(running, ingestor) as sock:
+        sock.sendall(b"".join(jt808_location(NUMBER, recent(1000 - n), *HOME, serial=2 + n) for n in range(burst)))
+        in_flight = SUBMISSIONS_IN_FLIGHT * SUBMISSION_FRAMES
+        # (the submissions of one turn of the event loop reach the writer together)
+        assert wait_for(lambda: sum(len(reports) for reports, _f in ingestor.held[1:]) == in_flight)
+        assert receive_nothing(sock, 0.3) == b""
+        assert sum(len(reports) for reports, _f in ingestor.held[1:]) == in_flight  # the rest waits ...
+        assert running.gateway.counters.frames < burst // 2  # ... mostly not even decoded (no receive time yet)
+        answered = 1
+        replies: list[bytes] = []
+        while len(replies) < burst:
+            assert wait_for(lambda answered=answered: len(ingestor.held) > answered)
+            assert len(ingestor.held[answered][0]) <= in_flight
+            ingestor.answer(answered, STORED)
+            answered += 1
+            for _ in range(len(ingestor.held[answered - 1][0])):
+                replies.append(receive_jt808(sock)[1])
+        serials = [int.from_bytes(reply[:2], "big") for reply in replies]
+        assert serials == list(range(2, 2 + burst))  # every frame answered once, in the order sent
 
 
 def test_a_devices_fixes_are_stored_in_the_order_received_with_two_in_flight(world, transactional_db):
