@@ -7,6 +7,9 @@
 
   function text(value) { var s = document.createElement("span"); s.textContent = value == null ? "" : String(value); return s.innerHTML; }
   function when(iso) { return iso ? new Date(iso).toLocaleString("zh-CN", { hour12: false }) : ""; }
+  // The wall re-reads its figures every minute and after each reconnection. Parts whose content did not change
+  // are left alone: replacing them under the pointer would swallow a click that started before the refresh.
+  function setHTML(el, html) { if (el._html !== html) { el.innerHTML = html; el._html = html; } }
   function getJSON(url) { return fetch(url, { credentials: "same-origin" }).then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); }); }
 
   function start(element) {
@@ -35,8 +38,12 @@
       markers[key].bindTooltip(text(item.supervisee_name));
     }
 
+    var queueShown = null;
     function renderQueue() {
       var list = Object.keys(alerts).map(function (k) { return alerts[k]; }).sort(function (a, b) { return a.raised_at < b.raised_at ? 1 : -1; });
+      var shown = JSON.stringify(list.map(function (a) { return [a.id, a.status_label, a.kind_label, a.supervisee_name, a.raised_at, a.detail, a.fresh]; }));
+      if (shown === queueShown) return;
+      queueShown = shown;
       queue.innerHTML = "";
       list.forEach(function (alert) {
         var li = document.createElement("li");
@@ -112,26 +119,27 @@
     var typeChart = null, sparkAlerts = null, sparkCheckins = null;
     function loadFigures() {
       return getJSON(element.dataset.figures).then(function (f) {
-        document.getElementById("tiles-status").innerHTML = f.status.map(function (i) { return tile(i); }).join("");
-        document.getElementById("tiles-level").innerHTML = f.level.map(function (i) { return tile(i, i.key === "strict" ? "bad" : ""); }).join("");
-        document.getElementById("lifecycle").innerHTML = f.alerts_open.map(function (i) { STATUS_LABELS[i.key] = i.label; return '<a href="' + i.url + '"><b>' + i.value + "</b><span>" + text(i.label) + "</span></a>"; }).join("");
+        setHTML(document.getElementById("tiles-status"), f.status.map(function (i) { return tile(i); }).join(""));
+        setHTML(document.getElementById("tiles-level"), f.level.map(function (i) { return tile(i, i.key === "strict" ? "bad" : ""); }).join(""));
+        setHTML(document.getElementById("lifecycle"), f.alerts_open.map(function (i) { STATUS_LABELS[i.key] = i.label; return '<a href="' + i.url + '"><b>' + i.value + "</b><span>" + text(i.label) + "</span></a>"; }).join(""));
         var checkins = document.getElementById("tile-checkins");
         checkins.querySelector("b").textContent = f.check_ins_today.value; checkins.href = f.check_ins_today.url;
         var spot = document.getElementById("tile-spot");
         spot.querySelector("b").textContent = f.missed_spot_checks.value == null ? "—" : f.missed_spot_checks.value;
         if (f.missed_spot_checks.note && !spot.querySelector("small")) { var s = document.createElement("small"); s.textContent = f.missed_spot_checks.note; spot.appendChild(s); }
-        document.getElementById("type-table").innerHTML = f.sentence_type.map(function (i) { return '<tr><td><a href="' + i.url + '">' + text(i.label) + '</a></td><td><a href="' + i.url + '">' + i.value + "</a></td></tr>"; }).join("");
+        setHTML(document.getElementById("type-table"), f.sentence_type.map(function (i) { return '<tr><td><a href="' + i.url + '">' + text(i.label) + '</a></td><td><a href="' + i.url + '">' + i.value + "</a></td></tr>"; }).join(""));
         if (!typeChart) {
           typeChart = echarts.init(document.getElementById("type-chart"), null, { renderer: "svg" });
           typeChart.on("click", function (p) { if (p.data && p.data.url) window.location.href = p.data.url; });
         }
         var fontSize = Math.max(10, Math.round(window.innerHeight * 0.012));  // readable at 1080p and 4K alike
-        typeChart.setOption({
+        var typeShown = JSON.stringify([f.sentence_type, fontSize]);
+        if (typeShown !== typeChart._shown) { typeChart._shown = typeShown; typeChart.setOption({
           animation: false, grid: { left: 4, right: 4, top: 4, bottom: 4, containLabel: true },
           xAxis: { type: "category", data: f.sentence_type.map(function (i) { return i.label; }), axisLabel: { color: "#8fa8c3", interval: 0, fontSize: fontSize } },
           yAxis: { type: "value", minInterval: 1, axisLabel: { color: "#8fa8c3", fontSize: fontSize }, splitLine: { lineStyle: { color: "#23405f" } } },
           series: [{ type: "bar", cursor: "pointer", itemStyle: { color: "#5aa2ff" }, data: f.sentence_type.map(function (i) { return { value: i.value, url: i.url }; }) }],
-        });
+        }); }
         if (!sparkAlerts) sparkAlerts = ZhengtuCharts.sparkline(document.getElementById("spark-alerts"), f.sparklines.alerts, "#ff6b5b");
         else sparkAlerts.setOption({ series: [{ data: f.sparklines.alerts }] });
         if (!sparkCheckins) sparkCheckins = ZhengtuCharts.sparkline(document.getElementById("spark-checkins"), f.sparklines.check_ins, "#3ecf8e");
