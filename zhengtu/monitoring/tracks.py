@@ -193,7 +193,8 @@ def reduced_track(supervisee_id: int, start: dt.datetime, end: dt.datetime, *, z
         origin = int(start.timestamp())
         if connection.vendor == "postgresql":
             cell_of = "CAST(floor(({}) / %s) AS bigint)".format
-            moment, bucket_of, bucket_params = epoch, "((t - %s) / %s)", [origin, bucket]
+            moment, bucket_of = epoch, "((t - %s) / %s)"
+            bucket_params: list[float] = [origin, bucket]  # integers: PostgreSQL divides them whole
         else:
             cell_of = "CAST(({}) / %s AS INTEGER)".format
             moment, bucket_of = "julianday(fix_time)", "CAST((t - %s) * %s AS INTEGER)"
