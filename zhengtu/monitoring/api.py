@@ -349,7 +349,8 @@ class TrackSerializer(serializers.Serializer):  # type: ignore[type-arg]
     breaks = serializers.ListField(
         child=serializers.IntegerField(),
         required=False,
-        help_text="With zoom: indices of the points that start a new piece of line (not joined to the point before)",
+        help_text="With zoom: indices of the points that start a new piece of line, not joined to the point"
+        " before (the track left the bounds, or the device was silent longer than TRACK_GAP_MINUTES)",
     )
 
 

@@ -158,6 +158,8 @@ def seed(*, scale: str) -> None:
             drift = {1: (28.30, 110.60), 2: SCHOOL, 3: (home[0] + 0.012, home[1])}.get(index)
             path = _walk(rng, home, 36, drift_to=drift)
             for step, (lat, lon) in enumerate(path):
+                if index == 6 and 12 <= step < 24:
+                    continue  # person 6's wristband is off for an hour: the track map draws two lines
                 when = now - dt.timedelta(minutes=5 * (36 - step))
                 alarms: set[Alarm] = {Alarm.SOS} if index == 4 and step == 30 else set()
                 battery = max(5, 95 - step * (2 if index == 5 else 1))
