@@ -360,7 +360,7 @@ def _what_bounds_it(seconds: float, cpu: dict[str, float], machine_busy: float) 
     shares = {name: seconds_used / seconds for name, seconds_used in cpu.items()}
     text = "what bounds it: " + ", ".join(f"{name} {share * 100:.0f} % of a core" for name, share in shares.items())
     text += f", machine {machine_busy * 100:.0f} % busy → "
-    if machine_busy >= 0.95:
+    if machine_busy >= 0.9:
         return text + "the machine's two cores are full (other users' work included on a shared machine)"
     if shares["writer process"] >= 0.9:
         return text + "the writer (one process on one core)"
@@ -484,7 +484,7 @@ async def _serve(backend: str, ports_pipe: Any, control: Any, results: Any) -> N
         stored_rate = (counters.fixes_stored - stored0) / elapsed
         batches = ingestor.batches - batches0
         cpu += (
-            f"\n    writer batches {batches} ({stored_fixes / max(batches, 1):,.0f} fixes each), gateway submissions "
+            f"\n    hand-offs to the writer {batches} ({stored_fixes / max(batches, 1):,.0f} fixes each), gateway submissions "
             f"{gateway.counters.submissions - submissions0}, times the gateway stopped reading (writer behind) "
             f"{gateway.counters.overloads - overloads0}"
         )
