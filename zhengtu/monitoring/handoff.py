@@ -18,6 +18,7 @@ from __future__ import annotations
 import collections
 import contextlib
 import datetime as dt
+import logging
 import math
 import struct
 import threading
@@ -32,6 +33,8 @@ PROTOCOLS = ("jt808", "gt06", "watch", "osmand")
 OTHER_PROTOCOL = 255  # named in the strings, after the identifier and the address
 KINDS = tuple(MessageKind)
 ALARMS = tuple(Alarm)
+
+logger = logging.getLogger("zhengtu.monitoring.gateway")
 
 _PROTOCOL_CODES = {name: code for code, name in enumerate(PROTOCOLS)}
 _KIND_CODES = {kind: code for code, kind in enumerate(KINDS)}
@@ -242,7 +245,10 @@ class Deliveries:
         items = self.items
         while items:
             function, args = items.popleft()
-            function(*args)
+            try:
+                function(*args)
+            except Exception:  # noqa: BLE001 - one answer's failure must not fail the read that ran it
+                logger.exception("Handing a stored submission back to its connections failed")
 
 
 _deliveries: dict[Any, Deliveries] = {}

@@ -13,7 +13,7 @@ import threading
 
 from zhengtu.monitoring.gateway.servers import SUBMISSION_REPORTS, DeviceConnection, Gateway
 from zhengtu.monitoring.gateway.sessions import Jt808Session
-from zhengtu.monitoring.handoff import Answer, deliver
+from zhengtu.monitoring.handoff import Answer, deliver, deliveries
 from zhengtu.monitoring.processing import Outcome, Report
 from zhengtu.monitoring.protocols.simulate import jt808_location
 from zhengtu.monitoring.writer_process import resolve_all
@@ -107,3 +107,21 @@ def test_reports_leave_and_stored_ones_are_answered_within_one_long_turn_of_read
         assert gateway.in_flight_reports == 0  # the bound on reports in flight sees them go at once
 
     asyncio.run(one_turn_of_reads())
+
+
+def test_an_answer_that_fails_leaves_the_read_that_ran_it_and_the_next_answers_alone(caplog) -> None:
+    answered: list[str] = []
+
+    def broken() -> None:
+        raise RuntimeError("a reply could not be built")
+
+    async def run() -> None:
+        loop = asyncio.get_running_loop()
+        box = deliveries(loop)
+        deliver(loop, broken)
+        deliver(loop, answered.append, "next")
+        box.run()  # as a read callback does: it must not raise into the connection reading
+        assert answered == ["next"]
+
+    asyncio.run(run())
+    assert "Handing a stored submission back to its connections failed" in caplog.text
