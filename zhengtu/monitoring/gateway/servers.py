@@ -169,11 +169,16 @@ class Gateway:
             assert self._loop is not None
             self._loop.call_soon(self._flush)
 
-    def take_answers(self) -> None:
-        """Answer what the writer has stored meanwhile (called from the read callbacks)."""
+    def take_answers(self, reading: Connection) -> bool:
+        """Answer what the writer has stored meanwhile (called from the read callbacks); True when
+        that closed the connection reading (a failed submission of its own): what it just read
+        is dropped, as the bytes a closed connection would not have read."""
         answers = self._answers
         if answers is not None and answers.items:
             answers.run()
+            transport = reading.transport
+            return transport is None or transport.is_closing()
+        return False
 
     def _flush(self) -> None:
         """Everything decoded in this turn, cut into submissions of about SUBMISSION_REPORTS reports
@@ -590,7 +595,8 @@ class DeviceConnection(Connection):
         # writer, for tens of seconds; it also held the event loop for as long. What is not decoded
         # stays as bytes, reading is paused, and it is decoded a slice at a time as the backlog drains.
         self.last_activity = time.monotonic()
-        self.gateway.take_answers()
+        if self.gateway.take_answers(self):
+            return
         if not self._unread and len(data) <= READ_SLICE_BYTES and len(self.backlog) < BACKLOG_FRAMES:
             self._decode(data)  # the usual case: a frame or a few
             return
@@ -647,7 +653,8 @@ class HttpConnection(Connection):
 
     def data_received(self, data: bytes) -> None:
         self.last_activity = time.monotonic()
-        self.gateway.take_answers()
+        if self.gateway.take_answers(self):
+            return
         pending = self.reader.feed(data, self)
         if pending:
             self.gateway.counters.frames += sum(1 for _frame, reports in pending if reports)
