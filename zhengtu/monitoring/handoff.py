@@ -15,9 +15,13 @@ Pure Python: no Django (the writer child imports it before Django is set up).
 
 from __future__ import annotations
 
+import collections
+import contextlib
 import datetime as dt
+import logging
 import math
 import struct
+import threading
 from typing import TYPE_CHECKING, Any
 
 from .protocols.base import Alarm, DeviceMessage, Fix, MessageKind
@@ -29,6 +33,8 @@ PROTOCOLS = ("jt808", "gt06", "watch", "osmand")
 OTHER_PROTOCOL = 255  # named in the strings, after the identifier and the address
 KINDS = tuple(MessageKind)
 ALARMS = tuple(Alarm)
+
+logger = logging.getLogger("zhengtu.monitoring.gateway")
 
 _PROTOCOL_CODES = {name: code for code, name in enumerate(PROTOCOLS)}
 _KIND_CODES = {kind: code for code, kind in enumerate(KINDS)}
@@ -193,3 +199,98 @@ def unpack_outcomes(packed: PackedOutcomes) -> list[Outcome]:
                 interned[values] = outcome
         outcomes.append(outcome)
     return outcomes
+
+
+# -- answers from the writer's threads to the gateway's event loop ----------------------------
+#
+# uvloop runs every read callback that epoll reports (up to 48 × 1,024 in one turn) before any
+# callback queued with `call_soon[_threadsafe]`. At saturation thousands of connections stay
+# readable, so one turn of reading lasted seconds: the gateway decoded every frame of the
+# benchmark's saturation phase (about 184,000) before the first submission left, while the
+# writer waited, and the writer then stored them while the gateway waited (timeline of both
+# processes' CPU, 2026-12-07). The stages took turns instead of overlapping. So answers are
+# also put in a box that the gateway empties from its own read callbacks (`Deliveries.run`),
+# besides the queued callback that empties it when the loop is otherwise idle.
+
+
+class Deliveries:
+    """Calls handed to one event loop from other threads, run on that loop in the order given:
+    by a callback queued on the loop, or sooner by the loop's own code calling `run`."""
+
+    __slots__ = ("loop", "items", "scheduled", "lock")
+
+    def __init__(self, loop: Any) -> None:
+        self.loop = loop
+        self.items: collections.deque[tuple[Any, tuple[Any, ...]]] = collections.deque()
+        self.scheduled = False
+        self.lock = threading.Lock()
+
+    def put(self, function: Any, *args: Any) -> None:
+        """From any thread."""
+        self.items.append((function, args))
+        with self.lock:
+            if self.scheduled:
+                return
+            self.scheduled = True
+        with contextlib.suppress(RuntimeError):  # that event loop has closed: nobody is waiting any more
+            self.loop.call_soon_threadsafe(self._scheduled_run)
+
+    def _scheduled_run(self) -> None:
+        with self.lock:
+            self.scheduled = False
+        self.run()
+
+    def run(self) -> None:
+        """On the loop's thread: run what was handed over so far."""
+        items = self.items
+        while items:
+            function, args = items.popleft()
+            try:
+                function(*args)
+            except Exception:  # noqa: BLE001 - one answer's failure must not fail the read that ran it
+                logger.exception("Handing a stored submission back to its connections failed")
+
+
+_deliveries: dict[Any, Deliveries] = {}
+_deliveries_lock = threading.Lock()
+
+
+def deliveries(loop: Any) -> Deliveries:
+    """The box of `loop` (one per event loop, kept while the loop is open)."""
+    box = _deliveries.get(loop)
+    if box is None:
+        with _deliveries_lock:
+            box = _deliveries.get(loop)
+            if box is None:
+                for old in [old for old in _deliveries if old.is_closed()]:
+                    del _deliveries[old]
+                box = _deliveries[loop] = Deliveries(loop)
+    return box
+
+
+def deliver(loop: Any, function: Any, *args: Any) -> None:
+    """Run `function(*args)` on `loop` (from any thread), in order with the loop's other deliveries."""
+    deliveries(loop).put(function, *args)
+
+
+class Answer:
+    """Stands for an asyncio future where the submitter wants a plain callback: run at once on
+    the loop's thread when the outcomes arrive (a future's waiter would be queued behind the
+    reads again). `resolve_all` and `fail_future` take either."""
+
+    __slots__ = ("callback", "_done")
+
+    def __init__(self, callback: Any) -> None:
+        self.callback = callback
+        self._done = False
+
+    def done(self) -> bool:
+        return self._done
+
+    def set_result(self, outcomes: Any) -> None:
+        self._done = True
+        self.callback(outcomes, None)
+
+    def set_exception(self, error: BaseException) -> None:
+        self._done = True
+        self.callback(None, error)

@@ -23,6 +23,7 @@ from typing import Protocol
 
 from django.db import connection
 
+from .handoff import Answer, deliver
 from .processing import BatchProcessor, Outcome, Report, warm_up
 from .rules import rule
 from .writer_process import Wanted, expand, fail_future, resolve_all, still_wanted
@@ -69,6 +70,12 @@ class InProcessIngestor:
         self._queue.put((reports, future, loop, wanted))
         return await future
 
+    def submit_now(self, reports: list[Report], *, wanted: Wanted, answer: Answer) -> bool:
+        """On the event loop: hand the reports over and return; `answer` is called on this loop
+        when they are stored (or not)."""
+        self._queue.put((reports, answer, asyncio.get_running_loop(), wanted))  # type: ignore[arg-type]
+        return True
+
     def _run(self) -> None:
         warm_up()
         processor = self._processor or BatchProcessor()
@@ -112,7 +119,7 @@ class InProcessIngestor:
         except Exception as error:  # noqa: BLE001 - reported to every waiting connection
             logger.exception("Ingest batch failed")
             for _count, future, loop, _mask in sent:
-                loop.call_soon_threadsafe(fail_future, future, error)
+                deliver(loop, fail_future, future, error)
             return
         self.batches += 1
         self.reports += len(reports)
@@ -122,7 +129,7 @@ class InProcessIngestor:
             by_loop.setdefault(loop, []).append((future, expand(outcomes[index : index + count], mask)))
             index += count
         for loop, results in by_loop.items():
-            loop.call_soon_threadsafe(resolve_all, results)
+            deliver(loop, resolve_all, results)
 
 
 def keep_connection_usable() -> None:

@@ -42,7 +42,7 @@ try:
 except ImportError:  # not on Windows
     fcntl = None  # type: ignore[assignment]
 
-from .handoff import pack_outcomes, pack_reports, unpack_outcomes, unpack_reports
+from .handoff import Answer, deliver, pack_outcomes, pack_reports, unpack_outcomes, unpack_reports
 
 if TYPE_CHECKING:
     from .processing import Outcome, Report
@@ -286,6 +286,14 @@ class ProcessIngestor:
         self._outbox.put((reports, future, loop, wanted))
         return await future
 
+    def submit_now(self, reports: list[Report], *, wanted: Wanted, answer: Answer) -> bool:
+        """On the event loop: hand the reports over and return; `answer` is called on this loop
+        when they are stored (or not). False when the writer must be restarted first (use `submit`)."""
+        if self._broken:
+            return False
+        self._outbox.put((reports, answer, asyncio.get_running_loop(), wanted))  # type: ignore[arg-type]
+        return True
+
     def _send_loop(self, outbox: queue.SimpleQueue[_Item | tuple[str] | None], to_child: Connection) -> None:
         """Everything queued since the last send goes as one message (the child merges what is
         waiting in its pipe into one transaction). The pipe holds PIPE_BYTES, so this thread
@@ -330,7 +338,7 @@ class ProcessIngestor:
                     sent.append((len(going), future, loop, mask))
                     reports.extend(going)
                 else:  # the device is gone: nothing to store, nobody to answer
-                    loop.call_soon_threadsafe(resolve_all, [(future, expand([], mask))])
+                    deliver(loop, resolve_all, [(future, expand([], mask))])
             try:
                 if invalidate:
                     to_child.send(_INVALIDATE)
@@ -387,15 +395,14 @@ class ProcessIngestor:
                 by_loop.setdefault(loop, []).append((future, expand(outcomes[index : index + count], mask)))
                 index += count
         for loop, resolved in by_loop.items():
-            loop.call_soon_threadsafe(resolve_all, resolved)
+            deliver(loop, resolve_all, resolved)
 
     def _fail(self, batch_ids: list[int], error: BaseException) -> None:
         for batch_id in batch_ids:
             with self._lock:
                 items = self._pending.pop(batch_id, [])
             for _count, future, loop, _mask in items:
-                with contextlib.suppress(RuntimeError):  # that event loop has closed
-                    loop.call_soon_threadsafe(fail_future, future, error)
+                deliver(loop, fail_future, future, error)
 
 
 # -- the child process -------------------------------------------------------------------------
@@ -543,14 +550,14 @@ def _receive(inbox: Connection, default: Any) -> Any:
         return default
 
 
-def resolve_all(results: list[tuple[asyncio.Future[list[Outcome]], list[Outcome]]]) -> None:
+def resolve_all(results: list[tuple[asyncio.Future[list[Outcome]] | Answer, list[Outcome]]]) -> None:
     """On the submitting event loop: hand each waiting submission its outcomes."""
     for future, outcomes in results:
         if not future.done():
             future.set_result(outcomes)
 
 
-def fail_future(future: asyncio.Future[list[Outcome]], error: BaseException) -> None:
+def fail_future(future: asyncio.Future[list[Outcome]] | Answer, error: BaseException) -> None:
     """On the submitting event loop: the submission was not stored."""
     if not future.done():
         future.set_exception(error)

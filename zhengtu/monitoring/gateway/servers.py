@@ -23,6 +23,7 @@ import time
 from dataclasses import dataclass, field
 from typing import cast
 
+from ..handoff import Answer, Deliveries, deliveries
 from ..ingest import Ingestor
 from ..processing import Outcome, Report
 from ..protocols.base import FrameError
@@ -102,13 +103,21 @@ class Gateway:
         self.overloaded = False
         self._servers: list[asyncio.Server] = []
         self._pending: list[tuple[Connection, Submission]] = []
+        self._pending_reports = 0
         self._flush_scheduled = False
+        self._flushing = False
+        # Ingestors that can call back on this loop as soon as a submission is stored (see
+        # handoff.Deliveries): answers do not wait behind the next round of reads.
+        self._submit_now = getattr(ingestor, "submit_now", None)
+        self._answers: Deliveries | None = None
+        self._answering = 0  # submissions handed over through `submit_now`, not answered yet
         self._stores: set[asyncio.Task[None]] = set()
         self._sweeper: asyncio.TimerHandle | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
 
     async def start(self) -> None:
         loop = self._loop = asyncio.get_running_loop()
+        self._answers = deliveries(loop)
         for protocol, port in self.ports.items():
             if protocol == "osmand":
                 server = await loop.create_server(lambda: HttpConnection(self), self.host, port, backlog=4096)
@@ -135,6 +144,9 @@ class Gateway:
             self._flush()
         if self._stores:
             await asyncio.wait(list(self._stores), timeout=5)
+        deadline = time.monotonic() + 5
+        while self._answering and time.monotonic() < deadline:
+            await asyncio.sleep(0.01)
         for connection in list(self.connections):
             connection.close()
         for server in self._servers:
@@ -146,10 +158,27 @@ class Gateway:
 
     def submit(self, connection: Connection, submission: Submission) -> None:
         self._pending.append((connection, submission))
-        if not self._flush_scheduled:
+        for _frame, reports in submission.pending:
+            self._pending_reports += len(reports)
+        if self._pending_reports >= SUBMISSION_REPORTS and not self._flushing:
+            # At once, not at the end of the turn: under load uvloop's turn of reads lasts
+            # seconds (see handoff.Deliveries), and the writer would wait for all of it.
+            self._flush()
+        elif not self._flush_scheduled:
             self._flush_scheduled = True
             assert self._loop is not None
             self._loop.call_soon(self._flush)
+
+    def take_answers(self, reading: Connection) -> bool:
+        """Answer what the writer has stored meanwhile (called from the read callbacks); True when
+        that closed the connection reading (a failed submission of its own): what it just read
+        is dropped, as the bytes a closed connection would not have read."""
+        answers = self._answers
+        if answers is not None and answers.items:
+            answers.run()
+            transport = reading.transport
+            return transport is None or transport.is_closing()
+        return False
 
     def _flush(self) -> None:
         """Everything decoded in this turn, cut into submissions of about SUBMISSION_REPORTS reports
@@ -157,6 +186,14 @@ class Gateway:
         connection in it until the whole of it is stored)."""
         self._flush_scheduled = False
         batch, self._pending = self._pending, []
+        self._pending_reports = 0
+        self._flushing = True
+        try:
+            self._flush_batch(batch)
+        finally:
+            self._flushing = False
+
+    def _flush_batch(self, batch: list[tuple[Connection, Submission]]) -> None:
         chunk: list[tuple[Connection, Submission, int]] = []
         reports: list[Report] = []
         owners: list[Connection] = []  # each report's connection
@@ -184,6 +221,15 @@ class Gateway:
         self.in_flight_reports += len(reports)
         if self.in_flight_reports > self.max_in_flight and not self.overloaded:
             self._set_overloaded(True)
+        if self._submit_now is not None:
+
+            def wanted() -> list[bool]:
+                return [not owner.lost for owner in owners]
+
+            answer = Answer(lambda outcomes, error: self._finish(chunk, reports, outcomes, error))
+            if self._submit_now(reports, wanted=wanted, answer=answer):
+                self._answering += 1
+                return
         assert self._loop is not None
         task = self._loop.create_task(self._store(chunk, reports, owners))
         self._stores.add(task)
@@ -199,17 +245,43 @@ class Gateway:
 
         try:
             outcomes = await self.ingestor.submit(reports, wanted=wanted)
-        except Exception:
+        except Exception as error:
+            self._stored(batch, reports, None, error)
+            return
+        self._stored(batch, reports, outcomes, None)
+
+    def _finish(
+        self,
+        batch: list[tuple[Connection, Submission, int]],
+        reports: list[Report],
+        outcomes: list[Outcome] | None,
+        error: BaseException | None,
+    ) -> None:
+        self._answering -= 1
+        self._stored(batch, reports, outcomes, error)
+
+    def _stored(
+        self,
+        batch: list[tuple[Connection, Submission, int]],
+        reports: list[Report],
+        outcomes: list[Outcome] | None,
+        error: BaseException | None,
+    ) -> None:
+        self.in_flight_reports -= len(reports)
+        if self.overloaded and self.in_flight_reports <= self.max_in_flight // 2:
+            self._set_overloaded(False)
+        if outcomes is None:
             # Nothing was stored, so nothing is acknowledged: close and let the devices send again
             # (whatever else of theirs is in flight gets no answer either: see Connection.failed).
-            logger.exception("Storing %d reports failed; closing their %d connections", len(reports), len(batch))
+            logger.error(
+                "Storing %d reports failed; closing their %d connections",
+                len(reports),
+                len(batch),
+                exc_info=error,
+            )
             for connection, _submission, _count in batch:
                 connection.failed()
             return
-        finally:
-            self.in_flight_reports -= len(reports)
-            if self.overloaded and self.in_flight_reports <= self.max_in_flight // 2:
-                self._set_overloaded(False)
         index = 0
         for connection, submission, count in batch:
             connection.stored(submission, outcomes[index : index + count])
@@ -523,6 +595,8 @@ class DeviceConnection(Connection):
         # writer, for tens of seconds; it also held the event loop for as long. What is not decoded
         # stays as bytes, reading is paused, and it is decoded a slice at a time as the backlog drains.
         self.last_activity = time.monotonic()
+        if self.gateway.take_answers(self):
+            return
         if not self._unread and len(data) <= READ_SLICE_BYTES and len(self.backlog) < BACKLOG_FRAMES:
             self._decode(data)  # the usual case: a frame or a few
             return
@@ -579,6 +653,8 @@ class HttpConnection(Connection):
 
     def data_received(self, data: bytes) -> None:
         self.last_activity = time.monotonic()
+        if self.gateway.take_answers(self):
+            return
         pending = self.reader.feed(data, self)
         if pending:
             self.gateway.counters.frames += sum(1 for _frame, reports in pending if reports)
