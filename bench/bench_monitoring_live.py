@@ -30,6 +30,9 @@ server's own line per live stream (events offered to it, written, coalesced, dro
 
 Environment: ZHENGTU_BENCH_BACKENDS (sqlite,postgresql), ZHENGTU_BENCH_LIVE_RATE (5000),
 ZHENGTU_BENCH_LIVE_SECONDS (90), ZHENGTU_BENCH_LIVE_ACTIVE (5000), ZHENGTU_BENCH_LIVE_SILENT (5000).
+PostgreSQL: a throw-away cluster of this run's own (fsync on, default synchronous_commit), removed
+afterwards; `ZHENGTU_BENCH_PG=shared` (or an explicit ZHENGTU_DB_HOST/ZHENGTU_DB_PORT) measures an existing
+server instead (bench/support.py).
 """
 
 from __future__ import annotations
@@ -55,13 +58,12 @@ from typing import Any
 
 from bench.support import (
     ROOT,
-    backend_header,
     bind_for_a_quarter,
     bulk_supervisees,
     child_pids,
     drop_database,
     process_cpu_seconds,
-    run_child,
+    run_on,
 )
 
 GOAL_MS = 500
@@ -83,8 +85,7 @@ def run() -> None:
     os.environ.setdefault("ZHENGTU_BENCH_SECRET_KEY", secrets.token_urlsafe(48))
     print(f"  machine: {os.cpu_count()} cores, {_uptime()} before the run", flush=True)
     for backend in os.environ.get("ZHENGTU_BENCH_BACKENDS", "sqlite,postgresql").split(","):
-        print(backend_header(backend), flush=True)
-        run_child("bench.bench_monitoring_live", backend, f"zt_bench_live_{os.getpid()}")
+        run_on("bench.bench_monitoring_live", backend, f"zt_bench_live_{os.getpid()}")
 
 
 def _uptime() -> str:
