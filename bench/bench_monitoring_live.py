@@ -482,9 +482,16 @@ def _stop_server(server: subprocess.Popen[bytes]) -> None:
 
 
 def _cpu_seconds(pid: int) -> dict[str, float]:
-    """CPU of the serve process (web, gateway, jobs: one interpreter) and of its children (the
-    ingest writer process; multiprocessing's resource tracker, which is idle)."""
-    return {"serve": process_cpu_seconds(pid), "writer": sum(map(process_cpu_seconds, child_pids(pid)))}
+    """CPU of the serve process (web, gateway, jobs: one interpreter), of its children (the ingest
+    writer process; multiprocessing's resource tracker, which is idle) and of PostgreSQL (all of the
+    server's processes: on two cores its CPU is taken from the writer's and the gateway's)."""
+    from bench.support import database_server_cpu_seconds
+
+    cpu = {"serve": process_cpu_seconds(pid), "writer": sum(map(process_cpu_seconds, child_pids(pid)))}
+    database = database_server_cpu_seconds()
+    if database is not None:
+        cpu["postgresql"] = database
+    return cpu
 
 
 def _child(backend: str) -> None:
@@ -582,9 +589,19 @@ def _child(backend: str) -> None:
         flush=True,
     )
     print("  stored while the load ran: " + ", ".join(f"{at:.0f} s {count:,}" for at, count in progress), flush=True)
+    database_cpu = f", PostgreSQL (all its processes) {cpu['postgresql']:.1f} s" if "postgresql" in cpu else ""
     print(
         f"  CPU over the {SECONDS} s: serve process (web + gateway + jobs) {cpu['serve']:.1f} s, "
-        f"writer process {cpu['writer']:.1f} s (a core each at most: {SECONDS} s)",
+        f"writer process {cpu['writer']:.1f} s{database_cpu} (a core each at most: {SECONDS} s)",
+        flush=True,
+    )
+    # Per fix stored while the load ran: what does not depend on the machine's other work.
+    per_fix = {name: seconds / max(stored_in_window, 1) * 1e6 for name, seconds in cpu.items()}
+    print(
+        "  CPU per fix stored while the load ran: "
+        + ", ".join(f"{name} {micros:.0f} µs" for name, micros in per_fix.items())
+        + f"; together {sum(per_fix.values()):.0f} µs (two cores give 2,000,000 µs a second: {RATE:,} fixes/s "
+        f"need {RATE * sum(per_fix.values()) / 1e6:.2f} cores)",
         flush=True,
     )
     for label in labels.values():

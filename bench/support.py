@@ -256,6 +256,24 @@ def process_cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
 
 
+def database_server_cpu_seconds() -> float | None:
+    """In a child with Django set up, on PostgreSQL: CPU seconds of the database server so far, all its
+    processes (backends, WAL writer, checkpointer, autovacuum; on a shared server its other clients' work too).
+    None on SQLite (it runs inside the writer) or when the server's folder is not readable here."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW data_directory")
+        directory = cursor.fetchone()[0]
+    try:
+        with open(Path(directory) / "postmaster.pid") as pid_file:
+            return tree_cpu_seconds(int(pid_file.readline()))
+    except (OSError, ValueError):
+        return None
+
+
 def child_pids(pid: int) -> list[int]:
     """Live child processes of `pid`, whichever of its threads started them (the ingest writer is
     spawned by a worker thread: it is listed under that thread, not the main one)."""
