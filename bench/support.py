@@ -7,7 +7,7 @@ and learning benches; monitoring_faults starts its own cluster always, it crashe
 - by default a throw-away cluster of this run's own (initdb in a temporary folder, a free port,
   fsync on and the default synchronous_commit, as a production server), removed afterwards: the
   figures are those of durable commits, and two `make bench` runs on one machine never share (or
-  drop) each other's databases;
+  drop) each other's databases (its port: the first free from 16432, or `ZHENGTU_BENCH_OWN_PG_PORT`);
 - `ZHENGTU_BENCH_PG=shared`, or an explicit `ZHENGTU_DB_HOST` / `ZHENGTU_DB_PORT`: an existing
   server (default 127.0.0.1:5433, the test cluster, which runs with fsync off: the heading says
   so and that its figures are flattered); each run still uses a database named after its process.
