@@ -16,6 +16,9 @@ path, to compare). Prints the goal beside the figures and the machine's load ave
 `ZHENGTU_BENCH_WEB_WORKERS` (default 1: `manage.py serve`; 2 or more: `uvicorn --workers N`, the scaled shape's
 several web processes on one machine). On PostgreSQL the server keeps its connections (CONN_MAX_AGE 60, as
 settings/scaled.py), else every request would open a new one.
+PostgreSQL: a throw-away cluster of this run's own (fsync on, default synchronous_commit), removed
+afterwards; `ZHENGTU_BENCH_PG=shared` (or an explicit ZHENGTU_DB_HOST/ZHENGTU_DB_PORT) measures an existing
+server instead (bench/support.py).
 """
 
 from __future__ import annotations
@@ -34,12 +37,12 @@ import time
 from bench.support import (
     ROOT,
     WORK,
-    backend_header,
     database_env,
+    drop_database,
     free_port,
     fresh_database,
     percentiles,
-    run_child,
+    run_on,
     tree_cpu_seconds,
 )
 
@@ -52,8 +55,7 @@ def run() -> None:
     # The seeding process and the server must sign sessions with the same key.
     os.environ.setdefault("ZHENGTU_BENCH_SECRET_KEY", base64.urlsafe_b64encode(secrets.token_bytes(48)).decode())
     for backend in os.environ.get("ZHENGTU_BENCH_BACKENDS", "sqlite").split(","):
-        print(backend_header(backend), flush=True)
-        run_child("bench.bench_learning", backend, "zt_bench_learning")
+        run_on("bench.bench_learning", backend, f"zt_bench_learning_{os.getpid()}")
 
 
 def _seed() -> list[tuple[str, int]]:
@@ -330,4 +332,7 @@ def _child(backend: str) -> None:
 
 
 if __name__ == "__main__":
-    _child(sys.argv[1])
+    try:
+        _child(sys.argv[1])
+    finally:
+        drop_database(sys.argv[1])

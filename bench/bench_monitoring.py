@@ -22,6 +22,9 @@ measured on the server side:
 
 `ZHENGTU_BENCH_BACKENDS=sqlite` (or `postgresql`) runs one database only. Figures only; nothing
 passes or fails on timings. One run takes about three minutes.
+PostgreSQL: a throw-away cluster of this run's own (fsync on, default synchronous_commit), removed
+afterwards; `ZHENGTU_BENCH_PG=shared` (or an explicit ZHENGTU_DB_HOST/ZHENGTU_DB_PORT) measures an existing
+server instead (bench/support.py).
 """
 
 from __future__ import annotations
@@ -40,13 +43,12 @@ import time
 from typing import Any
 
 from bench.support import (
-    backend_header,
     bind_for_a_quarter,
     bulk_supervisees,
     drop_database,
     fresh_database,
     process_cpu_seconds,
-    run_child,
+    run_on,
 )
 
 DEVICES = int(os.environ.get("ZHENGTU_BENCH_DEVICES", "5200"))
@@ -67,9 +69,8 @@ PROTOCOL_MIX = [("jt808", 0.4), ("gt06", 0.3), ("watch", 0.2), ("osmand", 0.1)]
 def run() -> None:
     print(f"  machine: {os.cpu_count()} cores, load average {_load_average()} before the run", flush=True)
     for backend in os.environ.get("ZHENGTU_BENCH_BACKENDS", "sqlite,postgresql").split(","):
-        print(backend_header(backend), flush=True)
         # A database of this run's own (dropped at its end): two runs never destroy each other's.
-        run_child("bench.bench_monitoring", backend, f"zt_bench_monitoring_{os.getpid()}")
+        run_on("bench.bench_monitoring", backend, f"zt_bench_monitoring_{os.getpid()}")
 
 
 # -- the load process (no Django) -------------------------------------------------------------

@@ -50,7 +50,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.support import ROOT, WORK, bulk_supervisees
+from bench.support import ROOT, WORK, PgCluster, bulk_supervisees
+from bench.support import free_port_near as _free_port
 
 DEVICES = int(os.environ.get("ZHENGTU_BENCH_FAULT_DEVICES", "300"))
 FIXES_PER_SECOND = 2.0  # per device
@@ -71,7 +72,7 @@ def run() -> None:
 
 
 def _run_shape(shape: str) -> None:
-    cluster = Cluster()
+    cluster = PgCluster()
     try:
         cluster.start()
         print(f"  own PostgreSQL cluster on 127.0.0.1:{cluster.port} (fsync on) in {cluster.directory}", flush=True)
@@ -94,68 +95,6 @@ def _run_shape(shape: str) -> None:
 def _uptime() -> str:
     one, five, fifteen = os.getloadavg()
     return f"load average {one:.2f} {five:.2f} {fifteen:.2f}"
-
-
-def _free_port(preferred: int = 0) -> int:
-    with socket.socket() as probe:
-        try:
-            probe.bind(("127.0.0.1", preferred))
-        except OSError:
-            probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-# -- a PostgreSQL cluster of this run's own -----------------------------------------------------
-
-
-def _pg_bin() -> Path:
-    found = sorted(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: int(p.parent.name))
-    if not found:
-        raise RuntimeError("PostgreSQL is not installed (scripts/system-packages.sh)")
-    return found[-1]
-
-
-def _as_owner(command: list[str]) -> None:
-    """pg_ctl refuses to run as root: as the postgres user then."""
-    if os.getuid() == 0:
-        command = ["su", "postgres", "-s", "/bin/sh", "-c", " ".join(f"'{part}'" for part in command)]
-    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-
-class Cluster:
-    def __init__(self, directory: Path | None = None, port: int | None = None) -> None:
-        self.directory = directory or Path(tempfile.mkdtemp(prefix="zhengtu-drill-pg-"))
-        self.port = port or int(os.environ.get("ZHENGTU_BENCH_FAULT_PG_PORT", "0")) or _free_port(16432)
-
-    def start(self) -> None:
-        if os.getuid() == 0:
-            shutil.chown(self.directory, "postgres", "postgres")
-        bin_dir = _pg_bin()
-        if not (self.directory / "PG_VERSION").exists():
-            _as_owner(
-                [str(bin_dir / "initdb"), "-D", str(self.directory), "-U", "postgres", "-A", "trust", "-E", "UTF8"]
-            )
-            with open(self.directory / "postgresql.conf", "a") as conf:
-                conf.write(
-                    f"listen_addresses = '127.0.0.1'\nport = {self.port}\n"
-                    f"unix_socket_directories = '{self.directory}'\nmax_connections = 100\n"
-                )
-        _as_owner(
-            [str(bin_dir / "pg_ctl"), "-D", str(self.directory), "-l", str(self.directory / "log"), "-w", "start"]
-        )
-
-    def crash_restart(self) -> None:
-        """An immediate stop (no checkpoint: recovery from the WAL at start, as after a crash), then start."""
-        bin_dir = _pg_bin()
-        _as_owner([str(bin_dir / "pg_ctl"), "-D", str(self.directory), "-m", "immediate", "-w", "stop"])
-        _as_owner(
-            [str(bin_dir / "pg_ctl"), "-D", str(self.directory), "-l", str(self.directory / "log"), "-w", "start"]
-        )
-
-    def stop(self) -> None:
-        with contextlib.suppress(subprocess.CalledProcessError):
-            _as_owner([str(_pg_bin() / "pg_ctl"), "-D", str(self.directory), "-m", "immediate", "-w", "stop"])
-        shutil.rmtree(self.directory, ignore_errors=True)
 
 
 # -- the devices (no Django) ---------------------------------------------------------------------
@@ -418,7 +357,7 @@ def _set_up_drill() -> tuple[Any, ...]:
     call_command("migrate", verbosity=0)
     plans, device_ids, leavers, sos = _build(random.Random(42))  # noqa: S311
     connections.close_all()
-    cluster = Cluster(Path(os.environ["ZHENGTU_BENCH_PG_DIR"]), int(os.environ["ZHENGTU_DB_PORT"]))
+    cluster = PgCluster(Path(os.environ["ZHENGTU_BENCH_PG_DIR"]), int(os.environ["ZHENGTU_DB_PORT"]))
     webhook = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Webhook)
     threading.Thread(target=webhook.serve_forever, daemon=True).start()
     var_dir = tempfile.mkdtemp(prefix="zhengtu-drill-var-")
@@ -429,7 +368,6 @@ def _child() -> None:
     from bench.bench_monitoring_live import _server, _stop_server
 
     plans, device_ids, leavers, sos, cluster, webhook, var_dir, job_log = _set_up_drill()
-    import multiprocessing as mp
 
     from django.db import connection
 
@@ -448,17 +386,9 @@ def _child() -> None:
         return process
 
     server = serve()
-    ctx = mp.get_context("fork")
-    control, results = ctx.Queue(), ctx.Queue()
-    load = ctx.Process(target=_devices_process, args=(plans, gateway_port, control, results), daemon=True)
-    load.start()
+    load, control, results = _start_devices(plans, gateway_port)
     try:
-        results.get(timeout=120)
-        print(
-            f"  {DEVICES} devices connected and authenticated; sending {DEVICES * FIXES_PER_SECOND:.0f} fixes/s",
-            flush=True,
-        )
-        control.put("go")
+        _devices_go(control, results, connect_timeout=120)
         time.sleep(STEP_SECONDS)
         writer = _writer_pid(server.pid)
         if writer is None:
@@ -472,15 +402,7 @@ def _child() -> None:
         print(f"  kill -9 of the serve process ({server.pid}: web, gateway, jobs); starting it again", flush=True)
         server = serve()
         time.sleep(STEP_SECONDS)
-        began = time.monotonic()
-        cluster.crash_restart()
-        print(
-            f"  PostgreSQL crashed (immediate stop) and started again in {time.monotonic() - began:.1f} s", flush=True
-        )
-        time.sleep(STEP_SECONDS * 2)
-        control.put("stop")
-        print("  devices stop; sending what is unacknowledged until all of it is", flush=True)
-        outcome = results.get(timeout=700)
+        outcome = _crash_postgres_then_drain(cluster, control, results, drain_timeout=700)
         time.sleep(40)  # a job that failed while the database was down is retried after 30 s
     finally:
         _stop_server(server)
@@ -489,6 +411,38 @@ def _child() -> None:
 
     connection.close()
     _report(outcome, device_ids, leavers, sos, job_log)
+
+
+def _start_devices(plans: list[dict[str, Any]], gateway_port: int) -> tuple[Any, Any, Any]:
+    """The load process, connecting its devices: (process, control queue, results queue)."""
+    import multiprocessing as mp
+
+    ctx = mp.get_context("fork")
+    control, results = ctx.Queue(), ctx.Queue()
+    load = ctx.Process(target=_devices_process, args=(plans, gateway_port, control, results), daemon=True)
+    load.start()
+    return load, control, results
+
+
+def _devices_go(control: Any, results: Any, *, connect_timeout: float) -> None:
+    """Once every device is connected and authenticated, they start sending."""
+    results.get(timeout=connect_timeout)
+    print(
+        f"  {DEVICES} devices connected and authenticated; sending {DEVICES * FIXES_PER_SECOND:.0f} fixes/s", flush=True
+    )
+    control.put("go")
+
+
+def _crash_postgres_then_drain(cluster: PgCluster, control: Any, results: Any, *, drain_timeout: float) -> Any:
+    """The last fault of both drills: PostgreSQL's immediate restart; then the devices stop and send what is
+    unacknowledged until all of it is. Returns the load process's outcome."""
+    began = time.monotonic()
+    cluster.crash_restart()
+    print(f"  PostgreSQL crashed (immediate stop) and started again in {time.monotonic() - began:.1f} s", flush=True)
+    time.sleep(STEP_SECONDS * 2)
+    control.put("stop")
+    print("  devices stop; sending what is unacknowledged until all of it is", flush=True)
+    return results.get(timeout=drain_timeout)
 
 
 def _report(
@@ -734,7 +688,6 @@ def _child_scaled() -> None:
     redis_server.start()
     os.environ["ZHENGTU_BENCH_REDIS_URL"] = redis_server.url
     plans, device_ids, leavers, sos, cluster, webhook, var_dir, job_log = _set_up_drill()
-    import multiprocessing as mp
 
     from django.db import connection
 
@@ -766,17 +719,9 @@ def _child_scaled() -> None:
     _wait_for_port(gateway_port)
     _wait_for_web(web_port)
     print(f"    gateway and web up in {time.monotonic() - began:.0f} s", flush=True)
-    ctx = mp.get_context("fork")
-    control, results = ctx.Queue(), ctx.Queue()
-    load = ctx.Process(target=_devices_process, args=(plans, gateway_port, control, results), daemon=True)
-    load.start()
+    load, control, results = _start_devices(plans, gateway_port)
     try:
-        results.get(timeout=300)
-        print(
-            f"  {DEVICES} devices connected and authenticated; sending {DEVICES * FIXES_PER_SECOND:.0f} fixes/s",
-            flush=True,
-        )
-        control.put("go")
+        _devices_go(control, results, connect_timeout=300)
         time.sleep(STEP_SECONDS)
         pid = processes.kill("gateway")
         processes.restart("gateway")
@@ -800,15 +745,7 @@ def _child_scaled() -> None:
             flush=True,
         )
         time.sleep(STEP_SECONDS)
-        began = time.monotonic()
-        cluster.crash_restart()
-        print(
-            f"  PostgreSQL crashed (immediate stop) and started again in {time.monotonic() - began:.1f} s", flush=True
-        )
-        time.sleep(STEP_SECONDS * 2)
-        control.put("stop")
-        print("  devices stop; sending what is unacknowledged until all of it is", flush=True)
-        outcome = results.get(timeout=900)
+        outcome = _crash_postgres_then_drain(cluster, control, results, drain_timeout=900)
         time.sleep(40)  # a job that failed while the database was down is retried after 30 s
         pending = _pending_entries(redis_server.url)
     finally:

@@ -30,6 +30,9 @@ server's own line per live stream (events offered to it, written, coalesced, dro
 
 Environment: ZHENGTU_BENCH_BACKENDS (sqlite,postgresql), ZHENGTU_BENCH_LIVE_RATE (5000),
 ZHENGTU_BENCH_LIVE_SECONDS (90), ZHENGTU_BENCH_LIVE_ACTIVE (5000), ZHENGTU_BENCH_LIVE_SILENT (5000).
+PostgreSQL: a throw-away cluster of this run's own (fsync on, default synchronous_commit), removed
+afterwards; `ZHENGTU_BENCH_PG=shared` (or an explicit ZHENGTU_DB_HOST/ZHENGTU_DB_PORT) measures an existing
+server instead (bench/support.py).
 """
 
 from __future__ import annotations
@@ -55,13 +58,12 @@ from typing import Any
 
 from bench.support import (
     ROOT,
-    backend_header,
     bind_for_a_quarter,
     bulk_supervisees,
     child_pids,
     drop_database,
     process_cpu_seconds,
-    run_child,
+    run_on,
 )
 
 GOAL_MS = 500
@@ -83,8 +85,7 @@ def run() -> None:
     os.environ.setdefault("ZHENGTU_BENCH_SECRET_KEY", secrets.token_urlsafe(48))
     print(f"  machine: {os.cpu_count()} cores, {_uptime()} before the run", flush=True)
     for backend in os.environ.get("ZHENGTU_BENCH_BACKENDS", "sqlite,postgresql").split(","):
-        print(backend_header(backend), flush=True)
-        run_child("bench.bench_monitoring_live", backend, f"zt_bench_live_{os.getpid()}")
+        run_on("bench.bench_monitoring_live", backend, f"zt_bench_live_{os.getpid()}")
 
 
 def _uptime() -> str:
@@ -481,9 +482,16 @@ def _stop_server(server: subprocess.Popen[bytes]) -> None:
 
 
 def _cpu_seconds(pid: int) -> dict[str, float]:
-    """CPU of the serve process (web, gateway, jobs: one interpreter) and of its children (the
-    ingest writer process; multiprocessing's resource tracker, which is idle)."""
-    return {"serve": process_cpu_seconds(pid), "writer": sum(map(process_cpu_seconds, child_pids(pid)))}
+    """CPU of the serve process (web, gateway, jobs: one interpreter), of its children (the ingest
+    writer process; multiprocessing's resource tracker, which is idle) and of PostgreSQL (all of the
+    server's processes: on two cores its CPU is taken from the writer's and the gateway's)."""
+    from bench.support import database_server_cpu_seconds
+
+    cpu = {"serve": process_cpu_seconds(pid), "writer": sum(map(process_cpu_seconds, child_pids(pid)))}
+    database = database_server_cpu_seconds()
+    if database is not None:
+        cpu["postgresql"] = database
+    return cpu
 
 
 def _child(backend: str) -> None:
@@ -581,9 +589,19 @@ def _child(backend: str) -> None:
         flush=True,
     )
     print("  stored while the load ran: " + ", ".join(f"{at:.0f} s {count:,}" for at, count in progress), flush=True)
+    database_cpu = f", PostgreSQL (all its processes) {cpu['postgresql']:.1f} s" if "postgresql" in cpu else ""
     print(
         f"  CPU over the {SECONDS} s: serve process (web + gateway + jobs) {cpu['serve']:.1f} s, "
-        f"writer process {cpu['writer']:.1f} s (a core each at most: {SECONDS} s)",
+        f"writer process {cpu['writer']:.1f} s{database_cpu} (a core each at most: {SECONDS} s)",
+        flush=True,
+    )
+    # Per fix stored while the load ran: what does not depend on the machine's other work.
+    per_fix = {name: seconds / max(stored_in_window, 1) * 1e6 for name, seconds in cpu.items()}
+    print(
+        "  CPU per fix stored while the load ran: "
+        + ", ".join(f"{name} {micros:.0f} µs" for name, micros in per_fix.items())
+        + f"; together {sum(per_fix.values()):.0f} µs (two cores give 2,000,000 µs a second: {RATE:,} fixes/s "
+        f"need {RATE * sum(per_fix.values()) / 1e6:.2f} cores)",
         flush=True,
     )
     for label in labels.values():

@@ -8,6 +8,9 @@ CPU time (what does not depend on the machine's load), the rows the database ret
 bytes, and the page's decoding time (Node).
 Each run uses a database of its own (name with the process id), dropped at the end, so two runs
 on one machine do not destroy each other's.
+PostgreSQL: a throw-away cluster of this run's own (fsync on, default synchronous_commit), removed
+afterwards; `ZHENGTU_BENCH_PG=shared` (or an explicit ZHENGTU_DB_HOST/ZHENGTU_DB_PORT) measures an existing
+server instead (bench/support.py).
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ import time
 from typing import Any
 from urllib.parse import urlencode
 
-from bench.support import backend_header, drop_database, process_cpu_seconds, run_child
+from bench.support import drop_database, process_cpu_seconds, run_on
 
 DAYS = 30
 EVERY_SECONDS = 10
@@ -36,8 +39,7 @@ def run() -> None:
     os.environ.setdefault("ZHENGTU_BENCH_SECRET_KEY", secrets.token_urlsafe(48))  # the server's sessions verify
     print(f"  machine: {os.cpu_count()} cores, load average {_load()} before the run", flush=True)
     for backend in os.environ.get("ZHENGTU_BENCH_BACKENDS", "sqlite,postgresql").split(","):
-        print(backend_header(backend), flush=True)
-        run_child("bench.bench_tracks", backend, f"zt_bench_tracks_{os.getpid()}")
+        run_on("bench.bench_tracks", backend, f"zt_bench_tracks_{os.getpid()}")
 
 
 def _load() -> str:

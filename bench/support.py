@@ -1,17 +1,59 @@
-"""Helpers shared by benchmarks: a Django process per database, percentiles."""
+"""Helpers shared by benchmarks: a Django process per database, a PostgreSQL cluster of a run's own,
+percentiles.
+
+Which PostgreSQL server a bench measures (`run_on`, used by the monitoring, monitoring_live, tracks
+and learning benches; monitoring_faults starts its own cluster always, it crashes it):
+
+- by default a throw-away cluster of this run's own (initdb in a temporary folder, a free port,
+  fsync on and the default synchronous_commit, as a production server), removed afterwards: the
+  figures are those of durable commits, and two `make bench` runs on one machine never share (or
+  drop) each other's databases (its port: the first free from 16432, or `ZHENGTU_BENCH_OWN_PG_PORT`);
+- `ZHENGTU_BENCH_PG=shared`, or an explicit `ZHENGTU_DB_HOST` / `ZHENGTU_DB_PORT`: an existing
+  server (default 127.0.0.1:5433, the test cluster, which runs with fsync off: the heading says
+  so and that its figures are flattered); each run still uses a database named after its process.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
+import socket
 import statistics
 import subprocess
 import sys
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 WORK = Path(os.environ.get("ZHENGTU_BENCH_DIR", "/tmp/zhengtu-bench"))
 PG_PORT = os.environ.get("ZHENGTU_TEST_PG_PORT", "5433")
+
+
+def _pg_host() -> str:
+    return os.environ.get("ZHENGTU_DB_HOST", "127.0.0.1")
+
+
+def _pg_port() -> int:
+    """The server of this run: the own cluster's port once `run_on` started it (set in our environment), or the
+    shared one."""
+    return int(os.environ.get("ZHENGTU_DB_PORT", PG_PORT))
+
+
+def _pg_admin() -> Any:
+    """An autocommit connection to the server's `postgres` database (to create, drop and inspect)."""
+    import psycopg
+
+    return psycopg.connect(
+        host=_pg_host(),
+        port=_pg_port(),
+        user=os.environ.get("ZHENGTU_DB_USER", "postgres"),
+        password=os.environ.get("ZHENGTU_DB_PASSWORD", ""),
+        dbname="postgres",
+        autocommit=True,
+    )
 
 
 def database_env(backend: str, name: str) -> dict[str, str]:
@@ -22,13 +64,125 @@ def database_env(backend: str, name: str) -> dict[str, str]:
     env["ZHENGTU_BENCH_DB"] = backend
     env["ZHENGTU_BENCH_DB_NAME"] = name
     env["ZHENGTU_BENCH_SQLITE"] = str(WORK / f"{name}.sqlite3")
-    env["ZHENGTU_DB_PORT"] = PG_PORT
+    env["ZHENGTU_DB_PORT"] = str(_pg_port())
     return env
 
 
 def run_child(module: str, backend: str, name: str, *args: str) -> int:
     """Run `python -m module backend args...` with the bench settings; its output goes to ours."""
     return subprocess.call([sys.executable, "-m", module, backend, *args], cwd=ROOT, env=database_env(backend, name))
+
+
+def shared_server_asked() -> bool:
+    """The user pointed the benches at an existing PostgreSQL server (see the module's docstring)."""
+    mode = os.environ.get("ZHENGTU_BENCH_PG", "")
+    if mode not in ("", "own", "shared"):
+        raise SystemExit(f"ZHENGTU_BENCH_PG={mode!r}: use 'own' (the default) or 'shared'")
+    if mode:
+        return mode == "shared"
+    return "ZHENGTU_DB_HOST" in os.environ or "ZHENGTU_DB_PORT" in os.environ
+
+
+def run_on(module: str, backend: str, name: str, *args: str) -> int:
+    """Print the backend's heading and run the bench's child on it: for PostgreSQL on a cluster of this run's own
+    (fsync on), started here and removed afterwards, unless the user asked for an existing server."""
+    if backend != "postgresql" or shared_server_asked():
+        print(backend_header(backend), flush=True)
+        return run_child(module, backend, name, *args)
+    with own_postgres() as cluster:
+        print(backend_header(backend, where=f"own cluster in {cluster.directory}"), flush=True)
+        return run_child(module, backend, name, *args)
+
+
+@contextlib.contextmanager
+def own_postgres() -> Iterator[PgCluster]:
+    """A throw-away cluster for the duration of the block; our environment points at it (ZHENGTU_DB_PORT, so
+    the children and `database_env` find it), and is given back afterwards."""
+    cluster = PgCluster()
+    saved = {key: os.environ.get(key) for key in ("ZHENGTU_DB_HOST", "ZHENGTU_DB_PORT")}
+    try:
+        cluster.start()
+        os.environ["ZHENGTU_DB_HOST"], os.environ["ZHENGTU_DB_PORT"] = "127.0.0.1", str(cluster.port)
+        yield cluster
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+        cluster.stop()
+
+
+def free_port_near(preferred: int = 0) -> int:
+    """`preferred` if no one listens on it, else any free port."""
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", preferred))
+        except OSError:
+            probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _pg_bin() -> Path:
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: int(p.parent.name))
+    if not found:
+        raise RuntimeError("PostgreSQL is not installed (scripts/system-packages.sh)")
+    return found[-1]
+
+
+def _as_owner(command: list[str]) -> None:
+    """pg_ctl refuses to run as root: as the postgres user then."""
+    if os.getuid() == 0:
+        command = ["su", "postgres", "-s", "/bin/sh", "-c", " ".join(f"'{part}'" for part in command)]
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+class PgCluster:
+    """A PostgreSQL cluster of a bench run's own: initdb in a temporary folder, a free port, fsync on and the
+    default synchronous_commit (nothing in postgresql.conf turns durability down); the shared test cluster is
+    never touched. `stop` removes the folder."""
+
+    def __init__(self, directory: Path | None = None, port: int | None = None) -> None:
+        self.directory = directory or Path(tempfile.mkdtemp(prefix="zhengtu-bench-pg-"))
+        self.port = port or int(os.environ.get("ZHENGTU_BENCH_OWN_PG_PORT", "0")) or free_port_near(16432)
+
+    def start(self) -> None:
+        if os.getuid() == 0:
+            shutil.chown(self.directory, "postgres", "postgres")
+        bin_dir = _pg_bin()
+        if not (self.directory / "PG_VERSION").exists():
+            _as_owner(
+                [str(bin_dir / "initdb"), "-D", str(self.directory), "-U", "postgres", "-A", "trust", "-E", "UTF8"]
+            )
+            with open(self.directory / "postgresql.conf", "a") as conf:
+                conf.write(
+                    f"listen_addresses = '127.0.0.1'\nport = {self.port}\n"
+                    f"unix_socket_directories = '{self.directory}'\nmax_connections = 100\n"
+                )
+        for attempt in range(3):
+            try:
+                self._pg_ctl("-l", str(self.directory / "log"), "-w", "start")
+                return
+            except subprocess.CalledProcessError:
+                # Another run took the port between our probe and the start (initdb takes seconds): another one.
+                if attempt == 2:
+                    raise
+                self.port = free_port_near()
+                with open(self.directory / "postgresql.conf", "a") as conf:
+                    conf.write(f"port = {self.port}\n")  # the last setting wins
+
+    def crash_restart(self) -> None:
+        """An immediate stop (no checkpoint: recovery from the WAL at start, as after a crash), then start."""
+        self._pg_ctl("-m", "immediate", "-w", "stop")
+        self._pg_ctl("-l", str(self.directory / "log"), "-w", "start")
+
+    def stop(self) -> None:
+        with contextlib.suppress(subprocess.CalledProcessError):
+            self._pg_ctl("-m", "immediate", "-w", "stop")
+        shutil.rmtree(self.directory, ignore_errors=True)
+
+    def _pg_ctl(self, *args: str) -> None:
+        _as_owner([str(_pg_bin() / "pg_ctl"), "-D", str(self.directory), *args])
 
 
 def percentiles(samples_ms: list[float]) -> str:
@@ -44,15 +198,7 @@ def drop_database(backend: str) -> None:
 
     connections.close_all()
     if backend == "postgresql":
-        import psycopg
-
-        with psycopg.connect(
-            host="127.0.0.1",
-            port=int(os.environ["ZHENGTU_DB_PORT"]),
-            user="postgres",
-            dbname="postgres",
-            autocommit=True,
-        ) as connection:
+        with _pg_admin() as connection:
             connection.execute(f'DROP DATABASE IF EXISTS "{os.environ["ZHENGTU_BENCH_DB_NAME"]}" WITH (FORCE)')
     else:
         path = os.environ["ZHENGTU_BENCH_SQLITE"]
@@ -65,27 +211,21 @@ def prepare_database(backend: str) -> None:
     """In the child: create this run's PostgreSQL database if it is missing (SQLite creates its file)."""
     if backend != "postgresql":
         return
-    import psycopg
-
     name = os.environ["ZHENGTU_BENCH_DB_NAME"]
-    with psycopg.connect(
-        host="127.0.0.1", port=int(os.environ["ZHENGTU_DB_PORT"]), user="postgres", dbname="postgres", autocommit=True
-    ) as connection:
+    with _pg_admin() as connection:
         if not connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
             connection.execute(f'CREATE DATABASE "{name}"')
 
 
-def backend_header(backend: str) -> str:
-    """The heading of a backend's figures; for PostgreSQL, how durable its commits were, because the
-    shared test cluster runs with fsync off (scripts/test-postgres.sh) and that flatters every write."""
+def backend_header(backend: str, where: str = "") -> str:
+    """The heading of a backend's figures; for PostgreSQL, which server and how durable its commits were (asked
+    of the server itself), because the shared test cluster runs with fsync off (scripts/test-postgres.sh) and
+    that flatters every write."""
     if backend != "postgresql":
         return f"\n[{backend}]"
+    where = f" ({where})" if where else ""
     try:
-        import psycopg
-
-        with psycopg.connect(
-            host="127.0.0.1", port=int(PG_PORT), user="postgres", dbname="postgres", autocommit=True
-        ) as connection:
+        with _pg_admin() as connection:
             fsync = connection.execute("SHOW fsync").fetchone()
             synchronous = connection.execute("SHOW synchronous_commit").fetchone()
     except Exception as error:  # noqa: BLE001 - the heading must not stop the bench
@@ -94,7 +234,7 @@ def backend_header(backend: str) -> str:
         " (commits cost less than on a durable server: figures flattered)" if fsync and fsync[0] == "off" else ""
     )
     return (
-        f"\n[{backend}] server on 127.0.0.1:{PG_PORT}: fsync {fsync[0] if fsync else '?'}, "
+        f"\n[{backend}] server on {_pg_host()}:{_pg_port()}{where}: fsync {fsync[0] if fsync else '?'}, "
         f"synchronous_commit {synchronous[0] if synchronous else '?'}{flattered}"
     )
 
@@ -114,6 +254,24 @@ def process_cpu_seconds(pid: int) -> float:
     except OSError:
         return 0.0
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+
+
+def database_server_cpu_seconds() -> float | None:
+    """In a child with Django set up, on PostgreSQL: CPU seconds of the database server so far, all its
+    processes (backends, WAL writer, checkpointer, autovacuum; on a shared server its other clients' work too).
+    None on SQLite (it runs inside the writer) or when the server's folder is not readable here."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW data_directory")
+        directory = cursor.fetchone()[0]
+    try:
+        with open(Path(directory) / "postmaster.pid") as pid_file:
+            return tree_cpu_seconds(int(pid_file.readline()))
+    except (OSError, ValueError):
+        return None
 
 
 def child_pids(pid: int) -> list[int]:
@@ -213,16 +371,8 @@ def staff_sessions(usernames: list[str]) -> dict[str, str]:
 def fresh_database(backend: str) -> None:
     """In the child: start from an empty database of this run's name (dropped and made again)."""
     if backend == "postgresql":
-        import psycopg
-
         name = os.environ["ZHENGTU_BENCH_DB_NAME"]
-        with psycopg.connect(
-            host="127.0.0.1",
-            port=int(os.environ["ZHENGTU_DB_PORT"]),
-            user="postgres",
-            dbname="postgres",
-            autocommit=True,
-        ) as connection:
+        with _pg_admin() as connection:
             connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             connection.execute(f'CREATE DATABASE "{name}"')
     else:

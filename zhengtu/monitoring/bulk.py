@@ -48,11 +48,20 @@ def _types_of(table: str, columns: tuple[str, ...]) -> list[int]:
 
 def execute_rows(template: str, rows: list[tuple[Any, ...]], types: tuple[str, ...]) -> None:
     """Many rows in one go. SQLite: executemany (a loop in C). PostgreSQL: one statement reading
-    column arrays through unnest(), so the query text stays the same whatever the row count."""
+    column arrays through unnest(), so the query text stays the same whatever the row count; the
+    arrays are bound on the server in binary (%b). Through Django's cursor, which binds on the
+    client, every array element went through psycopg's text dumping and quoting in Python: ~28 µs
+    of the writer's CPU a row (500 device states: 13–15 ms), a third of the ingest writer's CPU on
+    PostgreSQL; in binary ~5 µs a row (2–2.7 ms)."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            source = "SELECT * FROM unnest(" + ", ".join(f"%s::{t}[]" for t in types) + ")"  # noqa: S608 - fixed types
-            cursor.execute(template.format(source=source), [list(column) for column in zip(*rows, strict=True)])
+            import psycopg
+
+            source = "SELECT * FROM unnest(" + ", ".join(f"%b::{t}[]" for t in types) + ")"  # noqa: S608 - fixed types
+            columns = [list(column) for column in zip(*rows, strict=True)]
+            # A server-binding cursor on Django's connection: the same transaction and type adapters.
+            with psycopg.Cursor(cursor.cursor.connection) as server_bound:
+                server_bound.execute(template.format(source=source), columns)
         else:
             source = "VALUES (" + ", ".join(["%s"] * len(types)) + ")"
             cursor.executemany(template.format(source=source), rows)
