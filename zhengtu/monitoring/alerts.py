@@ -128,6 +128,7 @@ def _recipients(supervisee_id: int, officer_id: int | None, office_id: int | Non
     if officer_id is not None:
         users = list(User.objects.filter(pk=officer_id, is_active=True))
     else:
+        assert office_id is not None  # looked up above
         users = list(User.objects.filter(organisation_id=office_id, role=Role.OFFICE_OFFICER, is_active=True))
     if memo is not None:
         memo[key] = users
