@@ -20,6 +20,7 @@ import contextlib
 import datetime as dt
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import cast
 
@@ -221,44 +222,35 @@ class Gateway:
         self.in_flight_reports += len(reports)
         if self.in_flight_reports > self.max_in_flight and not self.overloaded:
             self._set_overloaded(True)
-        if self._submit_now is not None:
 
-            def wanted() -> list[bool]:
-                return [not owner.lost for owner in owners]
-
-            answer = Answer(lambda outcomes, error: self._finish(chunk, reports, outcomes, error))
-            if self._submit_now(reports, wanted=wanted, answer=answer):
-                self._answering += 1
-                return
-        assert self._loop is not None
-        task = self._loop.create_task(self._store(chunk, reports, owners))
-        self._stores.add(task)
-        task.add_done_callback(self._stores.discard)
-
-    async def _store(
-        self, batch: list[tuple[Connection, Submission, int]], reports: list[Report], owners: list[Connection]
-    ) -> None:
         def wanted() -> list[bool]:
             # Asked by the ingestor just before the reports go to the writer: a device that gave
             # up (closed its connection) gets no answer, so nothing of it may be stored.
             return [not owner.lost for owner in owners]
 
+        if self._submit_now is not None:
+
+            def answered(outcomes: list[Outcome] | None, error: BaseException | None) -> None:
+                self._answering -= 1
+                self._stored(chunk, reports, outcomes, error)
+
+            if self._submit_now(reports, wanted=wanted, answer=Answer(answered)):
+                self._answering += 1
+                return
+        assert self._loop is not None
+        task = self._loop.create_task(self._store(chunk, reports, wanted))
+        self._stores.add(task)
+        task.add_done_callback(self._stores.discard)
+
+    async def _store(
+        self, batch: list[tuple[Connection, Submission, int]], reports: list[Report], wanted: Callable[[], list[bool]]
+    ) -> None:
         try:
             outcomes = await self.ingestor.submit(reports, wanted=wanted)
         except Exception as error:
             self._stored(batch, reports, None, error)
             return
         self._stored(batch, reports, outcomes, None)
-
-    def _finish(
-        self,
-        batch: list[tuple[Connection, Submission, int]],
-        reports: list[Report],
-        outcomes: list[Outcome] | None,
-        error: BaseException | None,
-    ) -> None:
-        self._answering -= 1
-        self._stored(batch, reports, outcomes, error)
 
     def _stored(
         self,
