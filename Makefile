@@ -82,9 +82,8 @@ test-postgres: venv postgres
 test-e2e: venv
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -q e2e
 
-# `make bench` (python -m bench NAME runs one): on PostgreSQL the monitoring, monitoring_live, tracks, learning and
-# monitoring_faults benches start a throw-away cluster of their own (fsync on), removed afterwards, so two runs
-# never share a database; ZHENGTU_BENCH_PG=shared (or ZHENGTU_DB_HOST/ZHENGTU_DB_PORT) measures an existing server.
+# `make bench` (python -m bench NAME runs one): on PostgreSQL every bench but registry and dashboards starts a
+# throw-away cluster of its own (fsync on), removed afterwards, so two runs never share a database; ZHENGTU_BENCH_PG=shared (or ZHENGTU_DB_HOST/ZHENGTU_DB_PORT) measures an existing server.
 bench: setup system-packages postgres
 	$(BIN)/python -m bench
 

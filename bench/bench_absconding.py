@@ -12,7 +12,7 @@ import os
 import sys
 import time
 
-from bench.support import backend_header, drop_database, fresh_database, percentiles, run_child
+from bench.support import drop_database, fresh_database, percentiles, run_on
 
 PEOPLE = 20_000
 DEVICES = 2_000
@@ -23,8 +23,7 @@ REQUESTS = 30
 
 def run() -> None:
     for backend in os.environ.get("ZHENGTU_BENCH_BACKENDS", "sqlite,postgresql").split(","):
-        print(backend_header(backend), flush=True)
-        run_child("bench.bench_absconding", backend, f"zt_bench_absconding_{os.getpid()}")
+        run_on("bench.bench_absconding", backend, f"zt_bench_absconding_{os.getpid()}")
 
 
 def _seed() -> object:

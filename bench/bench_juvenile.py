@@ -12,7 +12,7 @@ import os
 import sys
 import time
 
-from bench.support import backend_header, percentiles, run_child
+from bench.support import percentiles, run_on
 
 CASES = 20_000
 REQUESTS_PER_SCENARIO = 40
@@ -21,8 +21,7 @@ GOAL_MS = 300
 
 def run() -> None:
     for backend in os.environ.get("ZHENGTU_BENCH_BACKENDS", "sqlite,postgresql").split(","):
-        print(backend_header(backend), flush=True)
-        run_child("bench.bench_juvenile", backend, "zt_bench_juvenile")
+        run_on("bench.bench_juvenile", backend, "zt_bench_juvenile")
 
 
 def _seed() -> None:

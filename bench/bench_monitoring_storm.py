@@ -37,7 +37,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from bench.support import backend_header, bind_for_a_quarter, bulk_supervisees, drop_database, machine_load, run_child
+from bench.support import bind_for_a_quarter, bulk_supervisees, drop_database, machine_load, run_on
 
 GOAL_US = 200  # writer CPU per offline alert
 SILENT = int(os.environ.get("ZHENGTU_BENCH_STORM_SILENT", "5000"))
@@ -48,8 +48,7 @@ BATCH_DEVICES = 250  # devices in one batch of fixes (the live benchmark's batch
 
 def run() -> None:
     for backend in os.environ.get("ZHENGTU_BENCH_BACKENDS", "sqlite,postgresql").split(","):
-        print(backend_header(backend), flush=True)
-        run_child("bench.bench_monitoring_storm", backend, f"zt_bench_storm_{os.getpid()}")
+        run_on("bench.bench_monitoring_storm", backend, f"zt_bench_storm_{os.getpid()}")
 
 
 class Statements:

@@ -1,8 +1,10 @@
 """Helpers shared by benchmarks: a Django process per database, a PostgreSQL cluster of a run's own,
 percentiles.
 
-Which PostgreSQL server a bench measures (`run_on`, used by the monitoring, monitoring_live, tracks
-and learning benches; monitoring_faults starts its own cluster always, it crashes it):
+Which PostgreSQL server a bench measures (`run_on`, used by the monitoring, monitoring_live,
+monitoring_storm, tracks, learning, absconding and juvenile benches; monitoring_faults starts its own
+cluster always, it crashes it; registry and dashboards keep a seeded database between runs on the
+shared server, re-seeding it every run would cost minutes):
 
 - by default a throw-away cluster of this run's own (initdb in a temporary folder, a free port,
   fsync on and the default synchronous_commit, as a production server), removed afterwards: the
