@@ -77,8 +77,10 @@ def test_jt808_wrong_auth_code_is_refused(world, gateway):
 def test_bad_frames_are_logged_and_the_connection_carries_on(world, gateway, caplog):
     monitored = make_monitored(world, identifier="13912345678")
     good = jt808_location("13912345678", recent(), *HOME, serial=9)
-    broken = bytearray(jt808_location("13912345678", recent(20), *HOME, serial=8))
-    broken[-2] ^= 0xFF  # wrong checksum
+    # A wrong checksum, escaped as a device would send it: the frame holds the clock's time, so its
+    # checksum (or the wrong one) may itself be 0x7e or 0x7d and flipping the sent byte could break the framing.
+    content = jt808.unescape(jt808_location("13912345678", recent(20), *HOME, serial=8)[1:-1])
+    broken = b"\x7e" + jt808.escape(content[:-1] + bytes([content[-1] ^ 0xFF])) + b"\x7e"
     caplog.set_level(logging.WARNING, logger="zhengtu.monitoring.gateway")
     with gateway.connect("jt808") as sock:
         authenticate_jt808(sock, "13912345678", monitored.wristband.auth_code)
