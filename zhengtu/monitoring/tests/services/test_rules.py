@@ -6,9 +6,10 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 
 from zhengtu.audit.services import Actor
+from zhengtu.monitoring import directory
 from zhengtu.monitoring.alerts import detect_offline, escalate_overdue_alerts
 from zhengtu.monitoring.fences.schedule import Schedule
-from zhengtu.monitoring.models import Alert, AlertKind, DeviceKind, FenceKind, FenceShape, Protocol
+from zhengtu.monitoring.models import Alert, AlertKind, DeviceBinding, DeviceKind, FenceKind, FenceShape, Protocol
 from zhengtu.monitoring.services import bind_device, create_fence, register_device
 from zhengtu.monitoring.tests.conftest import HOME, location
 from zhengtu.workspace.models import Notification
@@ -48,8 +49,11 @@ def test_curfew_fence_alerts_only_at_night(world, monitored, processor, settings
         active_until=dt.time(6, 0),
     )
     town = (27.9183, 110.5939)  # 1.1 km north of home, inside the county
-    yesterday = timezone.localdate() - dt.timedelta(days=1)
-    evening = dt.datetime.combine(yesterday, dt.time(20, 0), tzinfo=SHANGHAI)
+    # An evening two days ago, under a binding that began three days ago: "yesterday" failed every
+    # day from 22:06 Beijing time, when yesterday's 22:05 fell before the fixture's binding (now − 1 day).
+    DeviceBinding.objects.filter(pk=monitored.binding.pk).update(starts_at=timezone.now() - dt.timedelta(days=3))
+    directory.invalidate()
+    evening = dt.datetime.combine(timezone.localdate() - dt.timedelta(days=2), dt.time(20, 0), tzinfo=SHANGHAI)
     # 20:00–20:10 in town: no curfew yet.
     for minute in range(0, 10, 2):
         processor.process([location("013900000001", evening + dt.timedelta(minutes=minute), *town)])
