@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import socket
 import time
 from collections.abc import Iterator
 
@@ -92,16 +93,21 @@ def controlled() -> Iterator[tuple[ControlledIngestor, RunningGateway]]:
         running.stop()
 
 
+def _two_locations_in_flight(sock: socket.socket, ingestor: ControlledIngestor) -> None:
+    """Locations with serials 2 and 3, the second submitted before the first is answered (the
+    authentication's submission is the first held)."""
+    sock.sendall(jt808_location(NUMBER, recent(60), *HOME, serial=2))
+    assert wait_for(lambda: len(ingestor.held) == 2)
+    sock.sendall(jt808_location(NUMBER, recent(30), *HOME, serial=3))
+    assert wait_for(lambda: len(ingestor.held) == 3)
+
+
 def test_the_next_frame_goes_to_the_writer_while_the_previous_is_stored_and_replies_keep_frame_order(
     controlled: tuple[ControlledIngestor, RunningGateway],
 ) -> None:
     ingestor, running = controlled
     with _authenticated_connection(running, ingestor) as sock:
-        sock.sendall(jt808_location(NUMBER, recent(60), *HOME, serial=2))
-        assert wait_for(lambda: len(ingestor.held) == 2)
-        sock.sendall(jt808_location(NUMBER, recent(30), *HOME, serial=3))
-        # The second location is submitted before the first is answered.
-        assert wait_for(lambda: len(ingestor.held) == 3)
+        _two_locations_in_flight(sock, ingestor)
         # The writer answers the later one first: the device hears nothing yet ...
         ingestor.answer(2, STORED)
         assert receive_nothing(sock) == b""
@@ -133,10 +139,7 @@ def test_a_failed_submission_with_another_in_flight_answers_neither_and_closes(
 ) -> None:
     ingestor, running = controlled
     with _authenticated_connection(running, ingestor) as sock:
-        sock.sendall(jt808_location(NUMBER, recent(60), *HOME, serial=2))
-        assert wait_for(lambda: len(ingestor.held) == 2)
-        sock.sendall(jt808_location(NUMBER, recent(30), *HOME, serial=3))
-        assert wait_for(lambda: len(ingestor.held) == 3)
+        _two_locations_in_flight(sock, ingestor)
         ingestor.fail(1)  # the earlier one was not stored
         ingestor.answer(2, STORED)  # the later one was: still no answer, or the device would skip a resend
         sock.settimeout(10)
@@ -148,10 +151,7 @@ def test_an_answer_that_arrives_before_the_failure_of_an_earlier_submission_is_n
 ) -> None:
     ingestor, running = controlled
     with _authenticated_connection(running, ingestor) as sock:
-        sock.sendall(jt808_location(NUMBER, recent(60), *HOME, serial=2))
-        assert wait_for(lambda: len(ingestor.held) == 2)
-        sock.sendall(jt808_location(NUMBER, recent(30), *HOME, serial=3))
-        assert wait_for(lambda: len(ingestor.held) == 3)
+        _two_locations_in_flight(sock, ingestor)
         ingestor.answer(2, STORED)
         assert receive_nothing(sock) == b""
         ingestor.fail(1)
