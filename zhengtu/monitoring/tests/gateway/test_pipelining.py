@@ -93,6 +93,17 @@ def controlled() -> Iterator[tuple[ControlledIngestor, RunningGateway]]:
         running.stop()
 
 
+Connected = tuple[ControlledIngestor, RunningGateway, socket.socket]
+
+
+@pytest.fixture
+def connected(controlled: tuple[ControlledIngestor, RunningGateway]) -> Iterator[Connected]:
+    """The controlled gateway with one authenticated JT/T 808 connection."""
+    ingestor, running = controlled
+    with _authenticated_connection(running, ingestor) as sock:
+        yield ingestor, running, sock
+
+
 def _two_locations_in_flight(sock: socket.socket, ingestor: ControlledIngestor) -> None:
     """Locations with serials 2 and 3, the second submitted before the first is answered (the
     authentication's submission is the first held)."""
@@ -103,60 +114,52 @@ def _two_locations_in_flight(sock: socket.socket, ingestor: ControlledIngestor) 
 
 
 def test_the_next_frame_goes_to_the_writer_while_the_previous_is_stored_and_replies_keep_frame_order(
-    controlled: tuple[ControlledIngestor, RunningGateway],
+    connected: Connected,
 ) -> None:
-    ingestor, running = controlled
-    with _authenticated_connection(running, ingestor) as sock:
-        _two_locations_in_flight(sock, ingestor)
-        # The writer answers the later one first: the device hears nothing yet ...
-        ingestor.answer(2, STORED)
-        assert receive_nothing(sock) == b""
-        # ... and once the earlier one is stored, both answers, in the order of the frames.
-        ingestor.answer(1, STORED)
-        replies = [receive_jt808(sock)[1] for _ in range(2)]
-        assert replies == [bytes.fromhex("0002020000"), bytes.fromhex("0003020000")]
+    ingestor, running, sock = connected
+    _two_locations_in_flight(sock, ingestor)
+    # The writer answers the later one first: the device hears nothing yet ...
+    ingestor.answer(2, STORED)
+    assert receive_nothing(sock) == b""
+    # ... and once the earlier one is stored, both answers, in the order of the frames.
+    ingestor.answer(1, STORED)
+    replies = [receive_jt808(sock)[1] for _ in range(2)]
+    assert replies == [bytes.fromhex("0002020000"), bytes.fromhex("0003020000")]
 
 
-def test_frames_past_the_submissions_in_flight_wait_in_the_connection(
-    controlled: tuple[ControlledIngestor, RunningGateway],
-) -> None:
-    ingestor, running = controlled
-    with _authenticated_connection(running, ingestor) as sock:
-        for serial in range(2, 2 + SUBMISSIONS_IN_FLIGHT):
-            sock.sendall(jt808_location(NUMBER, recent(100 - serial), *HOME, serial=serial))
-            assert wait_for(lambda serial=serial: len(ingestor.held) == serial)
-        sock.sendall(jt808_location(NUMBER, recent(10), *HOME, serial=9))
-        assert wait_for(lambda: running.gateway.counters.frames == 2 + SUBMISSIONS_IN_FLIGHT)
-        assert receive_nothing(sock, 0.3) == b""
-        assert len(ingestor.held) == 1 + SUBMISSIONS_IN_FLIGHT  # the last frame waits ...
-        ingestor.answer(1, STORED)
-        assert receive_jt808(sock)[1] == bytes.fromhex("0002020000")
-        assert wait_for(lambda: len(ingestor.held) == 2 + SUBMISSIONS_IN_FLIGHT)  # ... and goes now
+def test_frames_past_the_submissions_in_flight_wait_in_the_connection(connected: Connected) -> None:
+    ingestor, running, sock = connected
+    for serial in range(2, 2 + SUBMISSIONS_IN_FLIGHT):
+        sock.sendall(jt808_location(NUMBER, recent(100 - serial), *HOME, serial=serial))
+        assert wait_for(lambda serial=serial: len(ingestor.held) == serial)
+    sock.sendall(jt808_location(NUMBER, recent(10), *HOME, serial=9))
+    assert wait_for(lambda: running.gateway.counters.frames == 2 + SUBMISSIONS_IN_FLIGHT)
+    assert receive_nothing(sock, 0.3) == b""
+    assert len(ingestor.held) == 1 + SUBMISSIONS_IN_FLIGHT  # the last frame waits ...
+    ingestor.answer(1, STORED)
+    assert receive_jt808(sock)[1] == bytes.fromhex("0002020000")
+    assert wait_for(lambda: len(ingestor.held) == 2 + SUBMISSIONS_IN_FLIGHT)  # ... and goes now
 
 
-def test_a_failed_submission_with_another_in_flight_answers_neither_and_closes(
-    controlled: tuple[ControlledIngestor, RunningGateway],
-) -> None:
-    ingestor, running = controlled
-    with _authenticated_connection(running, ingestor) as sock:
-        _two_locations_in_flight(sock, ingestor)
-        ingestor.fail(1)  # the earlier one was not stored
-        ingestor.answer(2, STORED)  # the later one was: still no answer, or the device would skip a resend
-        sock.settimeout(10)
-        assert sock.recv(100) == b""  # closed, nothing written
+def test_a_failed_submission_with_another_in_flight_answers_neither_and_closes(connected: Connected) -> None:
+    ingestor, running, sock = connected
+    _two_locations_in_flight(sock, ingestor)
+    ingestor.fail(1)  # the earlier one was not stored
+    ingestor.answer(2, STORED)  # the later one was: still no answer, or the device would skip a resend
+    sock.settimeout(10)
+    assert sock.recv(100) == b""  # closed, nothing written
 
 
 def test_an_answer_that_arrives_before_the_failure_of_an_earlier_submission_is_not_written(
-    controlled: tuple[ControlledIngestor, RunningGateway],
+    connected: Connected,
 ) -> None:
-    ingestor, running = controlled
-    with _authenticated_connection(running, ingestor) as sock:
-        _two_locations_in_flight(sock, ingestor)
-        ingestor.answer(2, STORED)
-        assert receive_nothing(sock) == b""
-        ingestor.fail(1)
-        sock.settimeout(10)
-        assert sock.recv(100) == b""
+    ingestor, running, sock = connected
+    _two_locations_in_flight(sock, ingestor)
+    ingestor.answer(2, STORED)
+    assert receive_nothing(sock) == b""
+    ingestor.fail(1)
+    sock.settimeout(10)
+    assert sock.recv(100) == b""
 
 
 def test_a_burst_is_decoded_and_submitted_a_few_frames_at_a_time_and_all_are_answered_in_order(
