@@ -8,7 +8,11 @@ event loop, no coroutine per device), so that it leaves the CPU to the gateway; 
 measured on the server side:
 
 - connections open at once, and how long opening them took;
-- sustained fixes per second stored and evaluated against fences, at saturation;
+- whether it keeps up with the goal: offered 20,000 fixes/s for 10 s, the rate stored in the
+  steady part of the phase and how long after the last send the last fix was stored;
+- sustained fixes per second stored and evaluated against fences at saturation (offered
+  25,000/s, above the goal, so that the goal is not out of reach by construction), steady part
+  and whole phase;
 - p50/p99 receipt-to-alert latency (gateway read → alert committed and pushed live) at a
   province's load (1,300 fixes/s) and at half the saturation rate, while 5 % of the devices keep
   crossing the county border;
@@ -54,10 +58,16 @@ from bench.support import (
 DEVICES = int(os.environ.get("ZHENGTU_BENCH_DEVICES", "5200"))
 TRANSPORT = os.environ.get("ZHENGTU_BENCH_TRANSPORT", "process")  # or "memory": the writer a thread of the gateway
 SATURATION_SECONDS = 10
-SATURATION_OFFERED = 20_000
-FIXES_PER_DEVICE = 90
-NOMINAL_SECONDS = 10
 GOAL_FIXES_PER_SECOND = 20_000  # issue 15: stored, fenced and alerted on 2 cores, embedded shape
+# Saturation is offered above the goal: offered exactly the goal, a system that can store more
+# still shows less (the start and the end of the phase count), so the goal was out of reach by
+# construction. The goal itself gets a phase of its own: offered 20,000/s, does it keep up?
+SATURATION_OFFERED = int(os.environ.get("ZHENGTU_BENCH_OFFERED", "25000"))
+# The steady part of a phase: from this many seconds after the first send to the last send
+# (the start, while the first submissions travel, is left out; the tail is reported apart).
+STEADY_FROM_SECONDS = 1.5
+FIXES_PER_DEVICE = 120
+NOMINAL_SECONDS = 10
 PROVINCE_RATE = 1_300  # PRODUCT.md: a province's 40,000 devices reporting every 30 s
 CROSSING_SHARE = 0.05
 # County border (the bench county is a box) and points either side of its northern edge.
@@ -292,6 +302,20 @@ def _build_data(rng: random.Random) -> list[dict[str, Any]]:
     return plans
 
 
+def _rate_between(samples: list[tuple[float, int]], start: float, end: float) -> float:
+    """Fixes stored per second between two moments, from (when, stored so far) samples."""
+
+    def stored_at(moment: float) -> float:
+        before = [(when, count) for when, count in samples if when <= moment]
+        after = [(when, count) for when, count in samples if when >= moment]
+        if not before or not after:
+            return float((before or after)[-1 if before else 0][1])
+        (t1, c1), (t2, c2) = before[-1], after[0]
+        return c1 if t2 == t1 else c1 + (c2 - c1) * (moment - t1) / (t2 - t1)
+
+    return (stored_at(end) - stored_at(start)) / max(end - start, 1e-9)
+
+
 def _percentile(samples: list[float], share: float) -> float:
     ordered = sorted(samples)
     return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
@@ -433,7 +457,9 @@ async def _serve(backend: str, ports_pipe: Any, control: Any, results: Any) -> N
     database_pids = await asyncio.to_thread(_database_server_pids, backend)
     writer_pids = [ingestor.pid] if isinstance(ingestor, ProcessIngestor) and ingestor.pid else []
 
-    async def run_phase(rate: float, seconds: float, *, saturation: bool = False) -> tuple[float, float, int, str]:
+    async def run_phase(
+        rate: float, seconds: float, *, saturation: bool = False
+    ) -> tuple[float, float, int, str, float, float]:
         """Offer `rate` fixes/s for `seconds`; the rate reported is what was stored until the backlog was gone."""
         stored0, evaluated0 = counters.fixes_stored, counters.fixes_evaluated
         batches0, submissions0, overloads0 = ingestor.batches, gateway.counters.submissions, gateway.counters.overloads
@@ -447,11 +473,19 @@ async def _serve(backend: str, ports_pipe: Any, control: Any, results: Any) -> N
         t0 = time.monotonic()
         sent_future = asyncio.ensure_future(asyncio.to_thread(results.get))
         last_count, last_change = counters.fixes_stored, time.monotonic()
+        samples = [(t0, last_count)]  # (when, fixes stored so far), every 0.1 s
+        sending_ended = 0.0
         while not sent_future.done() or time.monotonic() - last_change < 2.0:
             await asyncio.sleep(0.1)
+            now = time.monotonic()
+            samples.append((now, counters.fixes_stored))
+            if sent_future.done() and not sending_ended:
+                sending_ended = now
             if counters.fixes_stored != last_count:
-                last_count, last_change = counters.fixes_stored, time.monotonic()
+                last_count, last_change = counters.fixes_stored, now
         _kind, sent, load_cpu = sent_future.result()
+        steady = _rate_between(samples, t0 + STEADY_FROM_SECONDS, t0 + seconds)
+        tail = max(0.0, last_change - t0 - seconds)  # stored after the last send
         wall = time.monotonic() - t0
         machine = _machine_busy()
         gateway_cpu = time.process_time() - gateway_cpu0
@@ -495,19 +529,40 @@ async def _serve(backend: str, ports_pipe: Any, control: Any, results: Any) -> N
                 {"writer process": writer_cpu, "gateway process": gateway_cpu, "load generator": load_cpu},
                 (machine[0] - machine0[0]) / max(machine[1] - machine0[1], 1e-9),
             )
-        return stored_rate, (counters.fixes_evaluated - evaluated0) / elapsed, sent, cpu
+        cpu += (
+            f"\n    steady part ({STEADY_FROM_SECONDS:g} s to {seconds} s after the first send): {steady:,.0f} fixes/s "
+            f"stored; the last fix stored {tail:.1f} s after the sending ended"
+        )
+        return stored_rate, (counters.fixes_evaluated - evaluated0) / elapsed, sent, cpu, steady, tail
 
-    stored, evaluated, sent, cpu = await run_phase(SATURATION_OFFERED, SATURATION_SECONDS, saturation=True)
+    # The goal: offered 20,000 fixes/s, is every fix stored as it comes (the steady rate within 1 %
+    # of what was offered, nothing left over a second after the sending ended)?
+    stored, evaluated, sent, cpu, steady, tail = await run_phase(GOAL_FIXES_PER_SECOND, SATURATION_SECONDS)
+    kept_up = steady >= 0.99 * GOAL_FIXES_PER_SECOND and tail <= 1.0
+    print(
+        f"  at the goal: offered {GOAL_FIXES_PER_SECOND:,} fixes/s for {SATURATION_SECONDS} s ({sent} sent): "
+        f"{steady:,.0f} fixes/s stored in the steady part, {stored:,.0f}/s over the whole phase → "
+        f"{'kept up: goal met' if kept_up else 'did not keep up: goal not met'} "
+        "(kept up: steady rate within 1 % of the offered, nothing stored later than 1 s after the sending ended)",
+        flush=True,
+    )
+    print(f"    {cpu}", flush=True)
+    stored, evaluated, sent, cpu, steady, tail = await run_phase(
+        SATURATION_OFFERED, SATURATION_SECONDS, saturation=True
+    )
     print(
         f"  saturation: offered up to {SATURATION_OFFERED:,} fixes/s for {SATURATION_SECONDS} s ({sent} sent): "
-        f"{stored:,.0f} fixes/s stored, {evaluated:,.0f} fixes/s evaluated against fences "
-        f"(goal {GOAL_FIXES_PER_SECOND:,}/s on 2 free cores; this machine's other users take their share)",
+        f"{steady:,.0f} fixes/s stored in the steady part, {stored:,.0f}/s over the whole phase, "
+        f"{evaluated:,.0f} fixes/s evaluated against fences (goal {GOAL_FIXES_PER_SECOND:,}/s on 2 free cores; "
+        "this machine's other users take their share). Past saturation the gateway stops reading, so each read "
+        "then brings several frames: cheaper per fix than the one frame per read of a real fleet (see the phase "
+        "at the goal)",
         flush=True,
     )
     print(f"    {cpu}", flush=True)
     for nominal in (PROVINCE_RATE, max(PROVINCE_RATE, round(stored * 0.5, -2))):
         latencies.clear()
-        stored_now, _evaluated, sent, cpu = await run_phase(nominal, NOMINAL_SECONDS)
+        stored_now, _evaluated, sent, cpu, _steady, _tail = await run_phase(nominal, NOMINAL_SECONDS)
         await asyncio.sleep(0.5)
         summary = f"{stored_now:,.0f} fixes/s stored and evaluated ({sent} sent)"
         if latencies:
