@@ -6,8 +6,8 @@ module docstring of `streams.py` (Shards, Fenced).
 
 from __future__ import annotations
 
-import json
 import logging
+import struct
 import threading
 import time
 import uuid
@@ -17,13 +17,13 @@ from typing import Any
 from django.db import connection
 
 from .device_feed import publish_devices, watch_deltas
-from .processing import BatchProcessor, BatchRefused, Report, warm_up
+from .processing import BatchProcessor, BatchRefused, Outcome, Report, warm_up
 from .rules import rule
 from .streams import (
     GROUP,
     REPLY_PREFIX,
-    _outcome_row,
     check_layout,
+    reply_message,
     reports_from_fields,
     shard_count,
     stream_name,
@@ -365,11 +365,27 @@ class StreamWriter:
             return 0
         reports: list[Report] = []
         spans: list[tuple[str, str, int, int]] = []  # (gateway, key, start, end) in `reports`
-        for _stream, _entry_id, fields in entries:
-            part = reports_from_fields(fields)
+        unreadable: list[tuple[str, bytes]] = []
+        for stream, entry_id, fields in entries:
+            try:
+                part = reports_from_fields(fields)
+            except (ValueError, KeyError, TypeError, IndexError, OverflowError, struct.error):
+                # Not an entry any gateway writes (a bug, or a hand-made XADD). Left unacknowledged it
+                # would be read again after every restart and hold its shard for ever; dropped, its
+                # gateway (if any) times out, closes the devices' connections, and they send again.
+                logger.error("Ingest writer %s: unreadable entry %s in %s dropped", self.consumer, entry_id, stream)
+                unreadable.append((stream, entry_id))
+                continue
             gateway = fields.get(b"g", b"").decode()
             spans.append((gateway, fields.get(b"n", b"").decode(), len(reports), len(reports) + len(part)))
             reports.extend(part)
+        if unreadable:
+            dropped = set(unreadable)
+            entries = [entry for entry in entries if (entry[0], entry[1]) not in dropped]
+            for stream, entry_id in unreadable:
+                self.client.xack(stream, GROUP, entry_id)
+            if not entries:
+                return 0
         self._reports_per_entry = 0.7 * self._reports_per_entry + 0.3 * (len(reports) / len(entries))
         from .ingest import keep_connection_usable
 
@@ -392,13 +408,13 @@ class StreamWriter:
             return 0
         self.batches += 1
         self.reports += len(reports)
-        replies: dict[str, list[Any]] = {}
+        replies: dict[str, list[tuple[str, list[Outcome]]]] = {}
         for gateway, key, start, end in spans:
             if gateway:
-                replies.setdefault(gateway, []).append([key, [_outcome_row(o) for o in outcomes[start:end]]])
+                replies.setdefault(gateway, []).append((key, outcomes[start:end]))
         pipe = self.client.pipeline(transaction=False)
         for gateway, items in replies.items():
-            pipe.publish(REPLY_PREFIX + gateway, json.dumps(items, separators=(",", ":")))
+            pipe.publish(REPLY_PREFIX + gateway, reply_message(items))
         by_stream: dict[str, list[bytes]] = {}
         for stream, entry_id, _fields in entries:
             by_stream.setdefault(stream, []).append(entry_id)

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from zhengtu.monitoring.gateway.servers import Gateway
 from zhengtu.monitoring.models import Position
-from zhengtu.monitoring.processing import Report
+from zhengtu.monitoring.processing import Outcome, Report
 from zhengtu.monitoring.protocols.base import DeviceMessage, Fix, MessageKind
 from zhengtu.monitoring.protocols.simulate import osmand_query, watch_link, watch_position
 from zhengtu.monitoring.stream_writer import StreamWriter, consume_stream
@@ -22,9 +22,12 @@ from zhengtu.monitoring.streams import (
     GROUP,
     RedisStreamIngestor,
     ShardLayoutError,
-    _report_payload,
     check_layout,
+    entry_fields,
     layout_key,
+    read_reply,
+    reply_message,
+    reports_from_fields,
     shard_of,
     stream_name,
     waiting_entries,
@@ -101,8 +104,7 @@ def _report(identifier: str, when: dt.datetime, lat: float, lon: float, received
 
 def _append(client, report: Report, *, shards: int = 2) -> None:  # type: ignore[no-untyped-def]
     """As a gateway appends (without waiting for the answer)."""
-    body = json.dumps([_report_payload(report)])
-    client.xadd(stream_name(shard_of(report.message.identifier, shards)), {"g": "", "n": "0", "reports": body})
+    client.xadd(stream_name(shard_of(report.message.identifier, shards)), {"g": "", "n": "0", **entry_fields([report])})
 
 
 def test_streams_are_trimmed_to_their_bound(transactional_db, world, redis_url, settings):
@@ -263,3 +265,69 @@ def test_a_gateway_refuses_to_start_with_another_shard_count(transactional_db, w
     ingestor = RedisStreamIngestor(redis_url)
     with pytest.raises(ShardLayoutError):
         asyncio.run(ingestor.start())
+
+
+def test_an_entry_carries_the_reports_whole_and_the_receive_time_across_processes():
+    received = timezone.now() - dt.timedelta(seconds=2)
+    report = _report("8800000030", recent(60), *HOME, received)
+    report.message.extra = {"auth_code": "a1b2", "secret_hash": "h", "raw": "not carried"}
+    report.received_monotonic = -1.0  # the gateway's own clock: meaningless in a writer elsewhere
+    fields = {
+        key.encode(): value.encode() if isinstance(value, str) else value
+        for key, value in entry_fields([report]).items()
+    }
+    (back,) = reports_from_fields(fields)
+    assert back.message.identifier == "8800000030"
+    assert back.message.fixes == report.message.fixes
+    assert back.received_at == received
+    assert back.message.extra == {"auth_code": "a1b2", "secret_hash": "h"}
+    # Turned into this process's monotonic clock: about two seconds ago.
+    assert 1.5 < time.monotonic() - back.received_monotonic < 10
+
+
+def test_an_entry_appended_by_an_earlier_gateway_in_json_is_still_stored(transactional_db, world, redis_url):
+    monitored = make_monitored(world, identifier="8800000031", protocol="watch")
+    when = recent(60)
+    legacy = [
+        {
+            "p": "watch",
+            "i": "8800000031",
+            "k": "location",
+            "a": [],
+            "b": None,
+            "s": False,
+            "r": timezone.now().timestamp(),
+            "ra": "127.0.0.1:1",
+            "u": True,
+            "x": {},
+            "f": [[when.timestamp(), HOME[0], HOME[1], True, 0.0, 0.0, 0.0, None, None]],
+        }
+    ]
+    client = redis.Redis.from_url(redis_url)
+    client.xadd(stream_name(shard_of("8800000031", 2)), {"g": "", "n": "0", "reports": json.dumps(legacy)})
+    writer = StreamWriter(url=redis_url, consumer="writer-upgraded")
+    assert wait_for(lambda: writer.step(block_ms=10) > 0, timeout=5)
+    assert Position.objects.filter(device=monitored.wristband, fix_time=when.replace(microsecond=0)).count() == 1
+    writer.release()
+
+
+def test_an_unreadable_entry_is_dropped_and_the_shard_carries_on(transactional_db, world, redis_url):
+    monitored = make_monitored(world, identifier="8800000032", protocol="watch")
+    client = redis.Redis.from_url(redis_url)
+    stream = stream_name(shard_of("8800000032", 2))
+    client.xadd(stream, {"g": "", "n": "0", "h": b"\x00\x01garbage", "t": "[[],{}]"})
+    _append(client, _report("8800000032", recent(60), *HOME, timezone.now()))
+    writer = StreamWriter(url=redis_url, consumer="writer-carries-on")
+    assert wait_for(
+        lambda: Position.objects.filter(device=monitored.wristband).exists() or writer.step(block_ms=10) < 0, timeout=5
+    )
+    assert Position.objects.filter(device=monitored.wristband).count() == 1
+    assert client.xpending(stream, GROUP)["pending"] == 0  # the bad entry is acknowledged too: never read again
+    writer.release()
+
+
+def test_a_reply_carries_each_submissions_outcomes_and_a_handed_out_code():
+    first = [Outcome(known=True, stored=1), Outcome(known=False), Outcome(known=True, stored=2, rejected=1)]
+    second = [Outcome(known=True, auth_code="k9x2", registration=0), Outcome(known=True, refused=True)]
+    back = read_reply(reply_message([("17", first), ("18", second)]))
+    assert back == [("17", first), ("18", second)]
