@@ -50,17 +50,19 @@ import datetime as dt
 import itertools
 import json
 import logging
+import queue
+import threading
 import time
 import uuid
 import zlib
 from typing import Any
 
 from .device_feed import DeviceRegistry
-from .handoff import pack_outcomes, pack_reports, unpack_outcomes, unpack_reports
+from .handoff import deliver, pack_outcomes, pack_reports, unpack_outcomes, unpack_reports
 from .processing import Outcome, Report
 from .protocols.base import Alarm, DeviceMessage, Fix, MessageKind
 from .rules import rule
-from .writer_process import Wanted, expand
+from .writer_process import Wanted, expand, fail_future, resolve_all
 
 logger = logging.getLogger(__name__)
 
@@ -285,12 +287,30 @@ def read_reply(message: bytes) -> list[tuple[str, list[Outcome]]]:
 # -- the gateway's side -------------------------------------------------------------------------
 
 
+class _Waiting:
+    """One submission waiting for its answers: a part per shard it went to."""
+
+    __slots__ = ("answer", "loop", "mask", "outcomes", "parts", "since")
+
+    def __init__(self, answer: Any, loop: asyncio.AbstractEventLoop, mask: list[bool] | None, size: int) -> None:
+        self.answer, self.loop, self.mask = answer, loop, mask
+        self.outcomes: list[Outcome | None] = [None] * size
+        self.parts: dict[str, list[int]] = {}  # key → indexes in the submission
+        self.since = time.monotonic()
+
+
 class RedisStreamIngestor:
     """Gateway side of the scaled shape: append to the shard streams, answer after the writer's commit.
 
     Reports of devices the registry does not know (or under another protocol) are answered at
     once and never reach a stream; the registry is pushed to every gateway as devices change
     (`device_feed`), so nothing here reloads the whole registry on the path of a submission.
+
+    The appends leave from a thread of their own, and the writers' answers are read by another,
+    which hands them to the gateway's event loop through `handoff.deliver`: the gateway takes them
+    from its read callbacks (`submit_now`), as it does the local writer's. Through asyncio tasks,
+    both waited until the event loop's turn of reads was over, which under load lasts seconds:
+    the writers got nothing while the gateway decoded, and the gateway waited while they stored.
     """
 
     def __init__(self, url: str | None = None, *, gateway_id: str | None = None) -> None:
@@ -302,12 +322,13 @@ class RedisStreamIngestor:
         self.timeout = float(rule("REDIS_REPLY_TIMEOUT_SECONDS"))
         self.registry = DeviceRegistry(self.url)
         self._client: Any = None
-        self._pubsub: Any = None
-        self._listener: asyncio.Task[None] | None = None
-        self._waiting: dict[str, asyncio.Future[list[Outcome]]] = {}
+        self._waiting: dict[str, _Waiting] = {}  # part key → its submission (several keys, one submission)
+        self._lock = threading.Lock()
         self._sequence = itertools.count(1)
-        self._outbox: list[tuple[str, dict[str, bytes | str], asyncio.Future[list[Outcome]]]] = []
-        self._sender: asyncio.Task[None] | None = None
+        self._outbox: queue.SimpleQueue[tuple[str, dict[str, bytes | str], str] | None] = queue.SimpleQueue()
+        self._threads: list[threading.Thread] = []
+        self._stopping = threading.Event()
+        self._subscribed = threading.Event()
         self.timeouts = 0
         self._heart: asyncio.Task[None] | None = None
         self.layout_error: str | None = None
@@ -320,9 +341,15 @@ class RedisStreamIngestor:
         self._client = aioredis.Redis.from_url(self.url)
         await self._client.ping()
         self._heart = asyncio.get_running_loop().create_task(self._beat())
-        self._pubsub = self._client.pubsub()
-        await self._pubsub.subscribe(self.reply_channel)
-        self._listener = asyncio.get_running_loop().create_task(self._listen())
+        self._stopping.clear()
+        self._threads = [
+            threading.Thread(target=self._send_loop, name="stream-sender", daemon=True),
+            threading.Thread(target=self._reply_loop, name="stream-replies", daemon=True),
+        ]
+        for thread in self._threads:
+            thread.start()
+        # Subscribed before anything is appended: an answer published earlier would be lost.
+        await asyncio.to_thread(self._subscribed.wait, 10)
         await self.registry.start()
 
     async def _beat(self) -> None:
@@ -355,90 +382,162 @@ class RedisStreamIngestor:
             with contextlib.suppress(Exception):
                 await self._client.delete(f"{layout_key()}:gateway:{self.gateway_id}")
         await self.registry.stop()
-        if self._listener is not None:
-            self._listener.cancel()
-            await asyncio.gather(self._listener, return_exceptions=True)
-        for future in self._waiting.values():
-            if not future.done():
-                future.set_exception(ConnectionError("gateway stopping"))
-        self._waiting.clear()
-        if self._pubsub is not None:
-            await self._pubsub.aclose()
+        self._stopping.set()
+        self._outbox.put(None)
+        for thread in self._threads:
+            await asyncio.to_thread(thread.join, 5)
+        self._threads = []
+        with self._lock:
+            waiting = {id(w): w for w in self._waiting.values()}.values()
+            self._waiting.clear()
+        for submission in waiting:
+            deliver(submission.loop, fail_future, submission.answer, ConnectionError("gateway stopping"))
         if self._client is not None:
             await self._client.aclose()
 
-    async def _listen(self) -> None:
+    # -- the two threads ------------------------------------------------------------------------
+
+    def _send_loop(self) -> None:
+        """Append what was submitted meanwhile, in one pipeline (submissions of one moment go together)."""
+        import redis
+
+        client = redis.Redis.from_url(self.url)
+        outbox = self._outbox
         while True:
+            entry = outbox.get()
+            entries = []
+            stopping = False
+            while entry is not None:
+                entries.append(entry)
+                try:
+                    entry = outbox.get_nowait()
+                except queue.Empty:
+                    break
+            else:
+                stopping = True
+            if entries:
+                pipe = client.pipeline(transaction=False)
+                for stream, fields, _key in entries:
+                    pipe.xadd(stream, fields, maxlen=self.maxlen, approximate=True)  # type: ignore[arg-type]
+                try:
+                    pipe.execute()
+                except Exception as error:  # noqa: BLE001 - Redis away: those submissions fail, nothing acknowledged
+                    for _stream, _fields, key in entries:
+                        self._fail_part(key, error)
+            if stopping:
+                client.close()
+                return
+
+    def _reply_loop(self) -> None:
+        """Read the writers' answers on this gateway's channel; fail what waited past the timeout."""
+        import redis
+
+        last_sweep = time.monotonic()
+        while not self._stopping.is_set():
+            pubsub = None
             try:
-                async for message in self._pubsub.listen():
-                    if message.get("type") != "message":
-                        continue
-                    for key, outcomes in read_reply(message["data"]):
-                        future = self._waiting.pop(key, None)
-                        if future is not None and not future.done():
-                            future.set_result(outcomes)
-            except asyncio.CancelledError:
-                raise
+                pubsub = redis.Redis.from_url(self.url).pubsub(ignore_subscribe_messages=True)
+                pubsub.subscribe(self.reply_channel)
+                pubsub.get_message(timeout=1.0)  # the subscription's confirmation
+                self._subscribed.set()
+                while not self._stopping.is_set():
+                    message = pubsub.get_message(timeout=0.2)
+                    if message is not None and message.get("type") == "message":
+                        self._answered(read_reply(message["data"]))
+                    now = time.monotonic()
+                    if now - last_sweep >= 0.2:
+                        last_sweep = now
+                        self._sweep(now)
             except Exception:  # noqa: BLE001 - Redis restarted: subscribe again; waiting submissions time out
                 logger.exception("Reply channel of gateway %s lost; subscribing again", self.gateway_id)
-                await asyncio.sleep(1)
-                try:
-                    await self._pubsub.subscribe(self.reply_channel)
-                except Exception:  # noqa: BLE001
-                    logger.warning("Redis not reachable yet for gateway %s", self.gateway_id)
+                self._subscribed.set()  # a gateway starting while Redis is away still starts
+                self._stopping.wait(1)
+                self._sweep(time.monotonic())
+            finally:
+                if pubsub is not None:
+                    with contextlib.suppress(Exception):
+                        pubsub.close()
 
-    async def _send(self) -> None:
-        """Every entry submitted meanwhile, in one pipeline on one connection (submissions of one turn
-        of the event loop go together; a pipeline per submission would need a connection each)."""
-        while self._outbox:
-            entries, self._outbox = self._outbox, []
-            pipe = self._client.pipeline(transaction=False)
-            for stream, fields, _future in entries:
-                pipe.xadd(stream, fields, maxlen=self.maxlen, approximate=True)
-            try:
-                await pipe.execute()
-            except Exception as error:  # noqa: BLE001 - Redis away: those submissions fail, nothing acknowledged
-                for _stream, _fields, future in entries:
-                    if not future.done():
-                        future.set_exception(error)
+    def _answered(self, items: list[tuple[str, list[Outcome]]]) -> None:
+        for key, outcomes in items:
+            with self._lock:
+                submission = self._waiting.pop(key, None)
+                if submission is None:  # timed out meanwhile: its connections are closed already
+                    continue
+                indexes = submission.parts.pop(key)
+                for index, outcome in zip(indexes, outcomes, strict=False):
+                    submission.outcomes[index] = outcome
+                complete = not submission.parts
+            if complete:
+                result = [o if o is not None else Outcome(known=False) for o in submission.outcomes]
+                deliver(submission.loop, resolve_all, [(submission.answer, expand(result, submission.mask))])
 
-    async def submit(self, reports: list[Report], *, wanted: Wanted = None) -> list[Outcome]:
-        if self.layout_error is not None:  # nothing appended: the devices send again to a restarted gateway
-            raise ShardLayoutError(self.layout_error)
-        if wanted is not None and not all(mask := wanted()):  # devices that gave up: nothing of theirs kept
-            kept = [r for r, keep in zip(reports, mask, strict=True) if keep]
-            return expand(await self.submit(kept) if kept else [], mask)
-        outcomes: list[Outcome | None] = [None] * len(reports)
+    def _fail_part(self, key: str, error: BaseException) -> None:
+        """A part failed: the whole submission fails (its connections close; the devices send again)."""
+        with self._lock:
+            submission = self._waiting.pop(key, None)
+            if submission is None:
+                return
+            for other in submission.parts:
+                self._waiting.pop(other, None)
+            submission.parts.clear()
+        deliver(submission.loop, fail_future, submission.answer, error)
+
+    def _sweep(self, now: float) -> None:
+        limit = now - self.timeout
+        with self._lock:
+            late = [key for key, submission in self._waiting.items() if submission.since < limit]
+        for key in late:
+            with self._lock:
+                known = key in self._waiting
+            if known:
+                self.timeouts += 1
+                self._fail_part(key, TimeoutError(f"no writer stored the submission within {self.timeout:g} s"))
+
+    # -- submissions ----------------------------------------------------------------------------
+
+    def submit_now(self, reports: list[Report], *, wanted: Wanted, answer: Any) -> bool:
+        """On the event loop: append the reports and return; `answer` is called on this loop when
+        every shard's writer has committed them (or not). False when the submission must go
+        through `submit` (which raises why)."""
+        if self.layout_error is not None or not self._threads:
+            return False
+        loop = asyncio.get_running_loop()
+        mask = wanted() if wanted is not None else None
+        if mask is not None and all(mask):
+            mask = None
+        if mask is not None:  # devices that gave up: nothing of theirs kept
+            reports = [r for r, keep in zip(reports, mask, strict=True) if keep]
+        submission = _Waiting(answer, loop, mask, len(reports))
         by_shard: dict[int, list[int]] = {}
         known = self.registry.known
         for index, report in enumerate(reports):
             identifier = report.message.identifier
             entry = known.get(identifier)
             if entry is None or entry.protocol != report.protocol:
-                outcomes[index] = Outcome(known=False)
+                submission.outcomes[index] = Outcome(known=False)
                 continue
             by_shard.setdefault(shard_of(entry.shard_key or identifier, self.shards), []).append(index)
-        if by_shard:
-            loop = asyncio.get_running_loop()
-            parts: list[tuple[str, list[int], asyncio.Future[list[Outcome]]]] = []
+        if not by_shard:  # nothing for a writer: answered at once (after this turn, as a writer's would be)
+            result = [o if o is not None else Outcome(known=False) for o in submission.outcomes]
+            deliver(loop, resolve_all, [(answer, expand(result, mask))])
+            return True
+        appends = []
+        with self._lock:
             for shard, indexes in by_shard.items():
                 key = f"{next(self._sequence)}"
-                future: asyncio.Future[list[Outcome]] = loop.create_future()
-                self._waiting[key] = future  # before the XADD: the answer may come back at once
-                parts.append((key, indexes, future))
+                submission.parts[key] = indexes
+                self._waiting[key] = submission  # before the XADD: the answer may come back at once
                 fields = {"g": self.gateway_id, "n": key, **entry_fields([reports[i] for i in indexes])}
-                self._outbox.append((stream_name(shard), fields, future))
-            if self._sender is None or self._sender.done():
-                self._sender = loop.create_task(self._send())
-            try:
-                done = await asyncio.wait_for(asyncio.gather(*(f for _k, _i, f in parts)), self.timeout)
-            except TimeoutError:
-                self.timeouts += 1
-                raise
-            finally:
-                for key, _indexes, _future in parts:
-                    self._waiting.pop(key, None)
-            for (_key, indexes, _future), part_outcomes in zip(parts, done, strict=True):
-                for index, outcome in zip(indexes, part_outcomes, strict=True):
-                    outcomes[index] = outcome
-        return [o if o is not None else Outcome(known=False) for o in outcomes]
+                appends.append((stream_name(shard), fields, key))
+        for append in appends:
+            self._outbox.put(append)
+        return True
+
+    async def submit(self, reports: list[Report], *, wanted: Wanted = None) -> list[Outcome]:
+        if self.layout_error is not None:  # nothing appended: the devices send again to a restarted gateway
+            raise ShardLayoutError(self.layout_error)
+        future: asyncio.Future[list[Outcome]] = asyncio.get_running_loop().create_future()
+        if not self.submit_now(reports, wanted=wanted, answer=future):
+            raise ConnectionError("the gateway's stream ingestor is not running")
+        return await future

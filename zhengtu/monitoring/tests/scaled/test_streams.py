@@ -331,3 +331,58 @@ def test_a_reply_carries_each_submissions_outcomes_and_a_handed_out_code():
     second = [Outcome(known=True, auth_code="k9x2", registration=0), Outcome(known=True, refused=True)]
     back = read_reply(reply_message([("17", first), ("18", second)]))
     assert back == [("17", first), ("18", second)]
+
+
+def test_a_submission_over_two_shards_is_answered_once_both_writers_have_committed(transactional_db, world, redis_url):
+    identifiers = [f"88000001{n}" for n in range(40, 48)]
+    for identifier in identifiers:
+        make_monitored(world, identifier=identifier, protocol="watch")
+    when = recent(120)
+
+    async def scenario() -> list[Outcome]:
+        ingestor = RedisStreamIngestor(redis_url)
+        await ingestor.start()
+        try:
+            assert wait_for(lambda: set(identifiers) <= set(ingestor.registry.known), timeout=5)
+            known = ingestor.registry.known
+            assert {shard_of(known[i].shard_key or i, 2) for i in identifiers} == {0, 1}  # the person's shard
+            reports = [_report(i, when, *HOME, timezone.now()) for i in identifiers]
+            reports.append(_report("8800009999", when, *HOME, timezone.now()))  # nobody's: answered at once
+            answer = asyncio.ensure_future(ingestor.submit(reports))
+            shard_zero = StreamWriter(url=redis_url, shards=[0], consumer="writer-0")
+            for _ in range(20):
+                await asyncio.to_thread(shard_zero.step, 10)
+            await asyncio.sleep(0.3)
+            assert not answer.done()  # shard 1's devices are not stored yet: nobody hears anything
+            shard_one = StreamWriter(url=redis_url, shards=[1], consumer="writer-1")
+            for _ in range(20):
+                await asyncio.to_thread(shard_one.step, 10)
+                if answer.done():
+                    break
+            outcomes = await asyncio.wait_for(answer, 5)
+            shard_zero.release()
+            shard_one.release()
+            return outcomes
+        finally:
+            await ingestor.stop()
+
+    outcomes = asyncio.run(scenario())
+    assert [o.stored for o in outcomes] == [1] * 8 + [0]
+    assert [o.known for o in outcomes] == [True] * 8 + [False]
+
+
+def test_a_submission_no_writer_stores_in_time_closes_its_connection_unanswered(
+    transactional_db, world, redis_url, settings
+):
+    settings.ZHENGTU_MONITORING_REDIS_REPLY_TIMEOUT_SECONDS = 1
+    make_monitored(world, identifier="8800000150", protocol="watch")
+    running = _gateway(redis_url)  # and no writer at all
+    try:
+        with running.connect("watch") as sock:
+            sock.sendall(watch_position("8800000150", recent(), *HOME))
+            # No answer, then the gateway gives up and closes: the device will send it again.
+            sock.settimeout(10)
+            assert sock.recv(100) == b""  # closed (a connection left open would time out here)
+        assert running.ingestor.timeouts == 1  # type: ignore[attr-defined]
+    finally:
+        running.stop()
