@@ -30,7 +30,7 @@ import threading
 import time
 from typing import Any
 
-from bench.support import ROOT, bulk_supervisees, database_env
+from bench.support import ROOT, bulk_supervisees, database_env, process_cpu_seconds
 
 DEVICES = 1_000
 PACED_RATE = 2_000  # fixes/s for the latency phase
@@ -74,7 +74,7 @@ def run() -> None:
         subprocess.check_call([sys.executable, "-m", "bench.bench_monitoring_scaled", "prepare"], cwd=ROOT, env=env)
         results = []
         for writers in (1, 2):
-            results.append(_round(env, writers))
+            results.append(_round(env, writers, redis_process.pid))
         print()
         print(
             f"{'writers':>8} {'stored fixes/s':>15} {'goal (nation)':>14} {'at fixes/s':>11} {'p50 live':>9} "
@@ -99,7 +99,12 @@ def run() -> None:
         print(f"machine at end: {_load()}")
 
 
-def _round(env: dict[str, str], writers: int) -> tuple[int, float, int, float, float, str]:
+def _cpu(processes: list[subprocess.Popen[bytes]], redis_pid: int) -> list[float]:
+    """CPU seconds so far of the gateway, each writer, and the redis-server, in that order."""
+    return [process_cpu_seconds(process.pid) for process in processes] + [process_cpu_seconds(redis_pid)]
+
+
+def _round(env: dict[str, str], writers: int, redis_pid: int) -> tuple[int, float, int, float, float, str]:
     import redis
 
     client = redis.Redis.from_url(env["ZHENGTU_BENCH_REDIS_URL"])
@@ -134,7 +139,9 @@ def _round(env: dict[str, str], writers: int) -> tuple[int, float, int, float, f
         # Throughput flat out.
         sender.send_rounds(WARM_SECONDS, rate=None)
         before, started = count(), time.monotonic()
+        cpu_before = _cpu(processes, redis_pid) + [time.process_time()]
         sender.send_rounds(SATURATE_SECONDS, rate=None)
+        sender_cpu = time.process_time() - cpu_before[-1]
         # What the gateway accepted goes on being stored after the senders stop: count it until it stays put.
         # (Through a shared machine the pipeline stalls for seconds at a time: settled = 15 s without a row.)
         last, grew_at = count(), time.monotonic()
@@ -144,6 +151,13 @@ def _round(env: dict[str, str], writers: int) -> tuple[int, float, int, float, f
             if now_count != last:
                 last, grew_at = now_count, time.monotonic()
         stored = (last - before) / (grew_at - started)
+        used = [after - was for after, was in zip(_cpu(processes, redis_pid), cpu_before, strict=False)]
+        fixes = max(1, last - before)
+        per_fix = (
+            f"CPU per fix stored: gateway {used[0] / fixes * 1e6:.1f} µs, "
+            f"writers {sum(used[1:-1]) / fixes * 1e6:.1f} µs, redis {used[-1] / fixes * 1e6:.1f} µs, "
+            f"senders {sender_cpu / fixes * 1e6:.1f} µs (PostgreSQL not counted: a shared server)"
+        )
         # Latency below saturation (queues would measure only the backlog): at PACED_RATE or half the
         # measured capacity, whichever is lower, where a county page's web process would receive it.
         rate = int(min(PACED_RATE, max(100, stored / 2)))
@@ -156,7 +170,7 @@ def _round(env: dict[str, str], writers: int) -> tuple[int, float, int, float, f
         load = _load()
         print(
             f"{writers} writer(s): {stored:,.0f} fixes/s stored; at {rate:,} fixes/s live p50 {p50:.0f} ms, p99 {p99:.0f} ms "
-            f"(n={len(latencies)}); {sender.reconnects} reconnections; {load}",
+            f"(n={len(latencies)}); {sender.reconnects} reconnections; {load}\n    {per_fix}",
             flush=True,
         )
         return writers, stored, rate, p50, p99, load
