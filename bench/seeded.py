@@ -57,7 +57,9 @@ from bench.support import (
     shared_server_asked,
 )
 
-SEED_FORMAT = 1  # bump when what a template holds changes in a way the hashed sources do not show
+# Bump when what a template holds changes in a way the hashed sources do not show (e.g. `_seed_child` below; this
+# file itself is not hashed, so editing it does not cost a seed).
+SEED_FORMAT = 1
 SEED_VALUE = 20201  # zhengtu.demo.seed.seed's default
 KEPT_DIR = Path(os.environ.get("ZHENGTU_BENCH_PG_DIR", str(ROOT / ".bench" / "postgres")))
 COPY_PREFIX = "bench_"
@@ -69,7 +71,7 @@ COPY_PREFIX = "bench_"
 def seed_sources(root: Path = ROOT) -> list[Path]:
     """The code a seeded database depends on: the demo seeder and each app's demo data."""
     demo = [path for path in (root / "zhengtu" / "demo").rglob("*.py") if "tests" not in path.parts]
-    return sorted([*demo, *(root / "zhengtu").glob("*/demo.py"), Path(__file__)])
+    return sorted([*demo, *(root / "zhengtu").glob("*/demo.py")])
 
 
 def seed_key(scale: str, *, seed_value: int, sources: Iterable[Path], field_key: str, root: Path = ROOT) -> str:
@@ -322,7 +324,9 @@ def seeded_copy(scale: str = "province") -> Iterator[str]:
         template = template_name(scale, key)
         copy = copy_name()
         max_days = int(os.environ.get("ZHENGTU_BENCH_TEMPLATE_MAX_DAYS", "7"))
-        with file_lock(locks / f"{template}.lock", waiting=f"waiting for another run building {template}"):
+        # One lock per scale, not per version: a build, a copy and the dropping of an older version never overlap.
+        waiting = f"waiting for another run building or copying the {scale} template"
+        with file_lock(locks / f"zt_tpl_{scale}.lock", waiting=waiting):
             if not shared_server_asked():
                 for name in _drop_stale(scale, keep=template):
                     print(f"dropped {name} (an older seed version, or the copy of a run that is gone)", flush=True)
