@@ -24,6 +24,10 @@ Seeding the province demo (50,000 supervisees, 1,655 organisations) takes 10–2
   copy whose run is gone (killed) is dropped by the next run.
 
 New migrations since the template was built are applied to each copy by the bench (`migrate`), not baked in.
+The heading of a run says which server (its fsync and synchronous_commit, asked of it), which template, when it was
+seeded and how long the copy took; the run that builds the template says so first. To start afresh, remove
+`.bench/` while no bench runs (the server is stopped then). SQLite runs are unchanged: a file kept in
+`ZHENGTU_BENCH_DIR`, seeded by the first run.
 """
 
 from __future__ import annotations
