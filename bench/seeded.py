@@ -39,8 +39,10 @@ import hashlib
 import json
 import os
 import secrets
+import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -314,6 +316,24 @@ def _alive(pid: int) -> bool:
 
 
 @contextlib.contextmanager
+def _terminate_as_exit() -> Iterator[None]:
+    """SIGTERM (a `timeout`, a killed `make`) ends the run through its `finally` blocks, so the copy is dropped and
+    the server stopped, instead of Python's default of dying on the spot."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def leave(signum: int, _frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    previous = signal.signal(signal.SIGTERM, leave)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+@contextlib.contextmanager
 def seeded_copy(scale: str = "province") -> Iterator[str]:
     """For a bench's PostgreSQL run: the server (the kept cluster, or the one the user named), the seeded template
     (built if missing or too old) and a copy of this run's own, whose name is yielded; prints the heading."""
@@ -323,7 +343,7 @@ def seeded_copy(scale: str = "province") -> Iterator[str]:
     else:
         server = kept_postgres()
         where, locks = f"kept cluster in {KEPT_DIR}", KEPT_DIR.parent / "locks"
-    with server:
+    with _terminate_as_exit(), server:
         key = seed_key(scale, seed_value=SEED_VALUE, sources=seed_sources(), field_key=_field_key())
         template = template_name(scale, key)
         copy = copy_name()
