@@ -39,6 +39,7 @@ import hashlib
 import json
 import os
 import secrets
+import shutil
 import signal
 import subprocess
 import sys
@@ -153,7 +154,16 @@ class KeptPgCluster(PgCluster):
         if os.getuid() == 0:
             os.chown(self.directory, *_postgres_ids())
             self.directory.chmod(0o700)
-        if not (self.directory / "PG_VERSION").exists():
+        version = self.directory / "PG_VERSION"
+        if version.exists() and version.read_text().strip() != _pg_bin().parent.name:
+            # Made by another major version of PostgreSQL (an upgrade): it cannot start it, so start afresh.
+            print(f"{self.directory}: PostgreSQL {version.read_text().strip()}'s, made again", flush=True)
+            for entry in self.directory.iterdir():
+                if entry.is_dir():
+                    shutil.rmtree(entry)
+                else:
+                    entry.unlink()
+        if not version.exists():
             _as_owner(
                 [str(_pg_bin() / "initdb"), "-D", str(self.directory), "-U", "postgres", "-A", "trust", "-E", "UTF8"]
             )
