@@ -118,6 +118,8 @@ def own_postgres() -> Iterator[PgCluster]:
 def free_port_near(preferred: int = 0) -> int:
     """`preferred` if no one listens on it, else any free port."""
     with socket.socket() as probe:
+        # As PostgreSQL binds: connections of a server just stopped (TIME_WAIT) do not make its port taken.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind(("127.0.0.1", preferred))
         except OSError:
