@@ -82,8 +82,9 @@ test-postgres: venv postgres
 test-e2e: venv
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -q e2e
 
-# `make bench` (python -m bench NAME runs one): on PostgreSQL every bench but registry and dashboards starts a
-# throw-away cluster of its own (fsync on), removed afterwards, so two runs never share a database; ZHENGTU_BENCH_PG=shared (or ZHENGTU_DB_HOST/ZHENGTU_DB_PORT) measures an existing server.
+# `make bench` (python -m bench NAME runs one): on PostgreSQL every bench starts a cluster of its own (fsync on),
+# throw-away, or for registry and dashboards kept in .bench/ with a seeded template that each run copies
+# (bench/seeded.py), so two runs never share a database; ZHENGTU_BENCH_PG=shared (or ZHENGTU_DB_HOST/ZHENGTU_DB_PORT) measures an existing server.
 bench: setup system-packages postgres
 	$(BIN)/python -m bench
 

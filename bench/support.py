@@ -3,8 +3,8 @@ percentiles.
 
 Which PostgreSQL server a bench measures (`run_on`, used by the monitoring, monitoring_live,
 monitoring_storm, tracks, learning, absconding and juvenile benches; monitoring_faults starts its own
-cluster always, it crashes it; registry and dashboards keep a seeded database between runs on the
-shared server, re-seeding it every run would cost minutes):
+cluster always, it crashes it; registry and dashboards, whose province demo takes minutes to seed, work on a
+copy of a seeded template in a cluster kept between runs, fsync on too: bench/seeded.py):
 
 - by default a throw-away cluster of this run's own (initdb in a temporary folder, a free port,
   fsync on and the default synchronous_commit, as a production server), removed afterwards: the
@@ -118,6 +118,8 @@ def own_postgres() -> Iterator[PgCluster]:
 def free_port_near(preferred: int = 0) -> int:
     """`preferred` if no one listens on it, else any free port."""
     with socket.socket() as probe:
+        # As PostgreSQL binds: connections of a server just stopped (TIME_WAIT) do not make its port taken.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind(("127.0.0.1", preferred))
         except OSError:
