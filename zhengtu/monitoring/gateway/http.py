@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from ..processing import Outcome, Report
 from ..protocols import osmand
 from ..protocols.base import FrameError
-from .sessions import DecodedFrame
+from .sessions import DecodedFrame, GatewayReport
 
 if TYPE_CHECKING:
     from .servers import Connection, Pending
@@ -112,7 +112,7 @@ class HttpRequestReader:
     @staticmethod
     def _request(
         connection: Connection, method: str, target: str, headers: dict[str, str], body: bytes, *, close: bool
-    ) -> tuple[DecodedFrame, list[Report]]:
+    ) -> tuple[DecodedFrame, list[GatewayReport]]:
         if method not in ("GET", "POST"):
             return _fixed(405, close=close), []
         received_at = dt.datetime.now(tz=dt.UTC)

@@ -30,7 +30,7 @@ from ..processing import Outcome, Report
 from ..protocols.base import FrameError
 from ..rules import rule
 from .http import HttpRequestReader
-from .sessions import SESSIONS, BadFrameLog, DecodedFrame, Session
+from .sessions import SESSIONS, BadFrameLog, DecodedFrame, GatewayReport, Session
 
 logger = logging.getLogger("zhengtu.monitoring.gateway")
 
@@ -53,7 +53,9 @@ SUBMISSIONS_IN_FLIGHT = 2
 SWEEP_SECONDS_MAX = 30.0
 SUBMISSION_REPORTS = 200
 
-Pending = list[tuple[DecodedFrame, list[Report]]]
+Pending = list[tuple[DecodedFrame, list[GatewayReport]]]
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_MICROSECOND = dt.timedelta(microseconds=1)
 
 
 @dataclass(slots=True, eq=False)
@@ -110,6 +112,9 @@ class Gateway:
         # Ingestors that can call back on this loop as soon as a submission is stored (see
         # handoff.Deliveries): answers do not wait behind the next round of reads.
         self._submit_now = getattr(ingestor, "submit_now", None)
+        # Ingestors that take reports in their hand-off form (the writer process): the usual
+        # location frames are decoded straight into it (packed.py).
+        self.takes_packed = bool(getattr(ingestor, "takes_packed", False))
         self._answers: Deliveries | None = None
         self._answering = 0  # submissions handed over through `submit_now`, not answered yet
         self._stores: set[asyncio.Task[None]] = set()
@@ -200,7 +205,7 @@ class Gateway:
 
     def _flush_batch(self, batch: list[tuple[Connection, Submission]]) -> None:
         chunk: list[tuple[Connection, Submission, int]] = []
-        reports: list[Report] = []
+        reports: list[GatewayReport] = []
         owners: list[Connection] = []  # each report's connection
         for connection, submission in batch:
             before = len(reports)
@@ -219,7 +224,7 @@ class Gateway:
             self._start_store(chunk, reports, owners)
 
     def _start_store(
-        self, chunk: list[tuple[Connection, Submission, int]], reports: list[Report], owners: list[Connection]
+        self, chunk: list[tuple[Connection, Submission, int]], reports: list[GatewayReport], owners: list[Connection]
     ) -> None:
         self.counters.submissions += 1
         self.counters.reports += len(reports)
@@ -247,10 +252,14 @@ class Gateway:
         task.add_done_callback(self._stores.discard)
 
     async def _store(
-        self, batch: list[tuple[Connection, Submission, int]], reports: list[Report], wanted: Callable[[], list[bool]]
+        self,
+        batch: list[tuple[Connection, Submission, int]],
+        reports: list[GatewayReport],
+        wanted: Callable[[], list[bool]],
     ) -> None:
         try:
-            outcomes = await self.ingestor.submit(reports, wanted=wanted)
+            # Packed reports only where the ingestor takes them (`takes_packed`).
+            outcomes = await self.ingestor.submit(cast("list[Report]", reports), wanted=wanted)
         except Exception as error:
             self._stored(batch, reports, None, error)
             return
@@ -259,7 +268,7 @@ class Gateway:
     def _stored(
         self,
         batch: list[tuple[Connection, Submission, int]],
-        reports: list[Report],
+        reports: list[GatewayReport],
         outcomes: list[Outcome] | None,
         error: BaseException | None,
     ) -> None:
@@ -571,12 +580,17 @@ class DeviceConnection(Connection):
         self.session_class = session_class
         self.protocol = session_class.protocol
         self.session: Session | None = None
+        self._decode_packed: Callable[[bytes, int, float], tuple[DecodedFrame, list[GatewayReport]] | None] | None = (
+            None
+        )
         # Only JT/T 808 looks at the reports before they go (its authentication).
         self._prepares = session_class.prepare is not Session.prepare
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         super().connection_made(transport)
-        self.session = self.session_class(self.peer, self.gateway.max_frame_bytes)
+        self.session = session = self.session_class(self.peer, self.gateway.max_frame_bytes)
+        if self.gateway.takes_packed and self.session_class.decode_packed is not Session.decode_packed:
+            self._decode_packed = session.decode_packed
 
     def prepare(self, pending: Pending) -> None:
         if not self._prepares:
@@ -617,7 +631,11 @@ class DeviceConnection(Connection):
         items = session.frames(data)
         if not items:
             return
-        received_at = dt.datetime.now(tz=dt.UTC)
+        # One receive time for the read, in integer microseconds (a datetime only when a frame
+        # needs the general decoder).
+        received_us = time.time_ns() // 1000
+        received_at: dt.datetime | None = None
+        decode_packed = self._decode_packed
         pending: Pending = []
         for item in items:
             if type(item) is not bytes:
@@ -625,14 +643,19 @@ class DeviceConnection(Connection):
                 self.bad_frame(item)
                 continue
             try:
-                frame = session.decode(item)
+                entry = decode_packed(item, received_us, now_monotonic) if decode_packed is not None else None
+                if entry is None:
+                    frame = session.decode(item)
+                    if received_at is None:
+                        received_at = _EPOCH + received_us * _MICROSECOND
+                    entry = (frame, session.reports(frame.messages, received_at, now_monotonic))
             except FrameError as error:
                 self.bad_frame(error)
                 continue
             except Exception as error:  # a decoder bug must not take the connection down
                 self.bad_frame(FrameError(f"decoder failure: {type(error).__name__}: {error}", item))
                 continue
-            pending.append((frame, session.reports(frame.messages, received_at, now_monotonic)))
+            pending.append(entry)
         if pending:
             self.gateway.counters.frames += len(pending)
             self.accept(pending)
