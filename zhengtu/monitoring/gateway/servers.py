@@ -525,6 +525,15 @@ class Connection(asyncio.Protocol):
         self._prove(outcomes)
         if transport.is_closing():  # refused as hostile
             return False
+        if len(pending) == 1:  # the usual submission: one frame, and all the outcomes are its own
+            frame = pending[0][0]
+            answer = frame.reply(outcomes)
+            if answer:
+                transport.write(answer)
+            if frame.close:
+                transport.close()
+                return False
+            return True
         replies = []
         close = False
         index = 0
@@ -596,7 +605,10 @@ class DeviceConnection(Connection):
         if not self._prepares:
             return
         assert self.session is not None
-        self.session.prepare([report for _frame, reports in pending for report in reports])
+        if len(pending) == 1:
+            self.session.prepare(pending[0][1])
+        else:
+            self.session.prepare([report for _frame, reports in pending for report in reports])
 
     def data_received(self, data: bytes) -> None:
         # Decoded only while fewer than BACKLOG_FRAMES frames wait in the connection: one read can

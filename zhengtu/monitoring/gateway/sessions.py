@@ -171,10 +171,16 @@ class Jt808Session(Session):
         record, identifier, phone, serial = decoded
 
         def reply(outcomes: list[Outcome]) -> bytes | None:
-            # As `decode`'s reply for a 0x0200 (nothing unsupported in it).
-            if not _all_known(outcomes):
+            # As `decode`'s reply for a 0x0200 (nothing unsupported in it): one report, one outcome.
+            if len(outcomes) == 1:
+                outcome = outcomes[0]
+                if not outcome.known:
+                    return None
+                failed = outcome.refused
+            elif not _all_known(outcomes):
                 return None
-            failed = any(o.refused for o in outcomes)
+            else:
+                failed = any(o.refused for o in outcomes)
             return self._platform_reply(phone, serial, jt808.RESULT_FAILED if failed else jt808.RESULT_OK)
 
         return DecodedFrame([], reply), [PackedReport(record, identifier, self.peer, None, False)]
