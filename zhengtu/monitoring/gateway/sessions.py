@@ -88,10 +88,21 @@ class Session:
         self.buffer = bytearray()
 
     def frames(self, data: bytes) -> list[bytes | FrameError]:
-        self.buffer += data
-        return self.extract(self.buffer)
+        """The frames completed by `data`; an incomplete one stays in the buffer. Cut at offsets
+        into the read (see jt808.split_frames): the buffer is used only when a frame spans reads."""
+        buffer = self.buffer
+        if buffer:
+            buffer += data
+            items, consumed = self.split(bytes(buffer))
+            del buffer[:consumed]
+        else:
+            items, consumed = self.split(data)
+            if consumed < len(data):
+                buffer += data[consumed:]
+        return items
 
-    def extract(self, buffer: bytearray) -> list[bytes | FrameError]:
+    def split(self, data: bytes) -> tuple[list[bytes | FrameError], int]:
+        """The protocol's framing: complete frames (and junk) at the start of `data`, bytes taken."""
         raise NotImplementedError
 
     def decode(self, frame: bytes) -> DecodedFrame:
@@ -145,8 +156,8 @@ class Jt808Session(Session):
             return [data]
         return super().frames(data)
 
-    def extract(self, buffer: bytearray) -> list[bytes | FrameError]:
-        return jt808.extract_frames(buffer, self.max_bytes)
+    def split(self, data: bytes) -> tuple[list[bytes | FrameError], int]:
+        return jt808.split_frames(data, self.max_bytes)
 
     def prepare(self, reports: list[GatewayReport]) -> None:
         # Stamped at submission, not at decoding: frames that waited behind the authentication
@@ -247,8 +258,8 @@ class Gt06Session(Session):
             return [data]
         return super().frames(data)
 
-    def extract(self, buffer: bytearray) -> list[bytes | FrameError]:
-        return gt06.extract_frames(buffer, self.max_bytes)
+    def split(self, data: bytes) -> tuple[list[bytes | FrameError], int]:
+        return gt06.split_frames(data, self.max_bytes)
 
     def decode_packed(
         self, frame: bytes, received_us: int, received_monotonic: float
@@ -287,8 +298,8 @@ class WatchSession(Session):
                 return [data]
         return super().frames(data)
 
-    def extract(self, buffer: bytearray) -> list[bytes | FrameError]:
-        return watch.extract_frames(buffer, self.max_bytes)
+    def split(self, data: bytes) -> tuple[list[bytes | FrameError], int]:
+        return watch.split_frames(data, self.max_bytes)
 
     def decode_packed(
         self, frame: bytes, received_us: int, received_monotonic: float

@@ -108,32 +108,42 @@ def terminal_number(phone_bcd: bytes) -> str:
 
 def extract_frames(buffer: bytearray, max_bytes: int) -> list[bytes | FrameError]:
     """Take every complete 0x7E…0x7E frame out of `buffer`; junk between frames is reported."""
+    out, consumed = split_frames(bytes(buffer), max_bytes)
+    del buffer[:consumed]
+    return out
+
+
+def split_frames(data: bytes, max_bytes: int) -> tuple[list[bytes | FrameError], int]:
+    """The complete frames (and junk) at the start of `data`, and how many bytes they took; the
+    rest is an incomplete frame to keep. Offsets into the bytes as they came, so that a read of
+    several frames is not copied again for each one."""
     out: list[bytes | FrameError] = []
-    while buffer:
-        start = buffer.find(FLAG)
+    pos, size = 0, len(data)
+    while pos < size:
+        start = data.find(FLAG, pos)
         if start < 0:
-            out.append(FrameError("bytes outside a frame", bytes(buffer)))
-            buffer.clear()
+            out.append(FrameError("bytes outside a frame", data[pos:]))
+            pos = size
             break
-        if start > 0:
-            out.append(FrameError("bytes outside a frame", bytes(buffer[:start])))
-            del buffer[:start]
-        end = buffer.find(FLAG, 1)
+        if start > pos:
+            out.append(FrameError("bytes outside a frame", data[pos:start]))
+            pos = start
+        end = data.find(FLAG, pos + 1)
         if end < 0:
-            if len(buffer) > max_bytes:
-                out.append(FrameError("oversized frame", bytes(buffer)))
-                buffer.clear()
+            if size - pos > max_bytes:
+                out.append(FrameError("oversized frame", data[pos:]))
+                pos = size
             break
-        if end == 1:  # 7E 7E: the first flag closed an earlier frame; resynchronise on the second
-            del buffer[:1]
+        if end == pos + 1:  # 7E 7E: the first flag closed an earlier frame; resynchronise on the second
+            pos += 1
             continue
-        frame = bytes(buffer[: end + 1])
-        del buffer[: end + 1]
+        frame = data[pos : end + 1]
+        pos = end + 1
         if len(frame) > max_bytes:
             out.append(FrameError("oversized frame", frame))
         else:
             out.append(frame)
-    return out
+    return out, pos
 
 
 def unescape(data: bytes) -> bytes:
