@@ -26,7 +26,7 @@ import math
 import struct
 
 from ..handoff import ALARM_BITS, KIND_CODES, PROTOCOL_CODES, REPORT_AND_FIX, STATUS_FLAG
-from ..protocols import gt06, jt808, watch
+from ..protocols import gt06, jt808, osmand, watch
 from ..protocols.base import BCD_VALUES, FrameError, MessageKind, make_utc
 
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
@@ -273,3 +273,78 @@ def watch_location(frame: bytes, received_us: int, monotonic: float) -> tuple[by
     identifier = match[2].decode("ascii")
     answer = watch.reply(match[1].decode("ascii"), identifier, "AL") if keyword == "AL" else None
     return record, identifier, answer
+
+
+# -- OsmAnd (HTTP query form) ----------------------------------------------------------------
+
+_OSMAND = PROTOCOL_CODES["osmand"]
+_OSMAND_ALARMS = {name: ALARM_BITS[alarm] for name, alarm in osmand.ALARMS.items()}
+_osmand_times: dict[str, int] = {}
+_isfinite = math.isfinite
+
+
+def osmand_location(
+    target: str, headers: dict[str, str], body: bytes, received_us: int, monotonic: float
+) -> tuple[bytes, str, dict[str, object] | None] | None:
+    """A position in the query of the request (the form Traccar Client and OsmAnd send) →
+    (record, device id, extra: the secret's hash), or None: a JSON or form body, a heartbeat
+    without a position, an ISO time, a field that is not a finite number…"""
+    if headers.get("content-type", "").startswith("application/json"):
+        return None
+    params = osmand.query_parameters(target)
+    if not params or "location" in params:
+        return None
+    identifier = (params.get("id") or params.get("deviceid") or "").strip()
+    lat_text, lon_text = params.get("lat"), params.get("lon")
+    if not identifier or len(identifier) > 64 or not lat_text or not lon_text:
+        return None
+    try:
+        latitude, longitude = float(lat_text), float(lon_text)
+        battery = -1
+        text = params.get("batt")
+        if text:
+            level = float(text)
+            if not _isfinite(level):
+                return None
+            battery = int(max(0, min(100, level)))
+        text = params.get("speed")
+        speed = float(text) if text else None  # knots
+        course = float(params.get("bearing") or params.get("heading") or 0)
+        altitude = float(params.get("altitude") or 0)
+        text = params.get("accuracy")
+        accuracy = float(text) if text else None
+    except ValueError:
+        return None
+    if not (-90.0 <= latitude <= 90.0 and -180.0 <= longitude <= 180.0):
+        return None  # NaN too
+    if not (_isfinite(course) and _isfinite(altitude)) or (speed is not None and not _isfinite(speed)):
+        return None
+    if accuracy is not None and not _isfinite(accuracy):
+        return None
+    stamp = params.get("timestamp", "").strip()
+    if not stamp:
+        time_us = received_us
+    else:
+        cached = _osmand_times.get(stamp)
+        if cached is None:
+            try:
+                seconds = int(stamp)
+            except ValueError:
+                return None  # an ISO time: the general decoder
+            try:
+                moment = dt.datetime.fromtimestamp(seconds / 1000 if seconds >= 2**31 - 1 else seconds, tz=dt.UTC)
+            except (OverflowError, OSError, ValueError):
+                return None
+            cached = _remember(_osmand_times, stamp, _micros(moment))
+        time_us = cached
+    record = _pack(
+        _OSMAND, _LOCATION, 0, _OSMAND_ALARMS.get(params.get("alarm", ""), 0), battery, 1, received_us, monotonic,
+        time_us, latitude, longitude, 0.0 if speed is None else speed * osmand.KNOT_KMH, course % 360, altitude,
+        _NAN if accuracy is None else accuracy, -1, params.get("valid", "true").lower() in ("true", "1"),
+    )  # fmt: skip
+    secret = params.get("secret", "")
+    if not secret:
+        authorization = headers.get("authorization", "")
+        if authorization[:7].lower() == "bearer ":
+            secret = authorization[7:].strip()
+    return record, identifier, {"secret_hash": osmand.secret_hash(secret)} if secret else None

@@ -164,8 +164,12 @@ class Gateway:
 
     def submit(self, connection: Connection, submission: Submission) -> None:
         self._pending.append((connection, submission))
-        for _frame, reports in submission.pending:
-            self._pending_reports += len(reports)
+        pending = submission.pending
+        if len(pending) == 1:
+            self._pending_reports += len(pending[0][1])
+        else:
+            for _frame, reports in pending:
+                self._pending_reports += len(reports)
         if self._pending_reports >= SUBMISSION_REPORTS and self._submit_now is not None and not self._flushing:
             # At once, not at the end of the turn: under load uvloop's turn of reads lasts
             # seconds (see handoff.Deliveries), and the writer would wait for all of it. Only
@@ -432,7 +436,7 @@ class Connection(asyncio.Protocol):
         if self.backlog:
             self.backlog.extend(pending)
             pending, self.backlog = self.backlog, []
-        if self._may_submit():
+        if not self.submissions or self._may_submit():
             self._submit(pending)  # what is past SUBMISSION_FRAMES (or a barrier) stays in the backlog
             while self.backlog and self._may_submit():
                 pending, self.backlog = self.backlog, []
@@ -466,14 +470,18 @@ class Connection(asyncio.Protocol):
         if len(pending) > SUBMISSION_FRAMES:
             self.backlog[:0] = pending[SUBMISSION_FRAMES:]
             pending = pending[:SUBMISSION_FRAMES]
-        barrier = False
-        for index, (frame, _reports) in enumerate(pending):
-            if frame.barrier or frame.close:
-                barrier = True
-                if index + 1 < len(pending):
-                    self.backlog[:0] = pending[index + 1 :]
-                    pending = pending[: index + 1]
-                break
+        if len(pending) == 1:  # the usual case
+            frame = pending[0][0]
+            barrier = frame.barrier or frame.close
+        else:
+            barrier = False
+            for index, (frame, _reports) in enumerate(pending):
+                if frame.barrier or frame.close:
+                    barrier = True
+                    if index + 1 < len(pending):
+                        self.backlog[:0] = pending[index + 1 :]
+                        pending = pending[: index + 1]
+                    break
         submission = Submission(pending, barrier)
         self.submissions.append(submission)
         self.prepare(pending)
@@ -508,7 +516,8 @@ class Connection(asyncio.Protocol):
             if not self._answer(transport, done.pending, done.outcomes or []):
                 submissions.clear()
                 return
-        self._submit_backlog()
+        if self.backlog or self._unread or self._paused_for_backlog:
+            self._submit_backlog()
 
     def failed(self) -> None:
         """A submission of this connection was not stored: close without answering it or any

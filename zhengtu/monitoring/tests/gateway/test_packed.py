@@ -5,15 +5,18 @@ goes the general way, errors included."""
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlencode
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from zhengtu.monitoring.gateway import packed
+from zhengtu.monitoring.gateway.http import HttpRequestReader
 from zhengtu.monitoring.gateway.sessions import Gt06Session, Jt808Session, Session, WatchSession
 from zhengtu.monitoring.handoff import PackedReport, pack_reports, unpack_reports
-from zhengtu.monitoring.processing import Outcome
-from zhengtu.monitoring.protocols import gt06, jt808, simulate
+from zhengtu.monitoring.processing import Outcome, Report
+from zhengtu.monitoring.protocols import gt06, jt808, osmand, simulate
 from zhengtu.monitoring.protocols.base import Alarm, FrameError
 
 RECEIVED = dt.datetime(2026, 11, 2, 3, 4, 5, 678901, tzinfo=dt.UTC)
@@ -275,3 +278,78 @@ def test_watch_bad_positions_go_the_general_way(content):
     assert WatchSession(PEER, 4096).decode_packed(frame, RECEIVED_US, 1.0) is None
     with pytest.raises(FrameError):
         WatchSession(PEER, 4096).decode(frame)
+
+
+# -- OsmAnd (HTTP query form) -----------------------------------------------------------------
+
+NUMBERS = st.sampled_from(["", "0", "-0", "12.5", "-7", "1e3", "nan", "inf", "x", "1_0", " 3 ", "100.9", "-200"])
+
+
+def _compare_osmand(target: str, headers: dict[str, str], body: bytes = b"") -> bool:
+    taken = packed.osmand_location(target, headers, body, RECEIVED_US, MONOTONIC)
+    if taken is None:
+        return False
+    record, identifier, extra = taken
+    message = osmand.decode(target, headers, body, now=RECEIVED)  # nothing the general way refuses
+    general = [Report("osmand", message, RECEIVED, MONOTONIC, PEER)]
+    fast = [PackedReport(record, identifier, PEER, extra)]
+    assert pack_reports(fast) == pack_reports(general)
+    assert unpack_reports(pack_reports(fast)) == general
+    return True
+
+
+@settings(max_examples=400)
+@given(
+    identifier=st.sampled_from(["", "868120000000003", " phone-7 ", "x" * 65]),
+    id_name=st.sampled_from(["id", "deviceid"]),
+    lat=st.sampled_from(["27.9", "-33.868820", "nan", "", "91", "1e1"]) | st.floats(-90, 90).map(str),
+    lon=st.sampled_from(["110.5", "-74.005974", "inf", "", "-181"]) | st.floats(-180, 180).map(str),
+    optional=st.dictionaries(
+        st.sampled_from(["speed", "bearing", "heading", "altitude", "accuracy", "batt", "valid", "alarm", "secret"]),
+        NUMBERS | st.sampled_from(["sos", "lowBattery", "removing", "false", "1", "TRUE", "s3cret"]),
+    ),
+    timestamp=st.sampled_from(
+        ["", "1764000000", "1764000000123", " 1764000000 ", "2026-11-01T08:30:00Z", "-5", "9" * 30]
+    ),
+    bearer=st.sampled_from(["", "Bearer tok", "bearer  tok2 "]),
+)
+def test_osmand_queries_pack_as_the_general_decoder(identifier, id_name, lat, lon, optional, timestamp, bearer):
+    params = {id_name: identifier, "lat": lat, "lon": lon, "timestamp": timestamp, **optional}
+    target = "/?" + urlencode(params)
+    headers = {"host": "phone"} | ({"authorization": bearer} if bearer else {})
+    taken = _compare_osmand(target, headers)
+    if (identifier, lat, lon, timestamp) == ("868120000000003", "27.9", "110.5", "1764000000") and not optional:
+        assert taken
+
+
+def test_osmand_json_form_and_heartbeat_go_the_general_way():
+    body = simulate.osmand_json("868120000000003", WHEN, 28.0, 110.5)
+    assert packed.osmand_location("/", {"content-type": "application/json"}, body, RECEIVED_US, 1.0) is None
+    assert packed.osmand_location("/", {}, b"id=1&lat=1&lon=2", RECEIVED_US, 1.0) is None  # form body
+    assert packed.osmand_location("/?id=1&batt=50", {}, b"", RECEIVED_US, 1.0) is None  # no position
+    assert packed.osmand_location("/?id=1&location=1,2", {}, b"", RECEIVED_US, 1.0) is None
+
+
+class _Gateway:
+    takes_packed = True
+
+
+class _Connection:
+    peer = PEER
+    gateway = _Gateway()
+
+    def bad_frame(self, error: FrameError) -> None:
+        raise AssertionError(error)
+
+
+def test_osmand_request_answers_as_before_when_packed():
+    target = simulate.osmand_query("868120000000003", WHEN, -22.9, -43.17, secret="s3cret", alarm="sos")
+    request = f"GET {target} HTTP/1.1\r\nHost: phone\r\n\r\n".encode()
+    (frame, reports), *_rest = HttpRequestReader().feed(request, _Connection())  # type: ignore[arg-type]
+    (report,) = unpack_reports(pack_reports(reports))
+    assert report.message.extra == {"secret_hash": osmand.secret_hash("s3cret")}
+    assert report.message.alarms == {Alarm.SOS}
+    assert report.message.fixes[0].time == WHEN
+    assert frame.reply([Outcome(known=True, stored=1)]).startswith(b"HTTP/1.1 200 ")
+    assert frame.reply([Outcome(known=True, refused=True)]).startswith(b"HTTP/1.1 403 ")
+    assert frame.reply([Outcome(known=False)]).startswith(b"HTTP/1.1 400 ")
