@@ -22,6 +22,7 @@ import logging
 import math
 import struct
 import threading
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from .protocols.base import Alarm, DeviceMessage, Fix, MessageKind
@@ -57,18 +58,61 @@ _OUTCOME = struct.Struct("<BHHBBB")
 PackedReports = tuple[bytes, list[str], dict[int, dict[str, object]]]
 PackedOutcomes = tuple[bytes, dict[int, str]]
 
+# A report of one fix, record and fix together (the same bytes as the two packed one after the other).
+REPORT_AND_FIX = struct.Struct(_REPORT.format + _FIX.format[1:])
+PROTOCOL_CODES = _PROTOCOL_CODES
+KIND_CODES = _KIND_CODES
+ALARM_BITS = _ALARM_BITS
+STATUS_FLAG = _STATUS  # the report carries the device's status bits
+
+
+class PackedReport:
+    """A report the gateway decoded straight into its hand-off record (gateway/packed.py): no
+    Fix, DeviceMessage or Report objects on the way to the writer process, which reads the same
+    bytes `pack_reports` writes for a `Report`. `record` is the report's record and its fixes with
+    the authentication flag clear; `authenticated` is set when the report is submitted (JT/T 808)
+    and written into the flags then."""
+
+    __slots__ = ("record", "identifier", "remote_address", "extra", "authenticated")
+
+    def __init__(
+        self,
+        record: bytes,
+        identifier: str,
+        remote_address: str,
+        extra: dict[str, object] | None = None,
+        authenticated: bool = True,
+    ) -> None:
+        self.record = record
+        self.identifier = identifier
+        self.remote_address = remote_address
+        self.extra = extra
+        self.authenticated = authenticated
+
 
 def _micros(moment: dt.datetime) -> int:
     return (moment - _EPOCH) // _MICROSECOND
 
 
-def pack_reports(reports: list[Report]) -> PackedReports:
+def pack_reports(reports: Sequence[Report | PackedReport]) -> PackedReports:
     buffer = bytearray()
     strings: list[str] = []
     extras: dict[int, dict[str, object]] = {}
     pack_report, pack_fix = _REPORT.pack, _FIX.pack
     nan = math.nan
     for index, report in enumerate(reports):
+        if isinstance(report, PackedReport):
+            if report.authenticated:
+                start = len(buffer)
+                buffer += report.record
+                buffer[start + 2] |= _AUTHENTICATED
+            else:
+                buffer += report.record
+            strings.append(report.identifier)
+            strings.append(report.remote_address)
+            if report.extra:
+                extras[index] = report.extra
+            continue
         message = report.message
         code = _PROTOCOL_CODES.get(report.protocol, OTHER_PROTOCOL)
         alarms = 0

@@ -170,6 +170,10 @@ def child_settings(database: dict[str, Any] | None = None) -> dict[str, Any]:
 class ProcessIngestor:
     """Gateway side: hands batches to the writer process and awaits their commit."""
 
+    # The gateway may hand over reports already packed (handoff.PackedReport): they cross the
+    # pipe in that form anyway.
+    takes_packed = True
+
     def __init__(self, database: dict[str, Any] | None = None) -> None:
         self._database = database
         self._outbox: queue.SimpleQueue[_Item | tuple[str] | None] = queue.SimpleQueue()

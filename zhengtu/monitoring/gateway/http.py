@@ -12,10 +12,15 @@ import datetime as dt
 import time
 from typing import TYPE_CHECKING
 
+from ..handoff import PackedReport
 from ..processing import Outcome, Report
 from ..protocols import osmand
 from ..protocols.base import FrameError
-from .sessions import DecodedFrame
+from . import packed
+from .sessions import DecodedFrame, GatewayReport
+
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_MICROSECOND = dt.timedelta(microseconds=1)
 
 if TYPE_CHECKING:
     from .servers import Connection, Pending
@@ -112,16 +117,11 @@ class HttpRequestReader:
     @staticmethod
     def _request(
         connection: Connection, method: str, target: str, headers: dict[str, str], body: bytes, *, close: bool
-    ) -> tuple[DecodedFrame, list[Report]]:
+    ) -> tuple[DecodedFrame, list[GatewayReport]]:
         if method not in ("GET", "POST"):
             return _fixed(405, close=close), []
-        received_at = dt.datetime.now(tz=dt.UTC)
-        try:
-            message = osmand.decode(target, headers, body, now=received_at)
-        except FrameError as error:
-            error.raw = error.raw or (target.encode("utf-8", "replace") + b" " + body)
-            connection.bad_frame(error)
-            return _fixed(400, close=close), []
+        received_us = time.time_ns() // 1000
+        monotonic = time.monotonic()
         ok, refused, forbidden = _RESPONSES[(200, close)], _RESPONSES[(400, close)], _RESPONSES[(403, close)]
 
         def reply(outcomes: list[Outcome]) -> bytes:
@@ -129,5 +129,17 @@ class HttpRequestReader:
                 return refused
             return forbidden if outcomes[0].refused else ok
 
-        report = Report("osmand", message, received_at, time.monotonic(), connection.peer)
+        if connection.gateway.takes_packed:  # the usual position straight into its hand-off record
+            taken = packed.osmand_location(target, headers, body, received_us, monotonic)
+            if taken is not None:
+                record, identifier, extra = taken
+                return DecodedFrame([], reply, close), [PackedReport(record, identifier, connection.peer, extra)]
+        received_at = _EPOCH + received_us * _MICROSECOND
+        try:
+            message = osmand.decode(target, headers, body, now=received_at)
+        except FrameError as error:
+            error.raw = error.raw or (target.encode("utf-8", "replace") + b" " + body)
+            connection.bad_frame(error)
+            return _fixed(400, close=close), []
+        report = Report("osmand", message, received_at, monotonic, connection.peer)
         return DecodedFrame([message], reply, close), [report]

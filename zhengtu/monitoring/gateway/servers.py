@@ -30,7 +30,7 @@ from ..processing import Outcome, Report
 from ..protocols.base import FrameError
 from ..rules import rule
 from .http import HttpRequestReader
-from .sessions import SESSIONS, BadFrameLog, DecodedFrame, Session
+from .sessions import SESSIONS, BadFrameLog, DecodedFrame, GatewayReport, Session
 
 logger = logging.getLogger("zhengtu.monitoring.gateway")
 
@@ -53,7 +53,9 @@ SUBMISSIONS_IN_FLIGHT = 2
 SWEEP_SECONDS_MAX = 30.0
 SUBMISSION_REPORTS = 200
 
-Pending = list[tuple[DecodedFrame, list[Report]]]
+Pending = list[tuple[DecodedFrame, list[GatewayReport]]]
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_MICROSECOND = dt.timedelta(microseconds=1)
 
 
 @dataclass(slots=True, eq=False)
@@ -110,6 +112,9 @@ class Gateway:
         # Ingestors that can call back on this loop as soon as a submission is stored (see
         # handoff.Deliveries): answers do not wait behind the next round of reads.
         self._submit_now = getattr(ingestor, "submit_now", None)
+        # Ingestors that take reports in their hand-off form (the writer process): the usual
+        # location frames are decoded straight into it (packed.py).
+        self.takes_packed = bool(getattr(ingestor, "takes_packed", False))
         self._answers: Deliveries | None = None
         self._answering = 0  # submissions handed over through `submit_now`, not answered yet
         self._stores: set[asyncio.Task[None]] = set()
@@ -159,8 +164,12 @@ class Gateway:
 
     def submit(self, connection: Connection, submission: Submission) -> None:
         self._pending.append((connection, submission))
-        for _frame, reports in submission.pending:
-            self._pending_reports += len(reports)
+        pending = submission.pending
+        if len(pending) == 1:
+            self._pending_reports += len(pending[0][1])
+        else:
+            for _frame, reports in pending:
+                self._pending_reports += len(reports)
         if self._pending_reports >= SUBMISSION_REPORTS and self._submit_now is not None and not self._flushing:
             # At once, not at the end of the turn: under load uvloop's turn of reads lasts
             # seconds (see handoff.Deliveries), and the writer would wait for all of it. Only
@@ -200,7 +209,7 @@ class Gateway:
 
     def _flush_batch(self, batch: list[tuple[Connection, Submission]]) -> None:
         chunk: list[tuple[Connection, Submission, int]] = []
-        reports: list[Report] = []
+        reports: list[GatewayReport] = []
         owners: list[Connection] = []  # each report's connection
         for connection, submission in batch:
             before = len(reports)
@@ -219,7 +228,7 @@ class Gateway:
             self._start_store(chunk, reports, owners)
 
     def _start_store(
-        self, chunk: list[tuple[Connection, Submission, int]], reports: list[Report], owners: list[Connection]
+        self, chunk: list[tuple[Connection, Submission, int]], reports: list[GatewayReport], owners: list[Connection]
     ) -> None:
         self.counters.submissions += 1
         self.counters.reports += len(reports)
@@ -247,10 +256,14 @@ class Gateway:
         task.add_done_callback(self._stores.discard)
 
     async def _store(
-        self, batch: list[tuple[Connection, Submission, int]], reports: list[Report], wanted: Callable[[], list[bool]]
+        self,
+        batch: list[tuple[Connection, Submission, int]],
+        reports: list[GatewayReport],
+        wanted: Callable[[], list[bool]],
     ) -> None:
         try:
-            outcomes = await self.ingestor.submit(reports, wanted=wanted)
+            # Packed reports only where the ingestor takes them (`takes_packed`).
+            outcomes = await self.ingestor.submit(cast("list[Report]", reports), wanted=wanted)
         except Exception as error:
             self._stored(batch, reports, None, error)
             return
@@ -259,7 +272,7 @@ class Gateway:
     def _stored(
         self,
         batch: list[tuple[Connection, Submission, int]],
-        reports: list[Report],
+        reports: list[GatewayReport],
         outcomes: list[Outcome] | None,
         error: BaseException | None,
     ) -> None:
@@ -423,7 +436,7 @@ class Connection(asyncio.Protocol):
         if self.backlog:
             self.backlog.extend(pending)
             pending, self.backlog = self.backlog, []
-        if self._may_submit():
+        if not self.submissions or self._may_submit():
             self._submit(pending)  # what is past SUBMISSION_FRAMES (or a barrier) stays in the backlog
             while self.backlog and self._may_submit():
                 pending, self.backlog = self.backlog, []
@@ -457,14 +470,18 @@ class Connection(asyncio.Protocol):
         if len(pending) > SUBMISSION_FRAMES:
             self.backlog[:0] = pending[SUBMISSION_FRAMES:]
             pending = pending[:SUBMISSION_FRAMES]
-        barrier = False
-        for index, (frame, _reports) in enumerate(pending):
-            if frame.barrier or frame.close:
-                barrier = True
-                if index + 1 < len(pending):
-                    self.backlog[:0] = pending[index + 1 :]
-                    pending = pending[: index + 1]
-                break
+        if len(pending) == 1:  # the usual case
+            frame = pending[0][0]
+            barrier = frame.barrier or frame.close
+        else:
+            barrier = False
+            for index, (frame, _reports) in enumerate(pending):
+                if frame.barrier or frame.close:
+                    barrier = True
+                    if index + 1 < len(pending):
+                        self.backlog[:0] = pending[index + 1 :]
+                        pending = pending[: index + 1]
+                    break
         submission = Submission(pending, barrier)
         self.submissions.append(submission)
         self.prepare(pending)
@@ -499,7 +516,8 @@ class Connection(asyncio.Protocol):
             if not self._answer(transport, done.pending, done.outcomes or []):
                 submissions.clear()
                 return
-        self._submit_backlog()
+        if self.backlog or self._unread or self._paused_for_backlog:
+            self._submit_backlog()
 
     def failed(self) -> None:
         """A submission of this connection was not stored: close without answering it or any
@@ -516,6 +534,15 @@ class Connection(asyncio.Protocol):
         self._prove(outcomes)
         if transport.is_closing():  # refused as hostile
             return False
+        if len(pending) == 1:  # the usual submission: one frame, and all the outcomes are its own
+            frame = pending[0][0]
+            answer = frame.reply(outcomes)
+            if answer:
+                transport.write(answer)
+            if frame.close:
+                transport.close()
+                return False
+            return True
         replies = []
         close = False
         index = 0
@@ -571,18 +598,26 @@ class DeviceConnection(Connection):
         self.session_class = session_class
         self.protocol = session_class.protocol
         self.session: Session | None = None
+        self._decode_packed: Callable[[bytes, int, float], tuple[DecodedFrame, list[GatewayReport]] | None] | None = (
+            None
+        )
         # Only JT/T 808 looks at the reports before they go (its authentication).
         self._prepares = session_class.prepare is not Session.prepare
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         super().connection_made(transport)
-        self.session = self.session_class(self.peer, self.gateway.max_frame_bytes)
+        self.session = session = self.session_class(self.peer, self.gateway.max_frame_bytes)
+        if self.gateway.takes_packed and self.session_class.decode_packed is not Session.decode_packed:
+            self._decode_packed = session.decode_packed
 
     def prepare(self, pending: Pending) -> None:
         if not self._prepares:
             return
         assert self.session is not None
-        self.session.prepare([report for _frame, reports in pending for report in reports])
+        if len(pending) == 1:
+            self.session.prepare(pending[0][1])
+        else:
+            self.session.prepare([report for _frame, reports in pending for report in reports])
 
     def data_received(self, data: bytes) -> None:
         # Decoded only while fewer than BACKLOG_FRAMES frames wait in the connection: one read can
@@ -617,7 +652,11 @@ class DeviceConnection(Connection):
         items = session.frames(data)
         if not items:
             return
-        received_at = dt.datetime.now(tz=dt.UTC)
+        # One receive time for the read, in integer microseconds (a datetime only when a frame
+        # needs the general decoder).
+        received_us = time.time_ns() // 1000
+        received_at: dt.datetime | None = None
+        decode_packed = self._decode_packed
         pending: Pending = []
         for item in items:
             if type(item) is not bytes:
@@ -625,14 +664,19 @@ class DeviceConnection(Connection):
                 self.bad_frame(item)
                 continue
             try:
-                frame = session.decode(item)
+                entry = decode_packed(item, received_us, now_monotonic) if decode_packed is not None else None
+                if entry is None:
+                    frame = session.decode(item)
+                    if received_at is None:
+                        received_at = _EPOCH + received_us * _MICROSECOND
+                    entry = (frame, session.reports(frame.messages, received_at, now_monotonic))
             except FrameError as error:
                 self.bad_frame(error)
                 continue
             except Exception as error:  # a decoder bug must not take the connection down
                 self.bad_frame(FrameError(f"decoder failure: {type(error).__name__}: {error}", item))
                 continue
-            pending.append((frame, session.reports(frame.messages, received_at, now_monotonic)))
+            pending.append(entry)
         if pending:
             self.gateway.counters.frames += len(pending)
             self.accept(pending)

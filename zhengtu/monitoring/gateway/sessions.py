@@ -13,9 +13,15 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ..handoff import PackedReport
 from ..processing import Outcome, Report
 from ..protocols import gt06, jt808, watch
 from ..protocols.base import DeviceMessage, FrameError, MessageKind
+from . import packed
+
+# What a connection submits: reports as objects, or (the usual location frames, when the
+# ingestor takes them) already in their hand-off form (packed.py).
+GatewayReport = Report | PackedReport
 
 logger = logging.getLogger("zhengtu.monitoring.gateway")
 
@@ -82,10 +88,21 @@ class Session:
         self.buffer = bytearray()
 
     def frames(self, data: bytes) -> list[bytes | FrameError]:
-        self.buffer += data
-        return self.extract(self.buffer)
+        """The frames completed by `data`; an incomplete one stays in the buffer. Cut at offsets
+        into the read (see jt808.split_frames): the buffer is used only when a frame spans reads."""
+        buffer = self.buffer
+        if buffer:
+            buffer += data
+            items, consumed = self.split(bytes(buffer))
+            del buffer[:consumed]
+        else:
+            items, consumed = self.split(data)
+            if consumed < len(data):
+                buffer += data[consumed:]
+        return items
 
-    def extract(self, buffer: bytearray) -> list[bytes | FrameError]:
+    def split(self, data: bytes) -> tuple[list[bytes | FrameError], int]:
+        """The protocol's framing: complete frames (and junk) at the start of `data`, bytes taken."""
         raise NotImplementedError
 
     def decode(self, frame: bytes) -> DecodedFrame:
@@ -93,15 +110,25 @@ class Session:
 
     def reports(
         self, messages: list[DeviceMessage], received_at: dt.datetime, received_monotonic: float
-    ) -> list[Report]:
+    ) -> list[GatewayReport]:
         return [Report(self.protocol, m, received_at, received_monotonic, self.peer) for m in messages]
 
-    def prepare(self, reports: list[Report]) -> None:
+    def decode_packed(
+        self, frame: bytes, received_us: int, received_monotonic: float
+    ) -> tuple[DecodedFrame, list[GatewayReport]] | None:
+        """The frame with its reports already packed (packed.py), or None: decode it with `decode`."""
+        return None
+
+    def prepare(self, reports: list[GatewayReport]) -> None:
         """Just before the reports are submitted (after the previous submission was answered)."""
 
 
 def _all_known(outcomes: list[Outcome]) -> bool:
     return bool(outcomes) and all(o.known for o in outcomes)
+
+
+def _no_reply(outcomes: list[Outcome]) -> bytes | None:
+    return None
 
 
 class Jt808Session(Session):
@@ -116,6 +143,7 @@ class Jt808Session(Session):
         super().__init__(peer, max_bytes)
         self.serial = 0
         self.authenticated: str | None = None  # the terminal number this connection authenticated
+        self._reply_prefix: tuple[bytes, bytes, int] | None = None  # terminal BCD, 0x8001 prefix, its XOR
 
     def frames(self, data: bytes) -> list[bytes | FrameError]:
         # The usual case: exactly one whole frame in the segment and nothing buffered.
@@ -128,19 +156,55 @@ class Jt808Session(Session):
             return [data]
         return super().frames(data)
 
-    def extract(self, buffer: bytearray) -> list[bytes | FrameError]:
-        return jt808.extract_frames(buffer, self.max_bytes)
+    def split(self, data: bytes) -> tuple[list[bytes | FrameError], int]:
+        return jt808.split_frames(data, self.max_bytes)
 
-    def prepare(self, reports: list[Report]) -> None:
+    def prepare(self, reports: list[GatewayReport]) -> None:
         # Stamped at submission, not at decoding: frames that waited behind the authentication
         # in this connection are submitted only once its answer has been worked out.
         authenticated = self.authenticated
         for report in reports:
-            report.authenticated = report.message.identifier == authenticated
+            if isinstance(report, PackedReport):
+                report.authenticated = report.identifier == authenticated
+            else:
+                report.authenticated = report.message.identifier == authenticated
 
     def _next_serial(self) -> int:
         self.serial = (self.serial + 1) & 0xFFFF
         return self.serial
+
+    def decode_packed(
+        self, frame: bytes, received_us: int, received_monotonic: float
+    ) -> tuple[DecodedFrame, list[GatewayReport]] | None:
+        decoded = packed.jt808_location(frame, received_us, received_monotonic)
+        if decoded is None:
+            return None
+        record, identifier, phone, serial = decoded
+
+        def reply(outcomes: list[Outcome]) -> bytes | None:
+            # As `decode`'s reply for a 0x0200 (nothing unsupported in it): one report, one outcome.
+            if len(outcomes) == 1:
+                outcome = outcomes[0]
+                if not outcome.known:
+                    return None
+                failed = outcome.refused
+            elif not _all_known(outcomes):
+                return None
+            else:
+                failed = any(o.refused for o in outcomes)
+            return self._platform_reply(phone, serial, jt808.RESULT_FAILED if failed else jt808.RESULT_OK)
+
+        return DecodedFrame([], reply), [PackedReport(record, identifier, self.peer, None, False)]
+
+    def _platform_reply(self, phone: bytes, reply_serial: int, result: int) -> bytes:
+        """0x8001 to a 0x0200 of a 2011/2013 header: what `jt808.platform_reply` gives, from a prefix
+        worked out once per connection."""
+        prefix = self._reply_prefix
+        if prefix is None or prefix[0] != phone:
+            prefix = self._reply_prefix = (phone, *packed.jt808_reply_prefix(phone))
+        return packed.jt808_platform_reply(
+            prefix[1], prefix[2], self._next_serial(), reply_serial, jt808.MSG_LOCATION, result
+        )
 
     def decode(self, frame: bytes) -> DecodedFrame:
         header, decoded = jt808.decode(frame)
@@ -194,8 +258,19 @@ class Gt06Session(Session):
             return [data]
         return super().frames(data)
 
-    def extract(self, buffer: bytearray) -> list[bytes | FrameError]:
-        return gt06.extract_frames(buffer, self.max_bytes)
+    def split(self, data: bytes) -> tuple[list[bytes | FrameError], int]:
+        return gt06.split_frames(data, self.max_bytes)
+
+    def decode_packed(
+        self, frame: bytes, received_us: int, received_monotonic: float
+    ) -> tuple[DecodedFrame, list[GatewayReport]] | None:
+        identifier = self.identifier
+        if identifier is None:
+            return None
+        record = packed.gt06_location(frame, self.offset_minutes, received_us, received_monotonic)
+        if record is None:
+            return None
+        return DecodedFrame([], _no_reply), [PackedReport(record, identifier, self.peer)]
 
     def decode(self, frame: bytes) -> DecodedFrame:
         _protocol, _serial, decoded = gt06.decode(frame, identifier=self.identifier, offset_minutes=self.offset_minutes)
@@ -215,8 +290,31 @@ class Gt06Session(Session):
 class WatchSession(Session):
     protocol = "watch"
 
-    def extract(self, buffer: bytearray) -> list[bytes | FrameError]:
-        return watch.extract_frames(buffer, self.max_bytes)
+    def frames(self, data: bytes) -> list[bytes | FrameError]:
+        # The usual case: exactly one whole frame in the segment and nothing buffered.
+        if not self.buffer and data[:1] == b"[" and data[-1:] == b"]" and len(data) <= self.max_bytes:
+            match = watch.HEADER.match(data)
+            if match is not None and match.end() + int(match[3], 16) + 1 == len(data):
+                return [data]
+        return super().frames(data)
+
+    def split(self, data: bytes) -> tuple[list[bytes | FrameError], int]:
+        return watch.split_frames(data, self.max_bytes)
+
+    def decode_packed(
+        self, frame: bytes, received_us: int, received_monotonic: float
+    ) -> tuple[DecodedFrame, list[GatewayReport]] | None:
+        decoded = packed.watch_location(frame, received_us, received_monotonic)
+        if decoded is None:
+            return None
+        record, identifier, answer = decoded
+        if answer is None:
+            return DecodedFrame([], _no_reply), [PackedReport(record, identifier, self.peer)]
+
+        def reply(outcomes: list[Outcome]) -> bytes | None:
+            return answer if _all_known(outcomes) else None
+
+        return DecodedFrame([], reply), [PackedReport(record, identifier, self.peer)]
 
     def decode(self, frame: bytes) -> DecodedFrame:
         decoded = watch.decode(frame)

@@ -70,40 +70,49 @@ def crc_itu(data: bytes) -> int:
 
 
 def extract_frames(buffer: bytearray, max_bytes: int) -> list[bytes | FrameError]:
+    out, consumed = split_frames(bytes(buffer), max_bytes)
+    del buffer[:consumed]
+    return out
+
+
+def split_frames(data: bytes, max_bytes: int) -> tuple[list[bytes | FrameError], int]:
+    """The complete frames (and junk) at the start of `data`, and how many bytes they took (see
+    jt808.split_frames)."""
     out: list[bytes | FrameError] = []
-    while buffer:
-        starts = [i for i in (buffer.find(b"\x78\x78"), buffer.find(b"\x79\x79")) if i >= 0]
-        if not starts:
-            keep = 1 if buffer[-1:] in (b"\x78", b"\x79") else 0
-            if len(buffer) > keep:
-                out.append(FrameError("bytes outside a frame", bytes(buffer[: len(buffer) - keep])))
-                del buffer[: len(buffer) - keep]
+    pos, size = 0, len(data)
+    while pos < size:
+        short, long = data.find(b"\x78\x78", pos), data.find(b"\x79\x79", pos)
+        if short < 0 and long < 0:
+            keep = 1 if data[-1:] in (b"\x78", b"\x79") else 0
+            if size - pos > keep:
+                out.append(FrameError("bytes outside a frame", data[pos : size - keep]))
+                pos = size - keep
             break
-        start = min(starts)
-        if start > 0:
-            out.append(FrameError("bytes outside a frame", bytes(buffer[:start])))
-            del buffer[:start]
-        long_form = buffer[0] == 0x79
+        start = short if long < 0 or 0 <= short < long else long
+        if start > pos:
+            out.append(FrameError("bytes outside a frame", data[pos:start]))
+            pos = start
+        long_form = data[pos] == 0x79
         head = 4 if long_form else 3
-        if len(buffer) < head:
+        if size - pos < head:
             break
-        length = int.from_bytes(buffer[2:4], "big") if long_form else buffer[2]
+        length = int.from_bytes(data[pos + 2 : pos + 4], "big") if long_form else data[pos + 2]
         total = head + length + 2
         if total > max_bytes:
-            out.append(FrameError("oversized frame", bytes(buffer[: min(len(buffer), max_bytes)])))
-            del buffer[:2]
+            out.append(FrameError("oversized frame", data[pos : pos + min(size - pos, max_bytes)]))
+            pos += 2
             continue
-        if len(buffer) < total:
+        if size - pos < total:
             break
-        frame = bytes(buffer[:total])
+        frame = data[pos : pos + total]
         if frame[-2:] != b"\r\n" or length < 5:
             # Not a frame after all (or a corrupted length): skip this start and resynchronise.
             out.append(FrameError("frame without stop bytes", frame))
-            del buffer[:2]
+            pos += 2
             continue
-        del buffer[:total]
+        pos += total
         out.append(frame)
-    return out
+    return out, pos
 
 
 def acknowledgement(protocol: int, serial: int) -> bytes:

@@ -108,32 +108,42 @@ def terminal_number(phone_bcd: bytes) -> str:
 
 def extract_frames(buffer: bytearray, max_bytes: int) -> list[bytes | FrameError]:
     """Take every complete 0x7E…0x7E frame out of `buffer`; junk between frames is reported."""
+    out, consumed = split_frames(bytes(buffer), max_bytes)
+    del buffer[:consumed]
+    return out
+
+
+def split_frames(data: bytes, max_bytes: int) -> tuple[list[bytes | FrameError], int]:
+    """The complete frames (and junk) at the start of `data`, and how many bytes they took; the
+    rest is an incomplete frame to keep. Offsets into the bytes as they came, so that a read of
+    several frames is not copied again for each one."""
     out: list[bytes | FrameError] = []
-    while buffer:
-        start = buffer.find(FLAG)
+    pos, size = 0, len(data)
+    while pos < size:
+        start = data.find(FLAG, pos)
         if start < 0:
-            out.append(FrameError("bytes outside a frame", bytes(buffer)))
-            buffer.clear()
+            out.append(FrameError("bytes outside a frame", data[pos:]))
+            pos = size
             break
-        if start > 0:
-            out.append(FrameError("bytes outside a frame", bytes(buffer[:start])))
-            del buffer[:start]
-        end = buffer.find(FLAG, 1)
+        if start > pos:
+            out.append(FrameError("bytes outside a frame", data[pos:start]))
+            pos = start
+        end = data.find(FLAG, pos + 1)
         if end < 0:
-            if len(buffer) > max_bytes:
-                out.append(FrameError("oversized frame", bytes(buffer)))
-                buffer.clear()
+            if size - pos > max_bytes:
+                out.append(FrameError("oversized frame", data[pos:]))
+                pos = size
             break
-        if end == 1:  # 7E 7E: the first flag closed an earlier frame; resynchronise on the second
-            del buffer[:1]
+        if end == pos + 1:  # 7E 7E: the first flag closed an earlier frame; resynchronise on the second
+            pos += 1
             continue
-        frame = bytes(buffer[: end + 1])
-        del buffer[: end + 1]
+        frame = data[pos : end + 1]
+        pos = end + 1
         if len(frame) > max_bytes:
             out.append(FrameError("oversized frame", frame))
         else:
             out.append(frame)
-    return out
+    return out, pos
 
 
 def unescape(data: bytes) -> bytes:
@@ -172,16 +182,25 @@ def escape(data: bytes) -> bytes:
 
 def xor_checksum(data: bytes) -> int:
     """XOR of every byte, by folding the bytes as one integer in halves (a few big-integer
-    operations instead of a Python loop over each byte)."""
-    if not data:
-        return 0
-    value = int.from_bytes(data, "big")
-    size = 1 << (len(data) - 1).bit_length()  # bytes, a power of two ≥ len(data)
-    while size > 1:
-        size >>= 1
-        bits = size * 8
-        value = (value >> bits) ^ (value & ((1 << bits) - 1))
-    return value
+    operations instead of a Python loop over each byte); unrolled for the usual frame of up to
+    64 bytes. Bits above the part folded into are left as they are and masked off at the end."""
+    value = int.from_bytes(data, "little")
+    size = len(data)
+    if size > 64:
+        shift = 4 << (size - 1).bit_length()  # bits, half a power of two ≥ the data's
+        while shift > 256:
+            value ^= value >> shift
+            shift >>= 1
+    if size > 32:
+        value ^= value >> 256
+    if size > 16:
+        value ^= value >> 128
+    if size > 8:
+        value ^= value >> 64
+    value ^= value >> 32
+    value ^= value >> 16
+    value ^= value >> 8
+    return value & 0xFF
 
 
 def parse_header(content: bytes) -> tuple[Header, bytes]:

@@ -19,41 +19,51 @@ STATUS_ALARMS = {0: Alarm.LOW_BATTERY, 14: Alarm.TAMPER, 16: Alarm.SOS, 17: Alar
 
 
 def extract_frames(buffer: bytearray, max_bytes: int) -> list[bytes | FrameError]:
+    out, consumed = split_frames(bytes(buffer), max_bytes)
+    del buffer[:consumed]
+    return out
+
+
+def split_frames(data: bytes, max_bytes: int) -> tuple[list[bytes | FrameError], int]:
+    """The complete frames (and junk) at the start of `data`, and how many bytes they took (see
+    jt808.split_frames)."""
     out: list[bytes | FrameError] = []
-    while buffer:
-        start = buffer.find(b"[")
+    pos, size = 0, len(data)
+    match_header = HEADER.match
+    while pos < size:
+        start = data.find(b"[", pos)
         if start < 0:
-            out.append(FrameError("bytes outside a frame", bytes(buffer)))
-            buffer.clear()
+            out.append(FrameError("bytes outside a frame", data[pos:]))
+            pos = size
             break
-        if start > 0:
-            out.append(FrameError("bytes outside a frame", bytes(buffer[:start])))
-            del buffer[:start]
-        match = HEADER.match(bytes(buffer[:48]))
+        if start > pos:
+            out.append(FrameError("bytes outside a frame", data[pos:start]))
+            pos = start
+        match = match_header(data, pos, pos + 48)
         if match is None:
-            if len(buffer) >= 48 or b"]" in buffer or buffer.find(b"[", 1) > 0:
+            following = data.find(b"[", pos + 1)
+            if size - pos >= 48 or data.find(b"]", pos) >= 0 or following >= 0:
                 # Not a header we understand: drop up to the next '[' and resynchronise.
-                following = buffer.find(b"[", 1)
-                cut = following if following > 0 else len(buffer)
-                out.append(FrameError("malformed header", bytes(buffer[:cut])))
-                del buffer[:cut]
+                cut = following if following >= 0 else size
+                out.append(FrameError("malformed header", data[pos:cut]))
+                pos = cut
                 continue
             break
-        total = match.end() + int(match.group(3), 16) + 1
+        total = match.end() - pos + int(match[3], 16) + 1
         if total > max_bytes:
-            out.append(FrameError("oversized frame", bytes(buffer[: match.end()])))
-            del buffer[:1]
+            out.append(FrameError("oversized frame", data[pos : match.end()]))
+            pos += 1
             continue
-        if len(buffer) < total:
+        if size - pos < total:
             break
-        frame = bytes(buffer[:total])
+        frame = data[pos : pos + total]
         if frame[-1:] != b"]":
             out.append(FrameError("length does not match the frame", frame))
-            del buffer[:1]
+            pos += 1
             continue
-        del buffer[:total]
+        pos += total
         out.append(frame)
-    return out
+    return out, pos
 
 
 def reply(maker: str, identifier: str, content: str) -> bytes:

@@ -5,7 +5,7 @@ import datetime as dt
 from hypothesis import given
 from hypothesis import strategies as st
 
-from zhengtu.monitoring.gateway.sessions import Gt06Session, Jt808Session, Session
+from zhengtu.monitoring.gateway.sessions import Gt06Session, Jt808Session, Session, WatchSession
 from zhengtu.monitoring.protocols import simulate
 from zhengtu.monitoring.protocols.base import FrameError
 
@@ -13,6 +13,7 @@ WHEN = dt.datetime(2026, 11, 1, 8, 30, tzinfo=dt.UTC)
 FRAMES = {
     Jt808Session: simulate.jt808_location("13800001234", WHEN, 28.0, 110.5),
     Gt06Session: simulate.gt06_location(WHEN, 28.0, 110.5),
+    WatchSession: simulate.watch_position("3G1234", WHEN, 28.0, 110.5),
 }
 
 
