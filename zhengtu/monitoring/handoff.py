@@ -90,6 +90,13 @@ class PackedReport:
         self.authenticated = authenticated
 
 
+def identity(report: Report | PackedReport) -> tuple[str, str]:
+    """(protocol, device identifier) of a report in either form."""
+    if isinstance(report, PackedReport):
+        return PROTOCOLS[report.record[0]], report.identifier
+    return report.protocol, report.message.identifier
+
+
 def _micros(moment: dt.datetime) -> int:
     return (moment - _EPOCH) // _MICROSECOND
 

@@ -173,10 +173,11 @@ class Gateway:
         if self._pending_reports >= SUBMISSION_REPORTS and self._submit_now is not None and not self._flushing:
             # At once, not at the end of the turn: under load uvloop's turn of reads lasts
             # seconds (see handoff.Deliveries), and the writer would wait for all of it. Only
-            # where the answers also come back inside the read path (the local writer): through
-            # Redis they arrive after the turn, so leaving early would only cut each connection's
-            # submissions small and fill its SUBMISSIONS_IN_FLIGHT with a frame or two each (the
-            # scaled shape stored 12,300–14,500 fixes/s instead of 17,400–18,000 that way).
+            # where the answers also come back inside the read path (`submit_now`: the writer
+            # process, and Redis since its answers are read by a thread): answered only after the
+            # turn, leaving early would only cut each connection's submissions small and fill its
+            # SUBMISSIONS_IN_FLIGHT with a frame or two each (the scaled shape, when its answers
+            # came through an asyncio task, stored 12,300–14,500 fixes/s instead of 17,400–18,000).
             self._flush()
         elif not self._flush_scheduled:
             self._flush_scheduled = True

@@ -56,6 +56,7 @@ def _writer_thread(redis_url: str, **kwargs) -> tuple[threading.Thread, threadin
 def test_reports_flow_through_the_stream(transactional_db, world, redis_url):
     monitored = make_monitored(world, identifier="8800000015", protocol="watch")
     running = _gateway(redis_url)
+    assert running.gateway.takes_packed  # the position below goes into the stream as decoded, packed
     writer, stop = _writer_thread(redis_url)
     try:
         with running.connect("watch") as sock:
