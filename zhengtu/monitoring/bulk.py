@@ -85,3 +85,5 @@ def sqlite_datetime(value: dt.datetime) -> str:
     if value.tzinfo is not dt.UTC:
         value = value.astimezone(dt.UTC)
     return value.isoformat(" ")[:-6]  # drop "+00:00"
+
+DRIFT_TYPES: tuple[str, ...] = ("int8", "int8", "timestamptz", "int8", "int8")
