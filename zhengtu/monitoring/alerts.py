@@ -127,7 +127,9 @@ def write_pending() -> list[Alert]:
     alerts = Alert.objects.bulk_create([item.alert for item in pending])
     for item, alert in zip(pending, alerts, strict=True):
         assert alert.pk is not None, "the database returned no ids from a bulk insert"
-        _announce(alert, item.detail, item.supervisee_name, item.officer_id, item.office_id, item.received_monotonic, batch)
+        _announce(
+            alert, item.detail, item.supervisee_name, item.officer_id, item.office_id, item.received_monotonic, batch
+        )
     return alerts
 
 

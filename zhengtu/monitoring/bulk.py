@@ -86,4 +86,5 @@ def sqlite_datetime(value: dt.datetime) -> str:
         value = value.astimezone(dt.UTC)
     return value.isoformat(" ")[:-6]  # drop "+00:00"
 
+
 DRIFT_TYPES: tuple[str, ...] = ("int8", "int8", "timestamptz", "int8", "int8")
