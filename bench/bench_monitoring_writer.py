@@ -72,6 +72,7 @@ def _child(backend: str) -> None:
     from zhengtu.monitoring.live import bus
     from zhengtu.monitoring.models import Alert, Position
     from zhengtu.monitoring.processing import BatchProcessor, warm_up
+    from zhengtu.monitoring.writer_process import tune_collector
 
     call_command("migrate", verbosity=0)
     plans = _build_data(random.Random(808))  # noqa: S311
@@ -85,6 +86,7 @@ def _child(backend: str) -> None:
     for report_batch in _chunks(_reports(plans, round_, start), 2000):
         processor.process(unpack_reports(pack_reports(report_batch)))
     round_ += 1
+    tune_collector()  # as the writer process does after start-up
     print(f"  {len(plans)} devices; {machine_load()}", flush=True)
     for size in BATCH_SIZES:
         batches = []
