@@ -64,13 +64,11 @@ def _child(backend: str) -> None:
 
     django.setup()
     from django.core.management import call_command
-    from django.db import connection
 
     from bench.bench_monitoring import _build_data
-    from bench.support import database_server_cpu_seconds
-    from zhengtu.monitoring.handoff import pack_outcomes, pack_reports, unpack_reports
+    from zhengtu.monitoring.handoff import pack_reports, unpack_reports
+    from zhengtu.monitoring.ingest import writer_session
     from zhengtu.monitoring.live import bus
-    from zhengtu.monitoring.models import Alert, Position
     from zhengtu.monitoring.processing import BatchProcessor, warm_up
     from zhengtu.monitoring.writer_process import tune_collector
 
@@ -88,6 +86,17 @@ def _child(backend: str) -> None:
     round_ += 1
     tune_collector()  # as the writer process does after start-up
     print(f"  {len(plans)} devices; {machine_load()}", flush=True)
+    with writer_session():  # as the writer process: on SQLite its checkpointer thread beside it (CPU counted)
+        _measure(backend, plans, processor, relayed, start, round_)
+
+
+def _measure(
+    backend: str, plans: list[dict[str, Any]], processor: Any, relayed: list[Any], start: dt.datetime, round_: int
+) -> None:
+    from bench.support import database_server_cpu_seconds
+    from zhengtu.monitoring.handoff import pack_outcomes, pack_reports, unpack_reports
+    from zhengtu.monitoring.models import Alert, Position
+
     for size in BATCH_SIZES:
         batches = []
         while len(batches) * size < FIXES:
@@ -123,7 +132,6 @@ def _child(backend: str) -> None:
             f"{stored} of {fixes} stored, {alerts} alerts; wall {wall:.1f} s; {machine_load()}",
             flush=True,
         )
-    connection.close()
 
 
 def _chunks(items: list[Any], size: int) -> list[list[Any]]:

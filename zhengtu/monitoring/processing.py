@@ -559,7 +559,10 @@ class BatchProcessor:
         if connection.vendor == "postgresql":
             match, ids = "device_id = ANY(%s::bigint[])", "{" + ",".join(str(int(d)) for d in device_ids) + "}"
         else:
-            match, ids = "device_id IN (SELECT value FROM json_each(%s))", "[" + ",".join(str(int(d)) for d in device_ids) + "]"
+            match, ids = (
+                "device_id IN (SELECT value FROM json_each(%s))",
+                "[" + ",".join(str(int(d)) for d in device_ids) + "]",
+            )
         with connection.cursor() as cursor:
             cursor.execute(
                 f"UPDATE {table} SET cleared_at = %s WHERE {match} AND kind = %s AND cleared_at IS NULL",  # noqa: S608
