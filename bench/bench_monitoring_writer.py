@@ -98,7 +98,7 @@ def _measure(
     from zhengtu.monitoring.models import Alert, Position
 
     for size in BATCH_SIZES:
-        batches = []
+        batches: list[Any] = []
         while len(batches) * size < FIXES:
             for report_batch in _chunks(_reports(plans, round_, start), size):
                 batches.append(pack_reports(report_batch))

@@ -393,14 +393,14 @@ class BatchProcessor:
         write_pending()
         real = {-index: alert.pk for index, alert in enumerate(self._provisional, start=1)}
         self._provisional.clear()
-        for key in self._dirty_drift:  # a counter that raised an alert was saved in the same step
-            counter = self.drift[key]
+        for drift_key in self._dirty_drift:  # a counter that raised an alert was saved in the same step
+            counter = self.drift[drift_key]
             if counter.breach_alert_id is not None and counter.breach_alert_id < 0:
                 counter.breach_alert_id = real[counter.breach_alert_id]
-        for key in self._provisional_conditions:
-            alert_id = self.open_conditions.get(key)
+        for condition in self._provisional_conditions:
+            alert_id = self.open_conditions.get(condition)
             if alert_id is not None and alert_id < 0:
-                self.open_conditions[key] = real[alert_id]
+                self.open_conditions[condition] = real[alert_id]
         self._provisional_conditions.clear()
         if any(alert_id < 0 for alert_id in self._cleared):
             self._cleared = {real.get(alert_id, alert_id) for alert_id in self._cleared}
