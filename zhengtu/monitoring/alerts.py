@@ -124,7 +124,12 @@ def write_pending() -> list[Alert]:
     if batch is None or not batch.pending:
         return []
     pending, batch.pending = batch.pending, []
-    alerts = Alert.objects.bulk_create([item.alert for item in pending])
+    if connection.features.can_return_rows_from_bulk_insert:
+        alerts = Alert.objects.bulk_create([item.alert for item in pending])
+    else:  # SQLite before 3.35 has no RETURNING: one insert each, ids as they come
+        alerts = [item.alert for item in pending]
+        for alert in alerts:
+            alert.save(force_insert=True)
     for item, alert in zip(pending, alerts, strict=True):
         assert alert.pk is not None, "the database returned no ids from a bulk insert"
         _announce(

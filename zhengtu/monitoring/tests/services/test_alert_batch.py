@@ -115,3 +115,16 @@ def test_a_refused_batch_of_fence_alerts_leaves_nothing_and_its_resend_raises_th
     assert Alert.objects.filter(kind=AlertKind.FENCE_BREACH).count() == 3
     assert AlertEvent.objects.count() == 3
     assert Notification.objects.count() == 3
+
+
+def test_without_returning_the_batch_alerts_are_inserted_one_by_one(three_people, processor, monkeypatch):
+    """A database that cannot read ids back from a bulk insert (SQLite before 3.35)."""
+    from django.db import connection
+
+    monkeypatch.setattr(type(connection.features), "can_return_rows_from_bulk_insert", False)
+    start = timezone.now() - dt.timedelta(minutes=30)
+    processor.process([_walk(m.wristband.identifier, start, [JUST_OUTSIDE] * 3) for m in three_people])
+    alerts = list(Alert.objects.filter(kind=AlertKind.FENCE_BREACH))
+    assert len(alerts) == 3
+    assert AlertEvent.objects.filter(alert__in=alerts, action="raised").count() == 3
+    assert set(FenceState.objects.values_list("breach_id", flat=True)) == {a.pk for a in alerts}
