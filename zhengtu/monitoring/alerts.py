@@ -73,11 +73,23 @@ def alert_event_payload(
     return payload
 
 
+class _Pending(NamedTuple):
+    """An alert raised in an ingest batch, inserted with the batch's others (`write_pending`)."""
+
+    alert: Alert
+    detail: str
+    supervisee_name: str
+    officer_id: int | None
+    office_id: int | None
+    received_monotonic: float | None
+
+
 class _Batch:
     """What the alerts of one ingest batch share: recipients looked up, rows written at its end."""
 
     def __init__(self) -> None:
         self.recipients: dict[tuple[str, int], list[User]] = {}
+        self.pending: list[_Pending] = []
         self.events: list[AlertEvent] = []
         self.notices: list[Notice] = []
 
@@ -88,12 +100,13 @@ _batch: ContextVar[_Batch | None] = ContextVar("alert_batch", default=None)
 @contextmanager
 def recipients_remembered() -> Iterator[None]:
     """Within one ingest batch (inside its transaction): look each officer's or office's recipients
-    up once, and write the batch's alert events and notifications in one statement each when the
-    batch's work is done, not two round trips per alert. A burst of alerts (a border crossed by many
-    at once, a network outage) would otherwise query the same people for every alert; and on
+    up once, and write the batch's alerts, their events and notifications in one statement each when
+    the batch's work is done, not three round trips per alert. A burst of alerts (a border crossed by
+    many at once, a network outage) would otherwise query the same people for every alert; and on
     PostgreSQL each statement is a round trip the writer waits for, with the database's process
     competing for the same cores (issue 15: three round trips per alert were a fifth to a third
-    of the writer's time in `monitoring_live` on PostgreSQL)."""
+    of the writer's time in `monitoring_live` on PostgreSQL). Inside it `raise_alert` returns the
+    alert unsaved (no id yet): the caller that needs the id calls `write_pending` first."""
     batch = _Batch()
     token = _batch.set(batch)
     try:
@@ -103,7 +116,31 @@ def recipients_remembered() -> Iterator[None]:
         _batch.reset(token)
 
 
+def write_pending() -> list[Alert]:
+    """Insert the alerts raised so far in this ingest batch, in one statement (its ids read back:
+    `INSERT … RETURNING` on SQLite ≥ 3.35 and PostgreSQL), and queue their events, notifications
+    and live events. Returns them, ids set, in the order raised."""
+    batch = _batch.get()
+    if batch is None or not batch.pending:
+        return []
+    pending, batch.pending = batch.pending, []
+    if connection.features.can_return_rows_from_bulk_insert:
+        alerts = Alert.objects.bulk_create([item.alert for item in pending])
+    else:  # SQLite before 3.35 has no RETURNING: one insert each, ids as they come
+        alerts = [item.alert for item in pending]
+        for alert in alerts:
+            alert.save(force_insert=True)
+    for item, alert in zip(pending, alerts, strict=True):
+        assert alert.pk is not None, "the database returned no ids from a bulk insert"
+        _announce(
+            alert, item.detail, item.supervisee_name, item.officer_id, item.office_id, item.received_monotonic, batch
+        )
+    return alerts
+
+
 def _write_batch(batch: _Batch) -> None:
+    if batch.pending:
+        write_pending()
     if batch.events:
         AlertEvent.objects.bulk_create(batch.events)
     notify_many(batch.notices)
@@ -151,9 +188,12 @@ def raise_alert(
     received_monotonic: float | None = None,
     now: dt.datetime | None = None,
 ) -> Alert:
-    """Store a new alert, tell the responsible officer in-app, and (after commit) push it live and to channels."""
+    """Store a new alert, tell the responsible officer in-app, and (after commit) push it live and to channels.
+
+    In an ingest batch (`recipients_remembered`) the alert is returned unsaved and inserted with
+    the batch's others (`write_pending`)."""
     now = now or timezone.now()
-    alert = Alert.objects.create(
+    alert = Alert(
         kind=kind,
         supervisee_id=supervisee_id,
         device_id=device_id,
@@ -164,11 +204,29 @@ def raise_alert(
         raised_at=now,
         received_at=received_at,
     )
-    event = AlertEvent(alert=alert, at=now, action="raised", note=detail[:500])
-    title = _("Monitoring alert: %(kind)s — %(name)s") % {"kind": AlertKind(kind).label, "name": supervisee_name}
-    url = reverse("monitoring:alert_detail", args=[alert.pk])
-    notice = Notice(_recipients(supervisee_id, officer_id, office_id), title, detail, url, "monitoring_alert")
     batch = _batch.get()
+    if batch is not None:
+        batch.pending.append(_Pending(alert, detail, supervisee_name, officer_id, office_id, received_monotonic))
+        return alert
+    alert.save(force_insert=True)
+    _announce(alert, detail, supervisee_name, officer_id, office_id, received_monotonic, None)
+    return alert
+
+
+def _announce(
+    alert: Alert,
+    detail: str,
+    supervisee_name: str,
+    officer_id: int | None,
+    office_id: int | None,
+    received_monotonic: float | None,
+    batch: _Batch | None,
+) -> None:
+    """A stored alert's "raised" event, its notification and (after commit) its live event and delivery."""
+    event = AlertEvent(alert=alert, at=alert.raised_at, action="raised", note=detail[:500])
+    title = _("Monitoring alert: %(kind)s — %(name)s") % {"kind": AlertKind(alert.kind).label, "name": supervisee_name}
+    url = reverse("monitoring:alert_detail", args=[alert.pk])
+    notice = Notice(_recipients(alert.supervisee_id, officer_id, office_id), title, detail, url, "monitoring_alert")
     if batch is not None:  # an ingest batch: written with the batch's others (recipients_remembered)
         batch.events.append(event)
         batch.notices.append(notice)
@@ -176,8 +234,8 @@ def raise_alert(
         event.save()
         notify_many([notice])
     payload = alert_event_payload(alert, supervisee_name, received_monotonic=received_monotonic)
-    transaction.on_commit(lambda: _after_commit(payload, alert.pk))
-    return alert
+    alert_id = alert.pk
+    transaction.on_commit(lambda: _after_commit(payload, alert_id))
 
 
 def _after_commit(payload: dict[str, Any], alert_id: int) -> None:

@@ -67,6 +67,15 @@ def execute_rows(template: str, rows: list[tuple[Any, ...]], types: tuple[str, .
             cursor.executemany(template.format(source=source), rows)
 
 
+def execute_prepared(sql: str, params: list[Any]) -> None:
+    """PostgreSQL: one statement bound on the server (`%b`, binary), so that psycopg prepares it
+    after a few executions and the server stops parsing and planning it on every batch."""
+    import psycopg
+
+    with connection.cursor() as cursor, psycopg.Cursor(cursor.cursor.connection) as server_bound:
+        server_bound.execute(sql, params)
+
+
 STATE_TYPES: tuple[str, ...] = (
     "int8",
     "timestamptz",
@@ -85,3 +94,6 @@ def sqlite_datetime(value: dt.datetime) -> str:
     if value.tzinfo is not dt.UTC:
         value = value.astimezone(dt.UTC)
     return value.isoformat(" ")[:-6]  # drop "+00:00"
+
+
+DRIFT_TYPES: tuple[str, ...] = ("int8", "int8", "timestamptz", "int8", "int8")
