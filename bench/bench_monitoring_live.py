@@ -62,6 +62,7 @@ from bench.support import (
     bulk_supervisees,
     child_pids,
     drop_database,
+    free_ports,
     process_cpu_seconds,
     run_on,
 )
@@ -91,12 +92,6 @@ def run() -> None:
 def _uptime() -> str:
     one, five, fifteen = os.getloadavg()
     return f"load average {one:.2f} {five:.2f} {fifteen:.2f}"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 # -- data ---------------------------------------------------------------------------------------
@@ -457,6 +452,7 @@ def _server(
     else:
         process.terminate()
         raise RuntimeError("the bench server did not start")
+    deadline = time.monotonic() + 60  # the web server answers: the gateway binds its ports at the same time
     for name, gateway_port in gateway_ports.items():  # the gateway starts beside the web server
         while time.monotonic() < deadline:
             try:
@@ -466,6 +462,7 @@ def _server(
                 time.sleep(0.2)
         else:
             process.terminate()
+            process.wait(60)
             raise RuntimeError(f"the gateway's {name} port did not open")
     return process
 
@@ -518,10 +515,19 @@ def _child(backend: str) -> None:
     )
     connections.close_all()
     var_dir = tempfile.mkdtemp(prefix="zhengtu-bench-live-")
-    web_port = _free_port()
-    gateway_ports = {name: _free_port() for name, _share in PROTOCOL_MIX}
     began_server = time.monotonic()
-    server = _server(web_port, gateway_ports, var_dir)
+    for attempt in range(3):
+        # Free when probed, but a port of the ephemeral range can be taken by an outgoing
+        # connection before the server binds it (seen once in a run): then again, other ports.
+        web_port, *ports = free_ports(1 + len(PROTOCOL_MIX))
+        gateway_ports = {name: port for (name, _share), port in zip(PROTOCOL_MIX, ports, strict=True)}
+        try:
+            server = _server(web_port, gateway_ports, var_dir)
+            break
+        except RuntimeError as error:
+            if attempt == 2:
+                raise
+            print(f"  {error}; starting again on other ports", flush=True)
     print(f"  manage.py serve up (web, gateway, jobs) in {time.monotonic() - began_server:.0f} s", flush=True)
     ctx = mp.get_context("fork")
     stop, page_results, ready = ctx.Event(), ctx.Queue(), ctx.Queue()

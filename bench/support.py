@@ -303,11 +303,20 @@ def tree_cpu_seconds(pid: int) -> float:
 
 def free_port() -> int:
     """A port no one listens on (other benchmarks and servers may run on this machine at the same time)."""
+    return free_ports(1)[0]
+
+
+def free_ports(count: int) -> list[int]:
+    """`count` different ports no one listens on: all probed at once (ports probed one after the
+    other may come back the same, the kernel reusing a port just released)."""
+    import contextlib
     import socket
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+    with contextlib.ExitStack() as stack:
+        probes = [stack.enter_context(socket.socket()) for _ in range(count)]
+        for probe in probes:
+            probe.bind(("127.0.0.1", 0))
+        return [int(probe.getsockname()[1]) for probe in probes]
 
 
 def start_server(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
