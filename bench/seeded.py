@@ -59,6 +59,7 @@ from bench.support import (
     _pg_host,
     _pg_port,
     backend_header,
+    database_at,
     free_port_near,
     run_child,
     shared_server_asked,
@@ -200,7 +201,6 @@ def kept_postgres() -> Iterator[KeptPgCluster]:
     at it like `own_postgres` does. Every run using it holds `users.lock` shared; start and stop happen under
     `start.lock`, and the run that can take `users.lock` exclusively there is the last one: it stops the server."""
     cluster = KeptPgCluster()
-    saved = {key: os.environ.get(key) for key in ("ZHENGTU_DB_HOST", "ZHENGTU_DB_PORT")}
     users = None
     try:
         with file_lock(cluster.locks / "start.lock"):
@@ -211,14 +211,9 @@ def kept_postgres() -> Iterator[KeptPgCluster]:
                 cluster.port = port
             users = open(cluster.locks / "users.lock", "a")  # noqa: SIM115 - held until the block ends
             fcntl.flock(users, fcntl.LOCK_SH)
-        os.environ["ZHENGTU_DB_HOST"], os.environ["ZHENGTU_DB_PORT"] = "127.0.0.1", str(cluster.port)
-        yield cluster
+        with database_at(cluster.port):
+            yield cluster
     finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
         with file_lock(cluster.locks / "start.lock"):
             if users is not None:
                 users.close()  # gives up our shared lock

@@ -101,18 +101,27 @@ def own_postgres() -> Iterator[PgCluster]:
     """A throw-away cluster for the duration of the block; our environment points at it (ZHENGTU_DB_PORT, so
     the children and `database_env` find it), and is given back afterwards."""
     cluster = PgCluster()
-    saved = {key: os.environ.get(key) for key in ("ZHENGTU_DB_HOST", "ZHENGTU_DB_PORT")}
     try:
         cluster.start()
-        os.environ["ZHENGTU_DB_HOST"], os.environ["ZHENGTU_DB_PORT"] = "127.0.0.1", str(cluster.port)
-        yield cluster
+        with database_at(cluster.port):
+            yield cluster
+    finally:
+        cluster.stop()
+
+
+@contextlib.contextmanager
+def database_at(port: int) -> Iterator[None]:
+    """For the block, this process and its children use the PostgreSQL server on 127.0.0.1:`port`."""
+    saved = {key: os.environ.get(key) for key in ("ZHENGTU_DB_HOST", "ZHENGTU_DB_PORT")}
+    os.environ["ZHENGTU_DB_HOST"], os.environ["ZHENGTU_DB_PORT"] = "127.0.0.1", str(port)
+    try:
+        yield
     finally:
         for key, value in saved.items():
             if value is None:
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
-        cluster.stop()
 
 
 def free_port_near(preferred: int = 0) -> int:

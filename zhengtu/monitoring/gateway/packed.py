@@ -241,12 +241,7 @@ def watch_location(frame: bytes, received_us: int, monotonic: float) -> tuple[by
             time_us = _watch_time(values[0], values[1])
             if time_us is None:
                 return None
-        latitude = float(values[3])
-        longitude = float(values[5])
-        if values[4] == "S":
-            latitude = -abs(latitude)
-        if values[6] == "W":
-            longitude = -abs(longitude)
+        latitude, longitude = watch.coordinates(values)
         if not (-90.0 <= latitude <= 90.0 and -180.0 <= longitude <= 180.0):
             return None
         speed = float(values[7] or 0)

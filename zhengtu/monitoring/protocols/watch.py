@@ -118,12 +118,7 @@ def decode_position(data: str) -> tuple[Fix, set[Alarm], int | None]:
         when = make_utc(
             2000 + int(date[4:6]), int(date[2:4]), int(date[0:2]), int(time[0:2]), int(time[2:4]), int(time[4:6])
         )
-        latitude = float(values[3])
-        longitude = float(values[5])
-        if values[4] == "S":
-            latitude = -abs(latitude)
-        if values[6] == "W":
-            longitude = -abs(longitude)
+        latitude, longitude = coordinates(values)
         check_coordinates(latitude, longitude)
         speed = float(values[7] or 0)
         course = float(values[8] or 0)
@@ -151,3 +146,15 @@ def decode_position(data: str) -> tuple[Fix, set[Alarm], int | None]:
 
 def _finite(value: float) -> bool:
     return value == value and value not in (float("inf"), float("-inf"))
+
+
+def coordinates(values: list[str]) -> tuple[float, float]:
+    """Latitude and longitude of a UD/AL item's fields (positive numbers, hemisphere letters apart);
+    ValueError for numbers that are not."""
+    latitude = float(values[3])
+    longitude = float(values[5])
+    if values[4] == "S":
+        latitude = -abs(latitude)
+    if values[6] == "W":
+        longitude = -abs(longitude)
+    return latitude, longitude
