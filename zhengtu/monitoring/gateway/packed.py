@@ -241,15 +241,9 @@ def watch_location(frame: bytes, received_us: int, monotonic: float) -> tuple[by
             time_us = _watch_time(values[0], values[1])
             if time_us is None:
                 return None
-        latitude, longitude = watch.coordinates(values)
+        latitude, longitude, speed, course, altitude, satellites, battery, status = watch.numbers(values)
         if not (-90.0 <= latitude <= 90.0 and -180.0 <= longitude <= 180.0):
             return None
-        speed = float(values[7] or 0)
-        course = float(values[8] or 0)
-        altitude = float(values[9] or 0)
-        satellites = int(values[10] or 0)
-        battery = int(values[12] or 0)
-        status = int(values[15] or "0", 16)
     except ValueError:
         return None
     if not (math.isfinite(speed) and math.isfinite(course) and math.isfinite(altitude)):

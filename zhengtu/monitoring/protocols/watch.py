@@ -118,14 +118,8 @@ def decode_position(data: str) -> tuple[Fix, set[Alarm], int | None]:
         when = make_utc(
             2000 + int(date[4:6]), int(date[2:4]), int(date[0:2]), int(time[0:2]), int(time[2:4]), int(time[4:6])
         )
-        latitude, longitude = coordinates(values)
+        latitude, longitude, speed, course, altitude, satellites, battery, status = numbers(values)
         check_coordinates(latitude, longitude)
-        speed = float(values[7] or 0)
-        course = float(values[8] or 0)
-        altitude = float(values[9] or 0)
-        satellites = int(values[10] or 0)
-        battery = int(values[12] or 0)
-        status = int(values[15] or "0", 16)
     except ValueError as error:
         raise FrameError(f"invalid field: {error}") from None
     if not all(map(_finite, (latitude, longitude, speed, course, altitude))):
@@ -148,13 +142,23 @@ def _finite(value: float) -> bool:
     return value == value and value not in (float("inf"), float("-inf"))
 
 
-def coordinates(values: list[str]) -> tuple[float, float]:
-    """Latitude and longitude of a UD/AL item's fields (positive numbers, hemisphere letters apart);
-    ValueError for numbers that are not."""
+def numbers(values: list[str]) -> tuple[float, float, float, float, float, int, int, int]:
+    """The numbers of a UD/AL item's fields: latitude and longitude (signed by their hemisphere
+    letters), speed, course, altitude, satellites, battery, status bits. ValueError for a field
+    that is not a number; ranges are the caller's to check."""
     latitude = float(values[3])
     longitude = float(values[5])
     if values[4] == "S":
         latitude = -abs(latitude)
     if values[6] == "W":
         longitude = -abs(longitude)
-    return latitude, longitude
+    return (
+        latitude,
+        longitude,
+        float(values[7] or 0),
+        float(values[8] or 0),
+        float(values[9] or 0),
+        int(values[10] or 0),
+        int(values[12] or 0),
+        int(values[15] or "0", 16),
+    )
