@@ -1,7 +1,8 @@
 """The scaled shape under load: gateway → Redis shard streams → 1 or 2 writer processes → PostgreSQL.
 
 `python -m bench monitoring_scaled`. Starts its own redis-server (append-only file on) on a free
-port, a PostgreSQL database of its own (dropped at the end), then for 1 and 2 writers: one
+port, a PostgreSQL cluster of its own with fsync on (removed at the end; `ZHENGTU_BENCH_PG=shared` or
+an explicit ZHENGTU_DB_HOST/PORT: a database of its own on that server instead), then for 1 and 2 writers: one
 `run_gateway` and the `run_ingest --writer N` processes, as `make scaled` runs them.
 
 - **Stored fixes/s**: 1,000 watch-protocol wristbands on their own connections send as fast as
@@ -28,9 +29,19 @@ import sys
 import tempfile
 import threading
 import time
+from pathlib import Path
 from typing import Any
 
-from bench.support import ROOT, bulk_supervisees, database_env, process_cpu_seconds
+from bench.support import (
+    ROOT,
+    backend_header,
+    bulk_supervisees,
+    child_pids,
+    database_env,
+    own_postgres,
+    process_cpu_seconds,
+    shared_server_asked,
+)
 
 DEVICES = 1_000
 PACED_RATE = 2_000  # fixes/s for the latency phase
@@ -53,6 +64,28 @@ def _load() -> str:
 
 
 def run() -> None:
+    """On a PostgreSQL cluster of this run's own (fsync on), unless an existing server was asked for."""
+    if shared_server_asked():
+        print(backend_header("postgresql", where="existing server"), flush=True)
+        _run(None)
+        return
+    with own_postgres() as cluster:
+        print(backend_header("postgresql", where=f"own cluster in {cluster.directory}"), flush=True)
+        _run(cluster.directory)
+
+
+def _server_cpu(directory: Path | None) -> float:
+    """CPU seconds so far of our own cluster's processes (0 on an existing server: other users' work)."""
+    if directory is None:
+        return 0.0
+    try:
+        postmaster = int((directory / "postmaster.pid").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 0.0
+    return sum(process_cpu_seconds(pid) for pid in [postmaster, *child_pids(postmaster)])
+
+
+def _run(cluster_directory: Path | None) -> None:
     binary = shutil.which("redis-server")
     if binary is None:
         print("skipped: redis-server is not installed (apt-get install redis-server)")
@@ -74,7 +107,7 @@ def run() -> None:
         subprocess.check_call([sys.executable, "-m", "bench.bench_monitoring_scaled", "prepare"], cwd=ROOT, env=env)
         results = []
         for writers in (1, 2):
-            results.append(_round(env, writers, redis_process.pid))
+            results.append(_round(env, writers, redis_process.pid, cluster_directory))
         print()
         print(
             f"{'writers':>8} {'stored fixes/s':>15} {'goal (nation)':>14} {'at fixes/s':>11} {'p50 live':>9} "
@@ -99,12 +132,17 @@ def run() -> None:
         print(f"machine at end: {_load()}")
 
 
-def _cpu(processes: list[subprocess.Popen[bytes]], redis_pid: int) -> list[float]:
-    """CPU seconds so far of the gateway, each writer, and the redis-server, in that order."""
-    return [process_cpu_seconds(process.pid) for process in processes] + [process_cpu_seconds(redis_pid)]
+def _cpu(processes: list[subprocess.Popen[bytes]], redis_pid: int, cluster: Path | None) -> list[float]:
+    """CPU seconds so far of the gateway, each writer, the redis-server and PostgreSQL, in that order."""
+    return [process_cpu_seconds(process.pid) for process in processes] + [
+        process_cpu_seconds(redis_pid),
+        _server_cpu(cluster),
+    ]
 
 
-def _round(env: dict[str, str], writers: int, redis_pid: int) -> tuple[int, float, int, float, float, str]:
+def _round(
+    env: dict[str, str], writers: int, redis_pid: int, cluster: Path | None
+) -> tuple[int, float, int, float, float, str]:
     import redis
 
     client = redis.Redis.from_url(env["ZHENGTU_BENCH_REDIS_URL"])
@@ -139,7 +177,7 @@ def _round(env: dict[str, str], writers: int, redis_pid: int) -> tuple[int, floa
         # Throughput flat out.
         sender.send_rounds(WARM_SECONDS, rate=None)
         before, started = count(), time.monotonic()
-        cpu_before = _cpu(processes, redis_pid) + [time.process_time()]
+        cpu_before = _cpu(processes, redis_pid, cluster) + [time.process_time()]
         sender.send_rounds(SATURATE_SECONDS, rate=None)
         sender_cpu = time.process_time() - cpu_before[-1]
         # What the gateway accepted goes on being stored after the senders stop: count it until it stays put.
@@ -151,12 +189,17 @@ def _round(env: dict[str, str], writers: int, redis_pid: int) -> tuple[int, floa
             if now_count != last:
                 last, grew_at = now_count, time.monotonic()
         stored = (last - before) / (grew_at - started)
-        used = [after - was for after, was in zip(_cpu(processes, redis_pid), cpu_before, strict=False)]
+        used = [after - was for after, was in zip(_cpu(processes, redis_pid, cluster), cpu_before, strict=False)]
         fixes = max(1, last - before)
+        server = (
+            f"PostgreSQL {used[-1] / fixes * 1e6:.1f} µs"
+            if cluster is not None
+            else "PostgreSQL not counted (an existing server: other users' work too)"
+        )
         per_fix = (
             f"CPU per fix stored: gateway {used[0] / fixes * 1e6:.1f} µs, "
-            f"writers {sum(used[1:-1]) / fixes * 1e6:.1f} µs, redis {used[-1] / fixes * 1e6:.1f} µs, "
-            f"senders {sender_cpu / fixes * 1e6:.1f} µs (PostgreSQL not counted: a shared server)"
+            f"writers {sum(used[1:-2]) / fixes * 1e6:.1f} µs, redis {used[-2] / fixes * 1e6:.1f} µs, "
+            f"{server}, senders {sender_cpu / fixes * 1e6:.1f} µs"
         )
         # Latency below saturation (queues would measure only the backlog): at PACED_RATE or half the
         # measured capacity, whichever is lower, where a county page's web process would receive it.
