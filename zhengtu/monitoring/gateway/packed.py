@@ -60,7 +60,18 @@ _JT808 = PROTOCOL_CODES["jt808"]
 _JT808_HEAD = struct.Struct(">HH6sH")  # 2011/2013 header: id, properties, terminal number, serial
 _JT808_LOCATION = struct.Struct(">IIIIhHH")  # alarm flags, status, latitude, longitude, altitude, speed, course
 _JT808_ALARMS = tuple((1 << bit, ALARM_BITS[alarm]) for bit, alarm in jt808.ALARM_BITS.items())
-_JT808_FIXED, _JT808_SOUTH, _JT808_WEST = jt808.STATUS_FIXED, jt808.STATUS_SOUTH, jt808.STATUS_WEST
+
+
+def _alarm_bits(flags: int, table: tuple[tuple[int, int], ...]) -> int:
+    """The hand-off's alarm bits for a protocol's flags, through (protocol mask, hand-off bit) pairs."""
+    alarms = 0
+    for mask, bit in table:
+        if flags & mask:
+            alarms |= bit
+    return alarms
+
+
+_JT808_FIXED = jt808.STATUS_FIXED
 _terminal_numbers = jt808._terminal_numbers  # the decoder's own cache of terminal numbers
 
 
@@ -100,12 +111,7 @@ def jt808_location(frame: bytes, received_us: int, monotonic: float) -> tuple[by
         except FrameError:
             return None
     alarm_flags, status, raw_lat, raw_lon, altitude, raw_speed, course = _JT808_LOCATION.unpack_from(content, 12)
-    latitude = raw_lat / 1e6
-    longitude = raw_lon / 1e6
-    if status & _JT808_SOUTH:
-        latitude = -latitude
-    if status & _JT808_WEST:
-        longitude = -longitude
+    latitude, longitude = jt808.coordinates(raw_lat, raw_lon, status)
     if not (-90.0 <= latitude <= 90.0 and -180.0 <= longitude <= 180.0):
         return None
     stamp = content[34:40]
@@ -123,11 +129,7 @@ def jt808_location(frame: bytes, received_us: int, monotonic: float) -> tuple[by
         if item_id == jt808.ADDITIONAL_SATELLITES and item_length == 1:
             satellites = content[index + 2]
         index += 2 + item_length
-    alarms = 0
-    if alarm_flags:
-        for mask, bit in _JT808_ALARMS:
-            if alarm_flags & mask:
-                alarms |= bit
+    alarms = _alarm_bits(alarm_flags, _JT808_ALARMS) if alarm_flags else 0
     record = _pack(
         _JT808, _LOCATION, STATUS_FLAG, alarms, -1, 1, received_us, monotonic,
         time_us, latitude, longitude, raw_speed / 10.0, float(course % 360), float(altitude), _NAN, satellites,
@@ -250,11 +252,7 @@ def watch_location(frame: bytes, received_us: int, monotonic: float) -> tuple[by
         return None  # latitude and longitude are in range, so finite
     if not -(2**31) <= satellites < 2**31:
         return None  # the record's field is 32 bits; the general path packs (or refuses) it
-    alarms = 0
-    if status:
-        for mask, bit in _WATCH_ALARMS:
-            if status & mask:
-                alarms |= bit
+    alarms = _alarm_bits(status, _WATCH_ALARMS) if status else 0
     record = _pack(
         _WATCH, _LOCATION, STATUS_FLAG, alarms, min(max(battery, 0), 100), 1, received_us, monotonic,
         time_us, latitude, longitude, speed, course % 360, altitude, _NAN, satellites, values[2] == "A",

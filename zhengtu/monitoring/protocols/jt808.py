@@ -237,16 +237,23 @@ _ID_AND_PROPERTIES = struct.Struct(">HH")
 _LOCATION = struct.Struct(">IIIIhHHBBBBBB")
 
 
-def decode_location(body: bytes) -> tuple[Fix, set[Alarm]]:
-    if len(body) < 28:
-        raise FrameError("truncated location", body)
-    alarm_flags, status, raw_lat, raw_lon, altitude, raw_speed, course, *stamp = _LOCATION.unpack_from(body)
+def coordinates(raw_lat: int, raw_lon: int, status: int) -> tuple[float, float]:
+    """Degrees from a location report's millionths of a degree, signed by the status's
+    south and west bits."""
     latitude = raw_lat / 1e6
     longitude = raw_lon / 1e6
     if status & STATUS_SOUTH:
         latitude = -latitude
     if status & STATUS_WEST:
         longitude = -longitude
+    return latitude, longitude
+
+
+def decode_location(body: bytes) -> tuple[Fix, set[Alarm]]:
+    if len(body) < 28:
+        raise FrameError("truncated location", body)
+    alarm_flags, status, raw_lat, raw_lon, altitude, raw_speed, course, *stamp = _LOCATION.unpack_from(body)
+    latitude, longitude = coordinates(raw_lat, raw_lon, status)
     check_coordinates(latitude, longitude)
     speed = raw_speed / 10.0
     year, month, day, hour, minute, second = (BCD_VALUES[byte] for byte in stamp)

@@ -102,3 +102,16 @@ class HeldWriter(BatchProcessor):
         self.holding.set()
         self.release.wait(30)
         return super().process(reports)
+
+
+def mutate(frame: bytes, edits: list[tuple[int, int, str]]) -> bytes:
+    """A frame damaged as hypothesis says: set a byte, cut the rest off, or add one."""
+    data = bytearray(frame)
+    for position, value, operation in edits:
+        if operation == "set" and data:
+            data[position % len(data)] = value
+        elif operation == "cut" and data:
+            del data[position % len(data) :]
+        else:
+            data.append(value)
+    return bytes(data)

@@ -18,6 +18,7 @@ from zhengtu.monitoring.handoff import PackedReport, pack_reports, unpack_report
 from zhengtu.monitoring.processing import Outcome, Report
 from zhengtu.monitoring.protocols import gt06, jt808, osmand, simulate
 from zhengtu.monitoring.protocols.base import Alarm, FrameError
+from zhengtu.monitoring.tests.gateway.conftest import mutate
 
 RECEIVED = dt.datetime(2026, 11, 2, 3, 4, 5, 678901, tzinfo=dt.UTC)
 RECEIVED_US = (RECEIVED - dt.datetime(1970, 1, 1, tzinfo=dt.UTC)) // dt.timedelta(microseconds=1)
@@ -66,18 +67,6 @@ def _compare(session_class: type[Session], frame: bytes, *, login: str | None = 
     return True
 
 
-def _mutate(frame: bytes, edits: list[tuple[int, int, str]]) -> bytes:
-    data = bytearray(frame)
-    for position, value, operation in edits:
-        if operation == "set" and data:
-            data[position % len(data)] = value
-        elif operation == "cut" and data:
-            del data[position % len(data) :]
-        else:
-            data.append(value)
-    return bytes(data)
-
-
 EDITS = st.lists(
     st.tuples(st.integers(0, 200), st.integers(0, 255), st.sampled_from(["set", "cut", "add"])), max_size=2
 )
@@ -115,7 +104,7 @@ def test_jt808_locations_pack_as_the_general_decoder(
         course=course, altitude=altitude, satellites=satellites, version_2019=version_2019,
     )  # fmt: skip
     login = jt808.normalise_terminal_number(phone)
-    taken = _compare(Jt808Session, _mutate(frame, edits), login=login)
+    taken = _compare(Jt808Session, mutate(frame, edits), login=login)
     if not edits:
         assert taken != version_2019  # the usual frame goes the packed way; a 2019 header the general way
 
@@ -209,7 +198,7 @@ def test_gt06_locations_pack_as_the_general_decoder(
 ):
     info = simulate.gt06_gps_block(when, lat, lon, speed=speed, course=course, fixed=fixed) + simulate.LBS
     frame = simulate.gt06_frame(protocol, info, serial)
-    taken = _compare(Gt06Session, _mutate(frame, edits), login="868120000000001", zone=zone)
+    taken = _compare(Gt06Session, mutate(frame, edits), login="868120000000001", zone=zone)
     if not edits:
         assert taken
 
@@ -245,7 +234,7 @@ def test_watch_positions_pack_as_the_general_decoder(
     frame = simulate.watch_position(
         identifier, when, lat, lon, keyword=keyword, battery=battery, status=status, valid=valid
     )
-    taken = _compare(WatchSession, _mutate(frame, edits))
+    taken = _compare(WatchSession, mutate(frame, edits))
     if not edits:
         assert taken == (keyword != "LK")
 

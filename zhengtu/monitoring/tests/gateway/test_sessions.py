@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from zhengtu.monitoring.gateway.sessions import Gt06Session, Jt808Session, Session, WatchSession
 from zhengtu.monitoring.protocols import simulate
 from zhengtu.monitoring.protocols.base import FrameError
+from zhengtu.monitoring.tests.gateway.conftest import mutate
 
 WHEN = dt.datetime(2026, 11, 1, 8, 30, tzinfo=dt.UTC)
 FRAMES = {
@@ -27,14 +28,7 @@ def _cut(items: list[bytes | FrameError]) -> list[object]:
     max_bytes=st.sampled_from([40, 4096]),
 )
 def test_fast_path_matches_general_framing(session_class, edits, max_bytes):
-    data = bytearray(FRAMES[session_class])
-    for position, value, operation in edits:
-        if operation == "set" and data:
-            data[position % len(data)] = value
-        elif operation == "cut" and data:
-            del data[position % len(data) :]
-        else:
-            data.append(value)
+    data = bytearray(mutate(FRAMES[session_class], edits))
     if not data:
         return
     fast, general = session_class("p", max_bytes), session_class("p", max_bytes)
